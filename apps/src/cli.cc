@@ -1,0 +1,122 @@
+#include "cli.h"
+
+#include <algorithm>
+#include <ostream>
+
+#include "goldmine/core/atomic_file.h"
+#include "goldmine/core/errors.h"
+#include "goldmine/core/version.h"
+
+namespace goldmine::cli {
+namespace po = boost::program_options;
+namespace {
+
+void PrintUsage(std::ostream& stream) {
+  stream << "goldmine: machine-learning-based inference on EFT parameters "
+            "(the C++ successor of MadMiner)\n\n"
+            "Usage: goldmine COMMAND [OPTIONS]\n"
+            "       goldmine COMMAND --help\n"
+            "       goldmine --version\n\n"
+            "Commands:\n";
+  for (const Command& command : Commands()) {
+    stream << "  " << command.name
+           << std::string(14 - std::min<std::size_t>(command.name.size(), 13),
+                          ' ')
+           << command.summary << "\n";
+  }
+  stream
+      << "\nExit codes: 0 success, 2 bad usage or input, 1 internal failure.\n"
+         "Results go to stdout as JSON (or --output FILE); logs to stderr.\n";
+}
+
+// Error messages are one line: what the user needs is the first line anyway.
+std::string OneLine(std::string text) {
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  return text;
+}
+
+}  // namespace
+
+const std::vector<Command>& Commands() {
+  static const std::vector<Command> commands = {MorphingCommand()};
+  return commands;
+}
+
+int RunCli(const std::vector<std::string>& arguments, Streams streams) {
+  if (arguments.empty()) {
+    PrintUsage(streams.err);
+    return kBadInput;
+  }
+  const std::string& first = arguments.front();
+  if (first == "--help" || first == "-h" || first == "help") {
+    PrintUsage(streams.out);
+    return kSuccess;
+  }
+  if (first == "--version") {
+    streams.out << VersionLine() << "\n";
+    return kSuccess;
+  }
+  const auto command =
+      std::find_if(Commands().begin(), Commands().end(), [&](const Command& c) {
+        return c.name == first;
+      });
+  if (command == Commands().end()) {
+    std::string names;
+    for (const Command& c : Commands())
+      names += (names.empty() ? "" : ", ") + c.name;
+    streams.err << "goldmine: unknown command \"" << first
+                << "\"; commands: " << names << " (see 'goldmine --help')\n";
+    return kBadInput;
+  }
+  const std::string prefix = "goldmine " + command->name + ": ";
+  try {
+    return command->run({arguments.begin() + 1, arguments.end()}, streams);
+  } catch (const po::error& error) {
+    streams.err << prefix << "error: " << OneLine(error.what())
+                << " (see 'goldmine " << command->name << " --help')\n";
+    return kBadInput;
+  } catch (const InvalidInput& error) {
+    streams.err << prefix << "error: " << OneLine(error.what()) << "\n";
+    return kBadInput;
+  } catch (const FileFormatError& error) {
+    streams.err << prefix << "error: " << OneLine(error.what()) << "\n";
+    return kBadInput;
+  } catch (const std::exception& error) {
+    streams.err << prefix << "internal error: " << OneLine(error.what())
+                << "\n";
+    return kInternalFailure;
+  }
+}
+
+bool ParseCommandLine(const std::string& command,
+                      const std::string& usage,
+                      const std::string& description,
+                      const po::options_description& options,
+                      const std::vector<std::string>& arguments,
+                      Streams streams,
+                      po::variables_map* values) {
+  po::options_description all(options);
+  all.add_options()("help,h", "show this help");
+  po::store(po::command_line_parser(arguments).options(all).run(), *values);
+  if (values->count("help") != 0) {
+    streams.out << "Usage: goldmine " << command << " " << usage << "\n\n"
+                << description << "\n\n"
+                << all << "\n";
+    return false;
+  }
+  po::notify(*values);
+  return true;
+}
+
+void WriteJsonResult(const nlohmann::ordered_json& result,
+                     const std::optional<std::string>& output_path,
+                     Streams streams) {
+  const std::string text = result.dump(2) + "\n";
+  if (output_path) {
+    WriteTextFileAtomically(*output_path, text);
+  } else {
+    streams.out << text << std::flush;
+  }
+}
+
+}  // namespace goldmine::cli

@@ -1,0 +1,31 @@
+// `goldmine morphing`: one morphing case in, its components, basis, morphing
+// matrix and weights out (DESIGN.md §5.1; the conventions of MadMiner's
+// morphing_cases.json). Kept apart from the command so tests call it directly.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "json_node.h"
+
+namespace goldmine::cli {
+
+// Input keys (DESIGN.md §5.1): parameter_max_power, max_overall_power,
+// parameter_range, thetas, and optionally name, parameter_names, basis, seed,
+// n_trials. Extensions: components (explicit powers, as MadMiner's
+// set_components), fixed_benchmarks (kept when the basis is optimised),
+// benchmark_names (echoed with the basis).
+//
+// Throws InvalidInput naming the key for anything that cannot be used.
+// `default_seed` applies when the case has no seed of its own.
+nlohmann::ordered_json SolveMorphingCase(const JsonNode& input,
+                                         std::uint64_t default_seed);
+
+// A single case, or {"cases": [...]} answered with {"cases": [...]} in order.
+// Optional top-level keys beside "cases": "seed" (default for every case),
+// and MadMiner's descriptive "variant" and "conventions" (ignored).
+nlohmann::ordered_json SolveMorphingDocument(const JsonNode& document);
+
+}  // namespace goldmine::cli

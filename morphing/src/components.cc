@@ -1,0 +1,228 @@
+#include "goldmine/morphing/components.h"
+
+#include <algorithm>
+#include <functional>
+#include <set>
+#include <sstream>
+
+#include "goldmine/core/errors.h"
+
+namespace goldmine::morphing {
+namespace {
+
+std::string RowText(const Eigen::MatrixXi& matrix, Eigen::Index row) {
+  std::ostringstream text;
+  text << "[";
+  for (Eigen::Index col = 0; col < matrix.cols(); ++col) {
+    text << (col > 0 ? ", " : "") << matrix(row, col);
+  }
+  text << "]";
+  return text.str();
+}
+
+Eigen::MatrixXi ToMatrix(const std::vector<std::vector<int>>& rows,
+                         int num_parameters) {
+  Eigen::MatrixXi matrix(static_cast<Eigen::Index>(rows.size()),
+                         num_parameters);
+  for (std::size_t c = 0; c < rows.size(); ++c) {
+    for (int p = 0; p < num_parameters; ++p) {
+      matrix(static_cast<Eigen::Index>(c), p) = rows[c][p];
+    }
+  }
+  return matrix;
+}
+
+}  // namespace
+
+Components::Components(Eigen::MatrixXi powers) : powers_(std::move(powers)) {
+  GOLDMINE_REQUIRE(powers_.rows() > 0 && powers_.cols() > 0,
+                   "components: expected at least one component of at least "
+                   "one parameter, got " +
+                       std::to_string(powers_.rows()) + " x " +
+                       std::to_string(powers_.cols()));
+  std::set<std::vector<int>> seen;
+  for (Eigen::Index c = 0; c < powers_.rows(); ++c) {
+    std::vector<int> row(static_cast<std::size_t>(powers_.cols()));
+    for (Eigen::Index p = 0; p < powers_.cols(); ++p) {
+      row[static_cast<std::size_t>(p)] = powers_(c, p);
+      GOLDMINE_REQUIRE(powers_(c, p) >= 0,
+                       "components[" + std::to_string(c) +
+                           "]: powers must be non-negative, got " +
+                           RowText(powers_, c));
+    }
+    GOLDMINE_REQUIRE(seen.insert(row).second,
+                     "components[" + std::to_string(c) +
+                         "]: " + RowText(powers_, c) +
+                         " appears twice; each monomial may appear once");
+  }
+}
+
+Components Components::FromMaxPowers(const std::vector<int>& max_powers,
+                                     std::optional<int> max_overall_power) {
+  const int num_parameters = static_cast<int>(max_powers.size());
+  GOLDMINE_REQUIRE(num_parameters > 0,
+                   "parameter_max_power: expected one entry per parameter, "
+                   "got an empty list");
+  for (int p = 0; p < num_parameters; ++p) {
+    GOLDMINE_REQUIRE(
+        max_powers[static_cast<std::size_t>(p)] >= 0,
+        "parameter_max_power[" + std::to_string(p) +
+            "]: expected a non-negative integer, got " +
+            std::to_string(max_powers[static_cast<std::size_t>(p)]));
+  }
+  GOLDMINE_REQUIRE(!max_overall_power || *max_overall_power >= 0,
+                   "max_overall_power: expected a non-negative integer, got " +
+                       std::to_string(max_overall_power.value_or(0)));
+
+  // Odometer over the power tuples, last parameter fastest.
+  std::vector<std::vector<int>> rows;
+  std::vector<int> powers(static_cast<std::size_t>(num_parameters), 0);
+  while (true) {
+    int total = 0;
+    for (int k : powers) total += k;
+    if (!max_overall_power || total <= *max_overall_power)
+      rows.push_back(powers);
+    int p = num_parameters - 1;
+    while (p >= 0 && powers[static_cast<std::size_t>(p)] ==
+                         max_powers[static_cast<std::size_t>(p)]) {
+      powers[static_cast<std::size_t>(p)] = 0;
+      --p;
+    }
+    if (p < 0) break;
+    ++powers[static_cast<std::size_t>(p)];
+  }
+  return Components(ToMatrix(rows, num_parameters));
+}
+
+Components Components::FromCouplings(int num_production,
+                                     int num_decay,
+                                     int num_shared) {
+  GOLDMINE_REQUIRE(num_production >= 0 && num_decay >= 0 && num_shared >= 0,
+                   "couplings: expected non-negative numbers of production, "
+                   "decay and shared couplings");
+  const int num_parameters = num_decay + num_production + num_shared;
+  GOLDMINE_REQUIRE(
+      num_production + num_shared > 0 && num_decay + num_shared > 0,
+      "couplings: production and decay each need at least one "
+      "coupling (their own or a shared one)");
+  // Parameter columns: decay couplings, then production, then shared.
+  std::vector<int> production_side;
+  std::vector<int> decay_side;
+  for (int i = 0; i < num_decay; ++i) decay_side.push_back(i);
+  for (int i = 0; i < num_production; ++i)
+    production_side.push_back(num_decay + i);
+  for (int i = 0; i < num_shared; ++i) {
+    production_side.push_back(num_decay + num_production + i);
+    decay_side.push_back(num_decay + num_production + i);
+  }
+  // Every product g_a g_b g_c g_d with a, b from production and c, d from
+  // decay; the coefficients are positive, so no monomial cancels.
+  std::set<std::vector<int>, std::greater<>> monomials;
+  for (int a : production_side) {
+    for (int b : production_side) {
+      for (int c : decay_side) {
+        for (int d : decay_side) {
+          std::vector<int> powers(static_cast<std::size_t>(num_parameters), 0);
+          for (int index : {a, b, c, d})
+            ++powers[static_cast<std::size_t>(index)];
+          monomials.insert(powers);
+        }
+      }
+    }
+  }
+  return Components(
+      ToMatrix({monomials.begin(), monomials.end()}, num_parameters));
+}
+
+int Components::max_power(int parameter) const {
+  return powers_.col(parameter).maxCoeff();
+}
+
+void Components::RequireParameterCount(Eigen::Index count,
+                                       const char* what) const {
+  GOLDMINE_REQUIRE(count == num_parameters(),
+                   std::string(what) + ": expected " +
+                       std::to_string(num_parameters()) +
+                       " parameter values, got " + std::to_string(count));
+}
+
+Eigen::VectorXd Components::Evaluate(const Eigen::VectorXd& theta) const {
+  RequireParameterCount(theta.size(), "theta");
+  return EvaluateBatch(theta.transpose()).row(0).transpose();
+}
+
+Eigen::MatrixXd Components::Gradient(const Eigen::VectorXd& theta) const {
+  RequireParameterCount(theta.size(), "theta");
+  const std::vector<Eigen::MatrixXd> batch = GradientBatch(theta.transpose());
+  Eigen::MatrixXd gradient(num_parameters(), num_components());
+  for (int p = 0; p < num_parameters(); ++p) {
+    gradient.row(p) = batch[static_cast<std::size_t>(p)].row(0);
+  }
+  return gradient;
+}
+
+Eigen::ArrayXXd Components::PowerTable(const Eigen::MatrixXd& thetas,
+                                       int parameter) const {
+  Eigen::ArrayXXd table(thetas.rows(), max_power(parameter) + 1);
+  table.col(0).setOnes();
+  for (Eigen::Index k = 1; k < table.cols(); ++k) {
+    table.col(k) = table.col(k - 1) * thetas.col(parameter).array();
+  }
+  return table;
+}
+
+Eigen::MatrixXd Components::EvaluateBatch(const Eigen::MatrixXd& thetas) const {
+  RequireParameterCount(thetas.cols(), "thetas");
+  std::vector<Eigen::ArrayXXd> tables;
+  for (int p = 0; p < num_parameters(); ++p)
+    tables.push_back(PowerTable(thetas, p));
+  Eigen::MatrixXd values(thetas.rows(), num_components());
+  for (int c = 0; c < num_components(); ++c) {
+    Eigen::ArrayXd column = Eigen::ArrayXd::Ones(thetas.rows());
+    for (int p = 0; p < num_parameters(); ++p) {
+      const int k = powers_(c, p);
+      if (k > 0) column *= tables[static_cast<std::size_t>(p)].col(k);
+    }
+    values.col(c) = column.matrix();
+  }
+  return values;
+}
+
+std::vector<Eigen::MatrixXd> Components::GradientBatch(
+    const Eigen::MatrixXd& thetas) const {
+  RequireParameterCount(thetas.cols(), "thetas");
+  std::vector<Eigen::ArrayXXd> tables;
+  for (int p = 0; p < num_parameters(); ++p)
+    tables.push_back(PowerTable(thetas, p));
+  std::vector<Eigen::MatrixXd> gradients(
+      static_cast<std::size_t>(num_parameters()),
+      Eigen::MatrixXd::Zero(thetas.rows(), num_components()));
+  for (int i = 0; i < num_parameters(); ++i) {
+    for (int c = 0; c < num_components(); ++c) {
+      const int k_i = powers_(c, i);
+      if (k_i == 0) continue;  // c does not depend on θ_i
+      // k θ_i^(k-1) Π_{p≠i} θ_p^k_p, without dividing by θ_i (which may be 0).
+      Eigen::ArrayXd column =
+          k_i * tables[static_cast<std::size_t>(i)].col(k_i - 1);
+      for (int p = 0; p < num_parameters(); ++p) {
+        const int k = powers_(c, p);
+        if (p != i && k > 0)
+          column *= tables[static_cast<std::size_t>(p)].col(k);
+      }
+      gradients[static_cast<std::size_t>(i)].col(c) = column.matrix();
+    }
+  }
+  return gradients;
+}
+
+std::string Components::Description() const {
+  std::ostringstream text;
+  text << num_components() << " components of " << num_parameters()
+       << " parameters (max powers ";
+  for (int p = 0; p < num_parameters(); ++p)
+    text << (p > 0 ? "," : "") << max_power(p);
+  text << ")";
+  return text.str();
+}
+
+}  // namespace goldmine::morphing

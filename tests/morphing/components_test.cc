@@ -1,0 +1,114 @@
+#include "goldmine/morphing/components.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "goldmine/core/errors.h"
+#include "support/finite_differences.h"
+
+namespace goldmine::morphing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::ThrowsMessage;
+
+TEST(Components, FromMaxPowersFollowsMadMinersOrder) {
+  const Components components = Components::FromMaxPowers({2, 2}, 2);
+  Eigen::MatrixXi expected(6, 2);
+  expected << 0, 0, 0, 1, 0, 2, 1, 0, 1, 1, 2, 0;
+  EXPECT_EQ(components.powers(), expected);
+}
+
+TEST(Components, WithoutOverallLimitEveryTupleIsKept) {
+  EXPECT_EQ(Components::FromMaxPowers({2, 2}, std::nullopt).num_components(),
+            9);
+  EXPECT_EQ(Components::FromMaxPowers({1, 2, 2}, 3).num_components(), 14);
+}
+
+TEST(Components, FiveParametersAtPowerFourHave126Components) {
+  // Production × decay: every monomial of degree ≤ 4 in 5 parameters, C(9,4).
+  const Components components = Components::FromMaxPowers({4, 4, 4, 4, 4}, 4);
+  EXPECT_EQ(components.num_components(), 126);
+  EXPECT_EQ(components.powers().rowwise().sum().maxCoeff(), 4);
+}
+
+TEST(Components, CouplingExpansionForTwoSharedCouplings) {
+  // (g1 + g2)^4: five monomials, highest power of the first coupling first.
+  const Components components = Components::FromCouplings(0, 0, 2);
+  Eigen::MatrixXi expected(5, 2);
+  expected << 4, 0, 3, 1, 2, 2, 1, 3, 0, 4;
+  EXPECT_EQ(components.powers(), expected);
+}
+
+TEST(Components, CouplingExpansionSeparatesProductionAndDecay) {
+  // (gp)^2 (gd)^2 with one coupling each: a single monomial gd² gp².
+  const Components one_each = Components::FromCouplings(1, 1, 0);
+  ASSERT_EQ(one_each.num_components(), 1);
+  EXPECT_EQ(one_each.powers()(0, 0), 2);
+  EXPECT_EQ(one_each.powers()(0, 1), 2);
+  // (gp1 + gp2)^2 (gd)^2: gd² gp1², gd² gp1 gp2, gd² gp2².
+  EXPECT_EQ(Components::FromCouplings(2, 1, 0).num_components(), 3);
+}
+
+TEST(Components, EvaluateGivesTheMonomials) {
+  const Components components = Components::FromMaxPowers({2, 2}, 2);
+  const Eigen::Vector2d theta(-0.5, 3.0);
+  Eigen::VectorXd expected(6);
+  expected << 1.0, 3.0, 9.0, -0.5, -1.5, 0.25;
+  EXPECT_TRUE(testing::AllClose(components.Evaluate(theta), expected, 1e-15));
+}
+
+TEST(Components, GradientMatchesFiniteDifferences) {
+  const Components components = Components::FromMaxPowers({2, 4, 1}, 4);
+  for (const Eigen::Vector3d& theta : {Eigen::Vector3d(0.3, -1.2, 0.7),
+                                       Eigen::Vector3d(0.0, 0.0, 0.0),
+                                       Eigen::Vector3d(-2.0, 0.5, 0.0)}) {
+    const Eigen::MatrixXd numeric = testing::FiniteDifferenceGradient(
+        [&](const Eigen::VectorXd& t) { return components.Evaluate(t); },
+        theta);
+    EXPECT_TRUE(testing::AllClose(components.Gradient(theta), numeric, 1e-8));
+  }
+}
+
+TEST(Components, BatchEvaluationMatchesSinglePoints) {
+  const Components components = Components::FromMaxPowers({2, 2, 2}, 2);
+  Eigen::MatrixXd thetas(3, 3);
+  thetas << 0.1, 0.2, 0.3, -1.0, 2.0, 0.5, 0.0, -0.7, 4.0;
+  const Eigen::MatrixXd values = components.EvaluateBatch(thetas);
+  const std::vector<Eigen::MatrixXd> gradients =
+      components.GradientBatch(thetas);
+  for (int n = 0; n < 3; ++n) {
+    const Eigen::VectorXd theta = thetas.row(n).transpose();
+    EXPECT_TRUE(testing::AllClose(
+        values.row(n).transpose(), components.Evaluate(theta), 0.0));
+    for (int p = 0; p < 3; ++p) {
+      EXPECT_TRUE(testing::AllClose(
+          gradients[p].row(n), components.Gradient(theta).row(p), 0.0));
+    }
+  }
+}
+
+TEST(Components, RejectsRepeatedComponents) {
+  Eigen::MatrixXi powers(2, 1);
+  powers << 1, 1;
+  EXPECT_THAT([&] { Components{powers}; },
+              ThrowsMessage<InvalidInput>(
+                  HasSubstr("components[1]: [1] appears twice")));
+}
+
+TEST(Components, RejectsNegativePowers) {
+  Eigen::MatrixXi powers(1, 2);
+  powers << 0, -1;
+  EXPECT_THAT([&] { Components{powers}; },
+              ThrowsMessage<InvalidInput>(HasSubstr("must be non-negative")));
+}
+
+TEST(Components, RejectsThetaOfTheWrongSize) {
+  const Components components = Components::FromMaxPowers({2, 2}, 2);
+  EXPECT_THAT([&] { components.Evaluate(Eigen::Vector3d(1, 2, 3)); },
+              ThrowsMessage<InvalidInput>(
+                  HasSubstr("expected 2 parameter values, got 3")));
+}
+
+}  // namespace
+}  // namespace goldmine::morphing

@@ -1,0 +1,67 @@
+// Runs the real `goldmine` binary, as a user or an external checker would,
+// and captures its exit code, stdout and stderr.
+#pragma once
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace goldmine::testing {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+inline std::string ShellQuoted(const std::string& word) {
+  std::string quoted = "'";
+  for (char c : word)
+    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+inline std::string ReadText(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A fresh, empty folder for one test's files, removed by the caller.
+inline std::filesystem::path MakeScratchFolder(const std::string& name) {
+  const auto folder =
+      std::filesystem::temp_directory_path() /
+      ("goldmine_test_" + name + "_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(folder);
+  std::filesystem::create_directories(folder);
+  return folder;
+}
+
+inline CommandResult RunGoldmine(const std::vector<std::string>& arguments) {
+  static int counter = 0;
+  const auto base = std::filesystem::temp_directory_path() /
+                    ("goldmine_cli_" + std::to_string(::getpid()) + "_" +
+                     std::to_string(counter++));
+  std::string command = ShellQuoted(GOLDMINE_CLI);
+  for (const std::string& argument : arguments)
+    command += " " + ShellQuoted(argument);
+  command += " >" + ShellQuoted(base.string() + ".out") + " 2>" +
+             ShellQuoted(base.string() + ".err") + " </dev/null";
+  const int status = std::system(command.c_str());
+  CommandResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.out = ReadText(base.string() + ".out");
+  result.err = ReadText(base.string() + ".err");
+  std::filesystem::remove(base.string() + ".out");
+  std::filesystem::remove(base.string() + ".err");
+  return result;
+}
+
+}  // namespace goldmine::testing
