@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "goldmine/core/errors.h"
@@ -38,11 +39,18 @@ nlohmann::ordered_json MatrixToJson(const Eigen::MatrixXi& matrix) {
   return rows;
 }
 
-// Library messages start with the key ("basis: ..."); put the file and the
-// case in front so that the user sees where.
-[[noreturn]] void Rethrow(const InvalidInput& error, const JsonNode& input) {
-  throw InvalidInput(input.Where() + (input.path().empty() ? ": " : ".") +
-                     error.what());
+// Runs `step`; library messages start with the key ("basis: ..."), so put
+// the file and the case in front of them, unless they already name it.
+template <typename Step>
+auto InCase(const JsonNode& input, Step&& step) -> decltype(step()) {
+  try {
+    return step();
+  } catch (const InvalidInput& error) {
+    const std::string message = error.what();
+    if (message.rfind(input.Where(), 0) == 0) throw;
+    throw InvalidInput(input.Where() + (input.path().empty() ? ": " : ".") +
+                       message);
+  }
 }
 
 Components ReadComponents(const JsonNode& input) {
@@ -117,7 +125,8 @@ nlohmann::ordered_json SolveMorphingCase(const JsonNode& input,
   nlohmann::ordered_json output;
   if (input.Has("name")) output["name"] = input.At("name").AsString();
 
-  const Components components = ReadComponents(input);
+  const Components components =
+      InCase(input, [&] { return ReadComponents(input); });
   const int num_parameters = components.num_parameters();
   if (input.Has("parameter_names")) {
     output["parameter_names"] =
@@ -130,61 +139,49 @@ nlohmann::ordered_json SolveMorphingCase(const JsonNode& input,
   }
   const std::string point_what = "benchmark points";
 
-  Eigen::MatrixXd basis;
   nlohmann::ordered_json optimization;
-  try {
+  const Eigen::MatrixXd basis = InCase(input, [&]() -> Eigen::MatrixXd {
     if (input.Has("basis")) {
       if (input.Has("fixed_benchmarks")) {
         throw InvalidInput(
             input.At("fixed_benchmarks").Where() +
             ": only used when the basis is optimised, but \"basis\" is given");
       }
-      basis = input.At("basis").AsMatrix(num_parameters, point_what);
-    } else {
-      if (!ranges) {
-        throw InvalidInput(
-            input.Where() +
-            ": missing key \"parameter_range\" (needed to optimise a basis "
-            "when \"basis\" is absent)");
-      }
-      BasisOptimizerOptions options;
-      options.seed =
-          input.Has("seed") ? input.At("seed").AsUnsigned() : default_seed;
-      if (input.Has("n_trials")) {
-        const JsonNode node = input.At("n_trials");
-        options.n_trials = node.AsInt();
-        if (options.n_trials < 1) node.Fail("a positive integer");
-      }
-      const Eigen::MatrixXd fixed =
-          input.Has("fixed_benchmarks")
-              ? input.At("fixed_benchmarks")
-                    .AsMatrix(num_parameters, point_what)
-              : Eigen::MatrixXd(0, num_parameters);
-      const auto result =
-          morphing::OptimizeBasis(components, *ranges, fixed, options);
-      basis = result.basis;
-      optimization["objective"] = result.objective;
-      optimization["best_proposal_objective"] = result.best_proposal_objective;
-      optimization["n_trials"] = result.n_trials;
-      optimization["seed"] = options.seed;
-      optimization["n_fixed_benchmarks"] = fixed.rows();
-      optimization["gradient_steps"] = result.iterations;
+      return input.At("basis").AsMatrix(num_parameters, point_what);
     }
-  } catch (const InvalidInput& error) {
-    if (std::string(error.what()).rfind(input.Where(), 0) == 0) throw;
-    Rethrow(error, input);
-  }
-
-  const std::optional<Morpher> morpher = [&]() -> std::optional<Morpher> {
-    try {
-      return Morpher(components, basis);
-    } catch (const InvalidInput& error) {
-      Rethrow(error, input);
+    if (!ranges) {
+      throw InvalidInput(
+          input.Where() +
+          ": missing key \"parameter_range\" (needed to optimise a basis "
+          "when \"basis\" is absent)");
     }
-  }();
+    BasisOptimizerOptions options;
+    options.seed =
+        input.Has("seed") ? input.At("seed").AsUnsigned() : default_seed;
+    if (input.Has("n_trials")) {
+      const JsonNode node = input.At("n_trials");
+      options.n_trials = node.AsInt();
+      if (options.n_trials < 1) node.Fail("a positive integer");
+    }
+    const Eigen::MatrixXd fixed =
+        input.Has("fixed_benchmarks")
+            ? input.At("fixed_benchmarks").AsMatrix(num_parameters, point_what)
+            : Eigen::MatrixXd(0, num_parameters);
+    const auto result =
+        morphing::OptimizeBasis(components, *ranges, fixed, options);
+    optimization["objective"] = result.objective;
+    optimization["best_proposal_objective"] = result.best_proposal_objective;
+    optimization["n_trials"] = result.n_trials;
+    optimization["seed"] = options.seed;
+    optimization["n_fixed_benchmarks"] = fixed.rows();
+    optimization["gradient_steps"] = result.iterations;
+    return result.basis;
+  });
+  const Morpher morpher =
+      InCase(input, [&] { return Morpher(components, basis); });
   if (input.Has("benchmark_names")) {
     input.At("benchmark_names")
-        .AsStrings(morpher->num_benchmarks(), "names (one per benchmark)");
+        .AsStrings(morpher.num_benchmarks(), "names (one per benchmark)");
   }
 
   Eigen::MatrixXd thetas(0, num_parameters);
@@ -192,25 +189,25 @@ nlohmann::ordered_json SolveMorphingCase(const JsonNode& input,
     thetas = input.At("thetas").AsMatrix(num_parameters, "parameter points");
 
   output["components"] = MatrixToJson(components.powers());
-  output["basis"] = MatrixToJson(morpher->basis());
+  output["basis"] = MatrixToJson(morpher.basis());
   if (input.Has("benchmark_names"))
     output["benchmark_names"] = input.At("benchmark_names").value();
-  output["morphing_matrix"] = MatrixToJson(morpher->morphing_matrix());
-  output["basis_matrix_condition_number"] = morpher->condition_number();
+  output["morphing_matrix"] = MatrixToJson(morpher.morphing_matrix());
+  output["basis_matrix_condition_number"] = morpher.condition_number();
   output["thetas"] = MatrixToJson(thetas);
-  output["weights"] = MatrixToJson(morpher->WeightsBatch(thetas));
+  output["weights"] = MatrixToJson(morpher.WeightsBatch(thetas));
   nlohmann::ordered_json gradients = nlohmann::ordered_json::array();
   nlohmann::ordered_json sum_squared_weights = nlohmann::ordered_json::array();
   for (Eigen::Index i = 0; i < thetas.rows(); ++i) {
     const Eigen::VectorXd theta = thetas.row(i).transpose();
-    gradients.push_back(MatrixToJson(morpher->WeightGradients(theta)));
-    sum_squared_weights.push_back(morpher->SumSquaredWeights(theta));
+    gradients.push_back(MatrixToJson(morpher.WeightGradients(theta)));
+    sum_squared_weights.push_back(morpher.SumSquaredWeights(theta));
   }
   output["weight_gradients"] = std::move(gradients);
   output["sum_squared_weights"] = std::move(sum_squared_weights);
   if (ranges) {
     const morphing::ExpectedSumSquaredWeights objective(components, *ranges);
-    output["expected_sum_squared_weights"] = objective.Value(morpher->basis());
+    output["expected_sum_squared_weights"] = objective.Value(morpher.basis());
   }
   if (!optimization.is_null()) output["optimization"] = std::move(optimization);
   return output;

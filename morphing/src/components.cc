@@ -55,6 +55,15 @@ Components::Components(Eigen::MatrixXi powers) : powers_(std::move(powers)) {
                          "]: " + RowText(powers_, c) +
                          " appears twice; each monomial may appear once");
   }
+  dependent_components_.resize(static_cast<std::size_t>(powers_.cols()));
+  for (Eigen::Index p = 0; p < powers_.cols(); ++p) {
+    for (Eigen::Index c = 0; c < powers_.rows(); ++c) {
+      if (powers_(c, p) > 0) {
+        dependent_components_[static_cast<std::size_t>(p)].push_back(
+            static_cast<int>(c));
+      }
+    }
+  }
 }
 
 Components Components::FromMaxPowers(const std::vector<int>& max_powers,
@@ -161,56 +170,74 @@ Eigen::MatrixXd Components::Gradient(const Eigen::VectorXd& theta) const {
   return gradient;
 }
 
-Eigen::ArrayXXd Components::PowerTable(const Eigen::MatrixXd& thetas,
-                                       int parameter) const {
-  Eigen::ArrayXXd table(thetas.rows(), max_power(parameter) + 1);
-  table.col(0).setOnes();
-  for (Eigen::Index k = 1; k < table.cols(); ++k) {
-    table.col(k) = table.col(k - 1) * thetas.col(parameter).array();
+std::vector<Eigen::ArrayXXd> Components::PowerTables(
+    const Eigen::MatrixXd& thetas) const {
+  std::vector<Eigen::ArrayXXd> tables;
+  for (int p = 0; p < num_parameters(); ++p) {
+    Eigen::ArrayXXd table(thetas.rows(), max_power(p) + 1);
+    table.col(0).setOnes();
+    for (Eigen::Index k = 1; k < table.cols(); ++k) {
+      table.col(k) = table.col(k - 1) * thetas.col(p).array();
+    }
+    tables.push_back(std::move(table));
   }
-  return table;
+  return tables;
 }
 
 Eigen::MatrixXd Components::EvaluateBatch(const Eigen::MatrixXd& thetas) const {
   RequireParameterCount(thetas.cols(), "thetas");
-  std::vector<Eigen::ArrayXXd> tables;
-  for (int p = 0; p < num_parameters(); ++p)
-    tables.push_back(PowerTable(thetas, p));
+  const std::vector<Eigen::ArrayXXd> tables = PowerTables(thetas);
   Eigen::MatrixXd values(thetas.rows(), num_components());
   for (int c = 0; c < num_components(); ++c) {
-    Eigen::ArrayXd column = Eigen::ArrayXd::Ones(thetas.rows());
+    auto column = values.col(c).array();
+    column.setOnes();
     for (int p = 0; p < num_parameters(); ++p) {
       const int k = powers_(c, p);
       if (k > 0) column *= tables[static_cast<std::size_t>(p)].col(k);
     }
-    values.col(c) = column.matrix();
   }
   return values;
 }
 
-std::vector<Eigen::MatrixXd> Components::GradientBatch(
+std::vector<Eigen::MatrixXd> Components::ReducedGradientBatch(
     const Eigen::MatrixXd& thetas) const {
   RequireParameterCount(thetas.cols(), "thetas");
-  std::vector<Eigen::ArrayXXd> tables;
-  for (int p = 0; p < num_parameters(); ++p)
-    tables.push_back(PowerTable(thetas, p));
-  std::vector<Eigen::MatrixXd> gradients(
-      static_cast<std::size_t>(num_parameters()),
-      Eigen::MatrixXd::Zero(thetas.rows(), num_components()));
+  const std::vector<Eigen::ArrayXXd> tables = PowerTables(thetas);
+  std::vector<Eigen::MatrixXd> gradients;
   for (int i = 0; i < num_parameters(); ++i) {
-    for (int c = 0; c < num_components(); ++c) {
+    const std::vector<int>& dependent = components_depending_on(i);
+    Eigen::MatrixXd gradient(thetas.rows(),
+                             static_cast<Eigen::Index>(dependent.size()));
+    for (std::size_t j = 0; j < dependent.size(); ++j) {
+      const int c = dependent[j];
       const int k_i = powers_(c, i);
-      if (k_i == 0) continue;  // c does not depend on θ_i
       // k θ_i^(k-1) Π_{p≠i} θ_p^k_p, without dividing by θ_i (which may be 0).
-      Eigen::ArrayXd column =
-          k_i * tables[static_cast<std::size_t>(i)].col(k_i - 1);
+      auto column = gradient.col(static_cast<Eigen::Index>(j)).array();
+      column = k_i * tables[static_cast<std::size_t>(i)].col(k_i - 1);
       for (int p = 0; p < num_parameters(); ++p) {
         const int k = powers_(c, p);
         if (p != i && k > 0)
           column *= tables[static_cast<std::size_t>(p)].col(k);
       }
-      gradients[static_cast<std::size_t>(i)].col(c) = column.matrix();
     }
+    gradients.push_back(std::move(gradient));
+  }
+  return gradients;
+}
+
+std::vector<Eigen::MatrixXd> Components::GradientBatch(
+    const Eigen::MatrixXd& thetas) const {
+  const std::vector<Eigen::MatrixXd> reduced = ReducedGradientBatch(thetas);
+  std::vector<Eigen::MatrixXd> gradients;
+  for (int i = 0; i < num_parameters(); ++i) {
+    Eigen::MatrixXd gradient =
+        Eigen::MatrixXd::Zero(thetas.rows(), num_components());
+    const std::vector<int>& dependent = components_depending_on(i);
+    for (std::size_t j = 0; j < dependent.size(); ++j) {
+      gradient.col(dependent[j]) = reduced[static_cast<std::size_t>(i)].col(
+          static_cast<Eigen::Index>(j));
+    }
+    gradients.push_back(std::move(gradient));
   }
   return gradients;
 }

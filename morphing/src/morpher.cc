@@ -50,6 +50,16 @@ Morpher::Morpher(Components components, Eigen::MatrixXd basis)
   morphing_matrix_ = svd.matrixV() *
                      singular_values.cwiseInverse().asDiagonal() *
                      svd.matrixU().transpose();
+  for (int p = 0; p < components_.num_parameters(); ++p) {
+    const std::vector<int>& dependent = components_.components_depending_on(p);
+    Eigen::MatrixXd rows(static_cast<Eigen::Index>(dependent.size()),
+                         morphing_matrix_.cols());
+    for (std::size_t j = 0; j < dependent.size(); ++j) {
+      rows.row(static_cast<Eigen::Index>(j)) =
+          morphing_matrix_.row(dependent[j]);
+    }
+    dependent_morphing_rows_.push_back(std::move(rows));
+  }
 }
 
 void Morpher::RequireBenchmarkCount(Eigen::Index count,
@@ -78,9 +88,11 @@ Eigen::MatrixXd Morpher::WeightsBatch(const Eigen::MatrixXd& thetas) const {
 
 std::vector<Eigen::MatrixXd> Morpher::WeightGradientsBatch(
     const Eigen::MatrixXd& thetas) const {
-  std::vector<Eigen::MatrixXd> gradients = components_.GradientBatch(thetas);
-  for (Eigen::MatrixXd& gradient : gradients)
-    gradient = gradient * morphing_matrix_;
+  std::vector<Eigen::MatrixXd> gradients =
+      components_.ReducedGradientBatch(thetas);
+  for (std::size_t p = 0; p < gradients.size(); ++p) {
+    gradients[p] = gradients[p] * dependent_morphing_rows_[p];
+  }
   return gradients;
 }
 

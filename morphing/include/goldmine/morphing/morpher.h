@@ -85,6 +85,9 @@ class Morpher {
   Components components_;
   Eigen::MatrixXd basis_;
   Eigen::MatrixXd morphing_matrix_;
+  // Rows of M for components_depending_on(p), one matrix per parameter p:
+  // the weight gradients skip components whose derivative is zero.
+  std::vector<Eigen::MatrixXd> dependent_morphing_rows_;
   double condition_number_ = 0.0;
 };
 
