@@ -1,0 +1,106 @@
+// A HistFactory workspace as written by pyhf (JSON schema 1.0.0, see
+// docs/HISTFACTORY.md §1): channels of binned samples with modifiers, the
+// observed counts per channel, and measurements that name the parameter of
+// interest and override parameter settings.
+//
+// This is the validated *specification* only; Model turns it into a
+// likelihood. Parsing checks everything that can be checked without building
+// parameter sets (types, required keys, unknown keys, bin counts, duplicate
+// names) and reports the first problem with its JSON path, e.g.
+//   channels[0].samples[2].modifiers[1].data.hi_data: expected 3 numbers (one
+//   per bin), got 2
+// Indices in paths refer to the order in the file, not pyhf's sorted order.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace goldmine::inference {
+
+enum class ModifierType {
+  kHistoSys,
+  kLumi,
+  kNormFactor,
+  kNormSys,
+  kShapeFactor,
+  kShapeSys,
+  kStatError,
+};
+
+// "histosys", "lumi", ... as spelled in the JSON.
+std::string ModifierTypeName(ModifierType type);
+
+struct Modifier {
+  std::string name;
+  ModifierType type = ModifierType::kNormFactor;
+  // normsys: multiplicative factors at α = -1 and α = +1.
+  double lo = 1.0;
+  double hi = 1.0;
+  // histosys: sample contents at α = -1 and α = +1 (one per bin).
+  std::vector<double> lo_data;
+  std::vector<double> hi_data;
+  // shapesys / staterror: absolute uncertainty per bin.
+  std::vector<double> uncertainties;
+};
+
+struct Sample {
+  std::string name;
+  std::vector<double> data;  // nominal expected counts, one per bin
+  std::vector<Modifier> modifiers;
+};
+
+struct Channel {
+  std::string name;
+  std::vector<Sample> samples;
+  int num_bins() const {
+    return samples.empty() ? 0 : static_cast<int>(samples[0].data.size());
+  }
+};
+
+// Overrides for one parameter set; unset fields keep the modifier defaults.
+struct ParameterConfig {
+  std::string name;
+  std::optional<std::vector<double>> inits;
+  std::optional<std::vector<std::pair<double, double>>> bounds;
+  std::optional<std::vector<double>> auxdata;
+  std::optional<std::vector<double>> factors;
+  std::optional<std::vector<double>> sigmas;
+  std::optional<bool> fixed;
+  // "measurements[1].config.parameters[3]", for messages about this entry.
+  std::string json_path;
+};
+
+struct Measurement {
+  std::string name;
+  std::string poi;  // empty: a model without parameter of interest
+  std::vector<ParameterConfig> parameters;
+  std::string json_path;
+};
+
+struct Workspace {
+  std::vector<Channel> channels;
+  // Observed counts keyed by channel name, in file order.
+  std::vector<std::pair<std::string, std::vector<double>>> observations;
+  std::vector<Measurement> measurements;
+  // Where the workspace came from ("file.json" or "workspace"); prefixes
+  // every message about it.
+  std::string source;
+
+  // Parses and validates pyhf JSON text. `source` names the input in
+  // messages. Throws FileFormatError when the text is not JSON and
+  // InvalidInput when it does not follow the schema.
+  static Workspace FromJson(const std::string& text,
+                            const std::string& source = "workspace");
+  // Same for a file; throws InvalidInput when it cannot be read.
+  static Workspace FromFile(const std::string& path);
+
+  // The measurement called `name`, or the first one when `name` is empty.
+  // Throws InvalidInput naming the available measurements otherwise.
+  const Measurement& FindMeasurement(const std::string& name) const;
+  // Observed counts of channel `name`; throws InvalidInput when absent.
+  const std::vector<double>& Observation(const std::string& name) const;
+};
+
+}  // namespace goldmine::inference

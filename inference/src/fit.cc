@@ -1,0 +1,329 @@
+#include "goldmine/inference/fit.h"
+
+#include <Eigen/Cholesky>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <nlopt.hpp>
+
+#include "goldmine/core/errors.h"
+
+namespace goldmine::inference {
+namespace {
+
+// The fit works in x_i = (θ_i − θ0_i) / s_i over the free parameters only,
+// with s_i the constraint width, so that all directions have curvature ~1.
+class ScaledProblem {
+ public:
+  ScaledProblem(const Model& model,
+                const Eigen::VectorXd& data,
+                const Eigen::VectorXd& init,
+                const std::vector<bool>& fixed)
+      : model_(model), data_(data), full_(init) {
+    Eigen::VectorXd widths = Eigen::VectorXd::Ones(model.num_parameters());
+    for (const ParameterSet& set : model.parameter_sets()) {
+      for (int i = 0; i < set.size; ++i) {
+        if (set.constraint == ConstraintType::kGaussian) {
+          widths(set.offset + i) = set.widths[i];
+        } else if (set.constraint == ConstraintType::kPoisson) {
+          widths(set.offset + i) = 1.0 / std::sqrt(set.widths[i]);
+        }
+      }
+    }
+    for (int p = 0; p < model.num_parameters(); ++p) {
+      if (fixed[p]) continue;
+      free_.push_back(p);
+      double scale = widths(p);
+      if (!(std::isfinite(scale) && scale > 0)) scale = 1.0;
+      scales_.push_back(scale);
+    }
+  }
+
+  int size() const { return static_cast<int>(free_.size()); }
+  int free_parameter(int i) const { return free_[i]; }
+  double scale(int i) const { return scales_[i]; }
+
+  Eigen::VectorXd ToFull(const std::vector<double>& x) const {
+    Eigen::VectorXd pars = full_;
+    for (int i = 0; i < size(); ++i) pars(free_[i]) += x[i] * scales_[i];
+    return pars;
+  }
+  double ToScaled(int i, double value) const {
+    return (value - full_(free_[i])) / scales_[i];
+  }
+
+  // twice_nll and its gradient in scaled coordinates.
+  double Evaluate(const std::vector<double>& x, std::vector<double>* grad) {
+    ++evaluations_;
+    const Eigen::VectorXd pars = ToFull(x);
+    Eigen::VectorXd full_gradient;
+    const double value = model_.TwiceNll(
+        pars,
+        data_,
+        grad != nullptr && !grad->empty() ? &full_gradient : nullptr);
+    if (grad != nullptr && !grad->empty()) {
+      for (int i = 0; i < size(); ++i) {
+        (*grad)[i] = full_gradient(free_[i]) * scales_[i];
+      }
+    }
+    if (std::isfinite(value) && value < best_value_) {
+      best_value_ = value;
+      best_x_ = x;
+    }
+    return value;
+  }
+
+  double best_value() const { return best_value_; }
+  const std::vector<double>& best_x() const { return best_x_; }
+  int evaluations() const { return evaluations_; }
+
+ private:
+  const Model& model_;
+  const Eigen::VectorXd& data_;
+  Eigen::VectorXd full_;
+  std::vector<int> free_;
+  std::vector<double> scales_;
+  double best_value_ = std::numeric_limits<double>::infinity();
+  std::vector<double> best_x_;
+  int evaluations_ = 0;
+};
+
+double Objective(const std::vector<double>& x,
+                 std::vector<double>& grad,
+                 void* problem) {
+  return static_cast<ScaledProblem*>(problem)->Evaluate(x, &grad);
+}
+
+// Largest gradient component that could still lower twice_nll without
+// leaving the box (components pushing against an active bound do not count).
+double ProjectedGradient(const std::vector<double>& x,
+                         const std::vector<double>& gradient,
+                         const std::vector<double>& lower,
+                         const std::vector<double>& upper) {
+  double largest = 0.0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double tolerance = 1e-9 * std::max(1.0, std::abs(x[i]));
+    if (x[i] <= lower[i] + tolerance && gradient[i] > 0) continue;
+    if (x[i] >= upper[i] - tolerance && gradient[i] < 0) continue;
+    largest = std::max(largest, std::abs(gradient[i]));
+  }
+  return largest;
+}
+
+// Central differences of the analytic gradient, in scaled coordinates.
+Eigen::MatrixXd ScaledHessian(ScaledProblem& problem,
+                              const std::vector<double>& x) {
+  constexpr double kStep = 1e-4;
+  const int n = problem.size();
+  Eigen::MatrixXd hessian(n, n);
+  std::vector<double> up_gradient(n);
+  std::vector<double> down_gradient(n);
+  for (int i = 0; i < n; ++i) {
+    std::vector<double> up = x;
+    std::vector<double> down = x;
+    up[i] += kStep;
+    down[i] -= kStep;
+    problem.Evaluate(up, &up_gradient);
+    problem.Evaluate(down, &down_gradient);
+    for (int j = 0; j < n; ++j) {
+      hessian(j, i) = (up_gradient[j] - down_gradient[j]) / (2 * kStep);
+    }
+  }
+  return 0.5 * (hessian + hessian.transpose());
+}
+
+}  // namespace
+
+std::string FitOptions::Validate() const {
+  std::string problems;
+  auto add = [&](const std::string& problem) {
+    problems += (problems.empty() ? "" : "; ") + problem;
+  };
+  if (!(gradient_tolerance > 0)) add("gradient_tolerance must be > 0");
+  if (max_evaluations < 1) add("max_evaluations must be >= 1");
+  if (max_rounds < 1) add("max_rounds must be >= 1");
+  return problems;
+}
+
+std::string FitOptions::Description() const {
+  return std::string("NLopt ") +
+         (algorithm == FitAlgorithm::kLbfgs ? "LD_LBFGS" : "LD_SLSQP") +
+         ", scaled parameters, gradient tolerance " +
+         std::to_string(gradient_tolerance) + ", up to " +
+         std::to_string(max_rounds) + " rounds of " +
+         std::to_string(max_evaluations) + " evaluations";
+}
+
+FitResult MinimizeTwiceNll(const Model& model,
+                           const Eigen::VectorXd& data,
+                           const Eigen::VectorXd& init,
+                           const Eigen::VectorXd& lower,
+                           const Eigen::VectorXd& upper,
+                           const std::vector<bool>& fixed,
+                           const FitOptions& options) {
+  const std::string problems = options.Validate();
+  GOLDMINE_REQUIRE(problems.empty(), "fit options: " + problems);
+  const int n = model.num_parameters();
+  GOLDMINE_REQUIRE(init.size() == n && lower.size() == n && upper.size() == n &&
+                       static_cast<int>(fixed.size()) == n,
+                   "fit: init, bounds and fixed need " + std::to_string(n) +
+                       " entries (one per model parameter)");
+  for (int p = 0; p < n; ++p) {
+    GOLDMINE_REQUIRE(lower(p) <= init(p) && init(p) <= upper(p),
+                     "fit: init " + std::to_string(init(p)) +
+                         " of parameter \"" + model.parameter_names()[p] +
+                         "\" lies outside [" + std::to_string(lower(p)) + ", " +
+                         std::to_string(upper(p)) + "]");
+  }
+
+  ScaledProblem problem(model, data, init, fixed);
+  const int m = problem.size();
+  FitResult result;
+  if (m == 0) {
+    result.parameters = init;
+    result.twice_nll = model.TwiceNll(init, data);
+    result.converged = std::isfinite(result.twice_nll);
+    result.message = "no free parameters";
+    result.num_evaluations = 1;
+    if (options.compute_uncertainties) {
+      result.uncertainties = Eigen::VectorXd::Zero(n);
+      result.covariance = Eigen::MatrixXd::Zero(n, n);
+    }
+    return result;
+  }
+
+  std::vector<double> x(m, 0.0);
+  std::vector<double> scaled_lower(m);
+  std::vector<double> scaled_upper(m);
+  for (int i = 0; i < m; ++i) {
+    const int p = problem.free_parameter(i);
+    scaled_lower[i] = problem.ToScaled(i, lower(p));
+    scaled_upper[i] = problem.ToScaled(i, upper(p));
+  }
+  std::vector<double> gradient(m);
+  const double start_value = problem.Evaluate(x, &gradient);
+  if (!std::isfinite(start_value)) {
+    result.parameters = init;
+    result.twice_nll = start_value;
+    result.message = "twice_nll is not finite at the initial parameters";
+    result.num_evaluations = problem.evaluations();
+    return result;
+  }
+
+  std::string stop_reason;
+  double previous = start_value;
+  for (int round = 0; round < options.max_rounds; ++round) {
+    // Alternate algorithms after the first round: each can stall where the
+    // other still makes progress.
+    const bool use_lbfgs =
+        (options.algorithm == FitAlgorithm::kLbfgs) == (round % 2 == 0);
+    nlopt::opt optimizer(use_lbfgs ? nlopt::LD_LBFGS : nlopt::LD_SLSQP,
+                         static_cast<unsigned>(m));
+    optimizer.set_lower_bounds(scaled_lower);
+    optimizer.set_upper_bounds(scaled_upper);
+    optimizer.set_min_objective(Objective, &problem);
+    optimizer.set_ftol_abs(1e-12);
+    optimizer.set_xtol_rel(1e-12);
+    optimizer.set_maxeval(options.max_evaluations);
+    if (use_lbfgs) optimizer.set_vector_storage(std::min(m, 20));
+    x = problem.best_x();
+    double value = 0.0;
+    try {
+      const nlopt::result status = optimizer.optimize(x, value);
+      stop_reason = "NLopt status " + std::to_string(static_cast<int>(status));
+    } catch (const nlopt::roundoff_limited&) {
+      stop_reason = "NLopt stopped: roundoff limited";
+    } catch (const std::exception& error) {
+      stop_reason = std::string("NLopt stopped: ") + error.what();
+    }
+    x = problem.best_x();
+    problem.Evaluate(x, &gradient);
+    const double projected =
+        ProjectedGradient(x, gradient, scaled_lower, scaled_upper);
+    const double best = problem.best_value();
+    if (projected < 1e-2 * options.gradient_tolerance ||
+        (round > 0 && previous - best < 1e-10)) {
+      break;
+    }
+    previous = best;
+  }
+
+  x = problem.best_x();
+  result.twice_nll = problem.Evaluate(x, &gradient);
+  result.parameters = problem.ToFull(x);
+  const double projected =
+      ProjectedGradient(x, gradient, scaled_lower, scaled_upper);
+  result.converged = std::isfinite(result.twice_nll) &&
+                     projected <= options.gradient_tolerance;
+  result.message = stop_reason + "; largest projected gradient " +
+                   std::to_string(projected) + " (tolerance " +
+                   std::to_string(options.gradient_tolerance) + ")";
+  if (!result.converged) result.message = "did not converge: " + result.message;
+
+  if (options.compute_uncertainties) {
+    const Eigen::MatrixXd hessian = ScaledHessian(problem, x);
+    result.covariance = Eigen::MatrixXd::Zero(n, n);
+    result.uncertainties = Eigen::VectorXd::Zero(n);
+    // Covariance of (½ twice_nll)'s Hessian inverse = 2 H⁻¹ for twice_nll.
+    const Eigen::LDLT<Eigen::MatrixXd> ldlt(hessian);
+    const bool positive = ldlt.info() == Eigen::Success && ldlt.isPositive() &&
+                          (ldlt.vectorD().array() > 0).all();
+    if (positive) {
+      const Eigen::MatrixXd scaled_covariance =
+          2.0 * ldlt.solve(Eigen::MatrixXd::Identity(m, m));
+      for (int i = 0; i < m; ++i) {
+        for (int j = 0; j < m; ++j) {
+          result.covariance(problem.free_parameter(i),
+                            problem.free_parameter(j)) =
+              scaled_covariance(i, j) * problem.scale(i) * problem.scale(j);
+        }
+      }
+      for (int i = 0; i < m; ++i) {
+        const int p = problem.free_parameter(i);
+        result.uncertainties(p) = std::sqrt(result.covariance(p, p));
+      }
+    } else {
+      for (int i = 0; i < m; ++i) {
+        result.uncertainties(problem.free_parameter(i)) =
+            std::numeric_limits<double>::quiet_NaN();
+      }
+      result.message += "; Hessian not positive definite, no uncertainties";
+    }
+  }
+  result.num_evaluations = problem.evaluations();
+  return result;
+}
+
+FitResult Fit(const Model& model,
+              const Eigen::VectorXd& data,
+              const FitOptions& options) {
+  return MinimizeTwiceNll(model,
+                          data,
+                          model.inits(),
+                          model.lower_bounds(),
+                          model.upper_bounds(),
+                          model.fixed(),
+                          options);
+}
+
+FitResult FixedPoiFit(const Model& model,
+                      const Eigen::VectorXd& data,
+                      double poi_value,
+                      const FitOptions& options) {
+  GOLDMINE_REQUIRE(model.has_poi(),
+                   "fixed-POI fit: the model has no parameter of interest "
+                   "(measurement poi is \"\")");
+  Eigen::VectorXd init = model.inits();
+  init(model.poi_index()) = poi_value;
+  std::vector<bool> fixed = model.fixed();
+  fixed[model.poi_index()] = true;
+  return MinimizeTwiceNll(model,
+                          data,
+                          init,
+                          model.lower_bounds(),
+                          model.upper_bounds(),
+                          fixed,
+                          options);
+}
+
+}  // namespace goldmine::inference
