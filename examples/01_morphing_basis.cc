@@ -5,6 +5,7 @@
 // components, hence six benchmarks. We keep the Standard Model as one of
 // them, let goldmine choose the other five inside the parameter ranges, and
 // print the basis with its morphing weights at a few parameter points.
+#include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -12,6 +13,9 @@
 #include "goldmine/morphing/basis_optimizer.h"
 #include "goldmine/morphing/morpher.h"
 #include "goldmine/morphing/sum_squared_weights.h"
+
+// Rounding leaves weights like -1e-17 where the exact value is 0; print 0.
+double Cleaned(double value) { return std::abs(value) < 1e-12 ? 0.0 : value; }
 
 int main() {
   using goldmine::ParameterRanges;
@@ -76,7 +80,8 @@ int main() {
   for (const Eigen::Vector2d& theta : points) {
     const Eigen::VectorXd weights = morpher.Weights(theta);
     std::printf("  %8.3f %8.3f |", theta(0), theta(1));
-    for (int b = 0; b < weights.size(); ++b) std::printf(" %8.4f", weights(b));
+    for (int b = 0; b < weights.size(); ++b)
+      std::printf(" %8.4f", Cleaned(weights(b)));
     std::printf(" | %8.4f\n", weights.squaredNorm());
   }
   std::printf(

@@ -1,6 +1,7 @@
 #include "morphing_case.h"
 
 #include <optional>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -109,7 +110,8 @@ ParameterRanges ReadRanges(const JsonNode& node, int num_parameters) {
 }  // namespace
 
 nlohmann::ordered_json SolveMorphingCase(const JsonNode& input,
-                                         std::uint64_t default_seed) {
+                                         std::uint64_t default_seed,
+                                         std::ostream* log) {
   input.RequireOnlyKeys({"name",
                          "parameter_names",
                          "parameter_max_power",
@@ -167,8 +169,20 @@ nlohmann::ordered_json SolveMorphingCase(const JsonNode& input,
         input.Has("fixed_benchmarks")
             ? input.At("fixed_benchmarks").AsMatrix(num_parameters, point_what)
             : Eigen::MatrixXd(0, num_parameters);
+    if (log != nullptr) {
+      *log << "goldmine morphing: " << input.Where()
+           << ": optimising a basis for " << components.Description() << " ("
+           << options.n_trials << " trials, seed " << options.seed << ")"
+           << std::endl;
+    }
     const auto result =
         morphing::OptimizeBasis(components, *ranges, fixed, options);
+    if (log != nullptr) {
+      *log << "goldmine morphing: " << input.Where()
+           << ": expected sum of squared weights " << result.objective
+           << " (best random proposal " << result.best_proposal_objective << ")"
+           << std::endl;
+    }
     optimization["objective"] = result.objective;
     optimization["best_proposal_objective"] = result.best_proposal_objective;
     optimization["n_trials"] = result.n_trials;
@@ -213,18 +227,20 @@ nlohmann::ordered_json SolveMorphingCase(const JsonNode& input,
   return output;
 }
 
-nlohmann::ordered_json SolveMorphingDocument(const JsonNode& document) {
+nlohmann::ordered_json SolveMorphingDocument(const JsonNode& document,
+                                             std::ostream* log) {
   if (!document.value().is_object())
     document.Fail("a JSON object (a morphing case or {\"cases\": [...]})");
   constexpr std::uint64_t kDefaultSeed = 1;
-  if (!document.Has("cases")) return SolveMorphingCase(document, kDefaultSeed);
+  if (!document.Has("cases"))
+    return SolveMorphingCase(document, kDefaultSeed, log);
   document.RequireOnlyKeys({"cases", "seed", "variant", "conventions"});
   const std::uint64_t seed =
       document.Has("seed") ? document.At("seed").AsUnsigned() : kDefaultSeed;
   nlohmann::ordered_json cases = nlohmann::ordered_json::array();
   for (const JsonNode& single :
        document.At("cases").Elements(-1, "morphing cases")) {
-    cases.push_back(SolveMorphingCase(single, seed));
+    cases.push_back(SolveMorphingCase(single, seed, log));
   }
   nlohmann::ordered_json output;
   output["cases"] = std::move(cases);

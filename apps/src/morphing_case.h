@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -20,12 +21,16 @@ namespace goldmine::cli {
 //
 // Throws InvalidInput naming the key for anything that cannot be used.
 // `default_seed` applies when the case has no seed of its own.
+// When `log` is not null, basis optimisation reports what it does there
+// (it can take seconds for many parameters).
 nlohmann::ordered_json SolveMorphingCase(const JsonNode& input,
-                                         std::uint64_t default_seed);
+                                         std::uint64_t default_seed,
+                                         std::ostream* log = nullptr);
 
 // A single case, or {"cases": [...]} answered with {"cases": [...]} in order.
 // Optional top-level keys beside "cases": "seed" (default for every case),
 // and MadMiner's descriptive "variant" and "conventions" (ignored).
-nlohmann::ordered_json SolveMorphingDocument(const JsonNode& document);
+nlohmann::ordered_json SolveMorphingDocument(const JsonNode& document,
+                                             std::ostream* log = nullptr);
 
 }  // namespace goldmine::cli

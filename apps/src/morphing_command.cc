@@ -50,7 +50,7 @@ Command MorphingCommand() {
     const std::string input_path = values["input"].as<std::string>();
     const nlohmann::json document = ReadJsonFile(input_path);
     const nlohmann::ordered_json result =
-        SolveMorphingDocument(JsonNode(document, input_path));
+        SolveMorphingDocument(JsonNode(document, input_path), &streams.err);
     std::optional<std::string> output_path;
     if (values.count("output") != 0)
       output_path = values["output"].as<std::string>();
