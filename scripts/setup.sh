@@ -12,6 +12,7 @@ packages=(
   libhdf5-dev hdf5-helpers          # FindHDF5 needs h5cc/h5c++ from hdf5-helpers
   nlohmann-json3-dev libyaml-cpp-dev
   libhepmc3-dev libfastjet-dev
+  zlib1g-dev                        # gzip input for every event format
   libtorch-dev
   libopenblas0-pthread              # torch's BLAS: ~5x faster training than the reference BLAS
   libnlopt-cxx-dev                  # maintained minimiser (L-BFGS, bounds) for fits and limits

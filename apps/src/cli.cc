@@ -38,7 +38,8 @@ std::string OneLine(std::string text) {
 }  // namespace
 
 const std::vector<Command>& Commands() {
-  static const std::vector<Command> commands = {MorphingCommand()};
+  static const std::vector<Command> commands = {
+      MorphingCommand(), InspectCommand(), HistFactoryCommand()};
   return commands;
 }
 
@@ -94,10 +95,14 @@ bool ParseCommandLine(const std::string& command,
                       const po::options_description& options,
                       const std::vector<std::string>& arguments,
                       Streams streams,
-                      po::variables_map* values) {
+                      po::variables_map* values,
+                      const po::positional_options_description* positional) {
   po::options_description all(options);
   all.add_options()("help,h", "show this help");
-  po::store(po::command_line_parser(arguments).options(all).run(), *values);
+  po::command_line_parser parser(arguments);
+  parser.options(all);
+  if (positional != nullptr) parser.positional(*positional);
+  po::store(parser.run(), *values);
   if (values->count("help") != 0) {
     streams.out << "Usage: goldmine " << command << " " << usage << "\n\n"
                 << description << "\n\n"

@@ -41,8 +41,9 @@ const std::vector<Command>& Commands();
 // The whole CLI on already-split arguments (without the program name).
 int RunCli(const std::vector<std::string>& arguments, Streams streams);
 
-// Parses a command's options. Prints the command's help to streams.out and
-// returns false when --help is given; the caller then exits with kSuccess.
+// Parses a command's options (and positional arguments, when given). Prints the
+// command's help to streams.out and returns false when --help is given; the
+// caller then exits with kSuccess.
 bool ParseCommandLine(
     const std::string& command,
     const std::string& usage,
@@ -50,7 +51,9 @@ bool ParseCommandLine(
     const boost::program_options::options_description& options,
     const std::vector<std::string>& arguments,
     Streams streams,
-    boost::program_options::variables_map* values);
+    boost::program_options::variables_map* values,
+    const boost::program_options::positional_options_description* positional =
+        nullptr);
 
 // Writes a JSON result (indented, full double precision) to `output_path`
 // atomically, or to streams.out when no path is given.
@@ -60,5 +63,7 @@ void WriteJsonResult(const nlohmann::ordered_json& result,
 
 // Commands, each defined in its own <name>_command.cc.
 Command MorphingCommand();
+Command InspectCommand();
+Command HistFactoryCommand();
 
 }  // namespace goldmine::cli

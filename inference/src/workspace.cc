@@ -190,12 +190,21 @@ Workspace ParseWorkspace(const nlohmann::json& json,
     // Observations of channels that are not in the workspace (e.g. pruned
     // validation regions in published likelihoods) are kept but unused, as
     // in pyhf.
-    workspace.observations.emplace_back(
-        name,
-        channel == nullptr ? node.At("data").AsDoubles()
-                           : node.At("data").AsDoubles(
-                                 channel->num_bins(),
-                                 "one per bin of channel \"" + name + "\""));
+    const JsonReader data = node.At("data");
+    std::vector<double> counts =
+        channel == nullptr
+            ? data.AsDoubles()
+            : data.AsDoubles(channel->num_bins(),
+                             "one per bin of channel \"" + name + "\"");
+    for (std::size_t b = 0; b < counts.size(); ++b) {
+      // A Poisson count cannot be negative (the likelihood would be NaN).
+      if (!(counts[b] >= 0)) {
+        data.FailWith("bin " + std::to_string(b) +
+                      ": expected a non-negative observed count, got " +
+                      internal::ShortDump(data.value()[b]));
+      }
+    }
+    workspace.observations.emplace_back(name, std::move(counts));
   }
   for (std::size_t c = 0; c < workspace.channels.size(); ++c) {
     if (observed.count(workspace.channels[c].name) == 0) {

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "support/scratch_folder.h"
+
 namespace goldmine::testing {
 
 struct CommandResult {
@@ -27,23 +29,8 @@ inline std::string ShellQuoted(const std::string& word) {
   return quoted + "'";
 }
 
-inline std::string ReadText(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// A fresh, empty folder for one test's files, removed by the caller.
-inline std::filesystem::path MakeScratchFolder(const std::string& name) {
-  const auto folder =
-      std::filesystem::temp_directory_path() /
-      ("goldmine_test_" + name + "_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(folder);
-  std::filesystem::create_directories(folder);
-  return folder;
-}
-
+// GOLDMINE_CLI (the binary's path) is defined for the test targets that
+// run it (tests/CMakeLists.txt).
 inline CommandResult RunGoldmine(const std::vector<std::string>& arguments) {
   static int counter = 0;
   const auto base = std::filesystem::temp_directory_path() /

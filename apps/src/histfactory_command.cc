@@ -1,0 +1,653 @@
+// goldmine histfactory inspect|fit|cls|upper-limit|patch|combine|prune|rename
+// (DESIGN.md §5.7): pyhf's command line on goldmine's HistFactory engine.
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include "cli.h"
+#include "goldmine/core/atomic_file.h"
+#include "goldmine/core/errors.h"
+#include "goldmine/inference/fit.h"
+#include "goldmine/inference/hypotest.h"
+#include "goldmine/inference/model.h"
+#include "goldmine/inference/workspace.h"
+#include "goldmine/inference/workspace_json.h"
+
+namespace goldmine::cli {
+namespace po = boost::program_options;
+namespace hf = goldmine::inference;
+namespace {
+
+using nlohmann::ordered_json;
+
+std::string ReadText(const std::string& path, const std::string& what) {
+  std::ifstream in(path);
+  if (!in) throw InvalidInput(path + ": cannot open the " + what + " file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::optional<std::string> OutputPath(const po::variables_map& values) {
+  if (values.count("output") == 0) return std::nullopt;
+  return values["output"].as<std::string>();
+}
+
+void WriteText(const std::string& text,
+               const std::optional<std::string>& output_path,
+               Streams streams) {
+  if (output_path) {
+    WriteTextFileAtomically(*output_path, text);
+  } else {
+    streams.out << text << std::flush;
+  }
+}
+
+// Options every command reading one workspace shares.
+po::options_description WorkspaceOptions() {
+  po::options_description options("Workspace");
+  options.add_options()("workspace",
+                        po::value<std::string>()->required(),
+                        "pyhf JSON workspace (positional)")(
+      "patchset",
+      po::value<std::string>(),
+      "PatchSet file; apply the patch --patch-name (after a digest check)")(
+      "patch-name", po::value<std::string>(), "patch of the PatchSet to apply")(
+      "patch",
+      po::value<std::vector<std::string>>()->composing(),
+      "RFC 6902 JSON Patch on {channels, parameters} (repeatable)")(
+      "measurement",
+      po::value<std::string>()->default_value(""),
+      "measurement to use (default: the first)")(
+      "output", po::value<std::string>(), "write the result here");
+  return options;
+}
+
+// The workspace text after --patchset and --patch, in that order.
+std::string PatchedWorkspace(const po::variables_map& values) {
+  const std::string path = values["workspace"].as<std::string>();
+  std::string text = ReadText(path, "workspace");
+  const bool has_patchset = values.count("patchset") != 0;
+  const bool has_name = values.count("patch-name") != 0;
+  if (has_patchset != has_name) {
+    throw InvalidInput("--patchset and --patch-name must be given together");
+  }
+  if (has_patchset) {
+    hf::Workspace::FromJson(text, path);  // messages name the file
+    const std::string patchset_path = values["patchset"].as<std::string>();
+    text = hf::ApplyPatchSet(text,
+                             ReadText(patchset_path, "PatchSet"),
+                             values["patch-name"].as<std::string>(),
+                             patchset_path);
+  }
+  if (values.count("patch") != 0) {
+    hf::Workspace::FromJson(text, path);
+    for (const std::string& patch_path :
+         values["patch"].as<std::vector<std::string>>()) {
+      text = hf::ApplyModelPatch(text,
+                                 ReadText(patch_path, "patch"),
+                                 values["measurement"].as<std::string>(),
+                                 patch_path);
+    }
+  }
+  return text;
+}
+
+struct LoadedModel {
+  hf::Workspace workspace;
+  std::unique_ptr<hf::Model> model;
+};
+
+LoadedModel LoadModel(const po::variables_map& values) {
+  const std::string path = values["workspace"].as<std::string>();
+  LoadedModel loaded;
+  loaded.workspace = hf::Workspace::FromJson(PatchedWorkspace(values), path);
+  hf::ModelOptions options;
+  options.measurement = values["measurement"].as<std::string>();
+  try {
+    loaded.model = std::make_unique<hf::Model>(loaded.workspace, options);
+  } catch (const InvalidInput& error) {
+    const std::string message = error.what();
+    throw InvalidInput(message.rfind(path, 0) == 0 ? message
+                                                   : path + ": " + message);
+  }
+  return loaded;
+}
+
+bool Parse(const std::string& name,
+           const std::string& usage,
+           const std::string& description,
+           po::options_description options,
+           const std::vector<std::string>& arguments,
+           Streams streams,
+           po::variables_map* values,
+           const char* positional = "workspace",
+           int max_positional = 1) {
+  po::positional_options_description positionals;
+  positionals.add(positional, max_positional);
+  po::options_description all(options);
+  all.add_options()("help,h", "show this help");
+  po::store(po::command_line_parser(arguments)
+                .options(all)
+                .positional(positionals)
+                .run(),
+            *values);
+  if (values->count("help") != 0) {
+    streams.out << "Usage: goldmine histfactory " << name << " " << usage
+                << "\n\n"
+                << description << "\n\n"
+                << all << "\n";
+    return false;
+  }
+  po::notify(*values);
+  return true;
+}
+
+// Values grouped by parameter set: {"mu": [v], "gamma": [v0, v1, ...]}.
+ordered_json BySet(const hf::Model& model, const Eigen::VectorXd& values) {
+  ordered_json grouped = ordered_json::object();
+  for (const hf::ParameterSet& set : model.parameter_sets()) {
+    ordered_json list = ordered_json::array();
+    for (int i = 0; i < set.size; ++i) {
+      const int index = set.offset + i;
+      // null when unknown (e.g. no uncertainties after a failed fit).
+      list.push_back(index < values.size() ? ordered_json(values(index))
+                                           : ordered_json(nullptr));
+    }
+    grouped[set.name] = list;
+  }
+  return grouped;
+}
+
+ordered_json Array(const std::array<double, 5>& values) {
+  return ordered_json(std::vector<double>(values.begin(), values.end()));
+}
+
+void AddHypotestOptions(po::options_description* options) {
+  options->add_options()("test-stat",
+                         po::value<std::string>()->default_value("qtilde"),
+                         "qtilde or q")(
+      "calctype",
+      po::value<std::string>()->default_value("asymptotics"),
+      "asymptotics or toybased")(
+      "ntoys", po::value<int>()->default_value(2000), "toys per hypothesis")(
+      "seed", po::value<std::uint64_t>()->default_value(0), "toy seed");
+}
+
+hf::HypotestOptions HypotestOptionsFrom(const po::variables_map& values) {
+  hf::HypotestOptions options;
+  const std::string statistic = values["test-stat"].as<std::string>();
+  if (statistic != "qtilde" && statistic != "q") {
+    throw InvalidInput("--test-stat must be qtilde or q, not \"" + statistic +
+                       "\"");
+  }
+  options.test_statistic = hf::ParseTestStatistic(statistic);
+  const std::string calctype = values["calctype"].as<std::string>();
+  if (calctype == "asymptotics") {
+    options.calculator = hf::Calculator::kAsymptotics;
+  } else if (calctype == "toybased") {
+    options.calculator = hf::Calculator::kToys;
+  } else {
+    throw InvalidInput("--calctype must be asymptotics or toybased, not \"" +
+                       calctype + "\"");
+  }
+  options.num_toys = values["ntoys"].as<int>();
+  if (options.num_toys < 1) throw InvalidInput("--ntoys must be >= 1");
+  options.seed = values["seed"].as<std::uint64_t>();
+  return options;
+}
+
+int Inspect(const std::vector<std::string>& arguments, Streams streams) {
+  po::variables_map values;
+  if (!Parse("inspect",
+             "WS.json [--patchset PS.json --patch-name NAME] [--patch P.json] "
+             "[--measurement NAME] [--output OUT.json]",
+             "Summary of a workspace: channels (bins, samples), samples, "
+             "modifiers, measurements,\nparameters (pyhf order, with inits, "
+             "bounds, fixed, constraint).",
+             WorkspaceOptions(),
+             arguments,
+             streams,
+             &values)) {
+    return kSuccess;
+  }
+  const LoadedModel loaded = LoadModel(values);
+  const hf::Model& model = *loaded.model;
+  ordered_json result;
+  ordered_json channels = ordered_json::array();
+  std::set<std::string> samples;
+  std::set<std::pair<std::string, std::string>> modifiers;
+  for (const auto& [name, bins] : model.channels()) {
+    for (const hf::Channel& channel : loaded.workspace.channels) {
+      if (channel.name != name) continue;
+      ordered_json sample_names = ordered_json::array();
+      for (const hf::Sample& sample : channel.samples) {
+        sample_names.push_back(sample.name);
+        samples.insert(sample.name);
+        for (const hf::Modifier& modifier : sample.modifiers) {
+          modifiers.insert(
+              {modifier.name, hf::ModifierTypeName(modifier.type)});
+        }
+      }
+      channels.push_back(
+          {{"name", name}, {"bins", bins}, {"samples", sample_names}});
+    }
+  }
+  result["channels"] = channels;
+  result["samples"] = samples;
+  ordered_json modifier_list = ordered_json::array();
+  for (const auto& [name, type] : modifiers) {
+    modifier_list.push_back({{"name", name}, {"type", type}});
+  }
+  result["modifiers"] = modifier_list;
+  ordered_json measurements = ordered_json::array();
+  for (const hf::Measurement& measurement : loaded.workspace.measurements) {
+    measurements.push_back(
+        {{"name", measurement.name}, {"poi", measurement.poi}});
+  }
+  result["measurements"] = measurements;
+  result["poi"] =
+      model.has_poi() ? ordered_json(model.poi_name()) : ordered_json(nullptr);
+  result["num_parameters"] = model.num_parameters();
+  result["num_main_bins"] = model.num_main_bins();
+  result["num_auxdata"] = model.num_auxdata();
+  ordered_json parameters = ordered_json::array();
+  for (const hf::ParameterSet& set : model.parameter_sets()) {
+    ordered_json entry;
+    entry["name"] = set.name;
+    entry["modifier_type"] = hf::ModifierTypeName(set.type);
+    entry["constraint"] =
+        set.constraint == hf::ConstraintType::kGaussian  ? "normal"
+        : set.constraint == hf::ConstraintType::kPoisson ? "poisson"
+                                                         : "none";
+    entry["n"] = set.size;
+    ordered_json inits = ordered_json::array();
+    ordered_json bounds = ordered_json::array();
+    ordered_json fixed = ordered_json::array();
+    for (int i = 0; i < set.size; ++i) {
+      inits.push_back(model.inits()(set.offset + i));
+      bounds.push_back({model.lower_bounds()(set.offset + i),
+                        model.upper_bounds()(set.offset + i)});
+      fixed.push_back(static_cast<bool>(model.fixed()[set.offset + i]));
+    }
+    entry["inits"] = inits;
+    entry["bounds"] = bounds;
+    entry["fixed"] = fixed;
+    parameters.push_back(entry);
+  }
+  result["parameters"] = parameters;
+  result["parameter_names"] = model.parameter_names();
+  WriteJsonResult(result, OutputPath(values), streams);
+  return kSuccess;
+}
+
+int FitCommand(const std::vector<std::string>& arguments, Streams streams) {
+  po::variables_map values;
+  if (!Parse("fit",
+             "WS.json [--patchset PS.json --patch-name NAME] [--patch P.json] "
+             "[--measurement NAME] [--output OUT.json]",
+             "Global maximum-likelihood fit. Output keys: mle_parameters "
+             "{NAME: [v, ...]}, twice_nll\n(-2 ln L with every constant, as "
+             "pyhf), uncertainties {NAME: [sigma, ...]} (Hessian),\n"
+             "converged, message, poi (null without POI).",
+             WorkspaceOptions(),
+             arguments,
+             streams,
+             &values)) {
+    return kSuccess;
+  }
+  const LoadedModel loaded = LoadModel(values);
+  const hf::Model& model = *loaded.model;
+  const hf::FitResult fit = hf::Fit(model, model.observed_data());
+  ordered_json result;
+  result["mle_parameters"] = BySet(model, fit.parameters);
+  result["twice_nll"] = fit.twice_nll;
+  result["uncertainties"] = BySet(model, fit.uncertainties);
+  result["converged"] = fit.converged;
+  result["message"] = fit.message;
+  result["poi"] =
+      model.has_poi() ? ordered_json(model.poi_name()) : ordered_json(nullptr);
+  WriteJsonResult(result, OutputPath(values), streams);
+  return kSuccess;
+}
+
+int Cls(const std::vector<std::string>& arguments, Streams streams) {
+  po::options_description options = WorkspaceOptions();
+  options.add_options()(
+      "poi-value", po::value<double>()->default_value(1.0), "POI value tested");
+  AddHypotestOptions(&options);
+  po::variables_map values;
+  if (!Parse("cls",
+             "WS.json [...] [--poi-value 1.0] [--test-stat qtilde|q] "
+             "[--calctype asymptotics|toybased] [--ntoys N --seed S]",
+             "CLs of the POI value. Output keys: CLs_obs, CLs_exp (-2, -1, 0, "
+             "+1, +2 sigma),\nCLsb_obs, CLb_obs, test_stat, poi_value, "
+             "teststat_obs, teststat_asimov, poi_hat, converged.",
+             options,
+             arguments,
+             streams,
+             &values)) {
+    return kSuccess;
+  }
+  const hf::HypotestOptions hypotest_options = HypotestOptionsFrom(values);
+  const LoadedModel loaded = LoadModel(values);
+  const hf::Model& model = *loaded.model;
+  const double mu = values["poi-value"].as<double>();
+  const hf::HypotestResult test =
+      hf::Hypotest(model, model.observed_data(), mu, hypotest_options);
+  ordered_json result;
+  result["CLs_obs"] = test.cls_obs;
+  result["CLs_exp"] = Array(test.cls_expected);
+  result["CLsb_obs"] = test.clsb_obs;
+  result["CLb_obs"] = test.clb_obs;
+  result["test_stat"] = values["test-stat"].as<std::string>();
+  result["calctype"] = values["calctype"].as<std::string>();
+  result["poi_value"] = mu;
+  result["teststat_obs"] = test.test_statistic_obs;
+  if (hypotest_options.calculator == hf::Calculator::kAsymptotics) {
+    result["teststat_asimov"] = test.test_statistic_asimov;
+  } else {
+    result["ntoys"] = test.num_toys;
+    result["seed"] = hypotest_options.seed;
+  }
+  result["poi_hat"] = test.poi_hat;
+  result["converged"] = test.converged;
+  if (!test.message.empty()) result["message"] = test.message;
+  WriteJsonResult(result, OutputPath(values), streams);
+  return kSuccess;
+}
+
+std::vector<double> ParseScan(const std::string& text) {
+  const std::string usage =
+      "--scan: expected LO:HI:N with LO < HI and N >= 2, got \"" + text + "\"";
+  std::vector<std::string> parts;
+  std::stringstream stream(text);
+  for (std::string part; std::getline(stream, part, ':');)
+    parts.push_back(part);
+  if (parts.size() != 3) throw InvalidInput(usage);
+  double lo = 0;
+  double hi = 0;
+  long n = 0;
+  try {
+    std::size_t used = 0;
+    lo = std::stod(parts[0], &used);
+    if (used != parts[0].size()) throw InvalidInput(usage);
+    hi = std::stod(parts[1], &used);
+    if (used != parts[1].size()) throw InvalidInput(usage);
+    n = std::stol(parts[2], &used);
+    if (used != parts[2].size()) throw InvalidInput(usage);
+  } catch (const std::logic_error&) {
+    throw InvalidInput(usage);
+  }
+  if (!(lo < hi) || n < 2 || n > 100000) throw InvalidInput(usage);
+  std::vector<double> scan;
+  for (long i = 0; i < n; ++i) {
+    scan.push_back(lo + (hi - lo) * static_cast<double>(i) / (n - 1));
+  }
+  return scan;
+}
+
+int UpperLimitCommand(const std::vector<std::string>& arguments,
+                      Streams streams) {
+  po::options_description options = WorkspaceOptions();
+  options.add_options()("level",
+                        po::value<double>()->default_value(0.05),
+                        "CLs level (0.05: 95% CL)")(
+      "scan",
+      po::value<std::string>(),
+      "LO:HI:N grid scan with linear interpolation (default: root finding)");
+  AddHypotestOptions(&options);
+  po::variables_map values;
+  if (!Parse("upper-limit",
+             "WS.json [...] [--level 0.05] [--scan LO:HI:N] "
+             "[--test-stat qtilde|q]",
+             "CLs upper limit on the POI. Output keys: obs, exp (-2, -1, 0, "
+             "+1, +2 sigma),\npoi_bounds_widened (the POI's upper bound was "
+             "raised to bracket a limit),\npoi_bounds_used, n_hypotests, "
+             "level, converged.",
+             options,
+             arguments,
+             streams,
+             &values)) {
+    return kSuccess;
+  }
+  hf::UpperLimitOptions limit_options;
+  limit_options.hypotest = HypotestOptionsFrom(values);
+  limit_options.level = values["level"].as<double>();
+  if (!(limit_options.level > 0 && limit_options.level < 1)) {
+    throw InvalidInput("--level must lie in (0, 1)");
+  }
+  if (values.count("scan") != 0) {
+    limit_options.scan = ParseScan(values["scan"].as<std::string>());
+  }
+  const LoadedModel loaded = LoadModel(values);
+  const hf::Model& model = *loaded.model;
+  const hf::UpperLimitResult limit =
+      hf::UpperLimit(model, model.observed_data(), limit_options);
+  ordered_json result;
+  result["obs"] = limit.observed;
+  result["exp"] = Array(limit.expected);
+  result["poi_bounds_widened"] = limit.poi_bounds_widened;
+  result["poi_bounds_used"] = {limit.poi_bounds_used.first,
+                               limit.poi_bounds_used.second};
+  result["n_hypotests"] = limit.num_hypotests;
+  result["level"] = limit_options.level;
+  result["poi"] = model.poi_name();
+  result["converged"] = limit.converged;
+  if (!limit.message.empty()) result["message"] = limit.message;
+  WriteJsonResult(result, OutputPath(values), streams);
+  return kSuccess;
+}
+
+int PatchCommand(const std::vector<std::string>& arguments, Streams streams) {
+  po::variables_map values;
+  if (!Parse("patch",
+             "WS.json (--patchset PS.json --patch-name NAME | --patch P.json "
+             "...) [--output OUT.json]",
+             "Writes the patched workspace (keys sorted, 4-space indent, as "
+             "pyhf writes it).",
+             WorkspaceOptions(),
+             arguments,
+             streams,
+             &values)) {
+    return kSuccess;
+  }
+  const std::string text = PatchedWorkspace(values);
+  hf::Workspace::FromJson(text, values["workspace"].as<std::string>());
+  WriteText(hf::CanonicalJson(text), OutputPath(values), streams);
+  return kSuccess;
+}
+
+int Combine(const std::vector<std::string>& arguments, Streams streams) {
+  po::options_description options("Options");
+  options.add_options()("workspace",
+                        po::value<std::vector<std::string>>()->required(),
+                        "workspaces to combine (positional, >= 2)")(
+      "join",
+      po::value<std::string>()->default_value("none"),
+      "none, outer, left outer or right outer")(
+      "merge-channels", "merge samples of same-name channels (outer joins)")(
+      "output", po::value<std::string>(), "write the result here");
+  po::variables_map values;
+  if (!Parse("combine",
+             "WS1.json WS2.json [...] [--join none|outer|'left outer'|'right "
+             "outer'] [--merge-channels] [--output OUT.json]",
+             "Combines workspaces left to right with pyhf's join semantics.",
+             options,
+             arguments,
+             streams,
+             &values,
+             "workspace",
+             -1)) {
+    return kSuccess;
+  }
+  const auto paths = values["workspace"].as<std::vector<std::string>>();
+  if (paths.size() < 2) throw InvalidInput("combine needs >= 2 workspaces");
+  std::string text = ReadText(paths[0], "workspace");
+  hf::Workspace::FromJson(text, paths[0]);
+  for (std::size_t i = 1; i < paths.size(); ++i) {
+    const std::string right = ReadText(paths[i], "workspace");
+    hf::Workspace::FromJson(right, paths[i]);
+    text = hf::CombineWorkspaces(text,
+                                 right,
+                                 values["join"].as<std::string>(),
+                                 values.count("merge-channels") != 0);
+  }
+  WriteText(text, OutputPath(values), streams);
+  return kSuccess;
+}
+
+std::vector<std::string> Strings(const po::variables_map& values,
+                                 const char* key) {
+  if (values.count(key) == 0) return {};
+  return values[key].as<std::vector<std::string>>();
+}
+
+int Prune(const std::vector<std::string>& arguments, Streams streams) {
+  po::options_description options("Options");
+  options.add_options()(
+      "workspace", po::value<std::string>()->required(), "workspace")(
+      "modifier", po::value<std::vector<std::string>>(), "modifier name")(
+      "modifier-type", po::value<std::vector<std::string>>(), "modifier type")(
+      "sample", po::value<std::vector<std::string>>(), "sample name")(
+      "channel", po::value<std::vector<std::string>>(), "channel name")(
+      "measurement", po::value<std::vector<std::string>>(), "measurement")(
+      "output", po::value<std::string>(), "write the result here");
+  po::variables_map values;
+  if (!Parse("prune",
+             "WS.json [--modifier M] [--modifier-type T] [--sample S] "
+             "[--channel C] [--measurement M] (each repeatable)",
+             "Removes items from a workspace (pyhf's Workspace.prune).",
+             options,
+             arguments,
+             streams,
+             &values)) {
+    return kSuccess;
+  }
+  hf::PruneSpec prune;
+  prune.modifiers = Strings(values, "modifier");
+  prune.modifier_types = Strings(values, "modifier-type");
+  prune.samples = Strings(values, "sample");
+  prune.channels = Strings(values, "channel");
+  prune.measurements = Strings(values, "measurement");
+  const std::string path = values["workspace"].as<std::string>();
+  const std::string text = ReadText(path, "workspace");
+  hf::Workspace::FromJson(text, path);
+  WriteText(hf::PruneWorkspace(text, prune), OutputPath(values), streams);
+  return kSuccess;
+}
+
+std::vector<std::pair<std::string, std::string>> Pairs(
+    const po::variables_map& values, const char* key) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (const std::string& text : Strings(values, key)) {
+    const std::size_t equals = text.find('=');
+    if (equals == std::string::npos || equals == 0 ||
+        equals + 1 == text.size()) {
+      throw InvalidInput(std::string("--") + key +
+                         ": expected OLD=NEW, got \"" + text + "\"");
+    }
+    pairs.emplace_back(text.substr(0, equals), text.substr(equals + 1));
+  }
+  return pairs;
+}
+
+int Rename(const std::vector<std::string>& arguments, Streams streams) {
+  po::options_description options("Options");
+  options.add_options()(
+      "workspace", po::value<std::string>()->required(), "workspace")(
+      "modifier", po::value<std::vector<std::string>>(), "OLD=NEW")(
+      "sample", po::value<std::vector<std::string>>(), "OLD=NEW")(
+      "channel", po::value<std::vector<std::string>>(), "OLD=NEW")(
+      "measurement", po::value<std::vector<std::string>>(), "OLD=NEW")(
+      "output", po::value<std::string>(), "write the result here");
+  po::variables_map values;
+  if (!Parse("rename",
+             "WS.json [--modifier OLD=NEW] [--sample OLD=NEW] [--channel "
+             "OLD=NEW] [--measurement OLD=NEW]",
+             "Renames items of a workspace (pyhf's Workspace.rename); "
+             "renamed modifiers are\nrenamed in parameter configurations and "
+             "the POI too.",
+             options,
+             arguments,
+             streams,
+             &values)) {
+    return kSuccess;
+  }
+  hf::RenameSpec rename;
+  rename.modifiers = Pairs(values, "modifier");
+  rename.samples = Pairs(values, "sample");
+  rename.channels = Pairs(values, "channel");
+  rename.measurements = Pairs(values, "measurement");
+  const std::string path = values["workspace"].as<std::string>();
+  const std::string text = ReadText(path, "workspace");
+  hf::Workspace::FromJson(text, path);
+  WriteText(hf::RenameWorkspace(text, rename), OutputPath(values), streams);
+  return kSuccess;
+}
+
+using Subcommand = int (*)(const std::vector<std::string>&, Streams);
+
+const std::vector<std::pair<std::string, std::pair<Subcommand, const char*>>>&
+Subcommands() {
+  static const std::vector<
+      std::pair<std::string, std::pair<Subcommand, const char*>>>
+      subcommands = {
+          {"inspect", {Inspect, "channels, samples, modifiers, parameters"}},
+          {"fit", {FitCommand, "maximum-likelihood fit"}},
+          {"cls", {Cls, "CLs of one POI value (asymptotics or toys)"}},
+          {"upper-limit", {UpperLimitCommand, "CLs upper limit on the POI"}},
+          {"patch", {PatchCommand, "apply a JSON Patch or PatchSet patch"}},
+          {"combine", {Combine, "combine workspaces (pyhf join semantics)"}},
+          {"prune", {Prune, "remove modifiers, samples, channels, ..."}},
+          {"rename", {Rename, "rename modifiers, samples, channels, ..."}},
+      };
+  return subcommands;
+}
+
+void PrintUsage(std::ostream& stream) {
+  stream << "Usage: goldmine histfactory SUBCOMMAND [OPTIONS]\n"
+            "       goldmine histfactory SUBCOMMAND --help\n\n"
+            "pyhf-compatible HistFactory inference on JSON workspaces.\n\n"
+            "Subcommands:\n";
+  for (const auto& [name, entry] : Subcommands()) {
+    stream << "  " << name << std::string(14 - name.size(), ' ') << entry.second
+           << "\n";
+  }
+}
+
+}  // namespace
+
+Command HistFactoryCommand() {
+  Command command;
+  command.name = "histfactory";
+  command.summary =
+      "pyhf-compatible HistFactory: inspect, fit, cls, upper-limit, patch, "
+      "combine";
+  command.run = [](const std::vector<std::string>& arguments, Streams streams) {
+    if (arguments.empty()) {
+      PrintUsage(streams.err);
+      return static_cast<int>(kBadInput);
+    }
+    if (arguments[0] == "--help" || arguments[0] == "-h") {
+      PrintUsage(streams.out);
+      return static_cast<int>(kSuccess);
+    }
+    for (const auto& [name, entry] : Subcommands()) {
+      if (name == arguments[0]) {
+        return entry.first({arguments.begin() + 1, arguments.end()}, streams);
+      }
+    }
+    std::string names;
+    for (const auto& [name, entry] : Subcommands()) {
+      names += (names.empty() ? "" : ", ") + name;
+    }
+    throw InvalidInput("unknown subcommand \"" + arguments[0] +
+                       "\"; expected one of " + names);
+  };
+  return command;
+}
+
+}  // namespace goldmine::cli

@@ -1,0 +1,86 @@
+// Operations on pyhf workspace *documents* (JSON text in, JSON text out), as
+// pyhf's Workspace, JsonPatch and PatchSet perform them
+// (docs/HISTFACTORY.md §13, §14): RFC 6902 JSON Patches, PatchSets with
+// their sha256 digest check, combination with pyhf's join semantics, prune
+// and rename. Results are written in pyhf's canonical form
+// (json.dumps(..., indent=4, sort_keys=True)), so that reading and writing
+// a document again gives the same bytes.
+//
+// Every function validates its result as a workspace (Workspace::FromJson)
+// and throws InvalidInput / FileFormatError with the offending file and
+// JSON path, e.g. "p.json: patch[2] (replace /channels/7/samples): ...".
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace goldmine::inference {
+
+// JSON text as pyhf writes it: keys sorted, 4-space indent, Python's float
+// repr (shortest round trip). Throws FileFormatError for invalid JSON.
+std::string CanonicalJson(const std::string& text,
+                          const std::string& source = "document");
+
+// pyhf.utils.digest(obj, "sha256"): the hex sha256 of
+// json.dumps(obj, sort_keys=True, ensure_ascii=False).
+std::string Sha256Digest(const std::string& text,
+                         const std::string& source = "document");
+
+// Applies the RFC 6902 patch `patch_text` to the whole document.
+std::string ApplyJsonPatch(const std::string& document_text,
+                           const std::string& patch_text,
+                           const std::string& patch_source = "patch");
+
+// pyhf's Workspace.model(patches=[patch]) applied back to the workspace:
+// the patch acts on {"channels": ..., "parameters": <parameters of the
+// measurement>} (measurement empty: the first one).
+std::string ApplyModelPatch(const std::string& workspace_text,
+                            const std::string& patch_text,
+                            const std::string& measurement,
+                            const std::string& patch_source = "patch");
+
+// pyhf's PatchSet.apply(workspace, name): checks the PatchSet against its
+// schema, verifies every digest of its metadata against the workspace, then
+// applies the patch called `patch_name` to the whole workspace.
+std::string ApplyPatchSet(const std::string& workspace_text,
+                          const std::string& patchset_text,
+                          const std::string& patch_name,
+                          const std::string& patchset_source = "patchset");
+
+// Patch names of a PatchSet, in file order.
+std::vector<std::string> PatchSetNames(
+    const std::string& patchset_text,
+    const std::string& patchset_source = "patchset");
+
+// pyhf's Workspace.combine(left, right, join, merge_channels); join is one
+// of "none", "outer", "left outer", "right outer".
+std::string CombineWorkspaces(const std::string& left_text,
+                              const std::string& right_text,
+                              const std::string& join = "none",
+                              bool merge_channels = false);
+
+struct PruneSpec {
+  std::vector<std::string> modifiers;
+  std::vector<std::string> modifier_types;
+  std::vector<std::string> samples;
+  std::vector<std::string> channels;
+  std::vector<std::string> measurements;
+};
+
+struct RenameSpec {
+  // (old name, new name) pairs.
+  std::vector<std::pair<std::string, std::string>> modifiers;
+  std::vector<std::pair<std::string, std::string>> samples;
+  std::vector<std::pair<std::string, std::string>> channels;
+  std::vector<std::pair<std::string, std::string>> measurements;
+};
+
+// pyhf's Workspace.prune / rename. Naming something the workspace does not
+// contain is an error.
+std::string PruneWorkspace(const std::string& workspace_text,
+                           const PruneSpec& prune);
+std::string RenameWorkspace(const std::string& workspace_text,
+                            const RenameSpec& rename);
+
+}  // namespace goldmine::inference

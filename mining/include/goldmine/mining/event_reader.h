@@ -1,0 +1,88 @@
+// Streaming readers for weighted event files: LHE (v1 and v3, MadGraph and
+// POWHEG weights), HepMC3 ASCII and HepMC2 IO_GenEvent, each plain or
+// gzip-compressed. Memory does not grow with the number of events.
+//
+// Weights are identified by name:
+//  - LHE: "nominal" is XWGTUP, followed by the <weight id> entries of the
+//    header's <initrwgt> in header order (per event from <rwgt><wgt id> by id,
+//    or from a positional <weights> block by order);
+//  - HepMC3 / HepMC2: the file's weight names in file order (HepMC 2.06 writes
+//    them alphabetically, so the nominal need not be first: select by name);
+//    a file without names gets positional names "0", "1", ...; an event
+//    without weights counts as weight 1.
+// References: docs/LHE_REWEIGHTING.md, docs/HEPMC3_NOTES.md (why Debian's
+// HepMC3 LHEF reader is not used, and the HepMC 3.1.2 quirks handled here).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "goldmine/mining/event.h"
+
+namespace goldmine::mining {
+
+enum class EventFormat { kLhe, kHepMC3, kHepMC2 };
+
+// "lhe", "hepmc3", "hepmc2" (the names of the inspect command's output).
+const char* FormatName(EventFormat format);
+
+// One <weight id> declared in an LHE header's <initrwgt>.
+struct WeightDefinition {
+  std::string id;
+  // The enclosing <weightgroup>'s name (or type, for MadGraph 2), or "".
+  std::string group;
+  // The element's text, trimmed (MadGraph: the param_card changes).
+  std::string text;
+  // Its attributes (MUR, MUF, PDF, DYN_SCALE, ...).
+  std::map<std::string, std::string> attributes;
+};
+
+struct EventFileInfo {
+  std::string path;
+  EventFormat format = EventFormat::kLhe;
+  // What each entry of Event::weights is.
+  std::vector<std::string> weight_names;
+  // LHE only: every <weight id> of the header, in header order.
+  std::vector<WeightDefinition> weight_definitions;
+  // LHE only: MadGraph reweighting settings per weight id, parsed from
+  // "set param_card BLOCK ID VALUE" lines: {"smeft 7": 0.1}. An entry with no
+  // settings is a reweighting that changed nothing.
+  std::map<std::string, std::map<std::string, double>> reweight;
+  // LHE only: the run card's event_norm ("average", "sum", "bias") when
+  // the header states it, else "".
+  std::string event_norm;
+  // LHE only: Σ XSECUP over the <init> processes (pb), or 0 when absent.
+  double init_cross_section = 0.0;
+};
+
+class EventReader {
+ public:
+  // Opens any supported file, plain or gzip, recognising the format from its
+  // first lines. Throws InvalidInput when the file cannot be opened and
+  // FileFormatError (naming the file, line and what was expected) when it is
+  // not a supported format or its header is broken.
+  static std::unique_ptr<EventReader> Open(const std::string& path);
+  virtual ~EventReader() = default;
+
+  // Complete from the moment the reader is opened.
+  const EventFileInfo& info() const { return info_; }
+
+  // Reads the next event; false at the end of the file. Throws
+  // FileFormatError naming the file, the event number and line for a
+  // truncated or malformed event, a missing weight, or a weight that is not a
+  // finite number.
+  virtual bool Next(Event* event) = 0;
+
+ protected:
+  EventFileInfo info_;
+};
+
+// MadGraph reweighting weights whose card changed nothing (empty text),
+// except the ones named like the Standard Model ("SM", "sm_...", ...), which
+// are meant to repeat the sampling point. They usually mean a misspelt
+// parameter in the reweight card.
+std::vector<std::string> NoOpReweightings(const EventFileInfo& info);
+
+}  // namespace goldmine::mining
