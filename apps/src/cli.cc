@@ -38,8 +38,12 @@ std::string OneLine(std::string text) {
 }  // namespace
 
 const std::vector<Command>& Commands() {
-  static const std::vector<Command> commands = {
-      MorphingCommand(), InspectCommand(), HistFactoryCommand()};
+  static const std::vector<Command> commands = {MorphingCommand(),
+                                                InspectCommand(),
+                                                SetupCommand(),
+                                                MineCommand(),
+                                                HistFactoryCommand(),
+                                                GenerateCommand()};
   return commands;
 }
 

@@ -64,6 +64,9 @@ void WriteJsonResult(const nlohmann::ordered_json& result,
 // Commands, each defined in its own <name>_command.cc.
 Command MorphingCommand();
 Command InspectCommand();
+Command SetupCommand();
+Command MineCommand();
 Command HistFactoryCommand();
+Command GenerateCommand();
 
 }  // namespace goldmine::cli

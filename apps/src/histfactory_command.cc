@@ -65,6 +65,39 @@ po::options_description WorkspaceOptions() {
   return options;
 }
 
+// WorkspaceOptions plus the choices pyhf makes when it builds a Model
+// (modifier_settings, clip_sample_data, clip_bin_data).
+po::options_description ModelWorkspaceOptions() {
+  po::options_description options = WorkspaceOptions();
+  po::options_description model("Model (pyhf modifier_settings and clipping)");
+  model.add_options()(
+      "normsys-interpcode",
+      po::value<std::string>()->default_value("code4"),
+      "normsys interpolation: code0, code1, code2, code4, code4p (pyhf's "
+      "Model allows code1, code4)")(
+      "histosys-interpcode",
+      po::value<std::string>()->default_value("code4p"),
+      "histosys interpolation: code0, code1, code2, code4, code4p (pyhf's "
+      "Model allows code0, code2, code4p)")(
+      "clip-sample-data",
+      po::value<double>(),
+      "raise every sample's expected rate per bin to at least this")(
+      "clip-bin-data",
+      po::value<double>(),
+      "raise every bin's total expected rate to at least this");
+  options.add(model);
+  return options;
+}
+
+hf::InterpolationCode InterpolationCodeFrom(const po::variables_map& values,
+                                            const std::string& key) {
+  try {
+    return hf::ParseInterpolationCode(values[key].as<std::string>());
+  } catch (const InvalidInput& error) {
+    throw InvalidInput("--" + key + ": " + error.what());
+  }
+}
+
 // The workspace text after --patchset and --patch, in that order.
 std::string PatchedWorkspace(const po::variables_map& values) {
   const std::string path = values["workspace"].as<std::string>();
@@ -106,6 +139,17 @@ LoadedModel LoadModel(const po::variables_map& values) {
   loaded.workspace = hf::Workspace::FromJson(PatchedWorkspace(values), path);
   hf::ModelOptions options;
   options.measurement = values["measurement"].as<std::string>();
+  if (values.count("normsys-interpcode") != 0) {
+    options.normsys_code = InterpolationCodeFrom(values, "normsys-interpcode");
+    options.histosys_code =
+        InterpolationCodeFrom(values, "histosys-interpcode");
+  }
+  if (values.count("clip-sample-data") != 0) {
+    options.clip_sample_data = values["clip-sample-data"].as<double>();
+  }
+  if (values.count("clip-bin-data") != 0) {
+    options.clip_bin_data = values["clip-bin-data"].as<double>();
+  }
   try {
     loaded.model = std::make_unique<hf::Model>(loaded.workspace, options);
   } catch (const InvalidInput& error) {
@@ -207,7 +251,7 @@ int Inspect(const std::vector<std::string>& arguments, Streams streams) {
              "Summary of a workspace: channels (bins, samples), samples, "
              "modifiers, measurements,\nparameters (pyhf order, with inits, "
              "bounds, fixed, constraint).",
-             WorkspaceOptions(),
+             ModelWorkspaceOptions(),
              arguments,
              streams,
              &values)) {
@@ -250,6 +294,11 @@ int Inspect(const std::vector<std::string>& arguments, Streams streams) {
   result["measurements"] = measurements;
   result["poi"] =
       model.has_poi() ? ordered_json(model.poi_name()) : ordered_json(nullptr);
+  result["modifier_settings"] = {
+      {"normsys",
+       {{"interpcode", hf::Description(model.options().normsys_code)}}},
+      {"histosys",
+       {{"interpcode", hf::Description(model.options().histosys_code)}}}};
   result["num_parameters"] = model.num_parameters();
   result["num_main_bins"] = model.num_main_bins();
   result["num_auxdata"] = model.num_auxdata();
@@ -292,7 +341,7 @@ int FitCommand(const std::vector<std::string>& arguments, Streams streams) {
              "{NAME: [v, ...]}, twice_nll\n(-2 ln L with every constant, as "
              "pyhf), uncertainties {NAME: [sigma, ...]} (Hessian),\n"
              "converged, message, poi (null without POI).",
-             WorkspaceOptions(),
+             ModelWorkspaceOptions(),
              arguments,
              streams,
              &values)) {
@@ -314,7 +363,7 @@ int FitCommand(const std::vector<std::string>& arguments, Streams streams) {
 }
 
 int Cls(const std::vector<std::string>& arguments, Streams streams) {
-  po::options_description options = WorkspaceOptions();
+  po::options_description options = ModelWorkspaceOptions();
   options.add_options()(
       "poi-value", po::value<double>()->default_value(1.0), "POI value tested");
   AddHypotestOptions(&options);
@@ -391,7 +440,7 @@ std::vector<double> ParseScan(const std::string& text) {
 
 int UpperLimitCommand(const std::vector<std::string>& arguments,
                       Streams streams) {
-  po::options_description options = WorkspaceOptions();
+  po::options_description options = ModelWorkspaceOptions();
   options.add_options()("level",
                         po::value<double>()->default_value(0.05),
                         "CLs level (0.05: 95% CL)")(

@@ -11,6 +11,22 @@
 namespace goldmine::inference {
 namespace {
 
+// Largest gradient component that could still lower twice_nll without
+// leaving the box (components pushing against an active bound do not count).
+double ProjectedGradient(const std::vector<double>& x,
+                         const std::vector<double>& gradient,
+                         const std::vector<double>& lower,
+                         const std::vector<double>& upper) {
+  double largest = 0.0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double tolerance = 1e-9 * std::max(1.0, std::abs(x[i]));
+    if (x[i] <= lower[i] + tolerance && gradient[i] > 0) continue;
+    if (x[i] >= upper[i] - tolerance && gradient[i] < 0) continue;
+    largest = std::max(largest, std::abs(gradient[i]));
+  }
+  return largest;
+}
+
 // The fit works in x_i = (θ_i − θ0_i) / s_i over the free parameters only,
 // with s_i the constraint width, so that all directions have curvature ~1.
 class ScaledProblem {
@@ -69,8 +85,27 @@ class ScaledProblem {
     if (std::isfinite(value) && value < best_value_) {
       best_value_ = value;
       best_x_ = x;
+      // Stop the running optimiser once the gradient criterion is met:
+      // polishing further to NLopt's ftol costs evaluations and changes
+      // twice_nll by less than the fit's precision.
+      if (optimizer_ != nullptr && grad != nullptr && !grad->empty() &&
+          ProjectedGradient(x, *grad, *lower_, *upper_) < stop_gradient_) {
+        optimizer_->force_stop();
+      }
     }
     return value;
+  }
+
+  // While `optimizer` runs, force it to stop at a new best point whose
+  // projected gradient is below `threshold`; nullptr disables this.
+  void StopWhenConverged(nlopt::opt* optimizer,
+                         double threshold,
+                         const std::vector<double>* lower,
+                         const std::vector<double>* upper) {
+    optimizer_ = optimizer;
+    stop_gradient_ = threshold;
+    lower_ = lower;
+    upper_ = upper;
   }
 
   double best_value() const { return best_value_; }
@@ -86,28 +121,16 @@ class ScaledProblem {
   double best_value_ = std::numeric_limits<double>::infinity();
   std::vector<double> best_x_;
   int evaluations_ = 0;
+  nlopt::opt* optimizer_ = nullptr;
+  double stop_gradient_ = 0.0;
+  const std::vector<double>* lower_ = nullptr;
+  const std::vector<double>* upper_ = nullptr;
 };
 
 double Objective(const std::vector<double>& x,
                  std::vector<double>& grad,
                  void* problem) {
   return static_cast<ScaledProblem*>(problem)->Evaluate(x, &grad);
-}
-
-// Largest gradient component that could still lower twice_nll without
-// leaving the box (components pushing against an active bound do not count).
-double ProjectedGradient(const std::vector<double>& x,
-                         const std::vector<double>& gradient,
-                         const std::vector<double>& lower,
-                         const std::vector<double>& upper) {
-  double largest = 0.0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const double tolerance = 1e-9 * std::max(1.0, std::abs(x[i]));
-    if (x[i] <= lower[i] + tolerance && gradient[i] > 0) continue;
-    if (x[i] >= upper[i] - tolerance && gradient[i] < 0) continue;
-    largest = std::max(largest, std::abs(gradient[i]));
-  }
-  return largest;
 }
 
 // Central differences of the analytic gradient, in scaled coordinates.
@@ -228,14 +251,22 @@ FitResult MinimizeTwiceNll(const Model& model,
     if (use_lbfgs) optimizer.set_vector_storage(std::min(m, 20));
     x = problem.best_x();
     double value = 0.0;
+    problem.StopWhenConverged(&optimizer,
+                              1e-2 * options.gradient_tolerance,
+                              &scaled_lower,
+                              &scaled_upper);
     try {
       const nlopt::result status = optimizer.optimize(x, value);
       stop_reason = "NLopt status " + std::to_string(static_cast<int>(status));
+    } catch (const nlopt::forced_stop&) {
+      stop_reason = "projected gradient below " +
+                    std::to_string(1e-2 * options.gradient_tolerance);
     } catch (const nlopt::roundoff_limited&) {
       stop_reason = "NLopt stopped: roundoff limited";
     } catch (const std::exception& error) {
       stop_reason = std::string("NLopt stopped: ") + error.what();
     }
+    problem.StopWhenConverged(nullptr, 0.0, nullptr, nullptr);
     x = problem.best_x();
     problem.Evaluate(x, &gradient);
     const double projected =

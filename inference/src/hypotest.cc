@@ -389,6 +389,7 @@ std::string HypotestOptions::Description() const {
 struct Hypotester::Cache {
   std::optional<FitResult> global_data;
   std::optional<Eigen::VectorXd> asimov;
+  std::optional<Eigen::VectorXd> asimov_parameters;  // where asimov was made
   std::optional<FitResult> global_asimov;
   std::map<double, Eigen::VectorXd> conditional_data;
   std::map<double, Eigen::VectorXd> conditional_asimov;
@@ -480,10 +481,18 @@ HypotestResult Hypotester::TestAsymptotic(double mu) {
                                          &cache.global_data->parameters);
     note(fit, "conditional fit for the Asimov data");
     cache.asimov = model_.ExpectedData(fit.parameters);
+    cache.asimov_parameters = fit.parameters;
   }
   if (!cache.global_asimov) {
-    cache.global_asimov =
-        GlobalFit(model_, *cache.asimov, poi_bounds_, options_.fit, nullptr);
+    // The Asimov data are the expectation at asimov_parameters, which is
+    // therefore (up to the fit tolerance) already the global maximum of
+    // their likelihood: start there rather than at the model's inits.
+    cache.global_asimov = GlobalFit(
+        model_,
+        *cache.asimov,
+        poi_bounds_,
+        options_.fit,
+        cache.asimov_parameters ? &*cache.asimov_parameters : nullptr);
   }
   note(*cache.global_data, "global fit to data");
   note(*cache.global_asimov, "global fit to Asimov data");

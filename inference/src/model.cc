@@ -123,6 +123,13 @@ void ApplyConfiguration(const ParameterConfig& config, SetBuilder& builder) {
       reject("sigmas", "it has no Gaussian constraint");
     }
     check_size(config.sigmas->size(), "sigmas");
+    for (std::size_t i = 0; i < config.sigmas->size(); ++i) {
+      if (!((*config.sigmas)[i] > 0)) {
+        throw InvalidInput(config.json_path + ".sigmas[" + std::to_string(i) +
+                           "]: expected a positive Gaussian width, got " +
+                           std::to_string((*config.sigmas)[i]));
+      }
+    }
     set.widths = *config.sigmas;
   }
   if (config.factors) {
@@ -130,6 +137,14 @@ void ApplyConfiguration(const ParameterConfig& config, SetBuilder& builder) {
       reject("factors", "it has no Poisson constraint");
     }
     check_size(config.factors->size(), "factors");
+    for (std::size_t i = 0; i < config.factors->size(); ++i) {
+      if (!((*config.factors)[i] > 0)) {
+        throw InvalidInput(config.json_path + ".factors[" + std::to_string(i) +
+                           "]: expected a positive Poisson scale factor "
+                           "tau, got " +
+                           std::to_string((*config.factors)[i]));
+      }
+    }
     set.widths = *config.factors;
   }
   if (builder.needs_configuration &&
@@ -153,10 +168,18 @@ void ApplyConfiguration(const ParameterConfig& config, SetBuilder& builder) {
 }  // namespace
 
 std::string ModelOptions::Description() const {
-  return "HistFactory model (measurement " +
-         (measurement.empty() ? std::string("<first>") : measurement) +
-         ", normsys " + inference::Description(normsys_code) + ", histosys " +
-         inference::Description(histosys_code) + ")";
+  std::string text =
+      "HistFactory model (measurement " +
+      (measurement.empty() ? std::string("<first>") : measurement) +
+      ", normsys " + inference::Description(normsys_code) + ", histosys " +
+      inference::Description(histosys_code);
+  if (clip_sample_data) {
+    text += ", clip_sample_data " + std::to_string(*clip_sample_data);
+  }
+  if (clip_bin_data) {
+    text += ", clip_bin_data " + std::to_string(*clip_bin_data);
+  }
+  return text + ")";
 }
 
 Model::Model(const Workspace& workspace, const ModelOptions& options)
@@ -398,32 +421,66 @@ Model::Model(const Workspace& workspace, const ModelOptions& options)
   }
 
   // Main-model terms, channels sorted.
+  std::set<std::string> all_samples;
+  for (const SampleRef& ref : sample_refs) all_samples.insert(ref.sample->name);
   std::vector<double> observed;
   int first_bin = 0;
   for (const Channel* channel : channels) {
     channel_bins_.emplace_back(channel->name, channel->num_bins());
     const std::vector<double>& data = workspace.Observation(channel->name);
     observed.insert(observed.end(), data.begin(), data.end());
+    absent_samples_.insert(
+        absent_samples_.end(),
+        channel->num_bins(),
+        static_cast<int>(all_samples.size() - channel->samples.size()));
     for (const SampleRef& ref : sample_refs) {
       if (ref.channel != channel) continue;
       SampleTerm term;
       term.first_bin = first_bin;
       term.nominal = ref.sample->data;
       for (const Modifier* modifier : ref.modifiers) {
-        AppliedModifier applied;
-        applied.type = modifier->type;
-        applied.parameter = sets_[set_index.at(modifier->name)].offset;
-        applied.lo = modifier->lo;
-        applied.hi = modifier->hi;
-        applied.lo_data = modifier->lo_data;
-        applied.hi_data = modifier->hi_data;
-        term.modifiers.push_back(std::move(applied));
+        const int parameter = sets_[set_index.at(modifier->name)].offset;
+        switch (modifier->type) {
+          case ModifierType::kNormFactor:
+          case ModifierType::kLumi:
+            term.scalars.push_back({parameter, false, Interpolator()});
+            break;
+          case ModifierType::kNormSys:
+            term.scalars.push_back(
+                {parameter,
+                 true,
+                 Interpolator(
+                     options.normsys_code, modifier->lo, 1.0, modifier->hi)});
+            break;
+          case ModifierType::kShapeFactor:
+          case ModifierType::kShapeSys:
+          case ModifierType::kStatError:
+            term.bin_factors.push_back(parameter);
+            break;
+          case ModifierType::kHistoSys: {
+            HistoSysTerm histosys{parameter, {}};
+            for (std::size_t b = 0; b < term.nominal.size(); ++b) {
+              histosys.bins.emplace_back(options.histosys_code,
+                                         modifier->lo_data[b],
+                                         term.nominal[b],
+                                         modifier->hi_data[b]);
+            }
+            term.histosys.push_back(std::move(histosys));
+            break;
+          }
+        }
       }
       samples_.push_back(std::move(term));
     }
     first_bin += channel->num_bins();
   }
   num_main_bins_ = first_bin;
+  for (const ParameterSet& set : sets_) {
+    if (set.constraint != ConstraintType::kGaussian) continue;
+    for (double sigma : set.widths) {
+      gaussian_normalisation_ -= std::log(sigma) + 0.5 * kLnTwoPi;
+    }
+  }
   observed.insert(observed.end(), auxdata.begin(), auxdata.end());
   observed_data_ =
       Eigen::Map<Eigen::VectorXd>(observed.data(), observed.size());
@@ -453,92 +510,79 @@ void Model::CheckSizes(const Eigen::VectorXd& pars,
 }
 
 Eigen::VectorXd Model::MainRates(const Eigen::VectorXd& pars,
-                                 const Eigen::VectorXd* weights,
-                                 Eigen::VectorXd* gradient) const {
+                                 std::vector<JacobianEntry>* jacobian) const {
   Eigen::VectorXd rates = Eigen::VectorXd::Zero(num_main_bins_);
-  // Per-bin factor list, reused: (value, derivative, parameter index).
+  // (value, derivative, parameter) of the sample's factors; reused buffers.
   struct Factor {
     double value;
     double derivative;
     int parameter;
   };
-  std::vector<Factor> scalars;
-  std::vector<Factor> factors;
-  std::vector<double> suffix;
+  thread_local std::vector<Factor> factors;
+  thread_local std::vector<double> suffix;
+  thread_local std::vector<double> shift_derivatives;
+  const std::optional<double>& clip = options_.clip_sample_data;
   for (const SampleTerm& term : samples_) {
-    scalars.clear();
-    for (const AppliedModifier& modifier : term.modifiers) {
-      switch (modifier.type) {
-        case ModifierType::kNormFactor:
-        case ModifierType::kLumi:
-          scalars.push_back(
-              {pars(modifier.parameter), 1.0, modifier.parameter});
-          break;
-        case ModifierType::kNormSys: {
-          const Interpolated f = InterpolateNormSys(options_.normsys_code,
-                                                    modifier.lo,
-                                                    modifier.hi,
-                                                    pars(modifier.parameter));
-          scalars.push_back({f.value, f.derivative, modifier.parameter});
-          break;
-        }
-        default:
-          break;
-      }
+    factors.clear();
+    double scalar_product = 1.0;
+    for (const ScalarFactor& scalar : term.scalars) {
+      const double alpha = pars(scalar.parameter);
+      const Interpolated f = scalar.normsys ? scalar.interpolator.Factor(alpha)
+                                            : Interpolated{alpha, 1.0};
+      factors.push_back({f.value, f.derivative, scalar.parameter});
+      scalar_product *= f.value;
     }
+    const std::size_t num_scalars = factors.size();
     const int num_bins = static_cast<int>(term.nominal.size());
     for (int b = 0; b < num_bins; ++b) {
-      factors = scalars;
-      double additive = term.nominal[b];
-      for (const AppliedModifier& modifier : term.modifiers) {
-        switch (modifier.type) {
-          case ModifierType::kShapeFactor:
-          case ModifierType::kShapeSys:
-          case ModifierType::kStatError:
-            factors.push_back(
-                {pars(modifier.parameter + b), 1.0, modifier.parameter + b});
-            break;
-          case ModifierType::kHistoSys:
-            additive += InterpolateHistoSys(options_.histosys_code,
-                                            modifier.lo_data[b],
-                                            term.nominal[b],
-                                            modifier.hi_data[b],
-                                            pars(modifier.parameter))
-                            .value;
-            break;
-          default:
-            break;
-        }
-      }
-      double product = 1.0;
-      for (const Factor& factor : factors) product *= factor.value;
       const int bin = term.first_bin + b;
-      rates(bin) += product * additive;
-      if (gradient == nullptr) continue;
-      const double weight = (*weights)(bin);
+      double product = scalar_product;
+      factors.resize(num_scalars);
+      for (int offset : term.bin_factors) {
+        const double gamma = pars(offset + b);
+        factors.push_back({gamma, 1.0, offset + b});
+        product *= gamma;
+      }
+      double additive = term.nominal[b];
+      shift_derivatives.clear();
+      for (const HistoSysTerm& histosys : term.histosys) {
+        const Interpolated shift =
+            histosys.bins[b].Shift(pars(histosys.parameter));
+        additive += shift.value;
+        shift_derivatives.push_back(shift.derivative);
+      }
+      double rate = product * additive;
+      const bool clipped = clip && rate < *clip;
+      if (clipped) rate = *clip;
+      rates(bin) += rate;
+      if (jacobian == nullptr || clipped) continue;
       // ∂/∂θ of each factor times the product of the others (prefix/suffix
       // products, so that a factor equal to 0, e.g. μ = 0, is handled).
-      suffix.assign(factors.size() + 1, 1.0);
+      suffix.resize(factors.size() + 1);
+      suffix[factors.size()] = 1.0;
       for (std::size_t i = factors.size(); i-- > 0;) {
         suffix[i] = suffix[i + 1] * factors[i].value;
       }
       double prefix = 1.0;
       for (std::size_t i = 0; i < factors.size(); ++i) {
-        (*gradient)(factors[i].parameter) +=
-            weight * prefix * suffix[i + 1] * factors[i].derivative * additive;
+        const double derivative =
+            prefix * suffix[i + 1] * factors[i].derivative * additive;
+        if (derivative != 0.0) {
+          jacobian->push_back({bin, factors[i].parameter, derivative});
+        }
         prefix *= factors[i].value;
       }
-      for (const AppliedModifier& modifier : term.modifiers) {
-        if (modifier.type != ModifierType::kHistoSys) continue;
-        (*gradient)(modifier.parameter) +=
-            weight * product *
-            InterpolateHistoSys(options_.histosys_code,
-                                modifier.lo_data[b],
-                                term.nominal[b],
-                                modifier.hi_data[b],
-                                pars(modifier.parameter))
-                .derivative;
+      for (std::size_t h = 0; h < term.histosys.size(); ++h) {
+        const double derivative = product * shift_derivatives[h];
+        if (derivative != 0.0) {
+          jacobian->push_back({bin, term.histosys[h].parameter, derivative});
+        }
       }
+    }
+  }
+  if (clip && *clip > 0) {
+    for (int b = 0; b < num_main_bins_; ++b) {
+      rates(b) += absent_samples_[b] * *clip;
     }
   }
   return rates;
@@ -546,7 +590,11 @@ Eigen::VectorXd Model::MainRates(const Eigen::VectorXd& pars,
 
 Eigen::VectorXd Model::ExpectedMainData(const Eigen::VectorXd& pars) const {
   CheckSizes(pars, nullptr);
-  return MainRates(pars, nullptr, nullptr);
+  Eigen::VectorXd rates = MainRates(pars, nullptr);
+  if (options_.clip_bin_data) {
+    rates = rates.cwiseMax(*options_.clip_bin_data);
+  }
+  return rates;
 }
 
 Eigen::VectorXd Model::ExpectedAuxData(const Eigen::VectorXd& pars) const {
@@ -579,24 +627,28 @@ double Model::TwiceNll(const Eigen::VectorXd& pars,
                        const Eigen::VectorXd& data,
                        Eigen::VectorXd* gradient) const {
   CheckSizes(pars, &data);
-  double log_likelihood = 0.0;
-  Eigen::VectorXd weights;
+  double log_likelihood = gaussian_normalisation_;
+  thread_local std::vector<JacobianEntry> jacobian;
+  jacobian.clear();
+  const Eigen::VectorXd rates =
+      MainRates(pars, gradient != nullptr ? &jacobian : nullptr);
+  thread_local std::vector<double> weights;
+  weights.resize(num_main_bins_);
+  const std::optional<double>& clip = options_.clip_bin_data;
+  for (int b = 0; b < num_main_bins_; ++b) {
+    const double n = data(b);
+    double rate = rates(b);
+    weights[b] = -2.0 * ((n == 0.0 ? 0.0 : n / rate) - 1.0);
+    if (clip && rate < *clip) {
+      rate = *clip;
+      weights[b] = 0.0;  // the clipped rate does not depend on θ
+    }
+    log_likelihood += LogPoisson(n, rate);
+  }
   if (gradient != nullptr) {
     gradient->setZero(num_parameters());
-    // The main-bin weights need ν first; evaluate rates twice only in the
-    // gradient case (cheap compared with a fit iteration's bookkeeping).
-    const Eigen::VectorXd rates = MainRates(pars, nullptr, nullptr);
-    weights.resize(num_main_bins_);
-    for (int b = 0; b < num_main_bins_; ++b) {
-      const double n = data(b);
-      weights(b) = -2.0 * ((n == 0.0 ? 0.0 : n / rates(b)) - 1.0);
-      log_likelihood += LogPoisson(n, rates(b));
-    }
-    MainRates(pars, &weights, gradient);
-  } else {
-    const Eigen::VectorXd rates = MainRates(pars, nullptr, nullptr);
-    for (int b = 0; b < num_main_bins_; ++b) {
-      log_likelihood += LogPoisson(data(b), rates(b));
+    for (const JacobianEntry& entry : jacobian) {
+      (*gradient)(entry.parameter) += weights[entry.bin] * entry.derivative;
     }
   }
   for (const ParameterSet& set : sets_) {
@@ -607,7 +659,7 @@ double Model::TwiceNll(const Eigen::VectorXd& pars,
       if (set.constraint == ConstraintType::kGaussian) {
         const double sigma = set.widths[i];
         const double pull = (aux - pars(p)) / sigma;
-        log_likelihood += -std::log(sigma) - 0.5 * kLnTwoPi - 0.5 * pull * pull;
+        log_likelihood += -0.5 * pull * pull;
         if (gradient != nullptr) (*gradient)(p) += -2.0 * pull / sigma;
       } else {
         const double tau = set.widths[i];

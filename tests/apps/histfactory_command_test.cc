@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -351,6 +352,107 @@ TEST_F(HistFactoryCommandTest, RejectsSchemaViolationsWithTheirPath) {
           "parameters": []}}], "version": "1.0.0"})");
   ExpectBadInput({"histfactory", "fit", extra_key},
                  {"extra.json", "channels[0].samples[0]", "colour"});
+}
+
+TEST_F(HistFactoryCommandTest, RejectsWrongTypesAndMissingKeysWithTheirPath) {
+  ExpectBadInput(
+      {"histfactory", "fit", SmallWorkspace("normfactor", "\"many\"")},
+      {"ws.json", "channels[0].samples[1].data", "\"many\""});
+  const std::string missing = Write(
+      "missing.json",
+      R"({"channels": [{"name": "c", "samples": [{"name": "s", "data": [1],
+          "modifiers": []}]}], "observations": [{"name": "c",
+          "data": [1]}], "measurements": [{"name": "m", "config": {
+          "parameters": []}}], "version": "1.0.0"})");
+  ExpectBadInput({"histfactory", "cls", missing},
+                 {"missing.json", "measurements[0].config", "poi"});
+}
+
+TEST_F(HistFactoryCommandTest, RejectsNonPositiveSigmasWithTheirPath) {
+  const std::string path = Write(
+      "sigma.json",
+      R"({"channels": [{"name": "c", "samples": [{"name": "s", "data": [5],
+          "modifiers": [{"name": "mu", "type": "normfactor", "data": null},
+                        {"name": "lumi", "type": "lumi", "data": null}]}]}],
+          "observations": [{"name": "c", "data": [6]}],
+          "measurements": [{"name": "m", "config": {"poi": "mu",
+          "parameters": [{"name": "lumi", "inits": [1], "bounds": [[0, 2]],
+          "auxdata": [1], "sigmas": [0]}]}}], "version": "1.0.0"})");
+  ExpectBadInput({"histfactory", "fit", path},
+                 {"sigma.json",
+                  "measurements[0].config.parameters[0].sigmas[0]",
+                  "positive"});
+}
+
+TEST_F(HistFactoryCommandTest,
+       ChoosesInterpolationCodesAsPyhfModifierSettings) {
+  // pyhf's test_validation.py: modifier_settings {"normsys": {"interpcode":
+  // "code1"}} (histosys then falls back to code0) with the q statistic.
+  const json expected = testing::ReadJson(Reference(
+      "expected/val_2bin_histosys.json"))["reference"]
+                                         ["crosscheck_vs_pyhf_testsuite"];
+  const testing::CommandResult result =
+      RunGoldmine({"histfactory",
+                   "cls",
+                   Reference("workspaces/val_2bin_histosys.json"),
+                   "--test-stat",
+                   "q",
+                   "--normsys-interpcode",
+                   "code1",
+                   "--histosys-interpcode",
+                   "code0"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const json cls = json::parse(result.out);
+  const json& tight = expected["tight_reference"];
+  ExpectRelative(cls["CLs_obs"], tight["obs"], 1e-3, "CLs_obs");
+  for (int i = 0; i < 5; ++i) {
+    ExpectRelative(cls["CLs_exp"][i], tight["exp"][i], 1e-3, "CLs_exp");
+  }
+  // The default (code4p) differs: the flag is not ignored.
+  const testing::CommandResult defaults =
+      RunGoldmine({"histfactory",
+                   "cls",
+                   Reference("workspaces/val_2bin_histosys.json"),
+                   "--test-stat",
+                   "q"});
+  ASSERT_EQ(defaults.exit_code, 0) << defaults.err;
+  EXPECT_GT(std::abs(json::parse(defaults.out)["CLs_exp"][0].get<double>() -
+                     tight["exp"][0].get<double>()),
+            1e-3 * tight["exp"][0].get<double>());
+
+  const testing::CommandResult inspect = RunGoldmine({"histfactory",
+                                                      "inspect",
+                                                      SmallWorkspace(),
+                                                      "--normsys-interpcode",
+                                                      "code2",
+                                                      "--histosys-interpcode",
+                                                      "code4"});
+  ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
+  EXPECT_EQ(json::parse(inspect.out)["modifier_settings"],
+            json::parse(R"({"normsys": {"interpcode": "code2"},
+                            "histosys": {"interpcode": "code4"}})"));
+}
+
+TEST_F(HistFactoryCommandTest, RejectsUnknownInterpolationCodes) {
+  ExpectBadInput({"histfactory",
+                  "fit",
+                  SmallWorkspace(),
+                  "--histosys-interpcode",
+                  "code3"},
+                 {"--histosys-interpcode", "\"code3\"", "code4p"});
+}
+
+TEST_F(HistFactoryCommandTest, ClipSampleDataMakesNegativeYieldsFittable) {
+  const std::string workspace = SmallWorkspace("normfactor", "[-30, 20]");
+  const testing::CommandResult clipped =
+      RunGoldmine({"histfactory", "fit", workspace, "--clip-sample-data", "0"});
+  ASSERT_EQ(clipped.exit_code, 0) << clipped.err;
+  EXPECT_EQ(json::parse(clipped.out)["converged"], true);
+  const testing::CommandResult bin_clipped =
+      RunGoldmine({"histfactory", "fit", workspace, "--clip-bin-data", "1e-6"});
+  ASSERT_EQ(bin_clipped.exit_code, 0) << bin_clipped.err;
+  EXPECT_TRUE(
+      std::isfinite(json::parse(bin_clipped.out)["twice_nll"].get<double>()));
 }
 
 TEST_F(HistFactoryCommandTest, ReportsNegativeRatesAsNotConverged) {

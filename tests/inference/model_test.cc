@@ -107,8 +107,9 @@ TEST(Model, TwiceNllOfOneBinIncludesAllConstants) {
   EXPECT_NEAR(model.TwiceNll(pars, model.observed_data()), expected, 1e-12);
 }
 
-TEST(Model, GradientMatchesFiniteDifferences) {
-  const Model model = AllModifiersModel();
+void ExpectGradientMatchesFiniteDifferences(const ModelOptions& options) {
+  const Model model(Workspace::FromJson(AllModifiersWorkspace(kLumiConfig)),
+                    options);
   const Eigen::VectorXd data = model.observed_data();
   for (double shift : {0.3, 1.4, -1.7}) {
     Eigen::VectorXd pars = model.inits();
@@ -131,8 +132,139 @@ TEST(Model, GradientMatchesFiniteDifferences) {
         },
         pars);
     EXPECT_TRUE(goldmine::testing::AllClose(gradient, numeric.col(0), 1e-5))
-        << "shift " << shift;
+        << "shift " << shift << ", " << options.Description();
   }
+}
+
+constexpr InterpolationCode kCodes[] = {InterpolationCode::kCode0,
+                                        InterpolationCode::kCode1,
+                                        InterpolationCode::kCode2,
+                                        InterpolationCode::kCode4,
+                                        InterpolationCode::kCode4p};
+
+TEST(Model, GradientMatchesFiniteDifferences) {
+  ExpectGradientMatchesFiniteDifferences({});
+}
+
+TEST(Model, GradientMatchesFiniteDifferencesForEveryInterpolationCode) {
+  for (InterpolationCode normsys : kCodes) {
+    for (InterpolationCode histosys : kCodes) {
+      ModelOptions options;
+      options.normsys_code = normsys;
+      options.histosys_code = histosys;
+      ExpectGradientMatchesFiniteDifferences(options);
+    }
+  }
+}
+
+TEST(Model, GradientMatchesFiniteDifferencesWithClipping) {
+  ModelOptions options;
+  options.clip_sample_data = 1.0;  // clips "other" in sr bin 1 (nominal 0)
+  options.clip_bin_data = 0.5;
+  ExpectGradientMatchesFiniteDifferences(options);
+}
+
+// One bin: signal μ·s with a normsys, background with a histosys.
+std::string OneBinSystematics() {
+  return R"({"channels": [{"name": "c", "samples": [
+      {"name": "sig", "data": [4], "modifiers": [
+         {"name": "mu", "type": "normfactor", "data": null},
+         {"name": "ns", "type": "normsys", "data": {"lo": 0.8, "hi": 1.3}}]},
+      {"name": "bkg", "data": [20], "modifiers": [
+         {"name": "hs", "type": "histosys",
+          "data": {"lo_data": [17], "hi_data": [24]}}]}]}],
+    "observations": [{"name": "c", "data": [25]}],
+    "measurements": [{"name": "m", "config": {"poi": "mu", "parameters": []}}],
+    "version": "1.0.0"})";
+}
+
+TEST(Model, AppliesTheChosenInterpolationCodeToEachModifierType) {
+  const Workspace workspace = Workspace::FromJson(OneBinSystematics());
+  for (InterpolationCode normsys : kCodes) {
+    for (InterpolationCode histosys : kCodes) {
+      ModelOptions options;
+      options.normsys_code = normsys;
+      options.histosys_code = histosys;
+      const Model model(workspace, options);
+      Eigen::VectorXd pars(3);  // histosys, normfactor, normsys (pyhf order)
+      for (double alpha : {-2.2, -0.4, 0.7, 1.6}) {
+        pars << alpha, 1.5, -0.6 * alpha;
+        const double expected =
+            1.5 * 4 *
+                InterpolateNormSys(normsys, 0.8, 1.3, -0.6 * alpha).value +
+            20 + InterpolateHistoSys(histosys, 17, 20, 24, alpha).value;
+        EXPECT_NEAR(model.ExpectedMainData(pars)(0), expected, 1e-12)
+            << options.Description() << " at " << alpha;
+      }
+    }
+  }
+}
+
+TEST(Model, DefaultsToPyhfInterpolationCodes) {
+  const ModelOptions options;
+  EXPECT_EQ(options.normsys_code, InterpolationCode::kCode4);
+  EXPECT_EQ(options.histosys_code, InterpolationCode::kCode4p);
+  EXPECT_FALSE(options.clip_sample_data.has_value());
+  EXPECT_FALSE(options.clip_bin_data.has_value());
+}
+
+// Channel "a" has samples s1, s2; channel "b" only s1 (s2 absent there).
+std::string ClippingWorkspace() {
+  return R"({"channels": [
+      {"name": "a", "samples": [
+         {"name": "s1", "data": [5, -3], "modifiers": [
+            {"name": "mu", "type": "normfactor", "data": null}]},
+         {"name": "s2", "data": [2, 1], "modifiers": []}]},
+      {"name": "b", "samples": [
+         {"name": "s1", "data": [-4], "modifiers": []}]}],
+    "observations": [{"name": "a", "data": [7, 1]}, {"name": "b", "data": [0]}],
+    "measurements": [{"name": "m", "config": {"poi": "mu", "parameters": []}}],
+    "version": "1.0.0"})";
+}
+
+TEST(Model, WithoutClippingNegativeRatesGiveNan) {
+  const Model model(Workspace::FromJson(ClippingWorkspace()));
+  EXPECT_THAT(model.ExpectedMainData(model.inits()),
+              ElementsAre(7.0, -2.0, -4.0));
+  EXPECT_TRUE(std::isnan(model.TwiceNll(model.inits(), model.observed_data())));
+}
+
+TEST(Model, ClipSampleDataRaisesEachSampleAndBinAsPyhf) {
+  ModelOptions options;
+  options.clip_sample_data = 0.0;
+  const Model model(Workspace::FromJson(ClippingWorkspace()), options);
+  // a: [5 + 2, max(-3, 0) + 1]; b: max(-4, 0) + s2 absent (0).
+  EXPECT_THAT(model.ExpectedMainData(model.inits()),
+              ElementsAre(7.0, 1.0, 0.0));
+  // A positive clip also lifts the zero of the sample absent from "b"
+  // (pyhf clips its full samples × bins tensor).
+  options.clip_sample_data = 0.5;
+  const Model lifted(Workspace::FromJson(ClippingWorkspace()), options);
+  EXPECT_THAT(lifted.ExpectedMainData(lifted.inits()),
+              ElementsAre(7.0, 1.5, 1.0));
+  // The clipped sample no longer depends on μ.
+  Eigen::VectorXd mu(1);
+  mu << 2.0;
+  EXPECT_THAT(lifted.ExpectedMainData(mu), ElementsAre(12.0, 1.5, 1.0));
+  Eigen::VectorXd gradient;
+  lifted.TwiceNll(mu, lifted.observed_data(), &gradient);
+  EXPECT_NEAR(gradient(0), -2.0 * (7.0 / 12.0 - 1.0) * 5.0, 1e-12);
+}
+
+TEST(Model, ClipBinDataRaisesBinTotals) {
+  ModelOptions options;
+  options.clip_bin_data = 1e-3;
+  const Model model(Workspace::FromJson(ClippingWorkspace()), options);
+  EXPECT_THAT(model.ExpectedMainData(model.inits()),
+              ElementsAre(7.0, 1e-3, 1e-3));
+  const double twice_nll = model.TwiceNll(model.inits(), model.observed_data());
+  EXPECT_TRUE(std::isfinite(twice_nll));
+  // Bin totals clipped: the bins' Poisson terms use 1e-3.
+  const double expected =
+      -2 * ((7 * std::log(7.0) - 7 - std::lgamma(8.0)) +
+            (1 * std::log(1e-3) - 1e-3 - std::lgamma(2.0)) + (-1e-3));
+  EXPECT_NEAR(twice_nll, expected, 1e-10);
+  EXPECT_THAT(options.Description(), HasSubstr("clip_bin_data"));
 }
 
 TEST(Model, RequiresLumiConfiguration) {
@@ -165,6 +297,46 @@ TEST(Model, RejectsSigmasForUnconstrainedParameter) {
       ThrowsMessage<InvalidInput>(
           HasSubstr("parameters[1].sigmas: not allowed for normfactor "
                     "\"mu\"")));
+}
+
+TEST(Model, RejectsNonPositiveGaussianWidths) {
+  const std::string parameters =
+      R"([{"name": "lumi", "inits": [1.0], "bounds": [[0.5, 1.5]],
+           "auxdata": [1.0], "sigmas": [-0.02]}])";
+  EXPECT_THAT(
+      [&] { Model(Workspace::FromJson(AllModifiersWorkspace(parameters))); },
+      ThrowsMessage<InvalidInput>(
+          HasSubstr("measurements[0].config.parameters[0].sigmas[0]: expected "
+                    "a positive Gaussian width, got -0.02")));
+}
+
+TEST(Model, RejectsNonPositivePoissonFactors) {
+  const std::string parameters =
+      R"([{"name": "lumi", "inits": [1.0], "bounds": [[0.5, 1.5]],
+           "auxdata": [1.0], "sigmas": [0.02]},
+          {"name": "unc", "factors": [4.0, 0.0]}])";
+  EXPECT_THAT(
+      [&] { Model(Workspace::FromJson(AllModifiersWorkspace(parameters))); },
+      ThrowsMessage<InvalidInput>(
+          HasSubstr("parameters[1].factors[1]: expected a positive Poisson")));
+}
+
+TEST(Model, AcceptsNegativeShapesysAndStaterrorDataAsPyhf) {
+  // pyhf: shapesys bins with σ <= 0 are invalid (γ fixed at 1, τ = 1);
+  // staterror uses δ², so its sign does not matter. Negative values appear
+  // in xml2json output where a nominal yield is negative.
+  std::string text = AllModifiersWorkspace(kLumiConfig);
+  text.replace(text.find("\"data\": [2, 1]"), 14, "\"data\": [-2, 1]");
+  text.replace(text.find("\"data\": [3, 2]"), 14, "\"data\": [-3, 2]");
+  const Model negative(Workspace::FromJson(text));
+  const Model positive = AllModifiersModel();
+  const int unc0 = negative.ParameterIndex("unc[0]");
+  EXPECT_TRUE(negative.fixed()[unc0]);
+  EXPECT_FALSE(positive.fixed()[unc0]);
+  const int stat0 = negative.ParameterIndex("stat_sr[0]");
+  EXPECT_EQ(negative.parameter_sets().back().widths,
+            positive.parameter_sets().back().widths);
+  EXPECT_FALSE(negative.fixed()[stat0]);
 }
 
 TEST(Model, RejectsUnknownPoi) {

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,8 +31,22 @@ namespace goldmine::inference {
 struct ModelOptions {
   // Measurement to use; empty selects the first one in the workspace.
   std::string measurement;
-  NormSysCode normsys_code = NormSysCode::kCode4;
-  HistoSysCode histosys_code = HistoSysCode::kCode4p;
+  // pyhf's modifier_settings {"normsys": {"interpcode": ...}, "histosys":
+  // {...}}. Defaults are pyhf's Model defaults (code4, code4p); note that a
+  // pyhf modifier_settings dict that omits a type gives that type pyhf's
+  // *class* default (normsys code1, histosys code0), see HISTFACTORY.md §4.4.
+  // Every code is accepted for both types (interpolation.h explains the
+  // combinations pyhf's Model rejects).
+  InterpolationCode normsys_code = InterpolationCode::kCode4;
+  InterpolationCode histosys_code = InterpolationCode::kCode4p;
+  // pyhf.Model(clip_sample_data=x, clip_bin_data=y): expected rates are
+  // raised to at least x per sample and bin, and the bin totals to at least
+  // y (unset: no clipping, negative rates give a NaN likelihood). As in pyhf,
+  // sample clipping also applies to the zero rate of a sample absent from a
+  // channel (pyhf's samples × bins tensor), so a positive x adds x per absent
+  // sample. Clipped rates do not depend on the parameters (zero gradient).
+  std::optional<double> clip_sample_data;
+  std::optional<double> clip_bin_data;
 
   std::string Description() const;
 };
@@ -95,7 +110,7 @@ class Model {
   Eigen::VectorXd ExpectedData(const Eigen::VectorXd& pars) const;
 
   // −2 ln L(pars | data); data has num_main_bins() + num_auxdata() entries.
-  // Negative expected rates give NaN, as in pyhf (no clipping).
+  // Negative expected rates give NaN, as in pyhf without clipping.
   double TwiceNll(const Eigen::VectorXd& pars,
                   const Eigen::VectorXd& data) const;
   // Same, also filling ∂(−2 ln L)/∂pars when gradient is not null.
@@ -103,37 +118,57 @@ class Model {
                   const Eigen::VectorXd& data,
                   Eigen::VectorXd* gradient) const;
 
+  // The options the model was built with.
+  const ModelOptions& options() const { return options_; }
+
   std::string Description() const;
 
  private:
-  struct AppliedModifier {
-    ModifierType type;
-    int parameter;  // offset of its parameter set
-    double lo = 1.0;
-    double hi = 1.0;
-    std::vector<double> lo_data;
-    std::vector<double> hi_data;
+  // One sample in one channel with its modifiers, prepared for evaluation:
+  // interpolation coefficients are computed when the model is built.
+  struct ScalarFactor {  // normfactor, lumi (no interpolator) or normsys
+    int parameter;
+    bool normsys;
+    Interpolator interpolator;
+  };
+  struct HistoSysTerm {
+    int parameter;
+    std::vector<Interpolator> bins;
   };
   struct SampleTerm {
     int first_bin;  // global index of the channel's first bin
     std::vector<double> nominal;
-    std::vector<AppliedModifier> modifiers;
+    std::vector<ScalarFactor> scalars;
+    // Offsets of per-bin parameter sets (shapefactor, shapesys, staterror):
+    // bin b uses parameter offset + b.
+    std::vector<int> bin_factors;
+    std::vector<HistoSysTerm> histosys;
+  };
+  // ∂ν_bin/∂θ_parameter contribution of one sample.
+  struct JacobianEntry {
+    int bin;
+    int parameter;
+    double derivative;
   };
 
   void CheckSizes(const Eigen::VectorXd& pars,
                   const Eigen::VectorXd* data) const;
-  // ν_b and, when jacobian_weights is not null, accumulates
-  // Σ_b weight_b ∂ν_b/∂θ into gradient.
+  // ν_b (clipped as configured); appends the non-zero ∂ν_b/∂θ of every
+  // sample to *jacobian when not null.
   Eigen::VectorXd MainRates(const Eigen::VectorXd& pars,
-                            const Eigen::VectorXd* weights,
-                            Eigen::VectorXd* gradient) const;
+                            std::vector<JacobianEntry>* jacobian) const;
 
   ModelOptions options_;
   std::vector<ParameterSet> sets_;
   std::vector<std::string> names_;
   std::vector<SampleTerm> samples_;
   std::vector<std::pair<std::string, int>> channel_bins_;
+  // Per main bin: samples of the model absent from that bin's channel (they
+  // count for clip_sample_data > 0, as in pyhf).
+  std::vector<int> absent_samples_;
   int num_main_bins_ = 0;
+  // Σ over Gaussian constraints of −ln(σ√2π), part of every twice_nll.
+  double gaussian_normalisation_ = 0.0;
   int poi_index_ = -1;
   std::string poi_name_;
   Eigen::VectorXd inits_;

@@ -1,0 +1,253 @@
+// goldmine generate {wh,tth,toy} --events N --seed S --output FILE.hepmc3
+//   [--benchmarks B.yaml] [--operators cHW,cHq3,...] [--energy 13000]
+//   [--pdf PATH]                                         (DESIGN.md §5.2)
+#include <unistd.h>
+
+#include <cstdint>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "cli.h"
+#include "goldmine/core/errors.h"
+#include "goldmine/generators/benchmarks.h"
+#include "goldmine/generators/builtin_pdf.h"
+#include "goldmine/generators/lhapdf_grid.h"
+#include "goldmine/generators/wh_event_file.h"
+#include "goldmine/generators/wh_generator.h"
+
+namespace goldmine::cli {
+namespace po = boost::program_options;
+
+namespace {
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream stream(text);
+  std::string item;
+  while (std::getline(stream, item, ',')) {
+    const auto first = item.find_first_not_of(" \t");
+    const auto last = item.find_last_not_of(" \t");
+    if (first == std::string::npos)
+      throw InvalidInput("--operators: empty entry in \"" + text + "\"");
+    items.push_back(item.substr(first, last - first + 1));
+  }
+  if (items.empty()) throw InvalidInput("--operators: no operator given");
+  return items;
+}
+
+// "LO:HI" → range.
+ParameterRange ParseRange(const std::string& text) {
+  const auto colon = text.find(':');
+  try {
+    if (colon != std::string::npos) {
+      std::size_t used_lo = 0;
+      std::size_t used_hi = 0;
+      const double lo = std::stod(text.substr(0, colon), &used_lo);
+      const double hi = std::stod(text.substr(colon + 1), &used_hi);
+      if (used_lo == colon && used_hi == text.size() - colon - 1 && lo < hi)
+        return {lo, hi};
+    }
+  } catch (const std::exception&) {
+  }
+  throw InvalidInput("--parameter-range: expected LO:HI with LO < HI, got \"" +
+                     text + "\"");
+}
+
+int RunWh(const po::variables_map& values, Streams streams) {
+  const std::int64_t num_events = values["events"].as<std::int64_t>();
+  if (num_events < 1)
+    throw InvalidInput("--events must be >= 1, got " +
+                       std::to_string(num_events));
+  const auto seed = values["seed"].as<std::uint64_t>();
+  const std::string output = values["output"].as<std::string>();
+
+  generators::WhGeneratorSettings settings;
+  settings.energy = values["energy"].as<double>();
+  if (values.count("operators") != 0) {
+    settings.operators.clear();
+    for (const std::string& name :
+         SplitList(values["operators"].as<std::string>()))
+      settings.operators.push_back(generators::ParseOperator(name));
+  }
+  settings.scale =
+      generators::ParseScaleChoice(values["scale"].as<std::string>());
+  if (values.count("scale-value") != 0) {
+    settings.scale = generators::ScaleChoice::kFixed;
+    settings.fixed_scale = values["scale-value"].as<double>();
+    if (!(settings.fixed_scale > 0.0))
+      throw InvalidInput("--scale-value must be > 0 GeV");
+  }
+  const std::string charge = values["charge"].as<std::string>();
+  if (charge != "both" && charge != "plus" && charge != "minus")
+    throw InvalidInput("--charge: expected both, plus or minus, got \"" +
+                       charge + "\"");
+  settings.w_plus = charge != "minus";
+  settings.w_minus = charge != "plus";
+  const std::string leptons = values["leptons"].as<std::string>();
+  if (leptons != "both" && leptons != "e" && leptons != "mu")
+    throw InvalidInput("--leptons: expected both, e or mu, got \"" + leptons +
+                       "\"");
+  settings.electrons = leptons != "mu";
+  settings.muons = leptons != "e";
+  settings.parameters.hbb_eft = values["hbb-eft"].as<int>();
+  settings.Validate();
+
+  std::shared_ptr<const generators::PartonDensity> pdf;
+  if (values.count("pdf") != 0) {
+    pdf = std::make_shared<generators::LhapdfGrid>(
+        values["pdf"].as<std::string>());
+  } else {
+    pdf = std::make_shared<generators::BuiltinPdf>();
+  }
+  const generators::WhGenerator generator(settings, pdf);
+
+  std::vector<std::string> parameter_names;
+  for (generators::WhOperator op : settings.operators)
+    parameter_names.push_back(generators::OperatorName(op));
+  std::vector<generators::NamedBenchmark> benchmarks;
+  if (values.count("benchmarks") != 0) {
+    benchmarks = generators::ReadBenchmarkFile(
+        values["benchmarks"].as<std::string>(), parameter_names);
+  } else {
+    const ParameterRange range =
+        ParseRange(values["parameter-range"].as<std::string>());
+    benchmarks = generators::OptimisedMorphingBenchmarks(
+        parameter_names, ParameterRanges(parameter_names.size(), range), seed);
+  }
+
+  const bool terminal = ::isatty(STDERR_FILENO) != 0;
+  streams.err << "goldmine generate: " << generator.Description() << "\n";
+  streams.err << "goldmine generate: " << benchmarks.size() << " benchmarks, "
+              << num_events << " events -> " << output << "\n";
+  const generators::EventFileResult result = generators::WriteWhEventFile(
+      output, generator, benchmarks, num_events, seed, [&](std::int64_t done) {
+        if (terminal)
+          streams.err << "\rgoldmine generate: " << done << "/" << num_events
+                      << " events" << std::flush;
+      });
+  if (terminal) streams.err << "\n";
+  streams.err << "goldmine generate: wrote " << result.num_events
+              << " events in " << result.seconds << " s ("
+              << static_cast<double>(result.num_events) / result.seconds
+              << " events/s); sigma(" << result.weight_names.front()
+              << ") = " << result.cross_sections.front() << " +- "
+              << result.cross_section_errors.front() << " pb\n";
+
+  nlohmann::ordered_json summary;
+  summary["process"] = "wh";
+  summary["output"] = output;
+  summary["n_events"] = result.num_events;
+  summary["seed"] = seed;
+  summary["parameters"] = parameter_names;
+  nlohmann::ordered_json benchmark_json = nlohmann::ordered_json::object();
+  for (const generators::NamedBenchmark& benchmark : benchmarks) {
+    nlohmann::ordered_json point = nlohmann::ordered_json::object();
+    for (std::size_t p = 0; p < parameter_names.size(); ++p)
+      point[parameter_names[p]] = benchmark.values[p];
+    benchmark_json[benchmark.name] = std::move(point);
+  }
+  summary["benchmarks"] = std::move(benchmark_json);
+  summary["weight_names"] = result.weight_names;
+  nlohmann::ordered_json sums = nlohmann::ordered_json::object();
+  nlohmann::ordered_json errors = nlohmann::ordered_json::object();
+  for (std::size_t w = 0; w < result.weight_names.size(); ++w) {
+    sums[result.weight_names[w]] = result.cross_sections[w];
+    errors[result.weight_names[w]] = result.cross_section_errors[w];
+  }
+  summary["cross_sections"] = std::move(sums);
+  summary["cross_section_uncertainties"] = std::move(errors);
+  summary["seconds"] = result.seconds;
+  WriteJsonResult(summary, std::nullopt, streams);
+  return kSuccess;
+}
+
+}  // namespace
+
+Command GenerateCommand() {
+  Command command;
+  command.name = "generate";
+  command.summary =
+      "built-in LO event generators (wh: SMEFT p p -> W(l nu) H(b bbar)) "
+      "writing HepMC3";
+  command.run = [](const std::vector<std::string>& arguments,
+                   Streams streams) -> int {
+    po::options_description options("Options");
+    options.add_options()("process",
+                          po::value<std::string>()->required(),
+                          "wh (toy and tth: not built in yet)")(
+        "events", po::value<std::int64_t>()->required(), "number of events N")(
+        "seed", po::value<std::uint64_t>()->required(), "random seed S")(
+        "output",
+        po::value<std::string>()->required(),
+        "HepMC3 ASCII file to write (atomically)")(
+        "benchmarks",
+        po::value<std::string>(),
+        "YAML: benchmarks: {NAME: {PARAMETER: value}}; missing parameters "
+        "are 0 (default: an optimised morphing basis)")(
+        "operators",
+        po::value<std::string>(),
+        "comma-separated operators among cHbox, cHDD, cHW, cHq3, cHWtil "
+        "(default cHbox,cHDD,cHW,cHq3)")(
+        "energy",
+        po::value<double>()->default_value(13000.0),
+        "collider energy sqrt(s) in GeV")(
+        "pdf",
+        po::value<std::string>(),
+        "LHAPDF6 grid member file (.dat); default: the built-in NNPDF2.3 LO "
+        "fit")("scale",
+               po::value<std::string>()->default_value("ht2"),
+               "factorisation scale: ht2 ((mT(W)+mT(H))/2), fixed (m_W+m_H) "
+               "or shat")("scale-value",
+                          po::value<double>(),
+                          "fixed factorisation scale in GeV (implies "
+                          "--scale fixed)")(
+        "charge",
+        po::value<std::string>()->default_value("both"),
+        "W charges: both, plus or minus")(
+        "leptons",
+        po::value<std::string>()->default_value("both"),
+        "lepton flavours: both (e and mu), e or mu")(
+        "hbb-eft",
+        po::value<int>()->default_value(0),
+        "1: delta_kin also in H -> b bbar (the arXiv:1908.06980 setup)")(
+        "parameter-range",
+        po::value<std::string>()->default_value("-1:1"),
+        "LO:HI range of every parameter for the optimised morphing basis");
+    po::positional_options_description positional;
+    positional.add("process", 1);
+    po::variables_map values;
+    const std::string description =
+        "Weighted LO events, weights in pb summing to the cross section, one "
+        "named weight\n"
+        "per benchmark plus factorisation-scale variations (MUF0.5, MUF2) of "
+        "the first\n"
+        "benchmark. The run info lists the benchmarks' parameter values; each "
+        "event stores\n"
+        "its exact EFT polynomial (attribute goldmine_eft_polynomial). The "
+        "same seed gives\n"
+        "the same file. A JSON summary (cross sections per weight) goes to "
+        "stdout.";
+    if (!ParseCommandLine("generate",
+                          "{wh,toy} --events N --seed S --output "
+                          "FILE.hepmc3 [--benchmarks B.yaml] [--operators "
+                          "cHW,cHq3,...] [--energy 13000] [--pdf PATH]",
+                          description,
+                          options,
+                          arguments,
+                          streams,
+                          &values,
+                          &positional)) {
+      return kSuccess;
+    }
+    const std::string process = values["process"].as<std::string>();
+    if (process == "wh") return RunWh(values, streams);
+    if (process == "toy" || process == "tth")
+      throw InvalidInput("process \"" + process +
+                         "\" is not built in yet; available: wh");
+    throw InvalidInput("unknown process \"" + process + "\"; available: wh");
+  };
+  return command;
+}
+
+}  // namespace goldmine::cli
