@@ -1,6 +1,11 @@
 #include "cli.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <ostream>
 
 #include "goldmine/core/atomic_file.h"
@@ -11,14 +16,14 @@ namespace goldmine::cli {
 namespace po = boost::program_options;
 namespace {
 
-void PrintUsage(std::ostream& stream) {
+void PrintUsage(const std::vector<Command>& commands, std::ostream& stream) {
   stream << "goldmine: machine-learning-based inference on EFT parameters "
             "(the C++ successor of MadMiner)\n\n"
             "Usage: goldmine COMMAND [OPTIONS]\n"
             "       goldmine COMMAND --help\n"
             "       goldmine --version\n\n"
             "Commands:\n";
-  for (const Command& command : Commands()) {
+  for (const Command& command : commands) {
     stream << "  " << command.name
            << std::string(14 - std::min<std::size_t>(command.name.size(), 13),
                           ' ')
@@ -35,26 +40,77 @@ std::string OneLine(std::string text) {
   return text;
 }
 
+// The folder of the running executable (Linux: /proc/self/exe).
+std::filesystem::path ExecutableFolder() {
+  std::error_code error;
+  const std::filesystem::path self =
+      std::filesystem::read_symlink("/proc/self/exe", error);
+  return error ? std::filesystem::path(".") : self.parent_path();
+}
+
 }  // namespace
 
 const std::vector<Command>& Commands() {
-  static const std::vector<Command> commands = {MorphingCommand(),
-                                                InspectCommand(),
-                                                SetupCommand(),
-                                                MineCommand(),
-                                                HistFactoryCommand(),
-                                                GenerateCommand()};
+  static const std::vector<Command> commands = {
+      MorphingCommand(),
+      GenerateCommand(),
+      InspectCommand(),
+      SetupCommand(),
+      MineCommand(),
+      XsecCommand(),
+      AugmentCommand(),
+      FisherCommand(),
+#ifdef GOLDMINE_WITH_TORCH
+      TorchProxyCommand("train",
+                        "train a SALLY, SALLINO, RASCAL, ALICES, ALICE, "
+                        "CASCAL, CARL or ROLR estimator"),
+      TorchProxyCommand("evaluate",
+                        "evaluate a trained estimator on a samples file"),
+#endif
+      HistFactoryCommand(),
+  };
   return commands;
 }
 
+Command TorchProxyCommand(const std::string& name, const std::string& summary) {
+  Command command;
+  command.name = name;
+  command.summary = summary;
+  command.run = [name](const std::vector<std::string>& arguments,
+                       Streams streams) {
+    const std::filesystem::path helper = ExecutableFolder() / "goldmine-torch";
+    std::vector<std::string> words = {helper.string(), name};
+    words.insert(words.end(), arguments.begin(), arguments.end());
+    std::vector<char*> argv;
+    for (std::string& word : words) argv.push_back(word.data());
+    argv.push_back(nullptr);
+    streams.out.flush();
+    streams.err.flush();
+    ::execv(helper.c_str(), argv.data());
+    // Only reached when the exec failed.
+    streams.err
+        << "goldmine " << name << ": internal error: cannot run "
+        << helper.string() << " (" << std::strerror(errno)
+        << "); it is built with GOLDMINE_WITH_TORCH=ON beside goldmine\n";
+    return static_cast<int>(kInternalFailure);
+  };
+  return command;
+}
+
 int RunCli(const std::vector<std::string>& arguments, Streams streams) {
+  return RunCli(Commands(), arguments, streams);
+}
+
+int RunCli(const std::vector<Command>& commands,
+           const std::vector<std::string>& arguments,
+           Streams streams) {
   if (arguments.empty()) {
-    PrintUsage(streams.err);
+    PrintUsage(commands, streams.err);
     return kBadInput;
   }
   const std::string& first = arguments.front();
   if (first == "--help" || first == "-h" || first == "help") {
-    PrintUsage(streams.out);
+    PrintUsage(commands, streams.out);
     return kSuccess;
   }
   if (first == "--version") {
@@ -62,12 +118,12 @@ int RunCli(const std::vector<std::string>& arguments, Streams streams) {
     return kSuccess;
   }
   const auto command =
-      std::find_if(Commands().begin(), Commands().end(), [&](const Command& c) {
+      std::find_if(commands.begin(), commands.end(), [&](const Command& c) {
         return c.name == first;
       });
-  if (command == Commands().end()) {
+  if (command == commands.end()) {
     std::string names;
-    for (const Command& c : Commands())
+    for (const Command& c : commands)
       names += (names.empty() ? "" : ", ") + c.name;
     streams.err << "goldmine: unknown command \"" << first
                 << "\"; commands: " << names << " (see 'goldmine --help')\n";

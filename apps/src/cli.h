@@ -40,6 +40,14 @@ const std::vector<Command>& Commands();
 
 // The whole CLI on already-split arguments (without the program name).
 int RunCli(const std::vector<std::string>& arguments, Streams streams);
+// The same with another list of commands (goldmine-torch).
+int RunCli(const std::vector<Command>& commands,
+           const std::vector<std::string>& arguments,
+           Streams streams);
+
+// A command of goldmine-torch (train, evaluate), run by executing
+// goldmine-torch from the folder of the running binary.
+Command TorchProxyCommand(const std::string& name, const std::string& summary);
 
 // Parses a command's options (and positional arguments, when given). Prints the
 // command's help to streams.out and returns false when --help is given; the
@@ -68,5 +76,11 @@ Command SetupCommand();
 Command MineCommand();
 Command HistFactoryCommand();
 Command GenerateCommand();
+// In goldmine-torch only (goldmine_torch_cli).
+Command TrainCommand();
+Command EvaluateCommand();
+Command XsecCommand();
+Command AugmentCommand();
+Command FisherCommand();
 
 }  // namespace goldmine::cli

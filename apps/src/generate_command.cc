@@ -13,6 +13,8 @@
 #include "goldmine/generators/benchmarks.h"
 #include "goldmine/generators/builtin_pdf.h"
 #include "goldmine/generators/lhapdf_grid.h"
+#include "goldmine/generators/toy_event_file.h"
+#include "goldmine/generators/toy_model.h"
 #include "goldmine/generators/wh_event_file.h"
 #include "goldmine/generators/wh_generator.h"
 
@@ -52,6 +54,66 @@ ParameterRange ParseRange(const std::string& text) {
   }
   throw InvalidInput("--parameter-range: expected LO:HI with LO < HI, got \"" +
                      text + "\"");
+}
+
+// The JSON summary on stdout (both processes).
+void WriteSummary(const std::string& process,
+                  const std::string& output,
+                  std::uint64_t seed,
+                  const std::vector<std::string>& parameter_names,
+                  const std::vector<generators::NamedBenchmark>& benchmarks,
+                  const generators::EventFileResult& result,
+                  Streams streams) {
+  nlohmann::ordered_json summary;
+  summary["process"] = process;
+  summary["output"] = output;
+  summary["n_events"] = result.num_events;
+  summary["seed"] = seed;
+  summary["parameters"] = parameter_names;
+  nlohmann::ordered_json benchmark_json = nlohmann::ordered_json::object();
+  for (const generators::NamedBenchmark& benchmark : benchmarks) {
+    nlohmann::ordered_json point = nlohmann::ordered_json::object();
+    for (std::size_t p = 0; p < parameter_names.size(); ++p)
+      point[parameter_names[p]] = benchmark.values[p];
+    benchmark_json[benchmark.name] = std::move(point);
+  }
+  summary["benchmarks"] = std::move(benchmark_json);
+  summary["weight_names"] = result.weight_names;
+  nlohmann::ordered_json sums = nlohmann::ordered_json::object();
+  nlohmann::ordered_json errors = nlohmann::ordered_json::object();
+  for (std::size_t w = 0; w < result.weight_names.size(); ++w) {
+    sums[result.weight_names[w]] = result.cross_sections[w];
+    errors[result.weight_names[w]] = result.cross_section_errors[w];
+  }
+  summary["cross_sections"] = std::move(sums);
+  summary["cross_section_uncertainties"] = std::move(errors);
+  summary["seconds"] = result.seconds;
+  WriteJsonResult(summary, std::nullopt, streams);
+}
+
+std::vector<generators::NamedBenchmark> Benchmarks(
+    const po::variables_map& values,
+    const std::vector<std::string>& parameter_names,
+    std::uint64_t seed) {
+  if (values.count("benchmarks") != 0)
+    return generators::ReadBenchmarkFile(values["benchmarks"].as<std::string>(),
+                                         parameter_names);
+  const ParameterRange range =
+      ParseRange(values["parameter-range"].as<std::string>());
+  return generators::OptimisedMorphingBenchmarks(
+      parameter_names, ParameterRanges(parameter_names.size(), range), seed);
+}
+
+void ReportResult(const generators::EventFileResult& result,
+                  bool terminal,
+                  Streams streams) {
+  if (terminal) streams.err << "\n";
+  streams.err << "goldmine generate: wrote " << result.num_events
+              << " events in " << result.seconds << " s ("
+              << static_cast<double>(result.num_events) / result.seconds
+              << " events/s); sigma(" << result.weight_names.front()
+              << ") = " << result.cross_sections.front() << " +- "
+              << result.cross_section_errors.front() << " pb\n";
 }
 
 int RunWh(const po::variables_map& values, Streams streams) {
@@ -105,16 +167,8 @@ int RunWh(const po::variables_map& values, Streams streams) {
   std::vector<std::string> parameter_names;
   for (generators::WhOperator op : settings.operators)
     parameter_names.push_back(generators::OperatorName(op));
-  std::vector<generators::NamedBenchmark> benchmarks;
-  if (values.count("benchmarks") != 0) {
-    benchmarks = generators::ReadBenchmarkFile(
-        values["benchmarks"].as<std::string>(), parameter_names);
-  } else {
-    const ParameterRange range =
-        ParseRange(values["parameter-range"].as<std::string>());
-    benchmarks = generators::OptimisedMorphingBenchmarks(
-        parameter_names, ParameterRanges(parameter_names.size(), range), seed);
-  }
+  const std::vector<generators::NamedBenchmark> benchmarks =
+      Benchmarks(values, parameter_names, seed);
 
   const bool terminal = ::isatty(STDERR_FILENO) != 0;
   streams.err << "goldmine generate: " << generator.Description() << "\n";
@@ -126,39 +180,46 @@ int RunWh(const po::variables_map& values, Streams streams) {
           streams.err << "\rgoldmine generate: " << done << "/" << num_events
                       << " events" << std::flush;
       });
-  if (terminal) streams.err << "\n";
-  streams.err << "goldmine generate: wrote " << result.num_events
-              << " events in " << result.seconds << " s ("
-              << static_cast<double>(result.num_events) / result.seconds
-              << " events/s); sigma(" << result.weight_names.front()
-              << ") = " << result.cross_sections.front() << " +- "
-              << result.cross_section_errors.front() << " pb\n";
+  ReportResult(result, terminal, streams);
+  WriteSummary(
+      "wh", output, seed, parameter_names, benchmarks, result, streams);
+  return kSuccess;
+}
 
-  nlohmann::ordered_json summary;
-  summary["process"] = "wh";
-  summary["output"] = output;
-  summary["n_events"] = result.num_events;
-  summary["seed"] = seed;
-  summary["parameters"] = parameter_names;
-  nlohmann::ordered_json benchmark_json = nlohmann::ordered_json::object();
-  for (const generators::NamedBenchmark& benchmark : benchmarks) {
-    nlohmann::ordered_json point = nlohmann::ordered_json::object();
-    for (std::size_t p = 0; p < parameter_names.size(); ++p)
-      point[parameter_names[p]] = benchmark.values[p];
-    benchmark_json[benchmark.name] = std::move(point);
-  }
-  summary["benchmarks"] = std::move(benchmark_json);
-  summary["weight_names"] = result.weight_names;
-  nlohmann::ordered_json sums = nlohmann::ordered_json::object();
-  nlohmann::ordered_json errors = nlohmann::ordered_json::object();
-  for (std::size_t w = 0; w < result.weight_names.size(); ++w) {
-    sums[result.weight_names[w]] = result.cross_sections[w];
-    errors[result.weight_names[w]] = result.cross_section_errors[w];
-  }
-  summary["cross_sections"] = std::move(sums);
-  summary["cross_section_uncertainties"] = std::move(errors);
-  summary["seconds"] = result.seconds;
-  WriteJsonResult(summary, std::nullopt, streams);
+// The analytic toy (toy_model.h): parameters c1, c2 (--operators c1 or c2
+// for one parameter).
+int RunToy(const po::variables_map& values, Streams streams) {
+  const std::int64_t num_events = values["events"].as<std::int64_t>();
+  if (num_events < 1)
+    throw InvalidInput("--events must be >= 1, got " +
+                       std::to_string(num_events));
+  for (const char* option : {"pdf", "scale-value"})
+    if (values.count(option) != 0)
+      throw InvalidInput(std::string("--") + option +
+                         " does not apply to the toy process");
+  const auto seed = values["seed"].as<std::uint64_t>();
+  const std::string output = values["output"].as<std::string>();
+  const std::vector<std::string> parameter_names =
+      values.count("operators") != 0
+          ? SplitList(values["operators"].as<std::string>())
+          : generators::ToyModel::AllParameters();
+  const generators::ToyModel model(parameter_names);
+  const std::vector<generators::NamedBenchmark> benchmarks =
+      Benchmarks(values, parameter_names, seed);
+
+  const bool terminal = ::isatty(STDERR_FILENO) != 0;
+  streams.err << "goldmine generate: " << model.Description() << "\n";
+  streams.err << "goldmine generate: " << benchmarks.size() << " benchmarks, "
+              << num_events << " events -> " << output << "\n";
+  const generators::EventFileResult result = generators::WriteToyEventFile(
+      output, model, benchmarks, num_events, seed, [&](std::int64_t done) {
+        if (terminal)
+          streams.err << "\rgoldmine generate: " << done << "/" << num_events
+                      << " events" << std::flush;
+      });
+  ReportResult(result, terminal, streams);
+  WriteSummary(
+      "toy", output, seed, parameter_names, benchmarks, result, streams);
   return kSuccess;
 }
 
@@ -168,14 +229,14 @@ Command GenerateCommand() {
   Command command;
   command.name = "generate";
   command.summary =
-      "built-in LO event generators (wh: SMEFT p p -> W(l nu) H(b bbar)) "
-      "writing HepMC3";
+      "built-in event generators writing HepMC3 (wh: LO SMEFT p p -> W(l "
+      "nu) H(b bbar); toy: analytic toy with exact likelihood)";
   command.run = [](const std::vector<std::string>& arguments,
                    Streams streams) -> int {
     po::options_description options("Options");
     options.add_options()("process",
                           po::value<std::string>()->required(),
-                          "wh (toy and tth: not built in yet)")(
+                          "wh or toy (tth: not built in yet)")(
         "events", po::value<std::int64_t>()->required(), "number of events N")(
         "seed", po::value<std::uint64_t>()->required(), "random seed S")(
         "output",
@@ -188,7 +249,7 @@ Command GenerateCommand() {
         "operators",
         po::value<std::string>(),
         "comma-separated operators among cHbox, cHDD, cHW, cHq3, cHWtil "
-        "(default cHbox,cHDD,cHW,cHq3)")(
+        "(default cHbox,cHDD,cHW,cHq3); toy: c1, c2 (default c1,c2)")(
         "energy",
         po::value<double>()->default_value(13000.0),
         "collider energy sqrt(s) in GeV")(
@@ -227,7 +288,14 @@ Command GenerateCommand() {
         "its exact EFT polynomial (attribute goldmine_eft_polynomial). The "
         "same seed gives\n"
         "the same file. A JSON summary (cross sections per weight) goes to "
-        "stdout.";
+        "stdout.\n"
+        "toy: MadMiner's analytic toy (parameters c1, c2; exact p(x|theta), "
+        "r and t in\n"
+        "goldmine/generators/toy_model.h); the observables are carried by "
+        "two jets\n"
+        "(pt = j[0].pt, dphi = j[0].deltaphi(j[1]), eta = j[0].eta, ptcos = "
+        "j[0].px) and\n"
+        "the latent z by the attribute goldmine_latent.";
     if (!ParseCommandLine("generate",
                           "{wh,toy} --events N --seed S --output "
                           "FILE.hepmc3 [--benchmarks B.yaml] [--operators "
@@ -242,10 +310,12 @@ Command GenerateCommand() {
     }
     const std::string process = values["process"].as<std::string>();
     if (process == "wh") return RunWh(values, streams);
-    if (process == "toy" || process == "tth")
+    if (process == "toy") return RunToy(values, streams);
+    if (process == "tth")
       throw InvalidInput("process \"" + process +
-                         "\" is not built in yet; available: wh");
-    throw InvalidInput("unknown process \"" + process + "\"; available: wh");
+                         "\" is not built in yet; available: wh, toy");
+    throw InvalidInput("unknown process \"" + process +
+                       "\"; available: wh, toy");
   };
   return command;
 }

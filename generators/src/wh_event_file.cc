@@ -1,21 +1,12 @@
-// The only translation unit of generators/ that includes HepMC3.
 #include "goldmine/generators/wh_event_file.h"
-
-#include <HepMC3/Attribute.h>
-#include <HepMC3/GenCrossSection.h>
-#include <HepMC3/GenEvent.h>
-#include <HepMC3/GenParticle.h>
-#include <HepMC3/GenPdfInfo.h>
-#include <HepMC3/GenRunInfo.h>
-#include <HepMC3/GenVertex.h>
-#include <HepMC3/Setup.h>
-#include <HepMC3/WriterAscii.h>
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <memory>
 
+#include "ascii_event_writer.h"
 #include "goldmine/core/atomic_file.h"
 #include "goldmine/core/errors.h"
 #include "goldmine/core/version.h"
@@ -23,32 +14,13 @@
 namespace goldmine::generators {
 namespace {
 
-// Full double precision, shortest round-tripping form is not needed: %.17g
-// is exact and deterministic.
-std::string Exact(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%.17g", value);
-  return buffer;
-}
+// Exact: the shortest text that reads back as the same double.
+std::string Exact(double value) { return AsciiEventWriter::Number(value); }
 
 std::string Short(double value) {
   char buffer[32];
   std::snprintf(buffer, sizeof(buffer), "%g", value);
   return buffer;
-}
-
-// A massless particle unless the caller sets another generated mass.
-HepMC3::GenParticlePtr Particle(const FourMomentum& p, int id, int status) {
-  auto particle = std::make_shared<HepMC3::GenParticle>(
-      HepMC3::FourVector(p[1], p[2], p[3], p[0]), id, status);
-  particle->set_generated_mass(0.0);
-  return particle;
-}
-
-void AddStringAttribute(HepMC3::GenRunInfo* run,
-                        const std::string& name,
-                        const std::string& value) {
-  run->add_attribute(name, std::make_shared<HepMC3::StringAttribute>(value));
 }
 
 }  // namespace
@@ -98,52 +70,47 @@ EventFileResult WriteWhEventFile(
         benchmark.values.data(),
         static_cast<Eigen::Index>(benchmark.values.size())));
 
-  HepMC3::Setup::set_print_warnings(false);
-  auto run = std::make_shared<HepMC3::GenRunInfo>();
-  run->set_weight_names(names);
-  run->tools().push_back(
-      {"goldmine", VersionLine(), "built-in LO SMEFT W H generator"});
-  AddStringAttribute(run.get(), "goldmine_generator", generator.Description());
+  std::map<std::string, std::string> run;
+  run["goldmine_generator"] = generator.Description();
   std::string joined;
   for (const std::string& name : parameter_names)
     joined += (joined.empty() ? "" : ",") + name;
-  AddStringAttribute(run.get(), "goldmine_parameters", joined);
+  run["goldmine_parameters"] = joined;
   joined.clear();
   for (const NamedBenchmark& benchmark : benchmarks)
     joined += (joined.empty() ? "" : ",") + benchmark.name;
-  AddStringAttribute(run.get(), "goldmine_benchmarks", joined);
+  run["goldmine_benchmarks"] = joined;
   for (const NamedBenchmark& benchmark : benchmarks) {
     std::string values;
     for (std::size_t p = 0; p < num_parameters; ++p)
       values += (p == 0 ? "" : " ") + parameter_names[p] + "=" +
                 Exact(benchmark.values[p]);
-    AddStringAttribute(
-        run.get(), "goldmine_benchmark_" + benchmark.name, values);
+    run["goldmine_benchmark_" + benchmark.name] = values;
   }
   std::string scale = ScaleChoiceName(settings.scale);
   if (settings.scale == ScaleChoice::kFixed)
     scale += ":" + Exact(settings.FixedScale());
-  AddStringAttribute(run.get(), "goldmine_factorisation_scale", scale);
+  run["goldmine_factorisation_scale"] = scale;
   joined.clear();
   for (const std::string& name : variation_names)
     joined += (joined.empty() ? "" : ",") + name;
-  AddStringAttribute(
-      run.get(),
-      "goldmine_systematics",
-      "factorisation_scale:" + joined + " nominal=" + benchmarks.front().name);
+  run["goldmine_systematics"] =
+      "factorisation_scale:" + joined + " nominal=" + benchmarks.front().name;
   std::string terms = "w_sm";
   for (const std::string& name : parameter_names) terms += " a_" + name;
   for (std::size_t i = 0; i < num_parameters; ++i)
     for (std::size_t j = i; j < num_parameters; ++j)
       terms += " b_" + parameter_names[i] + "_" + parameter_names[j];
-  AddStringAttribute(run.get(), "goldmine_eft_polynomial", terms);
-  AddStringAttribute(run.get(), "goldmine_seed", std::to_string(seed));
-  AddStringAttribute(run.get(), "goldmine_events", std::to_string(num_events));
+  run["goldmine_eft_polynomial"] = terms;
+  run["goldmine_seed"] = std::to_string(seed);
+  run["goldmine_events"] = std::to_string(num_events);
 
   AtomicOutputFile output(path);
-  HepMC3::WriterAscii writer(output.temporary_path().string(), run);
-  if (writer.failed())
-    throw InvalidInput(path + ": cannot write the event file");
+  AsciiEventWriter writer(
+      output.temporary_path().string(),
+      names,
+      {"goldmine", VersionLine(), "built-in LO SMEFT W H generator"},
+      run);
 
   const std::size_t num_weights = names.size();
   const std::size_t num_benchmarks = benchmarks.size();
@@ -152,6 +119,9 @@ EventFileResult WriteWhEventFile(
   std::vector<double> weights(num_weights, 0.0);
   const double n = static_cast<double>(num_events);
   const std::int64_t report_every = std::max<std::int64_t>(1, num_events / 100);
+  std::vector<double> running(num_weights, 0.0);
+  std::vector<double> running_errors(num_weights, 0.0);
+  std::string polynomial;
   RandomStream random(seed);
   const ElectroweakParameters& ew = settings.parameters;
 
@@ -168,72 +138,57 @@ EventFileResult WriteWhEventFile(
       sums2[w] += weights[w] * weights[w];
     }
 
-    HepMC3::GenEvent record(run, HepMC3::Units::GEV, HepMC3::Units::MM);
-    record.set_event_number(static_cast<int>(i + 1));
-    record.weights() = weights;
-
-    auto parton1 = Particle(event.partons[0], event.parton_ids[0], 4);
-    auto parton2 = Particle(event.partons[1], event.parton_ids[1], 4);
-    auto w = Particle(event.w, 24 * event.w_charge, 2);
-    w->set_generated_mass(std::sqrt(std::max(0.0, Dot(event.w, event.w))));
-    auto higgs = Particle(event.higgs, 25, 2);
-    higgs->set_generated_mass(ew.higgs_mass);
-    auto production = std::make_shared<HepMC3::GenVertex>();
-    production->add_particle_in(parton1);
-    production->add_particle_in(parton2);
-    production->add_particle_out(w);
-    production->add_particle_out(higgs);
-    record.add_vertex(production);
-    auto w_decay = std::make_shared<HepMC3::GenVertex>();
-    w_decay->add_particle_in(w);
-    w_decay->add_particle_out(Particle(event.lepton, event.lepton_id, 1));
-    w_decay->add_particle_out(Particle(event.neutrino, event.neutrino_id, 1));
-    record.add_vertex(w_decay);
-    auto h_decay = std::make_shared<HepMC3::GenVertex>();
-    h_decay->add_particle_in(higgs);
-    h_decay->add_particle_out(Particle(event.bottom, 5, 1));
-    h_decay->add_particle_out(Particle(event.antibottom, -5, 1));
-    record.add_vertex(h_decay);
-
-    auto pdf_info = std::make_shared<HepMC3::GenPdfInfo>();
-    pdf_info->set(event.parton_ids[0],
-                  event.parton_ids[1],
-                  event.x1,
-                  event.x2,
-                  event.factorisation_scale,
-                  event.parton_xf[0],
-                  event.parton_xf[1]);
-    record.set_pdf_info(pdf_info);
-
+    writer.BeginEvent(i + 1, 3, 8, weights);
     // Running estimate: (N/i) Σ_{k≤i} w_k, exact Σ w at the last event.
-    auto cross_section = std::make_shared<HepMC3::GenCrossSection>();
-    record.set_cross_section(cross_section);
     const double done = static_cast<double>(i + 1);
-    cross_section->set_cross_section(sums[0] * n / done, 0.0, i + 1, i + 1);
     for (std::size_t k = 0; k < num_weights; ++k) {
       const double mean = sums[k] * n / done;
       const double variance =
           done > 1.0 ? std::max(0.0, n * n * sums2[k] / done - mean * mean) /
                            (done - 1.0)
                      : 0.0;
-      cross_section->set_xsec(static_cast<int>(k), mean);
-      cross_section->set_xsec_err(static_cast<int>(k), std::sqrt(variance));
+      running[k] = mean;
+      running_errors[k] = std::sqrt(variance);
     }
+    writer.CrossSection(running, running_errors, i + 1, i + 1);
+    writer.PdfInfo(event.parton_ids[0],
+                   event.parton_ids[1],
+                   event.x1,
+                   event.x2,
+                   event.factorisation_scale,
+                   event.parton_xf[0],
+                   event.parton_xf[1]);
+    polynomial.clear();
+    AsciiEventWriter::AppendNumber(polynomial, w_sm);
+    for (double a : event.polynomial.linear) {
+      polynomial += ' ';
+      AsciiEventWriter::AppendNumber(polynomial, a);
+    }
+    for (double b : event.polynomial.quadratic) {
+      polynomial += ' ';
+      AsciiEventWriter::AppendNumber(polynomial, b);
+    }
+    writer.StringAttribute("goldmine_eft_polynomial", polynomial);
 
-    std::string polynomial = Exact(w_sm);
-    for (double a : event.polynomial.linear) polynomial += " " + Exact(a);
-    for (double b : event.polynomial.quadratic) polynomial += " " + Exact(b);
-    record.add_attribute("goldmine_eft_polynomial",
-                         std::make_shared<HepMC3::StringAttribute>(polynomial));
-
-    writer.write_event(record);
-    if (writer.failed())
-      throw InvalidInput(path + ": writing event " + std::to_string(i + 1) +
-                         " failed (disk full?)");
+    // q q̄' → W H (vertex −1), W → ℓ ν and H → b b̄ (single parents 3, 4).
+    writer.Particle(1, 0, event.parton_ids[0], event.partons[0], 0.0, 4);
+    writer.Particle(2, 0, event.parton_ids[1], event.partons[1], 0.0, 4);
+    writer.Vertex(-1, {1, 2});
+    writer.Particle(3,
+                    -1,
+                    24 * event.w_charge,
+                    event.w,
+                    std::sqrt(std::max(0.0, Dot(event.w, event.w))),
+                    2);
+    writer.Particle(4, -1, 25, event.higgs, ew.higgs_mass, 2);
+    writer.Particle(5, 3, event.lepton_id, event.lepton, 0.0, 1);
+    writer.Particle(6, 3, event.neutrino_id, event.neutrino, 0.0, 1);
+    writer.Particle(7, 4, 5, event.bottom, 0.0, 1);
+    writer.Particle(8, 4, -5, event.antibottom, 0.0, 1);
     if (progress && ((i + 1) % report_every == 0 || i + 1 == num_events))
       progress(i + 1);
   }
-  writer.close();
+  writer.Close();
   output.Commit();
 
   EventFileResult result;

@@ -46,4 +46,25 @@ GzipStreamBuffer::int_type GzipStreamBuffer::underflow() {
   return traits_type::to_int_type(*gptr());
 }
 
+bool GzipStreamBuffer::GetLine(std::string* line) {
+  line->clear();
+  bool any = false;
+  while (true) {
+    if (gptr() == egptr() &&
+        traits_type::eq_int_type(underflow(), traits_type::eof()))
+      return any;
+    any = true;
+    const std::size_t available = static_cast<std::size_t>(egptr() - gptr());
+    const char* newline =
+        static_cast<const char*>(std::memchr(gptr(), '\n', available));
+    if (newline != nullptr) {
+      line->append(gptr(), static_cast<std::size_t>(newline - gptr()));
+      gbump(static_cast<int>(newline - gptr() + 1));
+      return true;
+    }
+    line->append(gptr(), available);
+    gbump(static_cast<int>(available));
+  }
+}
+
 }  // namespace goldmine::mining

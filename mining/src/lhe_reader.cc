@@ -1,8 +1,10 @@
 #include "lhe_reader.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
+#include <string_view>
 #include <vector>
 
 #include "goldmine/core/errors.h"
@@ -12,23 +14,40 @@
 namespace goldmine::mining {
 namespace {
 
-bool StartsWith(const std::string& text, const char* prefix) {
-  return text.rfind(prefix, 0) == 0;
+bool StartsWith(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
 }
 
 // "<init>" or "<init attr=...>", but not "<initrwgt>".
-bool IsTag(const std::string& trimmed, const char* name) {
+bool IsTag(std::string_view trimmed, const char* name) {
   const std::string open = std::string("<") + name;
   if (!StartsWith(trimmed, open.c_str())) return false;
   const char next = trimmed.size() > open.size() ? trimmed[open.size()] : '\0';
   return next == '>' || next == ' ' || next == '\t' || next == '/';
 }
 
-std::vector<std::string> Words(const std::string& line) {
-  std::istringstream stream(line);
-  std::vector<std::string> words;
-  for (std::string word; stream >> word;) words.push_back(word);
+// Whitespace-separated words as views into `line`, which must outlive them.
+std::vector<std::string_view> Words(std::string_view line) {
+  std::vector<std::string_view> words;
+  std::size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t' ||
+                               line[i] == '\r' || line[i] == '\n'))
+      ++i;
+    const std::size_t begin = i;
+    while (i < line.size() && line[i] != ' ' && line[i] != '\t' &&
+           line[i] != '\r' && line[i] != '\n')
+      ++i;
+    if (i > begin) words.push_back(line.substr(begin, i - begin));
+  }
   return words;
+}
+
+std::string_view TrimmedView(std::string_view text) {
+  const std::size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const std::size_t last = text.find_last_not_of(" \t\r\n");
+  return text.substr(first, last - first + 1);
 }
 
 }  // namespace
@@ -42,7 +61,7 @@ LheReader::LheReader(const std::string& path)
 }
 
 bool LheReader::ReadLine() {
-  if (!std::getline(*stream_, line_)) {
+  if (!stream_->GetLine(&line_)) {
     if (stream_->buffer().failed()) {
       Fail("the gzip stream is corrupt or truncated (" +
            stream_->buffer().error() + ")");
@@ -62,17 +81,27 @@ void LheReader::Fail(const std::string& message) const {
   throw FileFormatError(Where() + ": " + message);
 }
 
-double LheReader::ParseNumber(const std::string& token,
-                              const char* what) const {
-  std::string text = token;
+double LheReader::ParseNumber(std::string_view token,
+                              const char* what,
+                              const std::string& detail) const {
+  double value = 0.0;
+  // from_chars does not accept the leading '+' MadGraph writes.
+  const std::string_view digits =
+      !token.empty() && token.front() == '+' ? token.substr(1) : token;
+  const auto [end, error] =
+      std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (error == std::errc() && end == digits.data() + digits.size())
+    return value;
+  // Rare spellings: Fortran exponents (1.0D+00), a leading '+', nan/inf.
+  std::string text(token);
   for (char& c : text) {
-    if (c == 'D' || c == 'd') c = 'E';  // Fortran exponents, 1.0D+00
+    if (c == 'D' || c == 'd') c = 'E';
   }
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  if (end == text.c_str() || *end != '\0') {
-    Fail(std::string("expected a number for ") + what + ", got \"" + token +
-         "\"");
+  char* text_end = nullptr;
+  value = std::strtod(text.c_str(), &text_end);
+  if (text_end == text.c_str() || *text_end != '\0') {
+    Fail(std::string("expected a number for ") + what + detail + ", got \"" +
+         std::string(token) + "\"");
   }
   return value;
 }
@@ -108,9 +137,9 @@ void LheReader::ReadHeader() {
     if (norm != std::string::npos) {
       const std::string before = Trimmed(trimmed.substr(0, norm));
       if (!before.empty() && before.back() == '=') {
-        const std::vector<std::string> words =
-            Words(before.substr(0, before.size() - 1));
-        if (!words.empty()) info_.event_norm = words.back();
+        const std::string setting = before.substr(0, before.size() - 1);
+        const std::vector<std::string_view> words = Words(setting);
+        if (!words.empty()) info_.event_norm = std::string(words.back());
       }
     }
     if (IsTag(trimmed, "init")) break;
@@ -146,7 +175,7 @@ void LheReader::ReadInit() {
       continue;
     }
     if (trimmed[0] == '<') continue;  // <generator>, ...
-    const std::vector<std::string> words = Words(trimmed);
+    const std::vector<std::string_view> words = Words(trimmed);
     if (num_processes < 0) {
       if (words.size() < 10) {
         Fail(
@@ -188,21 +217,21 @@ bool LheReader::Next(Event* event) {
         Fail("the file ends inside " + event_name + " (which starts at line " +
              std::to_string(event_line) + "); expected </event>");
       }
-    } while (Trimmed(line_).empty() || Trimmed(line_)[0] == '#');
+    } while (TrimmedView(line_).empty() || TrimmedView(line_)[0] == '#');
   };
   next_content_line();
-  const std::vector<std::string> head = Words(line_);
+  const std::vector<std::string_view> head = Words(line_);
   if (head.size() < 6) {
     Fail(event_name +
          ": expected NUP IDPRUP XWGTUP SCALUP AQEDUP AQCDUP, got \"" +
-         Trimmed(line_) + "\"");
+         std::string(TrimmedView(line_)) + "\"");
   }
   const int num_particles = static_cast<int>(ParseNumber(head[0], "NUP"));
   event->weights[0] = ParseNumber(head[2], "XWGTUP");
   filled[0] = true;
   for (int i = 0; i < num_particles; ++i) {
     next_content_line();
-    const std::vector<std::string> words = Words(line_);
+    const std::vector<std::string_view> words = Words(line_);
     if (words.size() < 11 || words[0][0] == '<') {
       Fail(event_name + ": expected particle " + std::to_string(i + 1) +
            " of " + std::to_string(num_particles) +
@@ -220,7 +249,7 @@ bool LheReader::Next(Event* event) {
   }
   while (true) {
     next_content_line();
-    const std::string trimmed = Trimmed(line_);
+    const std::string_view trimmed = TrimmedView(line_);
     if (StartsWith(trimmed, "</event>")) break;
     if (IsTag(trimmed, "event")) {
       Fail(event_name + " (line " + std::to_string(event_line) +
@@ -253,60 +282,100 @@ bool LheReader::Next(Event* event) {
 }
 
 void LheReader::ReadNamedWeights(Event* event, std::vector<bool>* filled) {
-  std::string block = line_ + "\n";
-  while (block.find("</rwgt>") == std::string::npos) {
-    if (!ReadLine()) {
+  // Line by line: <wgt id='ID'> VALUE </wgt>, one or several per line; a tag
+  // split over lines is carried to the next one.
+  std::string carried;
+  next_named_weight_ = 1;
+  bool first_line = true;
+  while (true) {
+    if (!first_line && !ReadLine()) {
       Fail("the file ends inside <rwgt> of event " +
            std::to_string(event->number) + "; expected </rwgt>");
     }
-    block += line_ + "\n";
-  }
-  std::size_t offset = 0;
-  try {
-    while (const auto tag = NextXmlTag(block, offset)) {
-      offset = tag->end;
-      if (tag->name != "wgt" || tag->closing) continue;
-      const auto id = tag->attributes.find("id");
-      if (id == tag->attributes.end()) Fail("<wgt> without an id attribute");
-      const std::size_t close = block.find("</wgt>", tag->end);
-      if (close == std::string::npos)
-        Fail("<wgt id='" + id->second + "'> has no </wgt>");
-      const double value =
-          ParseNumber(Trimmed(block.substr(tag->end, close - tag->end)),
-                      ("weight '" + id->second + "'").c_str());
-      offset = close + 6;
-      auto index = weight_index_.find(id->second);
-      if (index == weight_index_.end()) {
-        if (!names_from_first_event_) {
-          Fail("event " + std::to_string(event->number) + ": weight id '" +
-               id->second + "' is not declared in the header's <initrwgt>");
-        }
-        index = weight_index_
-                    .emplace(id->second,
-                             static_cast<int>(info_.weight_names.size()))
-                    .first;
-        info_.weight_names.push_back(id->second);
-        event->weights.push_back(0.0);
-        filled->push_back(false);
+    first_line = false;
+    if (!carried.empty()) carried += "\n";
+    carried += line_;
+    const std::string_view text = carried;
+    std::size_t position = 0;
+    while (true) {
+      const std::size_t open = text.find("<wgt", position);
+      if (open == std::string_view::npos) {
+        position = text.size();
+        break;
       }
-      event->weights[static_cast<std::size_t>(index->second)] = value;
-      (*filled)[static_cast<std::size_t>(index->second)] = true;
+      const std::size_t close = text.find("</wgt>", open);
+      if (close == std::string_view::npos) {
+        position = open;  // the tag continues on the next line
+        break;
+      }
+      const std::size_t tag_end = text.find('>', open);
+      const std::size_t id_attribute = text.find("id=", open);
+      if (id_attribute == std::string_view::npos || id_attribute > tag_end ||
+          id_attribute + 3 >= text.size()) {
+        Fail("event " + std::to_string(event->number) +
+             ": <wgt> without an id attribute");
+      }
+      const char quote = text[id_attribute + 3];
+      const std::size_t id_end = text.find(quote, id_attribute + 4);
+      if ((quote != '\'' && quote != '"') || id_end == std::string_view::npos ||
+          id_end > tag_end) {
+        Fail("event " + std::to_string(event->number) +
+             ": broken <wgt> tag \"" +
+             std::string(text.substr(open, tag_end - open + 1)) + "\"");
+      }
+      const std::string_view id =
+          text.substr(id_attribute + 4, id_end - id_attribute - 4);
+      const double value = ParseNumber(
+          TrimmedView(text.substr(tag_end + 1, close - tag_end - 1)),
+          "weight",
+          " '" + std::string(id) + "'");
+      SetNamedWeight(id, value, event, filled);
+      position = close + 6;
     }
-  } catch (const std::invalid_argument& error) {
-    Fail(std::string("broken <rwgt> block: ") + error.what());
+    const bool done = text.find("</rwgt>") != std::string_view::npos;
+    carried.erase(0, position);
+    if (done) break;
   }
+}
+
+void LheReader::SetNamedWeight(std::string_view id,
+                               double value,
+                               Event* event,
+                               std::vector<bool>* filled) {
+  std::size_t index = next_named_weight_;
+  if (index >= info_.weight_names.size() || info_.weight_names[index] != id) {
+    const auto found = weight_index_.find(std::string(id));
+    if (found != weight_index_.end()) {
+      index = static_cast<std::size_t>(found->second);
+    } else if (names_from_first_event_) {
+      index = info_.weight_names.size();
+      weight_index_.emplace(std::string(id), static_cast<int>(index));
+      info_.weight_names.emplace_back(id);
+      event->weights.push_back(0.0);
+      filled->push_back(false);
+    } else {
+      Fail("event " + std::to_string(event->number) + ": weight id '" +
+           std::string(id) + "' is not declared in the header's <initrwgt>");
+    }
+  }
+  event->weights[index] = value;
+  (*filled)[index] = true;
+  next_named_weight_ = index + 1;
 }
 
 void LheReader::ReadPositionalWeights(Event* event, std::vector<bool>* filled) {
   std::string block = line_ + "\n";
-  while (block.find("</weights>") == std::string::npos) {
-    if (!ReadLine())
-      Fail("the file ends inside <weights>; expected </weights>");
+  while (line_.find("</weights>") == std::string::npos) {
+    if (!ReadLine()) {
+      Fail("the file ends inside <weights> of event " +
+           std::to_string(event->number) + "; expected </weights>");
+    }
     block += line_ + "\n";
   }
   const std::size_t start = block.find('>') + 1;
-  const std::vector<std::string> values =
-      Words(block.substr(start, block.find("</weights>") - start));
+  const std::string inner =
+      block.substr(start, block.find("</weights>") - start);
+  const std::vector<std::string_view> values = Words(inner);
   if (names_from_first_event_ && info_.weight_definitions.empty() &&
       weight_index_.empty()) {
     for (std::size_t i = 0; i < values.size(); ++i) {

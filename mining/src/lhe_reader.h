@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "goldmine/mining/event_reader.h"
 #include "gzip_input.h"
@@ -28,7 +29,14 @@ class LheReader final : public EventReader {
   // Adds the weights of a <rwgt> or <weights> block that starts in line_.
   void ReadNamedWeights(Event* event, std::vector<bool>* filled);
   void ReadPositionalWeights(Event* event, std::vector<bool>* filled);
-  double ParseNumber(const std::string& token, const char* what) const;
+  void SetNamedWeight(std::string_view id,
+                      double value,
+                      Event* event,
+                      std::vector<bool>* filled);
+  // `detail` is appended to `what` in the error message only.
+  double ParseNumber(std::string_view token,
+                     const char* what,
+                     const std::string& detail = "") const;
 
   std::unique_ptr<GzipInputStream> stream_;
   std::string line_;
@@ -38,6 +46,9 @@ class LheReader final : public EventReader {
   std::map<std::string, int> weight_index_;
   // No <initrwgt> in the header: names are taken from the first event.
   bool names_from_first_event_ = false;
+  // Where the next <wgt> id is expected in weight_names: ids come in header
+  // order, so the map lookup is rarely needed.
+  std::size_t next_named_weight_ = 1;
 };
 
 }  // namespace goldmine::mining

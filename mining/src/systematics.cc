@@ -46,16 +46,25 @@ std::vector<Variation> Variations(const EventFileInfo& file) {
     variation.dynamic_scale = weight.attributes.count("DYN_SCALE") != 0;
     variation.group = weight.group;
   }
-  const std::regex pattern(R"(MUR([0-9.]+)_MUF([0-9.]+)(?:_PDF([0-9]+))?)");
+  // Names such as "MUR2.0_MUF0.5_PDF261000" (POWHEG, Sherpa) or "MUF2"
+  // (goldmine's generators): a scale that is not named is 1.
+  const std::regex mur_pattern(R"((?:^|[^A-Za-z])MUR([0-9]+(?:\.[0-9]*)?))");
+  const std::regex muf_pattern(R"((?:^|[^A-Za-z])MUF([0-9]+(?:\.[0-9]*)?))");
+  const std::regex pdf_pattern(R"((?:^|[^A-Za-z])PDF([0-9]+))");
   for (std::size_t w = 0; w < file.weight_names.size(); ++w) {
     Variation& variation = variations[w];
-    std::smatch match;
-    if (variation.mur ||
-        !std::regex_search(file.weight_names[w], match, pattern))
-      continue;
-    variation.mur = std::stod(match[1]);
-    variation.muf = std::stod(match[2]);
-    if (match[3].matched) variation.pdf = std::stol(match[3]);
+    if (variation.mur || variation.muf) continue;  // attributes win
+    const std::string& name = file.weight_names[w];
+    std::smatch mur;
+    std::smatch muf;
+    const bool has_mur = std::regex_search(name, mur, mur_pattern);
+    const bool has_muf = std::regex_search(name, muf, muf_pattern);
+    if (!has_mur && !has_muf) continue;
+    variation.mur = has_mur ? std::stod(mur[1]) : 1.0;
+    variation.muf = has_muf ? std::stod(muf[1]) : 1.0;
+    std::smatch pdf;
+    if (std::regex_search(name, pdf, pdf_pattern))
+      variation.pdf = std::stol(pdf[1]);
   }
   return variations;
 }
@@ -150,12 +159,13 @@ NuisanceLayout BuildNuisanceLayout(
         source.mur = systematic.scale == "muf" ? 1.0 : factor;
         source.muf = systematic.scale == "mur" ? 1.0 : factor;
         if (!FindVariationWeight(file, source)) {
-          throw InvalidInput(
-              file.path + ": systematics." + systematic.name +
-              ": no weight with MUR=" + std::to_string(source.mur) +
-              " MUF=" + std::to_string(source.muf) +
-              " (scale variations need MadGraph systematics or named MURx_MUFy "
-              "weights)");
+          std::ostringstream message;
+          message << file.path << ": systematics." << systematic.name
+                  << ": no weight with MUR=" << source.mur
+                  << " MUF=" << source.muf
+                  << " (scale variations need MadGraph systematics weights or "
+                     "weights named like MUR2_MUF0.5)";
+          throw InvalidInput(message.str());
         }
         layout.sources.push_back(source);
       }

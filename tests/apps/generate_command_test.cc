@@ -6,6 +6,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "goldmine/mining/madminer_file.h"
+#include "support/reference_data.h"
 #include "support/run_command.h"
 #include "support/scratch_folder.h"
 
@@ -117,6 +119,102 @@ TEST_F(GenerateCommand, RejectsBadInputWithExitCode2) {
                                         "cHW,cHG"});
   EXPECT_EQ(op.exit_code, 2);
   EXPECT_THAT(op.err, HasSubstr("unknown operator \"cHG\""));
+}
+
+TEST_F(GenerateCommand, ToyIsReproducibleAndMinesWithTheExampleConfig) {
+  const std::filesystem::path examples = SourceDir() / "examples" / "toy";
+  const std::vector<std::string> arguments = {
+      "generate",
+      "toy",
+      "--events",
+      "3000",
+      "--seed",
+      "1",
+      "--benchmarks",
+      (examples / "benchmarks.yaml").string(),
+      "--output"};
+  auto with = [&](const std::string& file) {
+    std::vector<std::string> all = arguments;
+    all.push_back(Path(file));
+    return RunGoldmine(all);
+  };
+  const CommandResult result = with("toy.hepmc3");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  ASSERT_EQ(with("again.hepmc3").exit_code, 0);
+  EXPECT_EQ(ReadText(Path("toy.hepmc3")), ReadText(Path("again.hepmc3")));
+  const auto summary = nlohmann::json::parse(result.out);
+  EXPECT_EQ(summary["process"], "toy");
+  EXPECT_THAT(summary["parameters"].get<std::vector<std::string>>(),
+              ElementsAre("c1", "c2"));
+  EXPECT_THAT(summary["weight_names"].get<std::vector<std::string>>(),
+              ElementsAre("sm", "b1", "b2", "b3", "b4", "b5"));
+  // σ(θ) = 0.002 pb (1 + 1.4 c1 + 0.74 c1² + 0.77 c2²); σ_SM is exact.
+  EXPECT_NEAR(summary["cross_sections"]["sm"].get<double>(), 0.002, 1e-15);
+  EXPECT_NEAR(summary["cross_sections"]["b1"].get<double>(),
+              0.0057188,
+              0.0057188 * 0.03);
+  EXPECT_NEAR(summary["cross_sections"]["b5"].get<double>(),
+              0.0054398,
+              0.0054398 * 0.03);
+  const std::string text = ReadText(Path("toy.hepmc3"));
+  EXPECT_THAT(text, HasSubstr("A goldmine_benchmark_b5 c1=0.7 c2=0.7"));
+  EXPECT_THAT(text, HasSubstr("A 0 goldmine_latent "));
+
+  // Mined with the example configuration: the MadMiner toy's observables.
+  std::filesystem::copy_file(examples / "mine_toy.yaml", Path("mine_toy.yaml"));
+  const CommandResult mined = RunGoldmine(
+      {"mine", Path("mine_toy.yaml"), "--output", Path("toy_events.h5")});
+  ASSERT_EQ(mined.exit_code, 0) << mined.err;
+  const mining::MadminerEvents events =
+      mining::ReadEvents(Path("toy_events.h5"));
+  ASSERT_EQ(events.events.size(), 3000);
+  ASSERT_EQ(events.events.observations.cols(), 4);
+  for (Eigen::Index i = 0; i < events.events.size(); ++i) {
+    const double pt = events.events.observations(i, 0);
+    const double dphi = events.events.observations(i, 1);
+    EXPECT_GT(pt, 1.0);
+    EXPECT_LE(std::abs(dphi), M_PI);
+    EXPECT_NEAR(
+        events.events.observations(i, 3), pt * std::cos(dphi), 1e-12 * pt);
+  }
+  for (Eigen::Index b = 0; b < 6; ++b) {
+    const std::string name = summary["weight_names"][b];
+    const double sigma = summary["cross_sections"][name];
+    EXPECT_NEAR(events.events.weights.col(b).sum(), sigma, 1e-12 * sigma)
+        << name;
+  }
+}
+
+TEST_F(GenerateCommand, ToyWithOneParameterUsesAThreePointBasis) {
+  const CommandResult result = RunGoldmine({"generate",
+                                            "toy",
+                                            "--events",
+                                            "50",
+                                            "--seed",
+                                            "2",
+                                            "--output",
+                                            Path("toy.hepmc3"),
+                                            "--operators",
+                                            "c2"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto summary = nlohmann::json::parse(result.out);
+  EXPECT_THAT(summary["parameters"].get<std::vector<std::string>>(),
+              ElementsAre("c2"));
+  EXPECT_EQ(summary["benchmarks"].size(), 3u);
+  EXPECT_EQ(summary["weight_names"][0], "sm");
+
+  const CommandResult bad = RunGoldmine({"generate",
+                                         "toy",
+                                         "--events",
+                                         "5",
+                                         "--seed",
+                                         "2",
+                                         "--output",
+                                         Path("bad.hepmc3"),
+                                         "--operators",
+                                         "cHW"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("unknown parameter \"cHW\""));
 }
 
 }  // namespace

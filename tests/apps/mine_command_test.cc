@@ -230,5 +230,106 @@ TEST_F(MineCommandTest, TruncatedEventFileNamesTheEvent) {
   EXPECT_FALSE(fs::exists(Output()));
 }
 
+TEST_F(MineCommandTest,
+       RoundTripFromTheBuiltInGeneratorReproducesItsCrossSections) {
+  // generate wh → mine (no smearing, no cuts): every benchmark's Σ weights is
+  // the generator's cross section, and the μF nuisance benchmarks are the
+  // generator's scale-varied cross sections, to 1e-12.
+  Write("benchmarks.yaml",
+        "benchmarks:\n  sm: {}\n  hw: {cHW: 0.5}\n  hq: {cHq3: 0.1}\n");
+  const auto generated =
+      testing::RunGoldmine({"generate",
+                            "wh",
+                            "--events",
+                            "3000",
+                            "--seed",
+                            "5",
+                            "--output",
+                            (folder_ / "wh.hepmc3").string(),
+                            "--benchmarks",
+                            (folder_ / "benchmarks.yaml").string(),
+                            "--operators",
+                            "cHW,cHq3"});
+  ASSERT_EQ(generated.exit_code, 0) << generated.err;
+  const nlohmann::json truth =
+      nlohmann::json::parse(generated.out).at("cross_sections");
+  const auto mined = Mine(
+      "parameters:\n  cHW: {range: [-1, 1]}\n  cHq3: {range: [-0.2, 0.2]}\n"
+      "benchmarks:\n  sm: {}\n  hw: {cHW: 0.5}\n  hq: {cHq3: 0.1}\n"
+      "samples:\n  - {file: wh.hepmc3, sampled_from: sm}\n"
+      "observables:\n  pt_l: l[0].pt\n  m_bb: (b[0] + b[1]).m\n"
+      "systematics:\n  muf: {type: scale, scale: muf, factors: [0.5, 1, 2]}\n");
+  ASSERT_EQ(mined.exit_code, 0) << mined.err;
+  const nlohmann::json report =
+      nlohmann::json::parse(mined.out).at("samples")[0];
+  EXPECT_EQ(report.at("events_kept"), 3000);
+  const nlohmann::json& sums = report.at("cross_sections");
+  for (const std::string benchmark : {"sm", "hw", "hq"}) {
+    const double expected = truth.at(benchmark).get<double>();
+    EXPECT_NEAR(sums.at(benchmark).get<double>(), expected, 1e-12 * expected)
+        << benchmark;
+  }
+  const double up = truth.at("MUF2").get<double>();
+  const double down = truth.at("MUF0.5").get<double>();
+  EXPECT_NEAR(sums.at("muf_nuisance_param_0_benchmark_0").get<double>(),
+              up,
+              1e-12 * up);
+  EXPECT_NEAR(sums.at("muf_nuisance_param_0_benchmark_1").get<double>(),
+              down,
+              1e-12 * down);
+  // And the events file holds the same weights.
+  const mining::MadminerEvents events = mining::ReadEvents(Output());
+  const double sm = truth.at("sm").get<double>();
+  EXPECT_NEAR(events.events.weights.col(0).sum(), sm, 1e-12 * sm);
+}
+
+TEST_F(MineCommandTest, MalformedInputExitsTwoNamingWhereAndLeavesNoFile) {
+  struct Case {
+    std::string name;
+    std::string sample;  // sm.lhe content
+    std::string config_extra;
+    std::string message;
+  };
+  const std::string good = LheFile(3, 2.0, 3.0, 2.5);
+  std::string broken_xml = good;
+  broken_xml.replace(
+      broken_xml.find("<weight id='w1'>"), 16, "<weight id='w1>");
+  std::string nan_weight = good;
+  nan_weight.replace(
+      nan_weight.rfind("<wgt id='w1'> 3.000000"), 22, "<wgt id='w1'> nan");
+  std::string missing_weight = good;
+  missing_weight.erase(
+      missing_weight.rfind("<wgt id='w1'>"),
+      missing_weight.rfind("</rwgt>") - missing_weight.rfind("<wgt id='w1'>"));
+  const std::vector<Case> cases = {
+      {"truncated", good.substr(0, good.rfind("<rwgt>")), "", "sm.lhe, line"},
+      {"broken XML", broken_xml, "", "broken <initrwgt>"},
+      {"NaN weight", nan_weight, "", "event 3 (line 36): weight \"w1\" is nan"},
+      {"missing weight",
+       missing_weight,
+       "",
+       "event 3 (line 36): no weight \"w1\""},
+      {"unknown observable", good, "  bad: foo[0].pt + 1\n", "observable bad"},
+      {"bad expression",
+       good,
+       "  bad: l[0].pt +* 2\n",
+       "observable bad: column"},
+      {"wrong config key", good, "cutz: []\n", "unknown key \"cutz\""},
+  };
+  for (const Case& c : cases) {
+    Write("sm.lhe", c.sample);
+    const auto result = Mine(Config(c.config_extra));
+    EXPECT_EQ(result.exit_code, 2) << c.name << ": " << result.err;
+    EXPECT_THAT(result.err, HasSubstr(c.message)) << c.name;
+    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1)
+        << c.name << ": " << result.err;
+    EXPECT_FALSE(fs::exists(Output())) << c.name;
+    EXPECT_EQ(std::distance(fs::directory_iterator(folder_),
+                            fs::directory_iterator()),
+              2)
+        << c.name;
+  }
+}
+
 }  // namespace
 }  // namespace goldmine

@@ -117,5 +117,56 @@ TEST_F(SetupCommandTest, BrokenYamlIsNamedWithLineAndColumn) {
   EXPECT_THAT(result.err, HasSubstr("not valid YAML"));
 }
 
+TEST_F(SetupCommandTest, TheSmeftSimFileGivesAll37BenchmarksWithTheirValues) {
+  // The header's 22 distinct "set param_card" entries, written out by hand
+  // from the file's text: each X_0p1 reweighting sets parameter X to 0.1.
+  const fs::path events =
+      testing::SharedDir() /
+      "data/events/mg5-3.5.6_smeftsim_dy1j_reweight37.lhe.gz";
+  if (!fs::exists(events)) GTEST_SKIP() << events << " is absent";
+  const auto result =
+      Run("parameters:\n"
+          "  cG: {lha_block: smeft, lha_id: 1, range: [-1, 1]}\n"
+          "  cGtil: {lha_block: smeftcpv, lha_id: 1, range: [-1, 1]}\n"
+          "  cHDD: {lha_block: smeft, lha_id: 5, range: [-1, 1]}\n"
+          "  cHG: {lha_block: smeft, lha_id: 6, range: [-1, 1]}\n"
+          "  cHGtil: {lha_block: smeftcpv, lha_id: 3, range: [-1, 1]}\n"
+          "  cHWB: {lha_block: smeft, lha_id: 9, range: [-1, 1]}\n"
+          "  cHbox: {lha_block: smeft, lha_id: 4, range: [-1, 1]}\n"
+          "  cHd: {lha_block: smeft, lha_id: 32, range: [-1, 1]}\n"
+          "  cHe: {lha_block: smeft, lha_id: 105, range: [-1, 1]}\n"
+          "  cHj1: {lha_block: smeft, lha_id: 26, range: [-1, 1]}\n"
+          "  cHj3: {lha_block: smeft, lha_id: 28, range: [-1, 1]}\n"
+          "  cHl1: {lha_block: smeft, lha_id: 103, range: [-1, 1]}\n"
+          "  cHl3: {lha_block: smeft, lha_id: 104, range: [-1, 1]}\n"
+          "  cHu: {lha_block: smeft, lha_id: 30, range: [-1, 1]}\n"
+          "  ced: {lha_block: smeft, lha_id: 115, range: [-1, 1]}\n"
+          "  ceu: {lha_block: smeft, lha_id: 113, range: [-1, 1]}\n"
+          "  cje: {lha_block: smeft, lha_id: 117, range: [-1, 1]}\n"
+          "  cld: {lha_block: smeft, lha_id: 121, range: [-1, 1]}\n"
+          "  clj1: {lha_block: smeft, lha_id: 108, range: [-1, 1]}\n"
+          "  clj3: {lha_block: smeft, lha_id: 109, range: [-1, 1]}\n"
+          "  cll1: {lha_block: smeft, lha_id: 107, range: [-1, 1]}\n"
+          "  clu: {lha_block: smeft, lha_id: 119, range: [-1, 1]}\n"
+          "benchmarks_from_reweight_header:\n  file: " +
+          events.string() + "\n");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const mining::MadminerSetup setup = mining::ReadSetup(Output());
+  ASSERT_EQ(setup.num_benchmarks(), 37);
+  ASSERT_EQ(setup.num_parameters(), 22);
+  int non_zero = 0;
+  for (int b = 0; b < 37; ++b) {
+    const std::string& name = setup.benchmarks.names[b];
+    for (int p = 0; p < 22; ++p) {
+      const bool set_here = name == setup.parameters[p].name + "_0p1";
+      EXPECT_EQ(setup.benchmarks.values(b, p), set_here ? 0.1 : 0.0)
+          << name << " " << setup.parameters[p].name;
+      non_zero += set_here ? 1 : 0;
+    }
+  }
+  EXPECT_EQ(non_zero, 22);
+  EXPECT_THAT(result.err, HasSubstr("14 reweightings changed nothing"));
+}
+
 }  // namespace
 }  // namespace goldmine

@@ -125,7 +125,22 @@ TEST_F(WhEventFile, RoundTripsThroughTheEventReader) {
         << result.weight_names[w];
 
   // Morphing the stored benchmark weights reproduces (a) the stored
-  // polynomial and (b) a direct re-evaluation of |M(θ)|² at new θ.
+  // polynomial and (b) a direct re-evaluation of |M(θ)|² at new θ (issue 3:
+  // "weights at 15 random θ reproduced ... to 1e-10 relative").
+  //
+  // What is compared, and why not every event to 1e-10 of its own value:
+  // w(z|θ) = Σ_b w_b(θ) w_b(z) adds 15 terms of either sign. At θ in
+  // [−1, 1]⁴ the EFT amplitude can cancel the SM one in some events
+  // (destructive interference: |M(θ)|² ≪ |M(θ_b)|²), so the sum is up to
+  // ~10⁵ times smaller than its terms; rounding (1e-16 of the terms) then
+  // gives relative errors up to ~1e-9 of the tiny value, on both sides (the
+  // direct |A(θ)|² has the same cancellation inside A). The test asserts
+  //  1. σ(θ) = Σ_events w: morphed vs direct to 1e-10 relative;
+  //  2. every event whose amplification κ = Σ_b |w_b(θ) w_b(z)| / |w(z|θ)| is
+  //     ≤ 1e4 (≥ 99 % of the events): morphed vs direct to 1e-10 relative;
+  //  3. every event: |morphed − direct| ≤ 1e-13 Σ_b |w_b(θ) w_b(z)|, i.e.
+  //     the morphing is exact to rounding of its terms (also when κ > 1e4);
+  //  4. the stored polynomial vs direct to 1e-12 of its terms' magnitudes.
   Eigen::MatrixXd basis(15, 4);
   for (int b = 0; b < 15; ++b)
     for (int p = 0; p < 4; ++p)
@@ -142,11 +157,18 @@ TEST_F(WhEventFile, RoundTripsThroughTheEventReader) {
     events.push_back(generator.Sample(replay));
   RandomStream random(99);
   double worst = 0.0;
+  double worst_conditioned = 0.0;
   double worst_scaled = 0.0;
+  double worst_sigma = 0.0;
+  std::int64_t conditioned = 0;
+  std::int64_t compared = 0;
   for (int t = 0; t < 15; ++t) {
     Eigen::VectorXd theta(4);
     for (int p = 0; p < 4; ++p) theta[p] = random.Uniform(-1.0, 1.0);
     const Eigen::VectorXd morphed = morpher.EventWeights(theta, weights);
+    const Eigen::VectorXd w_b = morpher.Weights(theta);
+    double sigma_morphed = 0.0;
+    double sigma_direct = 0.0;
     for (std::int64_t i = 0; i < n; ++i) {
       const WhEvent& e = events[static_cast<std::size_t>(i)];
       const Eigen::VectorXd zero = Eigen::VectorXd::Zero(4);
@@ -154,15 +176,14 @@ TEST_F(WhEventFile, RoundTripsThroughTheEventReader) {
           e.polynomial.sm / static_cast<double>(n) *
           generator.matrix_element().SquaredMatrixElement(e.roles, theta) /
           generator.matrix_element().SquaredMatrixElement(e.roles, zero);
+      sigma_morphed += morphed[i];
+      sigma_direct += direct;
       const auto& stored = polynomials[static_cast<std::size_t>(i)];
       EftPolynomial polynomial;
       polynomial.sm = stored[0];
       polynomial.linear.assign(stored.begin() + 1, stored.begin() + 5);
       polynomial.quadratic.assign(stored.begin() + 5, stored.end());
       const double from_file = polynomial.Evaluate(theta);
-      // Both sides are sums of terms of either sign: the attainable
-      // precision is relative to the sum of the terms' magnitudes.
-      const Eigen::VectorXd w_b = morpher.Weights(theta);
       const double morphing_scale = (w_b.cwiseAbs().transpose() *
                                      weights.row(i).transpose().cwiseAbs())(0);
       double polynomial_scale = 1.0;
@@ -175,17 +196,32 @@ TEST_F(WhEventFile, RoundTripsThroughTheEventReader) {
                        theta[a] * theta[b]);
       }
       polynomial_scale *= polynomial.sm;
-      worst = std::max(worst, std::abs(morphed[i] - direct) / std::abs(direct));
+      if (direct == 0.0) continue;  // weight 0 where the PDFs vanish
+      ++compared;
+      const double relative = std::abs(morphed[i] - direct) / std::abs(direct);
+      worst = std::max(worst, relative);
       worst_scaled = std::max(worst_scaled,
                               std::abs(morphed[i] - direct) / morphing_scale);
-      EXPECT_NEAR(morphed[i], direct, 1e-10 * morphing_scale)
+      if (morphing_scale <= 1e4 * std::abs(direct)) {
+        ++conditioned;
+        worst_conditioned = std::max(worst_conditioned, relative);
+        EXPECT_LE(relative, 1e-10) << "event " << i + 1;
+      }
+      EXPECT_NEAR(morphed[i], direct, 1e-13 * morphing_scale)
           << "event " << i + 1;
       EXPECT_NEAR(from_file, direct, 1e-12 * polynomial_scale)
           << "event " << i + 1;
     }
+    worst_sigma =
+        std::max(worst_sigma, std::abs(sigma_morphed / sigma_direct - 1.0));
+    EXPECT_NEAR(sigma_morphed, sigma_direct, 1e-10 * std::abs(sigma_direct));
   }
-  std::cerr << "morphed vs direct: largest relative difference " << worst
-            << ", relative to the sum of magnitudes " << worst_scaled << "\n";
+  EXPECT_GE(conditioned, compared * 99 / 100);
+  std::cerr << "morphed vs direct: sigma(theta) to " << worst_sigma
+            << " relative; " << conditioned << "/" << compared
+            << " events with kappa <= 1e4 to " << worst_conditioned
+            << " relative; all events to " << worst << " relative, to "
+            << worst_scaled << " of the sum of magnitudes\n";
 }
 
 TEST_F(WhEventFile, SameSeedGivesTheSameFile) {

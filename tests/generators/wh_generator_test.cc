@@ -11,6 +11,7 @@
 #include "goldmine/core/errors.h"
 #include "goldmine/generators/builtin_pdf.h"
 #include "goldmine/generators/lhapdf_grid.h"
+#include "paper_cuts.h"
 #include "support/reference_data.h"
 
 namespace goldmine::generators {
@@ -249,29 +250,7 @@ double LeptonAzimuth(const WhEvent& e) {
                     lepton[1] * x[0] + lepton[2] * x[1] + lepton[3] * x[2]);
 }
 
-double Eta(const FourMomentum& p) {
-  const double pt = std::hypot(p[1], p[2]);
-  return std::asinh(p[3] / pt);
-}
-
-double DeltaR(const FourMomentum& a, const FourMomentum& b) {
-  double dphi = std::atan2(a[2], a[1]) - std::atan2(b[2], b[1]);
-  while (dphi > M_PI) dphi -= 2.0 * M_PI;
-  while (dphi < -M_PI) dphi += 2.0 * M_PI;
-  return std::hypot(Eta(a) - Eta(b), dphi);
-}
-
-// The parton-level cuts of arXiv:1908.06980 (PHYSICS.md §3.6).
-bool PassesPaperCuts(const WhEvent& e) {
-  auto pt = [](const FourMomentum& p) { return std::hypot(p[1], p[2]); };
-  for (const FourMomentum* b : {&e.bottom, &e.antibottom}) {
-    if (pt(*b) < 35.0 || std::abs(Eta(*b)) > 2.5) return false;
-    if (DeltaR(*b, e.lepton) < 0.4) return false;
-  }
-  if (DeltaR(e.bottom, e.antibottom) < 0.4) return false;
-  if (pt(e.lepton) < 10.0 || std::abs(Eta(e.lepton)) > 2.5) return false;
-  return pt(e.neutrino) > 25.0;
-}
+using testing::PassesPaperCuts;
 
 TEST(WhGenerator, LinearCHWTermCarriesTheCos2PhiModulation) {
   // PHYSICS.md §2.5: W+ → μ+ ν, paper cuts, pT(W) > 200 GeV:

@@ -17,6 +17,7 @@
 
 #include "goldmine/core/errors.h"
 #include "goldmine/mining/event_file_summary.h"
+#include "support/event_file_scan.h"
 #include "support/reference_data.h"
 #include "support/scratch_folder.h"
 
@@ -30,130 +31,6 @@ namespace fs = std::filesystem;
 std::string EventFile(const std::string& name) {
   const fs::path path = testing::SharedDir() / "data" / "events" / name;
   return fs::exists(path) ? path.string() : "";
-}
-
-std::string Decompressed(const std::string& path) {
-  gzFile file = gzopen(path.c_str(), "rb");
-  std::string text;
-  char buffer[1 << 16];
-  int read = 0;
-  while ((read = gzread(file, buffer, sizeof(buffer))) > 0)
-    text.append(buffer, static_cast<std::size_t>(read));
-  gzclose(file);
-  return text;
-}
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream stream(text);
-  for (std::string line; std::getline(stream, line);) lines.push_back(line);
-  return lines;
-}
-
-std::vector<std::string> Words(const std::string& line) {
-  std::istringstream stream(line);
-  std::vector<std::string> words;
-  for (std::string word; stream >> word;) words.push_back(word);
-  return words;
-}
-
-// What a file holds according to the independent scan.
-struct Expected {
-  std::int64_t num_events = 0;
-  std::vector<std::string> names;
-  std::map<std::string, double> sums;
-  std::map<std::string, std::int64_t> negatives;
-
-  void Add(const std::string& name, double value) {
-    sums[name] += value;
-    if (value < 0) ++negatives[name];
-  }
-};
-
-Expected ScanLhe(const std::string& path) {
-  Expected expected;
-  expected.names.push_back("nominal");
-  const std::string text = Decompressed(path);
-  const std::regex weight_id(R"(<weight\s+id=['"]([^'"]+)['"])");
-  const std::string header = text.substr(0, text.find("<event"));
-  for (std::sregex_iterator it(header.begin(), header.end(), weight_id), end;
-       it != end;
-       ++it) {
-    expected.names.push_back((*it)[1]);
-  }
-  const std::regex wgt(
-      R"(<wgt\s+id=['"]([^'"]+)['"]\s*>\s*([^<\s]+)\s*</wgt>)");
-  const std::vector<std::string> lines = Lines(text);
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    if (lines[i].rfind("<event", 0) != 0) continue;
-    ++expected.num_events;
-    expected.Add("nominal", std::stod(Words(lines[i + 1])[2]));
-    std::size_t j = i + 1;
-    std::vector<double> positional;
-    bool in_weights = false;
-    for (; lines[j].rfind("</event>", 0) != 0; ++j) {
-      std::smatch match;
-      if (std::regex_search(lines[j], match, wgt))
-        expected.Add(match[1], std::stod(match[2]));
-      if (lines[j].find("</weights>") != std::string::npos) in_weights = false;
-      if (in_weights) {
-        for (const std::string& word : Words(lines[j]))
-          positional.push_back(std::stod(word));
-      }
-      if (lines[j].find("<weights>") != std::string::npos) in_weights = true;
-    }
-    for (std::size_t w = 0; w < positional.size(); ++w)
-      expected.Add(expected.names[w + 1], positional[w]);
-  }
-  return expected;
-}
-
-Expected ScanHepMC2(const std::string& path) {
-  Expected expected;
-  for (const std::string& line : Lines(Decompressed(path))) {
-    if (line.rfind("N ", 0) == 0 && expected.names.empty()) {
-      const std::regex quoted("\"([^\"]*)\"");
-      for (std::sregex_iterator it(line.begin(), line.end(), quoted), end;
-           it != end;
-           ++it) {
-        expected.names.push_back((*it)[1]);
-      }
-    }
-  }
-  std::int64_t event = 0;
-  for (const std::string& line : Lines(Decompressed(path))) {
-    if (line.rfind("E ", 0) != 0) continue;
-    ++event;
-    // E n mpi scale aqcd aqed process vertex nvertices beam1 beam2 nrandom
-    // [r..] nweights [w..]
-    const std::vector<std::string> words = Words(line);
-    const std::size_t num_random = std::stoul(words[11]);
-    const std::size_t num_weights = std::stoul(words[12 + num_random]);
-    for (std::size_t w = 0; w < num_weights; ++w) {
-      expected.Add(expected.names[w], std::stod(words[13 + num_random + w]));
-    }
-  }
-  expected.num_events = event;
-  return expected;
-}
-
-Expected ScanHepMC3(const std::string& path) {
-  Expected expected;
-  bool in_event = false;
-  for (const std::string& line : Lines(Decompressed(path))) {
-    if (line.rfind("E ", 0) == 0) {
-      in_event = true;
-      ++expected.num_events;
-    } else if (line.rfind("W ", 0) == 0 && !in_event) {
-      for (const std::string& name : Words(line.substr(2)))
-        expected.names.push_back(name);
-    } else if (line.rfind("W ", 0) == 0) {
-      const std::vector<std::string> words = Words(line.substr(2));
-      for (std::size_t w = 0; w < words.size(); ++w)
-        expected.Add(expected.names[w], std::stod(words[w]));
-    }
-  }
-  return expected;
 }
 
 struct FileCase {
@@ -170,10 +47,10 @@ TEST_P(RealEventFile, HasTheEventsNamesAndSumsOfAnIndependentScan) {
   const std::string path = EventFile(file.name);
   if (path.empty())
     GTEST_SKIP() << "../shared/data/events/" << file.name << " is absent";
-  const Expected expected = file.format == EventFormat::kLhe ? ScanLhe(path)
-                            : file.format == EventFormat::kHepMC2
-                                ? ScanHepMC2(path)
-                                : ScanHepMC3(path);
+  const testing::Expected expected =
+      file.format == EventFormat::kLhe      ? testing::ScanLhe(path)
+      : file.format == EventFormat::kHepMC2 ? testing::ScanHepMC2(path)
+                                            : testing::ScanHepMC3(path);
   const EventFileSummary summary = SummarizeEventFile(path);
   EXPECT_EQ(summary.info.format, file.format);
   EXPECT_EQ(summary.num_events, file.num_events);

@@ -1,5 +1,8 @@
 // Writes weighted WH events as a HepMC3 ASCII file (HepMC 3.1.2 Asciiv3),
-// atomically (temporary name, then rename). Layout:
+// atomically (temporary name, then rename). The text is written by
+// src/ascii_event_writer.h, line for line what HepMC3's WriterAscii writes
+// but with shortest round-trip numbers (6× faster; read by ReaderAscii, and
+// checked against WriterAscii in tests). Layout:
 //
 // Weights, in pb, each summing over the file to its cross section:
 //   one per benchmark, named as the benchmark: w_b = w_SM P(θ_b);

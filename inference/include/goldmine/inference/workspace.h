@@ -10,6 +10,14 @@
 //   channels[0].samples[2].modifiers[1].data.hi_data: expected 3 numbers (one
 //   per bin), got 2
 // Indices in paths refer to the order in the file, not pyhf's sorted order.
+//
+// Negative numbers. Observed counts must be >= 0 (they are Poisson counts).
+// Nominal yields, histosys templates and shapesys / staterror uncertainties
+// may be negative, as pyhf accepts them (xml2json writes them where a Monte
+// Carlo yield is negative): a negative expected rate gives a NaN likelihood,
+// i.e. a fit reported as not converged, unless ModelOptions clips it; a
+// shapesys bin with σ <= 0 is fixed, as in pyhf; staterror uses δ². Model
+// rejects measurement `sigmas` and `factors` that are not > 0.
 #pragma once
 
 #include <optional>

@@ -1,0 +1,192 @@
+// goldmine augment {plain,local,density,ratio,more-ratios,test} --events F.h5
+//   --output S.h5 --n-samples N --seed S [--theta SPEC] [--theta0 SPEC]
+//   [--theta1 SPEC] [--partition train|validation|test]      (DESIGN.md §5.4)
+#include <chrono>
+
+#include "cli.h"
+#include "goldmine/core/errors.h"
+#include "goldmine/core/random.h"
+#include "goldmine/mining/augmenter.h"
+#include "goldmine/mining/sample_file.h"
+
+namespace goldmine::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+// The random θ points get their own stream so that adding a point
+// specification does not change the sampling draws of the others.
+constexpr std::uint64_t kThetaStreamOffset = 0x9e3779b97f4a7c15ULL;
+
+mining::ThetaPoints Parse(const mining::Augmenter& augmenter,
+                          const po::variables_map& values,
+                          const std::string& key,
+                          RandomStream& random,
+                          std::vector<std::string>* specs) {
+  if (values.count(key) == 0) {
+    throw InvalidInput("--" + key + " is required for this method");
+  }
+  const std::string spec = values[key].as<std::string>();
+  specs->push_back(key + "=" + spec);
+  return augmenter.ParseTheta(
+      spec, random, values["nuisance"].as<std::string>());
+}
+
+}  // namespace
+
+Command AugmentCommand() {
+  Command command;
+  command.name = "augment";
+  command.summary =
+      "training and test samples with joint likelihood ratio and joint score";
+  command.run = [](const std::vector<std::string>& arguments, Streams streams) {
+    po::options_description options("Options");
+    options.add_options()("method",
+                          po::value<std::string>()->required(),
+                          "plain, local, density, ratio, more-ratios or test "
+                          "(positional)")(
+        "events", po::value<std::string>()->required(), "events file (HDF5)")(
+        "output", po::value<std::string>()->required(), "samples file (HDF5)")(
+        "n-samples",
+        po::value<std::int64_t>()->required(),
+        "number of samples")(
+        "seed", po::value<std::uint64_t>()->required(), "random seed")(
+        "theta",
+        po::value<std::string>(),
+        "SPEC (plain, local, density, test)")(
+        "theta0", po::value<std::string>(), "SPEC (ratio, more-ratios)")(
+        "theta1", po::value<std::string>(), "SPEC (ratio, more-ratios)")(
+        "additional-theta",
+        po::value<std::string>(),
+        "SPEC of the additional points (more-ratios)")(
+        "partition",
+        po::value<std::string>(),
+        "train, validation or test (default: test for the test method, "
+        "train otherwise)")(
+        "nuisance",
+        po::value<std::string>()->default_value("nominal"),
+        "nuisance values per point: nominal (0) or gaussian (iid N(0,1))")(
+        "float32", po::bool_switch(), "store float32 instead of float64")(
+        "npy-folder",
+        po::value<std::string>(),
+        "also write MadMiner-named .npy files (x_train.npy, ...) here")(
+        "madminer-partitions",
+        po::bool_switch(),
+        "MadMiner's partition boundaries (skips one event at each)")(
+        "all-benchmarks",
+        po::bool_switch(),
+        "sample from every event, not only those generated at the benchmark "
+        "closest to theta");
+    po::positional_options_description positional;
+    positional.add("method", 1);
+    po::variables_map values;
+    if (!ParseCommandLine(
+            "augment",
+            "{plain,local,density,ratio,more-ratios,test} --events F.h5 "
+            "--output S.h5 --n-samples N --seed S [--theta SPEC] [--theta0 "
+            "SPEC] [--theta1 SPEC] [--partition P]",
+            "SPEC: benchmark:NAME, point:V1,V2 (or V1,V2), random:N:uniform, "
+            "random:N:gaussian:MEAN1,..:STD1,.., grid:N1,N2.\n"
+            "Writes the samples file (docs/sample_file_format.md) and prints "
+            "a JSON summary.",
+            options,
+            arguments,
+            streams,
+            &values,
+            &positional)) {
+      return kSuccess;
+    }
+    const auto start = std::chrono::steady_clock::now();
+    const std::string method = values["method"].as<std::string>();
+    if (method != "plain" && method != "local" && method != "density" &&
+        method != "ratio" && method != "more-ratios" && method != "test") {
+      throw InvalidInput("augment: method \"" + method +
+                         "\" unknown; expected plain, local, density, ratio, "
+                         "more-ratios or test");
+    }
+    const std::int64_t n_samples = values["n-samples"].as<std::int64_t>();
+    if (n_samples <= 0) {
+      throw InvalidInput("--n-samples " + std::to_string(n_samples) +
+                         ": must be positive");
+    }
+    const std::uint64_t seed = values["seed"].as<std::uint64_t>();
+    const std::string partition =
+        values.count("partition") != 0
+            ? values["partition"].as<std::string>()
+            : std::string(method == "test" ? "test" : "train");
+    mining::AugmenterOptions augmenter_options;
+    augmenter_options.madminer_partitions =
+        values["madminer-partitions"].as<bool>();
+    augmenter_options.sample_only_from_closest_benchmark =
+        !values["all-benchmarks"].as<bool>();
+    const mining::Augmenter augmenter(values["events"].as<std::string>(),
+                                      augmenter_options);
+    RandomStream theta_random(seed ^ kThetaStreamOffset);
+    std::vector<std::string> specs;
+    mining::SampleData data;
+    if (method == "ratio" || method == "more-ratios") {
+      const auto theta0 =
+          Parse(augmenter, values, "theta0", theta_random, &specs);
+      const auto theta1 =
+          Parse(augmenter, values, "theta1", theta_random, &specs);
+      if (method == "ratio") {
+        data = augmenter.SampleTrainRatio(
+            theta0, theta1, n_samples, seed, partition);
+      } else {
+        mining::ThetaPoints additional;
+        if (values.count("additional-theta") != 0) {
+          additional = Parse(
+              augmenter, values, "additional-theta", theta_random, &specs);
+        } else {
+          additional.thetas.resize(0, augmenter.num_parameters());
+          additional.nus.resize(0, augmenter.num_nuisance_parameters());
+        }
+        data = augmenter.SampleTrainMoreRatios(
+            theta0, theta1, additional, n_samples, seed, partition);
+      }
+    } else {
+      const auto theta =
+          Parse(augmenter, values, "theta", theta_random, &specs);
+      if (method == "plain") {
+        data = augmenter.SampleTrainPlain(theta, n_samples, seed, partition);
+      } else if (method == "local") {
+        data = augmenter.SampleTrainLocal(theta, n_samples, seed, partition);
+      } else if (method == "density") {
+        data = augmenter.SampleTrainDensity(theta, n_samples, seed, partition);
+      } else {
+        data = augmenter.SampleTest(theta, n_samples, seed, partition);
+      }
+    }
+    data.theta_specs = specs;
+    mining::SampleFileOptions file_options;
+    file_options.double_precision = !values["float32"].as<bool>();
+    const std::string output = values["output"].as<std::string>();
+    mining::WriteSamples(output, data, file_options);
+    nlohmann::ordered_json result;
+    result["method"] = method;
+    result["output"] = output;
+    result["n_samples"] = data.num_samples();
+    result["n_eff"] = data.n_eff;
+    result["partition"] = partition;
+    result["seed"] = seed;
+    if (values.count("npy-folder") != 0) {
+      const auto files =
+          mining::ExportNpy(data,
+                            values["npy-folder"].as<std::string>(),
+                            partition,
+                            file_options.double_precision);
+      result["npy_files"] = nlohmann::ordered_json::array();
+      for (const auto& file : files)
+        result["npy_files"].push_back(file.string());
+    }
+    result["seconds"] =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    WriteJsonResult(result, std::nullopt, streams);
+    return kSuccess;
+  };
+  return command;
+}
+
+}  // namespace goldmine::cli

@@ -1,0 +1,217 @@
+// goldmine fisher {truth,rate,histogram,sally} --events F.h5 --theta V1,V2,...
+//   --luminosity L [--observable NAME --bins E0,E1,...] [--model DIR/NAME]
+//                                                           (DESIGN.md §5.4)
+#include <sstream>
+
+#include "cli.h"
+#include "goldmine/core/errors.h"
+#include "goldmine/mining/fisher_information.h"
+
+namespace goldmine::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+std::vector<double> Numbers(const std::string& text, const std::string& flag) {
+  std::vector<double> values;
+  std::stringstream stream(text);
+  std::string part;
+  while (std::getline(stream, part, ',')) {
+    std::size_t used = 0;
+    double value = 0.0;
+    try {
+      value = std::stod(part, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != part.size()) {
+      throw InvalidInput(flag + " " + text + ": \"" + part +
+                         "\" is not a number");
+    }
+    values.push_back(value);
+  }
+  return values;
+}
+
+// "E0,E1,..." edges; a single integer N: N dynamic bins, or N equal bins in
+// --range when given.
+mining::HistogramBinning Binning(const po::variables_map& values,
+                                 const std::string& bins_flag,
+                                 const std::string& range_flag) {
+  mining::HistogramBinning binning;
+  if (values.count(bins_flag) == 0) {
+    throw InvalidInput("--" + bins_flag + " is required for a histogram");
+  }
+  const std::string text = values[bins_flag].as<std::string>();
+  const std::vector<double> numbers = Numbers(text, "--" + bins_flag);
+  if (numbers.size() == 1 && text.find('.') == std::string::npos &&
+      numbers[0] >= 1) {
+    binning.num_bins = static_cast<int>(numbers[0]);
+    if (values.count(range_flag) != 0) {
+      const auto range =
+          Numbers(values[range_flag].as<std::string>(), "--" + range_flag);
+      if (range.size() != 2 || !(range[0] < range[1])) {
+        throw InvalidInput("--" + range_flag + " expects LO,HI with LO < HI");
+      }
+      binning.range = std::make_pair(range[0], range[1]);
+    }
+  } else {
+    binning.edges = numbers;
+    for (std::size_t i = 1; i < numbers.size(); ++i) {
+      if (!(numbers[i - 1] < numbers[i])) {
+        throw InvalidInput("--" + bins_flag + " " + text +
+                           ": edges must increase");
+      }
+    }
+  }
+  return binning;
+}
+
+nlohmann::ordered_json Matrix(const Eigen::MatrixXd& matrix) {
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  for (Eigen::Index i = 0; i < matrix.rows(); ++i) {
+    std::vector<double> row(matrix.row(i).begin(), matrix.row(i).end());
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+}  // namespace
+
+Command FisherCommand() {
+  Command command;
+  command.name = "fisher";
+  command.summary =
+      "Fisher information: truth, rate, histogram (1D/2D), with cuts and "
+      "nuisance parameters";
+  command.run = [](const std::vector<std::string>& arguments, Streams streams) {
+    po::options_description options("Options");
+    options.add_options()("mode",
+                          po::value<std::string>()->required(),
+                          "truth, rate, histogram or sally (positional)")(
+        "events", po::value<std::string>()->required(), "events file (HDF5)")(
+        "theta", po::value<std::string>()->required(), "V1,V2,...")(
+        "luminosity",
+        po::value<double>()->default_value(300000.0),
+        "integrated luminosity in pb^-1")(
+        "no-xsec-info", po::bool_switch(), "sally: without the rate term")(
+        "observable",
+        po::value<std::string>(),
+        "histogram observable (expression)")(
+        "bins",
+        po::value<std::string>(),
+        "E0,E1,... edges (plus overflow bins), or N bins (dynamic quantiles, "
+        "or "
+        "equal bins in --range)")(
+        "range", po::value<std::string>(), "LO,HI for --bins N")(
+        "observable2", po::value<std::string>(), "second observable (2D)")(
+        "bins2", po::value<std::string>(), "binning of --observable2")(
+        "range2", po::value<std::string>(), "LO,HI for --bins2 N")(
+        "cut",
+        po::value<std::vector<std::string>>(),
+        "cut expression over observables (repeatable)")(
+        "efficiency",
+        po::value<std::vector<std::string>>(),
+        "efficiency expression (repeatable)")(
+        "no-nuisance", po::bool_switch(), "leave out nuisance parameters")(
+        "model", po::value<std::string>(), "DIR/NAME (sally)")(
+        "partition", po::value<std::string>(), "sally: events partition")(
+        "output", po::value<std::string>(), "write the JSON here");
+    po::positional_options_description positional;
+    positional.add("mode", 1);
+    po::variables_map values;
+    if (!ParseCommandLine(
+            "fisher",
+            "{truth,rate,histogram,sally} --events F.h5 --theta V1,V2 "
+            "--luminosity L [--observable NAME --bins E0,E1,...]",
+            "Output: {\"fisher_information\": [[..]], \"covariance\": "
+            "[[..]] (n^2 x n^2, row (i,j), column (k,l)), \"parameters\": "
+            "[..]}.",
+            options,
+            arguments,
+            streams,
+            &values,
+            &positional)) {
+      return kSuccess;
+    }
+    const std::string mode = values["mode"].as<std::string>();
+    if (mode == "sally") {
+      throw InvalidInput(
+          "fisher sally: not available in this build yet (needs a trained "
+          "score model from `goldmine train`); use truth, rate or histogram");
+    }
+    if (mode != "truth" && mode != "rate" && mode != "histogram") {
+      throw InvalidInput(
+          "fisher: mode \"" + mode +
+          "\" unknown; expected truth, rate, histogram or sally");
+    }
+    mining::FisherOptions fisher_options;
+    fisher_options.luminosity = values["luminosity"].as<double>();
+    if (values.count("cut") != 0) {
+      fisher_options.cuts = values["cut"].as<std::vector<std::string>>();
+    }
+    if (values.count("efficiency") != 0) {
+      fisher_options.efficiencies =
+          values["efficiency"].as<std::vector<std::string>>();
+    }
+    fisher_options.include_nuisance_parameters =
+        !values["no-nuisance"].as<bool>();
+    const mining::FisherInformation fisher(values["events"].as<std::string>(),
+                                           fisher_options);
+    const std::vector<double> theta_values =
+        Numbers(values["theta"].as<std::string>(), "--theta");
+    if (static_cast<int>(theta_values.size()) != fisher.num_parameters()) {
+      throw InvalidInput("--theta " + values["theta"].as<std::string>() +
+                         ": expected " +
+                         std::to_string(fisher.num_parameters()) + " values");
+    }
+    const Eigen::VectorXd theta = Eigen::Map<const Eigen::VectorXd>(
+        theta_values.data(), static_cast<Eigen::Index>(theta_values.size()));
+    mining::FisherResult result;
+    if (mode == "truth") {
+      result = fisher.Truth(theta);
+    } else if (mode == "rate") {
+      result = fisher.Rate(theta);
+    } else {
+      if (values.count("observable") == 0) {
+        throw InvalidInput("fisher histogram needs --observable");
+      }
+      const auto binning = Binning(values, "bins", "range");
+      if (values.count("observable2") != 0) {
+        result = fisher.Histogram2D(theta,
+                                    values["observable"].as<std::string>(),
+                                    binning,
+                                    values["observable2"].as<std::string>(),
+                                    Binning(values, "bins2", "range2"));
+      } else {
+        result = fisher.Histogram(
+            theta, values["observable"].as<std::string>(), binning);
+      }
+    }
+    const Eigen::Index n = result.information.rows();
+    Eigen::MatrixXd covariance(n * n, n * n);
+    for (Eigen::Index ij = 0; ij < n * n; ++ij) {
+      const Eigen::MatrixXd& block =
+          result.covariance[static_cast<std::size_t>(ij)];
+      covariance.row(ij) = Eigen::Map<const Eigen::RowVectorXd>(
+          Eigen::MatrixXd(block.transpose()).data(), n * n);
+    }
+    nlohmann::ordered_json json;
+    json["fisher_information"] = Matrix(result.information);
+    json["covariance"] = Matrix(covariance);
+    json["parameters"] = result.parameters;
+    json["theta"] = theta_values;
+    json["luminosity"] = fisher_options.luminosity;
+    if (!result.boundaries.empty()) json["bin_boundaries"] = result.boundaries;
+    std::optional<std::string> output_path;
+    if (values.count("output") != 0) {
+      output_path = values["output"].as<std::string>();
+    }
+    WriteJsonResult(json, output_path, streams);
+    return kSuccess;
+  };
+  return command;
+}
+
+}  // namespace goldmine::cli

@@ -1,0 +1,98 @@
+// goldmine xsec --events F.h5 --theta V1,V2,... [--theta ...]
+//               [--partition all|train|validation|test]      (DESIGN.md §5.4)
+#include "cli.h"
+#include "goldmine/core/random.h"
+#include "goldmine/mining/augmenter.h"
+
+namespace goldmine::cli {
+
+namespace po = boost::program_options;
+
+Command XsecCommand() {
+  Command command;
+  command.name = "xsec";
+  command.summary =
+      "cross sections with MC uncertainties and gradients at parameter points";
+  command.run = [](const std::vector<std::string>& arguments, Streams streams) {
+    po::options_description options("Options");
+    options.add_options()(
+        "events", po::value<std::string>()->required(), "events file (HDF5)")(
+        "theta",
+        po::value<std::vector<std::string>>()->required(),
+        "parameter point(s): V1,V2 | point:V1,V2 | benchmark:NAME | "
+        "grid:N1,N2 | random:N:uniform | random:N:gaussian:MEANS:STDS "
+        "(repeatable)")("partition",
+                        po::value<std::string>()->default_value("all"),
+                        "all, train, validation or test")(
+        "seed",
+        po::value<std::uint64_t>()->default_value(0),
+        "seed for random theta specifications")(
+        "madminer-partitions",
+        po::bool_switch(),
+        "MadMiner's partition boundaries (skips one event at each)")(
+        "output", po::value<std::string>(), "write the JSON here");
+    po::variables_map values;
+    if (!ParseCommandLine(
+            "xsec",
+            "--events F.h5 --theta V1,V2,... [--theta ...] [--partition P]",
+            "Output: {\"thetas\": [[..]], \"xsec\": [..], "
+            "\"xsec_uncertainty\": [..], \"xsec_gradient\": [[..]]} in pb.\n"
+            "The uncertainty is MadMiner's sqrt(max(sum_b w_b(theta) "
+            "sum_events w_eb^2, 0)).",
+            options,
+            arguments,
+            streams,
+            &values)) {
+      return kSuccess;
+    }
+    mining::AugmenterOptions augmenter_options;
+    augmenter_options.madminer_partitions =
+        values["madminer-partitions"].as<bool>();
+    const mining::Augmenter augmenter(values["events"].as<std::string>(),
+                                      augmenter_options);
+    RandomStream random(values["seed"].as<std::uint64_t>());
+    mining::ThetaPoints points;
+    points.thetas.resize(0, augmenter.num_parameters());
+    points.nus.resize(0, augmenter.num_nuisance_parameters());
+    for (const std::string& spec :
+         values["theta"].as<std::vector<std::string>>()) {
+      const mining::ThetaPoints more = augmenter.ParseTheta(spec, random);
+      const Eigen::Index n = points.size();
+      points.thetas.conservativeResize(n + more.size(), Eigen::NoChange);
+      points.thetas.bottomRows(more.size()) = more.thetas;
+      points.nus.conservativeResize(n + more.size(), Eigen::NoChange);
+      points.nus.bottomRows(more.size()) = more.nus;
+      points.benchmarks.insert(points.benchmarks.end(),
+                               more.benchmarks.begin(),
+                               more.benchmarks.end());
+    }
+    const mining::CrossSections xsec = augmenter.ComputeCrossSections(
+        points, values["partition"].as<std::string>());
+    nlohmann::ordered_json result;
+    result["thetas"] = nlohmann::ordered_json::array();
+    result["xsec"] = nlohmann::ordered_json::array();
+    result["xsec_uncertainty"] = nlohmann::ordered_json::array();
+    result["xsec_gradient"] = nlohmann::ordered_json::array();
+    for (Eigen::Index i = 0; i < points.size(); ++i) {
+      std::vector<double> theta(points.thetas.row(i).begin(),
+                                points.thetas.row(i).end());
+      std::vector<double> gradient(xsec.gradient.row(i).begin(),
+                                   xsec.gradient.row(i).end());
+      result["thetas"].push_back(theta);
+      result["xsec"].push_back(xsec.xsec(i));
+      result["xsec_uncertainty"].push_back(xsec.uncertainty(i));
+      result["xsec_gradient"].push_back(gradient);
+    }
+    result["parameters"] = augmenter.parameter_names();
+    result["partition"] = values["partition"].as<std::string>();
+    std::optional<std::string> output_path;
+    if (values.count("output") != 0) {
+      output_path = values["output"].as<std::string>();
+    }
+    WriteJsonResult(result, output_path, streams);
+    return kSuccess;
+  };
+  return command;
+}
+
+}  // namespace goldmine::cli

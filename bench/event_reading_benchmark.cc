@@ -1,0 +1,131 @@
+// The per-event path of `goldmine mine`: read (decompress, parse, weights),
+// build parton-level objects, evaluate observables, for the two input kinds
+// users bring:
+//  - LHE: the public MadGraph SMEFTsim file (gzip, 38 weights, 10000 events);
+//  - HepMC3: a parton-level WH file from the built-in generator (written once
+//    into /tmp, 6 benchmark weights + 2 scale weights, 20000 events).
+// Each iteration reads the whole file; items_per_second is events per second
+// on one core. The "_ReadOnly" variants isolate the reading.
+//
+//   build/release/bench/event_reading_benchmark
+#include <benchmark/benchmark.h>
+
+#include <filesystem>
+#include <memory>
+
+#include "goldmine/core/random.h"
+#include "goldmine/generators/builtin_pdf.h"
+#include "goldmine/generators/wh_event_file.h"
+#include "goldmine/mining/event_analysis.h"
+#include "goldmine/mining/event_reader.h"
+#include "goldmine/mining/physics_objects.h"
+
+namespace goldmine::mining {
+namespace {
+
+std::string LheFile() {
+  const std::filesystem::path path =
+      std::filesystem::path(GOLDMINE_SHARED_DIR) / "data" / "events" /
+      "mg5-3.5.6_smeftsim_dy1j_reweight37.lhe.gz";
+  return std::filesystem::exists(path) ? path.string() : "";
+}
+
+const std::string& HepMC3File() {
+  static const std::string path = [] {
+    const std::string file =
+        (std::filesystem::temp_directory_path() / "goldmine_bench_wh.hepmc3")
+            .string();
+    generators::WhGeneratorSettings settings;
+    settings.operators = {generators::WhOperator::kHW,
+                          generators::WhOperator::kHq3};
+    const generators::WhGenerator generator(
+        settings, std::make_shared<generators::BuiltinPdf>());
+    const std::vector<generators::NamedBenchmark> benchmarks = {
+        {"sm", {0, 0}},
+        {"w1", {0.5, 0}},
+        {"w2", {0, 0.1}},
+        {"w3", {-0.5, 0}},
+        {"w4", {0, -0.1}},
+        {"w5", {0.5, 0.1}}};
+    generators::WriteWhEventFile(file, generator, benchmarks, 20000, 1);
+    return file;
+  }();
+  return path;
+}
+
+// Ten typical observables: what a user's config looks like.
+EventAnalysis TypicalAnalysis(bool lhe) {
+  std::vector<ObservableDefinition> observables;
+  auto add = [&](const std::string& name, const std::string& expression) {
+    observables.push_back({name, expression, false, std::nullopt});
+  };
+  add("pt_l1", "l[0].pt");
+  add("eta_l1", "l[0].eta");
+  add("met_pt", "met.pt");
+  add("jet_count", "len(j)");
+  if (lhe) {
+    add("pt_l2", "l[1].pt");
+    add("m_ll", "(l[0] + l[1]).m");
+    add("pt_ll", "(l[0] + l[1]).pt");
+    add("pt_j1", "j[0].pt");
+    add("dphi_ll", "deltaphi(l[0], l[1])");
+    add("y_ll", "(l[0] + l[1]).rapidity");
+  } else {
+    add("m_bb", "(b[0] + b[1]).m");
+    add("pt_w", "(l[0] + met).pt");
+    add("mt_tot", "(b[0] + b[1] + l[0] + met).mt");
+    add("dr_bb", "deltaR(b[0], b[1])");
+    add("pt_h", "(b[0] + b[1]).pt");
+    add("dphi_lmet", "deltaphi(l[0], met)");
+  }
+  return EventAnalysis(observables, {});
+}
+
+void RunPipeline(benchmark::State& state,
+                 const std::string& path,
+                 bool lhe,
+                 bool analyse) {
+  if (path.empty()) {
+    state.SkipWithError("event file absent");
+    return;
+  }
+  const EventAnalysis analysis = TypicalAnalysis(lhe);
+  ObjectOptions options;
+  Eigen::VectorXd values(analysis.num_observables());
+  std::int64_t events = 0;
+  for (auto _ : state) {
+    const std::unique_ptr<EventReader> reader = EventReader::Open(path);
+    RandomStream random(1);
+    Event event;
+    while (reader->Next(&event)) {
+      ++events;
+      if (!analyse) continue;
+      double efficiency = 1.0;
+      const EventObjects objects = BuildObjects(event, options, &random);
+      benchmark::DoNotOptimize(analysis.Analyse(objects, values, &efficiency));
+    }
+  }
+  state.SetItemsProcessed(events);
+}
+
+void BM_Lhe_ReadObjectsObservables(benchmark::State& state) {
+  RunPipeline(state, LheFile(), true, true);
+}
+void BM_Lhe_ReadOnly(benchmark::State& state) {
+  RunPipeline(state, LheFile(), true, false);
+}
+void BM_HepMC3_ReadObjectsObservables(benchmark::State& state) {
+  RunPipeline(state, HepMC3File(), false, true);
+}
+void BM_HepMC3_ReadOnly(benchmark::State& state) {
+  RunPipeline(state, HepMC3File(), false, false);
+}
+BENCHMARK(BM_Lhe_ReadObjectsObservables)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Lhe_ReadOnly)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_HepMC3_ReadObjectsObservables)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_HepMC3_ReadOnly)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace goldmine::mining
+
+BENCHMARK_MAIN();

@@ -1,0 +1,107 @@
+// Torch side of the estimators (private; included only by estimators/src/*.cc).
+// An internal::Model is an ensemble of MLPs with the input standardisation
+// and names they were trained with.
+#pragma once
+
+#include <ATen/core/Generator.h>
+#include <torch/nn/module.h>
+#include <torch/nn/modules/linear.h>
+
+#include <Eigen/Core>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "goldmine/core/random.h"
+#include "goldmine/estimators/config.h"
+
+namespace goldmine::estimators::internal {
+
+// Fully connected network: Linear → activation → dropout for every hidden
+// layer, then a linear output layer.
+class Mlp : public torch::nn::Module {
+ public:
+  Mlp(int num_inputs, int num_outputs, const NetworkConfig& config);
+  // `dropout_generator` may be null (then no dropout, as in eval mode).
+  torch::Tensor Forward(torch::Tensor input,
+                        at::Generator* dropout_generator) const;
+  // PyTorch's default Linear initialisation, U(−1/√fan_in, 1/√fan_in) for
+  // weights and biases, drawn from `random` so that a seed fixes it.
+  void Initialize(RandomStream* random);
+
+ private:
+  std::vector<torch::nn::Linear> layers_;
+  Activation activation_;
+  double dropout_;
+};
+
+// What a network predicts on a batch: log r̂ (n) for ratio networks, and t̂
+// (n × P): the score network output or ∇_θ0 log r̂.
+struct Predictions {
+  torch::Tensor log_r;
+  torch::Tensor t_hat;
+};
+struct Targets {
+  torch::Tensor y;     // n
+  torch::Tensor r_xz;  // n
+  torch::Tensor t_xz;  // n × P
+};
+
+// The losses of config.h (documented in losses.h), as a scalar tensor.
+torch::Tensor Loss(Method method,
+                   double alpha,
+                   const Predictions& predictions,
+                   const Targets& targets);
+
+// Row-major copy of an Eigen matrix into a tensor of `dtype`.
+torch::Tensor ToTensor(const Eigen::MatrixXd& matrix, torch::Dtype dtype);
+Eigen::MatrixXd ToEigen(const torch::Tensor& tensor);
+
+struct Member {
+  std::shared_ptr<Mlp> net;
+  TrainingHistory history;
+};
+
+class Model {
+ public:
+  Method method = Method::kSally;
+  NetworkConfig network;
+  TrainingConfig settings;  // progress callback cleared
+  std::vector<std::string> parameter_names;
+  std::vector<std::string> observable_names;
+  // Standardisation (identity when disabled): x_s = (x − mean) / std.
+  Eigen::VectorXd x_mean, x_std, theta_mean, theta_std;
+  std::vector<Member> members;
+
+  int num_parameters() const {
+    return static_cast<int>(parameter_names.size());
+  }
+  int num_observables() const {
+    return static_cast<int>(observable_names.size());
+  }
+  bool is_score() const { return IsScoreMethod(method); }
+  torch::Dtype dtype() const;
+  int num_inputs() const;
+  int num_outputs() const { return is_score() ? num_parameters() : 1; }
+  std::shared_ptr<Mlp> MakeNetwork() const;
+  // Caches the scaling tensors; call after the scaling vectors change.
+  void PrepareScaling();
+  torch::Tensor ScaleX(const torch::Tensor& x) const;
+
+  // One network's predictions. x_scaled: n × O (already standardised);
+  // theta0, theta1: n × P in physical units (theta1 only for
+  // double-parameterized networks). With `need_score`, t̂ = ∇_θ0 log r̂ is
+  // computed by autograd, keeping the graph when `create_graph`.
+  Predictions Forward(const Mlp& net,
+                      const torch::Tensor& x_scaled,
+                      const torch::Tensor& theta0,
+                      const torch::Tensor& theta1,
+                      bool need_score,
+                      bool create_graph,
+                      at::Generator* dropout_generator) const;
+
+ private:
+  torch::Tensor x_mean_, x_std_, theta_mean_, theta_std_;
+};
+
+}  // namespace goldmine::estimators::internal

@@ -1,0 +1,263 @@
+// Networks, forward passes and losses. The training loop, persistence and the
+// public classes are in estimator.cc.
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/autograd.h>
+
+#include <cmath>
+
+#include "goldmine/core/errors.h"
+#include "goldmine/estimators/losses.h"
+#include "model.h"
+
+namespace goldmine::estimators::internal {
+
+Mlp::Mlp(int num_inputs, int num_outputs, const NetworkConfig& config)
+    : activation_(config.activation), dropout_(config.dropout) {
+  int width = num_inputs;
+  std::vector<int> widths = config.hidden;
+  widths.push_back(num_outputs);
+  for (std::size_t i = 0; i < widths.size(); ++i) {
+    layers_.push_back(register_module("layer" + std::to_string(i),
+                                      torch::nn::Linear(width, widths[i])));
+    width = widths[i];
+  }
+}
+
+torch::Tensor Mlp::Forward(torch::Tensor input,
+                           at::Generator* dropout_generator) const {
+  torch::Tensor h = std::move(input);
+  for (std::size_t i = 0; i + 1 < layers_.size(); ++i) {
+    h = layers_[i].ptr()->forward(h);
+    switch (activation_) {
+      case Activation::kTanh:
+        h = torch::tanh(h);
+        break;
+      case Activation::kRelu:
+        h = torch::relu(h);
+        break;
+      case Activation::kSigmoid:
+        h = torch::sigmoid(h);
+        break;
+      case Activation::kSoftplus:
+        h = torch::softplus(h);
+        break;
+    }
+    if (dropout_ > 0.0 && dropout_generator != nullptr) {
+      const torch::Tensor mask =
+          torch::empty_like(h).bernoulli_(1.0 - dropout_, *dropout_generator);
+      h = h * mask / (1.0 - dropout_);
+    }
+  }
+  return layers_.back().ptr()->forward(h);
+}
+
+void Mlp::Initialize(RandomStream* random) {
+  torch::NoGradGuard no_grad;
+  for (auto& layer : layers_) {
+    const double bound =
+        1.0 / std::sqrt(static_cast<double>(layer->weight.size(1)));
+    for (torch::Tensor* tensor : {&layer->weight, &layer->bias}) {
+      std::vector<double> values(static_cast<std::size_t>(tensor->numel()));
+      for (double& value : values) value = random->Uniform(-bound, bound);
+      tensor->copy_(torch::tensor(values, torch::kFloat64)
+                        .reshape(tensor->sizes())
+                        .to(tensor->dtype()));
+    }
+  }
+}
+
+namespace {
+
+// Cross-entropy of ŝ = 1/(1 + r̂) = sigmoid(−log r̂) against a target s in
+// [0, 1], in log space: −log ŝ = softplus(log r̂), −log(1 − ŝ) =
+// softplus(−log r̂). Finite for every log r̂ (torch's BCELoss clamps the
+// logarithms at −100 instead).
+torch::Tensor CrossEntropy(const torch::Tensor& log_r,
+                           const torch::Tensor& target) {
+  return (target * torch::softplus(log_r) +
+          (1.0 - target) * torch::softplus(-log_r))
+      .mean();
+}
+
+constexpr double kLogRatioClip = 10.0;
+
+// ROLR: MSE((1−y)/r̂, (1−y)/r) + MSE(y r̂, y r), MadMiner's clamps.
+torch::Tensor RatioMse(const Predictions& p, const Targets& t) {
+  const torch::Tensor log_r = p.log_r.clamp(-kLogRatioClip, kLogRatioClip);
+  const torch::Tensor r =
+      t.r_xz.clamp(std::exp(-kLogRatioClip), std::exp(kLogRatioClip));
+  const torch::Tensor numerator =
+      ((1.0 - t.y) * (torch::exp(-log_r) - 1.0 / r)).pow(2).mean();
+  const torch::Tensor denominator =
+      (t.y * (torch::exp(log_r) - r)).pow(2).mean();
+  return numerator + denominator;
+}
+
+// MSE((1−y) t̂, (1−y) t): the score is known at θ0 only.
+torch::Tensor ScoreMseNumerator(const Predictions& p, const Targets& t) {
+  return ((1.0 - t.y).unsqueeze(1) * (p.t_hat - t.t_xz)).pow(2).mean();
+}
+
+}  // namespace
+
+torch::Tensor Loss(Method method,
+                   double alpha,
+                   const Predictions& p,
+                   const Targets& t) {
+  switch (method) {
+    case Method::kSally:
+    case Method::kSallino:
+      return (p.t_hat - t.t_xz).pow(2).mean();
+    case Method::kCarl:
+      return CrossEntropy(p.log_r, t.y);
+    case Method::kRolr:
+      return RatioMse(p, t);
+    case Method::kAlice:
+      return CrossEntropy(p.log_r, 1.0 / (1.0 + t.r_xz));
+    case Method::kRascal:
+      return RatioMse(p, t) + alpha * ScoreMseNumerator(p, t);
+    case Method::kCascal:
+      return CrossEntropy(p.log_r, t.y) + alpha * ScoreMseNumerator(p, t);
+    case Method::kAlices:
+      return CrossEntropy(p.log_r, 1.0 / (1.0 + t.r_xz)) +
+             alpha * ScoreMseNumerator(p, t);
+  }
+  throw InternalError("unknown method");
+}
+
+torch::Tensor ToTensor(const Eigen::MatrixXd& matrix, torch::Dtype dtype) {
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>
+      row_major = matrix;
+  return torch::from_blob(row_major.data(),
+                          {static_cast<std::int64_t>(matrix.rows()),
+                           static_cast<std::int64_t>(matrix.cols())},
+                          torch::kFloat64)
+      .to(dtype)
+      .clone();
+}
+
+Eigen::MatrixXd ToEigen(const torch::Tensor& tensor) {
+  torch::Tensor t = tensor.detach().to(torch::kFloat64).contiguous();
+  if (t.dim() == 1) t = t.unsqueeze(1);
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>
+      row_major(t.size(0), t.size(1));
+  std::copy(
+      t.data_ptr<double>(), t.data_ptr<double>() + t.numel(), row_major.data());
+  return row_major;
+}
+
+torch::Dtype Model::dtype() const {
+  return network.double_precision ? torch::kFloat64 : torch::kFloat32;
+}
+
+int Model::num_inputs() const {
+  if (is_score()) return num_observables();
+  return num_observables() +
+         (network.double_parameterized ? 2 : 1) * num_parameters();
+}
+
+std::shared_ptr<Mlp> Model::MakeNetwork() const {
+  auto net = std::make_shared<Mlp>(num_inputs(), num_outputs(), network);
+  net->to(dtype());
+  return net;
+}
+
+void Model::PrepareScaling() {
+  const auto row = [&](const Eigen::VectorXd& v) {
+    return ToTensor(v.transpose(), dtype());
+  };
+  x_mean_ = row(x_mean);
+  x_std_ = row(x_std);
+  if (theta_mean.size() > 0) {
+    theta_mean_ = row(theta_mean);
+    theta_std_ = row(theta_std);
+  }
+}
+
+torch::Tensor Model::ScaleX(const torch::Tensor& x) const {
+  return (x - x_mean_) / x_std_;
+}
+
+Predictions Model::Forward(const Mlp& net,
+                           const torch::Tensor& x_scaled,
+                           const torch::Tensor& theta0,
+                           const torch::Tensor& theta1,
+                           bool need_score,
+                           bool create_graph,
+                           at::Generator* dropout_generator) const {
+  Predictions p;
+  if (is_score()) {
+    p.t_hat = net.Forward(x_scaled, dropout_generator);
+    return p;
+  }
+  torch::Tensor theta0_leaf = theta0;
+  if (need_score) theta0_leaf = theta0.detach().requires_grad_(true);
+  const torch::Tensor theta0_scaled = (theta0_leaf - theta_mean_) / theta_std_;
+  if (network.double_parameterized) {
+    const torch::Tensor theta1_scaled = (theta1 - theta_mean_) / theta_std_;
+    p.log_r =
+        net.Forward(torch::cat({theta0_scaled, theta1_scaled, x_scaled}, 1),
+                    dropout_generator)
+            .squeeze(1) -
+        net.Forward(torch::cat({theta1_scaled, theta0_scaled, x_scaled}, 1),
+                    dropout_generator)
+            .squeeze(1);
+  } else {
+    p.log_r =
+        net.Forward(torch::cat({theta0_scaled, x_scaled}, 1), dropout_generator)
+            .squeeze(1);
+  }
+  if (need_score) {
+    p.t_hat = torch::autograd::grad({p.log_r},
+                                    {theta0_leaf},
+                                    {torch::ones_like(p.log_r)},
+                                    /*retain_graph=*/true,
+                                    create_graph)[0];
+  }
+  return p;
+}
+
+}  // namespace goldmine::estimators::internal
+
+namespace goldmine::estimators {
+
+double EvaluateLoss(Method method, double alpha, const LossBatch& batch) {
+  using internal::ToTensor;
+  const auto vector = [](const Eigen::VectorXd& v) {
+    return ToTensor(v, torch::kFloat64).squeeze(1);
+  };
+  internal::Predictions p;
+  internal::Targets t;
+  Eigen::Index n = 0;
+  if (IsScoreMethod(method)) {
+    GOLDMINE_REQUIRE(batch.t_hat.size() > 0 && batch.t_xz.size() > 0,
+                     MethodName(method) + " loss needs t_hat and t_xz");
+    n = batch.t_hat.rows();
+  } else {
+    GOLDMINE_REQUIRE(batch.log_r_hat.size() > 0 && batch.y.size() > 0,
+                     MethodName(method) + " loss needs log_r_hat and y");
+    n = batch.log_r_hat.size();
+    p.log_r = vector(batch.log_r_hat);
+    t.y = vector(batch.y);
+    GOLDMINE_REQUIRE(batch.y.size() == n, "y has the wrong length");
+    if (NeedsJointRatio(method)) {
+      GOLDMINE_REQUIRE(batch.r_xz.size() == n,
+                       MethodName(method) + " loss needs r_xz of length " +
+                           std::to_string(n));
+      t.r_xz = vector(batch.r_xz);
+    }
+  }
+  if (NeedsJointScore(method)) {
+    GOLDMINE_REQUIRE(batch.t_hat.rows() == n && batch.t_xz.rows() == n &&
+                         batch.t_hat.cols() == batch.t_xz.cols() &&
+                         batch.t_hat.cols() > 0,
+                     MethodName(method) +
+                         " loss needs t_hat and t_xz with equal shapes and " +
+                         std::to_string(n) + " rows");
+    p.t_hat = ToTensor(batch.t_hat, torch::kFloat64);
+    t.t_xz = ToTensor(batch.t_xz, torch::kFloat64);
+  }
+  return internal::Loss(method, alpha, p, t).item<double>();
+}
+
+}  // namespace goldmine::estimators

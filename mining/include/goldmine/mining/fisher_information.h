@@ -1,0 +1,112 @@
+// Fisher information on θ (and nuisance parameters ν) from an events file:
+// the counterpart of MadMiner's FisherInformation (MADMINER.md §7).
+//
+// For "bins" b with cross sections σ_b(θ) (single events for the truth
+// information, the whole sample for the rate, histogram bins otherwise),
+//   I_ij = L Σ_b ∂_iσ_b ∂_jσ_b / σ_b,
+// and with nuisance parameters (NuisanceMorpher a_b at ν = 0)
+//   I_νν' = L Σ_b σ_b a_bν a_bν',  I_iν = L Σ_b ∂_iσ_b a_bν.
+// The covariance of I comes from linear error propagation with fully
+// correlated benchmark weights per bin (MadMiner's convention; its nuisance
+// block is zero). L is the luminosity in pb⁻¹, σ in pb.
+#pragma once
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace goldmine::mining {
+
+struct FisherOptions {
+  double luminosity = 300000.0;  // pb⁻¹ (300 fb⁻¹)
+  // Expressions over the observable names (expression.h): an event is kept
+  // when every cut is true; its weights are multiplied by every efficiency.
+  std::vector<std::string> cuts;
+  std::vector<std::string> efficiencies;
+  bool include_nuisance_parameters = true;
+  std::int64_t batch_size = 100000;
+  // MadMiner adds (instead of subtracting) the ∂/∂w of 1/σ term in the
+  // Jacobian of its covariance; true reproduces its numbers.
+  bool madminer_covariance = true;
+};
+
+// Histogram binning of one observable (MadMiner's conventions):
+//  - edges given: the bins are (−∞, e0], (e0, e1], ..., (e_last, ∞);
+//  - num_bins with range: num_bins equal bins in range plus 2 overflow bins;
+//  - num_bins without range: dynamic, boundaries at the weighted quantiles
+//    k/num_bins of the observable at θ (num_bins bins in total).
+// An event falls in bin i where i = #(boundaries < value).
+struct HistogramBinning {
+  std::vector<double> edges;
+  int num_bins = 0;
+  std::optional<std::pair<double, double>> range;
+};
+
+struct FisherResult {
+  Eigen::MatrixXd information;  // n × n, n = P (+ K)
+  // covariance[i * n + j](k, l) = Cov(I_ij, I_kl).
+  std::vector<Eigen::MatrixXd> covariance;
+  std::vector<std::string> parameters;  // P physics (+ K nuisance) names
+  std::vector<double> boundaries;       // histogram bin boundaries used
+};
+
+class FisherInformation {
+ public:
+  // Throws FileFormatError; InvalidInput for bad cut/efficiency expressions
+  // or a file without morphing.
+  explicit FisherInformation(const std::filesystem::path& events_file,
+                             FisherOptions options = {});
+  ~FisherInformation();
+  FisherInformation(const FisherInformation&) = delete;
+  FisherInformation& operator=(const FisherInformation&) = delete;
+
+  int num_parameters() const;
+  int num_nuisance_parameters() const;  // 0 unless included
+
+  // Parton-level information: every event is its own bin.
+  FisherResult Truth(const Eigen::VectorXd& theta) const;
+  // Total rate only.
+  FisherResult Rate(const Eigen::VectorXd& theta) const;
+  // 1D histogram of an observable expression.
+  FisherResult Histogram(const Eigen::VectorXd& theta,
+                         const std::string& observable,
+                         const HistogramBinning& binning) const;
+  // 2D histogram; bin (i, j) → i · n2 + j.
+  FisherResult Histogram2D(const Eigen::VectorXd& theta,
+                           const std::string& observable1,
+                           const HistogramBinning& binning1,
+                           const std::string& observable2,
+                           const HistogramBinning& binning2) const;
+
+  // Cross section at θ after cuts and efficiencies (pb).
+  double CrossSection(const Eigen::VectorXd& theta) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Kinematic information from an estimated score (SALLY): events with
+// weights w_n (any normalisation) and estimated scores t̂_n (rows),
+//   I = L σ Σ_n w_n t̂_n t̂_nᵀ / Σ_n w_n.
+Eigen::MatrixXd ScoreFisherInformation(const Eigen::MatrixXd& scores,
+                                       const Eigen::VectorXd& weights,
+                                       double xsec,
+                                       double luminosity);
+
+// The sub-matrix of the remaining components (MadMiner project_information).
+Eigen::MatrixXd ProjectInformation(const Eigen::MatrixXd& information,
+                                   const std::vector<int>& remaining);
+// Profiles the other components: I_rr − I_ro I_oo⁻¹ I_or (Schur complement).
+Eigen::MatrixXd ProfileInformation(const Eigen::MatrixXd& information,
+                                   const std::vector<int>& remaining);
+// Unit-Gaussian constraints of K nuisance parameters: diag(0…0, 1…1).
+Eigen::MatrixXd NuisanceConstraintInformation(int num_parameters,
+                                              int num_nuisance_parameters);
+
+}  // namespace goldmine::mining

@@ -1,0 +1,657 @@
+#include "goldmine/mining/augmenter.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <optional>
+#include <sstream>
+
+#include "goldmine/core/errors.h"
+#include "goldmine/core/random.h"
+#include "goldmine/mining/madminer_file.h"
+#include "goldmine/morphing/components.h"
+#include "weighted_events.h"
+
+namespace goldmine::mining {
+namespace {
+
+std::string PointText(const Eigen::VectorXd& theta) {
+  std::ostringstream text;
+  text.precision(6);
+  text << "(";
+  for (Eigen::Index i = 0; i < theta.size(); ++i) {
+    text << (i > 0 ? ", " : "") << theta(i);
+  }
+  text << ")";
+  return text.str();
+}
+
+std::vector<std::string> Split(const std::string& text, char separator) {
+  std::vector<std::string> parts;
+  std::string part;
+  std::istringstream stream(text);
+  while (std::getline(stream, part, separator)) parts.push_back(part);
+  if (!text.empty() && text.back() == separator) parts.emplace_back();
+  return parts;
+}
+
+double ParseNumber(const std::string& text, const std::string& spec) {
+  std::size_t used = 0;
+  double value = 0.0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || !std::isfinite(value)) {
+    throw InvalidInput("theta specification \"" + spec + "\": \"" + text +
+                       "\" is not a number");
+  }
+  return value;
+}
+
+std::vector<double> ParseNumbers(const std::string& text,
+                                 const std::string& spec) {
+  std::vector<double> values;
+  for (const std::string& part : Split(text, ',')) {
+    values.push_back(ParseNumber(part, spec));
+  }
+  return values;
+}
+
+std::int64_t ParseCount(const std::string& text, const std::string& spec) {
+  const double value = ParseNumber(text, spec);
+  if (value < 1 || value != std::floor(value) || value > 1e9) {
+    throw InvalidInput("theta specification \"" + spec + "\": \"" + text +
+                       "\" is not a positive integer");
+  }
+  return static_cast<std::int64_t>(value);
+}
+
+}  // namespace
+
+Partition MakePartition(const std::string& name,
+                        std::int64_t num_events,
+                        const AugmenterOptions& options) {
+  const double test = options.test_split;
+  const double validation = options.validation_split;
+  if (!(test >= 0.0 && validation >= 0.0 && test + validation < 1.0)) {
+    throw InvalidInput("partition fractions: test " + std::to_string(test) +
+                       " and validation " + std::to_string(validation) +
+                       " must be ≥ 0 and sum to less than 1");
+  }
+  Partition partition;
+  partition.name = name;
+  const auto train_end = static_cast<std::int64_t>(std::llround(
+      (1.0 - test - validation) * static_cast<double>(num_events)));
+  const auto validation_end = static_cast<std::int64_t>(
+      std::llround((1.0 - test) * static_cast<double>(num_events)));
+  const std::int64_t skip = options.madminer_partitions ? 1 : 0;
+  if (name == "all") {
+    partition.first = 0;
+    partition.end = num_events;
+    partition.correction = 1.0;
+  } else if (name == "train") {
+    partition.first = 0;
+    partition.end = train_end;
+    partition.correction = 1.0 / (1.0 - test - validation);
+  } else if (name == "validation") {
+    partition.first = train_end + skip;
+    partition.end = validation_end;
+    partition.correction = validation > 0.0 ? 1.0 / validation : 0.0;
+  } else if (name == "test") {
+    partition.first = validation_end + skip;
+    partition.end = num_events;
+    partition.correction = test > 0.0 ? 1.0 / test : 0.0;
+  } else {
+    throw InvalidInput("partition \"" + name +
+                       "\" unknown; expected all, train, validation or test");
+  }
+  partition.end = std::max(partition.end, partition.first);
+  if (partition.size() <= 0) {
+    throw InvalidInput(
+        "partition " + name + " has no events (" + std::to_string(num_events) +
+        " events in the file, test fraction " + std::to_string(test) +
+        ", validation fraction " + std::to_string(validation) + ")");
+  }
+  return partition;
+}
+
+// ------------------------------------------------------------ Augmenter
+
+struct Augmenter::Impl {
+  AugmenterOptions options;
+  WeightedEvents events;
+  Impl(const std::filesystem::path& path, AugmenterOptions opts)
+      : options(opts), events(path, opts.batch_size) {}
+
+  Partition Part(const std::string& name) const {
+    return MakePartition(name, events.num_events(), options);
+  }
+
+  std::vector<PointModel> Models(const ThetaPoints& points,
+                                 bool closest) const {
+    std::vector<PointModel> models;
+    for (Eigen::Index i = 0; i < points.size(); ++i) {
+      models.push_back(
+          events.Model(points.thetas.row(i).transpose(),
+                       points.nus.row(i).transpose(),
+                       points.benchmarks[static_cast<std::size_t>(i)],
+                       closest));
+    }
+    return models;
+  }
+
+  void RequireSampleable(const std::vector<PointModel>& models,
+                         const Partition& partition) const {
+    for (const PointModel& model : models) {
+      if (!(model.sigma > 0.0) || !(model.positive > 0.0)) {
+        throw InvalidInput("cross section at theta " + PointText(model.theta) +
+                           " is " + std::to_string(model.sigma) +
+                           " pb in partition " + partition.name +
+                           " (no events with positive weight); cannot "
+                           "sample there");
+      }
+    }
+  }
+
+  void RequireScore(const std::string& method) const {
+    if (!events.has_morphing()) {
+      throw InvalidInput("method " + method +
+                         " needs the joint score, which needs a morphing "
+                         "setup; the events file has no morphing/ group");
+    }
+  }
+
+  SampleData Header(const std::string& method,
+                    const Partition& partition,
+                    std::uint64_t seed) const {
+    SampleData data;
+    data.method = method;
+    data.parameters = events.parameter_names();
+    data.nuisance_parameters = events.nuisance_names();
+    data.observables = events.observable_names();
+    data.partition = partition.name;
+    data.seed = seed;
+    return data;
+  }
+
+  static double MinNeff(const std::vector<PointModel>& models,
+                        const std::vector<std::int64_t>& counts) {
+    double n_eff = std::numeric_limits<double>::infinity();
+    for (std::size_t k = 0; k < models.size(); ++k) {
+      if (counts[k] > 0) n_eff = std::min(n_eff, models[k].n_eff());
+    }
+    return std::isfinite(n_eff) ? n_eff : 0.0;
+  }
+
+  SampleData SingleTheta(const std::string& method,
+                         const ThetaPoints& theta,
+                         std::int64_t n_samples,
+                         std::uint64_t seed,
+                         const std::string& partition_name,
+                         bool score) const {
+    GOLDMINE_REQUIRE(n_samples > 0, "--n-samples must be positive");
+    GOLDMINE_REQUIRE(theta.size() > 0, "no theta points given");
+    if (score) RequireScore(method);
+    const Partition partition = Part(partition_name);
+    std::vector<PointModel> models =
+        Models(theta, options.sample_only_from_closest_benchmark);
+    events.Sums(models, partition);
+    RequireSampleable(models, partition);
+    const std::int64_t per_point =
+        std::max<std::int64_t>(1,
+                               std::llround(static_cast<double>(n_samples) /
+                                            static_cast<double>(theta.size())));
+    std::vector<std::int64_t> counts(models.size(), per_point);
+    RandomStream random(seed);
+    const Drawn drawn = events.Draw(models, counts, partition, random);
+    SampleData data = Header(method, partition, seed);
+    const Eigen::Index n = drawn.x.rows();
+    data.x = drawn.x;
+    data.theta0.resize(n, events.num_parameters());
+    if (score) data.t_xz.resize(n, events.num_score());
+    for (Eigen::Index row = 0; row < n; ++row) {
+      const PointModel& model =
+          models[static_cast<std::size_t>(drawn.model[row])];
+      data.theta0.row(row) = model.theta.transpose();
+      if (score) {
+        data.t_xz.row(row) =
+            events.Score(model, drawn.weights.row(row)).transpose();
+      }
+    }
+    data.n_eff = MinNeff(models, counts);
+    return data;
+  }
+
+  // Pairs of θ0 and θ1 models: a specification with one point is repeated.
+  static Eigen::Index NumSets(const ThetaPoints& theta0,
+                              const ThetaPoints& theta1) {
+    const Eigen::Index sets = std::max(theta0.size(), theta1.size());
+    for (const ThetaPoints* points : {&theta0, &theta1}) {
+      if (points->size() != 1 && points->size() != sets) {
+        throw InvalidInput("--theta0 gives " + std::to_string(theta0.size()) +
+                           " points and --theta1 " +
+                           std::to_string(theta1.size()) +
+                           "; they must have the same number of points or "
+                           "one of them a single point");
+      }
+    }
+    return sets;
+  }
+
+  SampleData Ratio(const ThetaPoints& theta0,
+                   const ThetaPoints& theta1,
+                   const ThetaPoints* additional,
+                   std::int64_t n_samples,
+                   std::uint64_t seed,
+                   const std::string& partition_name) const {
+    const bool more = additional != nullptr;
+    const std::string method = more ? "more-ratios" : "ratio";
+    GOLDMINE_REQUIRE(n_samples > 1, "--n-samples must be at least 2");
+    GOLDMINE_REQUIRE(theta0.size() > 0 && theta1.size() > 0,
+                     "method " + method + " needs --theta0 and --theta1");
+    if (more) RequireScore(method);
+    const bool score = events.has_morphing();
+    const Partition partition = Part(partition_name);
+    const Eigen::Index sets = NumSets(theta0, theta1);
+    const bool closest = options.sample_only_from_closest_benchmark;
+    // Models: θ0 points, θ1 points, additional points.
+    std::vector<PointModel> models = Models(theta0, closest);
+    const auto offset1 = static_cast<int>(models.size());
+    for (PointModel& model : Models(theta1, closest)) {
+      models.push_back(std::move(model));
+    }
+    const auto offset_a = static_cast<int>(models.size());
+    if (more) {
+      for (PointModel& model : Models(*additional, closest)) {
+        models.push_back(std::move(model));
+      }
+    }
+    events.Sums(models, partition);
+    RequireSampleable(models, partition);
+    auto index0 = [&](Eigen::Index set) {
+      return theta0.size() == 1 ? 0 : static_cast<int>(set);
+    };
+    auto index1 = [&](Eigen::Index set) {
+      return offset1 + (theta1.size() == 1 ? 0 : static_cast<int>(set));
+    };
+    const std::int64_t half0 = n_samples / 2;
+    const std::int64_t half1 = n_samples - half0;
+    const std::int64_t per_set0 = std::max<std::int64_t>(
+        1,
+        std::llround(static_cast<double>(half0) / static_cast<double>(sets)));
+    const std::int64_t per_set1 = std::max<std::int64_t>(
+        1,
+        std::llround(static_cast<double>(half1) / static_cast<double>(sets)));
+    // Draw counts per model (a model shared by several sets draws for all).
+    std::vector<std::int64_t> counts(models.size(), 0);
+    for (Eigen::Index set = 0; set < sets; ++set) {
+      counts[static_cast<std::size_t>(index0(set))] += per_set0;
+      counts[static_cast<std::size_t>(index1(set))] += per_set1;
+    }
+    RandomStream random(seed);
+    const Drawn drawn = events.Draw(models, counts, partition, random);
+    // Rows of each model, in draw order.
+    std::vector<std::vector<Eigen::Index>> rows_of(models.size());
+    for (Eigen::Index row = 0; row < drawn.x.rows(); ++row) {
+      rows_of[static_cast<std::size_t>(drawn.model[row])].push_back(row);
+    }
+    std::vector<std::size_t> next(models.size(), 0);
+    struct Row {
+      Eigen::Index drawn_row;
+      int model0;
+      int model1;
+      double y;
+    };
+    std::vector<Row> rows;
+    const Eigen::Index num_additional = more ? additional->size() : 0;
+    for (Eigen::Index set = 0; set < sets; ++set) {
+      for (int y = 0; y < 2; ++y) {
+        const int m0 = index0(set);
+        const int m1 = index1(set);
+        const int source = y == 0 ? m0 : m1;
+        const std::int64_t count = y == 0 ? per_set0 : per_set1;
+        auto& cursor = next[static_cast<std::size_t>(source)];
+        const auto& available = rows_of[static_cast<std::size_t>(source)];
+        for (std::int64_t i = 0; i < count && cursor < available.size();
+             ++i, ++cursor) {
+          const Eigen::Index drawn_row = available[cursor];
+          rows.push_back({drawn_row, m0, m1, static_cast<double>(y)});
+          for (Eigen::Index a = 0; a < num_additional; ++a) {
+            const int ma = offset_a + static_cast<int>(a);
+            rows.push_back({drawn_row,
+                            y == 0 ? m0 : ma,
+                            y == 0 ? ma : m1,
+                            static_cast<double>(y)});
+          }
+        }
+      }
+    }
+    // MadMiner shuffles the joint sample.
+    for (std::size_t i = rows.size(); i > 1; --i) {
+      const auto j = static_cast<std::size_t>(random.Index(i));
+      std::swap(rows[i - 1], rows[j]);
+    }
+    SampleData data = Header(method, partition, seed);
+    const auto n = static_cast<Eigen::Index>(rows.size());
+    const int p = events.num_parameters();
+    data.x.resize(n, drawn.x.cols());
+    data.theta0.resize(n, p);
+    data.theta1.resize(n, p);
+    data.y.resize(n, 1);
+    data.r_xz.resize(n, 1);
+    if (score) data.t_xz.resize(n, events.num_score());
+    if (more) data.t_xz1.resize(n, events.num_score());
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const Row& row = rows[static_cast<std::size_t>(i)];
+      const PointModel& model0 = models[static_cast<std::size_t>(row.model0)];
+      const PointModel& model1 = models[static_cast<std::size_t>(row.model1)];
+      const auto weights = drawn.weights.row(row.drawn_row);
+      data.x.row(i) = drawn.x.row(row.drawn_row);
+      data.theta0.row(i) = model0.theta.transpose();
+      data.theta1.row(i) = model1.theta.transpose();
+      data.y(i, 0) = row.y;
+      data.r_xz(i, 0) = (events.Weight(model0, weights) / model0.sigma) /
+                        (events.Weight(model1, weights) / model1.sigma);
+      if (score) data.t_xz.row(i) = events.Score(model0, weights).transpose();
+      if (more) data.t_xz1.row(i) = events.Score(model1, weights).transpose();
+    }
+    data.n_eff = MinNeff(models, counts);
+    return data;
+  }
+};
+
+Augmenter::Augmenter(const std::filesystem::path& events_file,
+                     AugmenterOptions options)
+    : impl_(std::make_unique<Impl>(events_file, options)) {
+  GOLDMINE_REQUIRE(options.batch_size > 0, "batch size must be positive");
+}
+
+Augmenter::~Augmenter() = default;
+
+const MadminerSetup& Augmenter::setup() const { return impl_->events.setup(); }
+std::int64_t Augmenter::num_events() const {
+  return impl_->events.num_events();
+}
+int Augmenter::num_parameters() const { return impl_->events.num_parameters(); }
+int Augmenter::num_nuisance_parameters() const {
+  return impl_->events.num_nuisance();
+}
+bool Augmenter::has_morphing() const { return impl_->events.has_morphing(); }
+std::vector<std::string> Augmenter::parameter_names() const {
+  return impl_->events.parameter_names();
+}
+std::vector<std::string> Augmenter::nuisance_parameter_names() const {
+  return impl_->events.nuisance_names();
+}
+std::vector<std::string> Augmenter::observable_names() const {
+  return impl_->events.observable_names();
+}
+const AugmenterOptions& Augmenter::options() const { return impl_->options; }
+
+ThetaPoints Augmenter::ParseTheta(const std::string& spec,
+                                  RandomStream& random,
+                                  const std::string& nuisance) const {
+  const WeightedEvents& events = impl_->events;
+  const MadminerSetup& setup = events.setup();
+  const int p = events.num_parameters();
+  const int k = events.num_nuisance();
+  if (nuisance != "nominal" && nuisance != "gaussian") {
+    throw InvalidInput("nuisance specification \"" + nuisance +
+                       "\" unknown; expected nominal or gaussian");
+  }
+  auto fail = [&](const std::string& problem) -> void {
+    throw InvalidInput("theta specification \"" + spec + "\": " + problem);
+  };
+  std::vector<Eigen::VectorXd> thetas;
+  std::vector<int> benchmarks;
+  auto add_point = [&](const std::vector<double>& values) {
+    if (static_cast<int>(values.size()) != p) {
+      fail("expected " + std::to_string(p) +
+           " values (one per parameter), got " + std::to_string(values.size()));
+    }
+    Eigen::VectorXd theta = Eigen::Map<const Eigen::VectorXd>(values.data(), p);
+    int benchmark = -1;
+    if (!events.has_morphing()) {
+      for (int b = 0; b < events.num_physics(); ++b) {
+        if (setup.benchmarks.values.row(b).transpose() == theta) benchmark = b;
+      }
+      if (benchmark < 0) {
+        fail(
+            "the events file has no morphing setup, so only benchmark "
+            "points can be used");
+      }
+    }
+    thetas.push_back(theta);
+    benchmarks.push_back(benchmark);
+  };
+  const std::vector<std::string> parts = Split(spec, ':');
+  const std::string kind = parts.empty() ? "" : parts[0];
+  auto range = [&](int i) {
+    return setup.parameters[static_cast<std::size_t>(i)].range;
+  };
+  if (kind == "benchmark") {
+    if (parts.size() != 2) fail("expected benchmark:NAME");
+    const auto& names = setup.benchmarks.names;
+    int found = -1;
+    for (int b = 0; b < events.num_physics(); ++b) {
+      if (names[static_cast<std::size_t>(b)] == parts[1]) found = b;
+    }
+    if (found < 0) {
+      std::string known;
+      for (int b = 0; b < events.num_physics(); ++b) {
+        known += (b > 0 ? ", " : "") + names[static_cast<std::size_t>(b)];
+      }
+      fail("unknown benchmark \"" + parts[1] + "\"; the events file has " +
+           known);
+    }
+    thetas.push_back(setup.benchmarks.values.row(found).transpose());
+    benchmarks.push_back(found);
+  } else if (kind == "point") {
+    if (parts.size() != 2) fail("expected point:V1,V2,...");
+    add_point(ParseNumbers(parts[1], spec));
+  } else if (kind == "random") {
+    if (parts.size() < 3) {
+      fail("expected random:N:uniform or random:N:gaussian:MEANS:STDS");
+    }
+    const std::int64_t n = ParseCount(parts[1], spec);
+    if (parts[2] == "uniform") {
+      if (parts.size() != 3) fail("expected random:N:uniform");
+      for (int i = 0; i < p; ++i) {
+        if (!(range(i).lower < range(i).upper)) {
+          fail("parameter " +
+               setup.parameters[static_cast<std::size_t>(i)].name +
+               " has an empty range");
+        }
+      }
+      for (std::int64_t j = 0; j < n; ++j) {
+        std::vector<double> values(static_cast<std::size_t>(p));
+        for (int i = 0; i < p; ++i) {
+          values[static_cast<std::size_t>(i)] =
+              random.Uniform(range(i).lower, range(i).upper);
+        }
+        add_point(values);
+      }
+    } else if (parts[2] == "gaussian") {
+      if (parts.size() != 5) fail("expected random:N:gaussian:MEANS:STDS");
+      const std::vector<double> means = ParseNumbers(parts[3], spec);
+      const std::vector<double> stds = ParseNumbers(parts[4], spec);
+      if (static_cast<int>(means.size()) != p ||
+          static_cast<int>(stds.size()) != p) {
+        fail("expected " + std::to_string(p) + " means and " +
+             std::to_string(p) + " standard deviations");
+      }
+      for (double std : stds) {
+        if (!(std >= 0.0)) fail("standard deviations must be ≥ 0");
+      }
+      for (std::int64_t j = 0; j < n; ++j) {
+        std::vector<double> values(static_cast<std::size_t>(p));
+        for (std::size_t i = 0; i < values.size(); ++i) {
+          values[i] = means[i] + stds[i] * random.Normal();
+        }
+        add_point(values);
+      }
+    } else {
+      fail("unknown prior \"" + parts[2] + "\"; expected uniform or gaussian");
+    }
+  } else if (kind == "grid") {
+    if (parts.size() != 2) fail("expected grid:N1,N2,...");
+    std::vector<std::int64_t> sizes;
+    for (const std::string& part : Split(parts[1], ',')) {
+      sizes.push_back(ParseCount(part, spec));
+    }
+    if (static_cast<int>(sizes.size()) != p) {
+      fail("expected " + std::to_string(p) + " grid sizes (one per parameter)");
+    }
+    std::int64_t total = 1;
+    for (std::int64_t size : sizes) total *= size;
+    if (total > 10000000) fail("grid has more than 10^7 points");
+    for (std::int64_t j = 0; j < total; ++j) {
+      std::vector<double> values(static_cast<std::size_t>(p));
+      std::int64_t rest = j;
+      for (int i = p - 1; i >= 0; --i) {
+        const std::int64_t size = sizes[static_cast<std::size_t>(i)];
+        const std::int64_t index = rest % size;
+        rest /= size;
+        values[static_cast<std::size_t>(i)] =
+            size == 1 ? range(i).lower
+                      : range(i).lower + (range(i).upper - range(i).lower) *
+                                             static_cast<double>(index) /
+                                             static_cast<double>(size - 1);
+      }
+      add_point(values);
+    }
+  } else {
+    // Plain V1,V2,...
+    bool numeric = !spec.empty();
+    for (const std::string& part : Split(spec, ',')) {
+      try {
+        ParseNumber(part, spec);
+      } catch (const InvalidInput&) {
+        numeric = false;
+      }
+    }
+    if (!numeric) {
+      fail(
+          "expected benchmark:NAME, point:V1,V2, V1,V2, random:N:uniform, "
+          "random:N:gaussian:MEANS:STDS or grid:N1,N2");
+    }
+    add_point(ParseNumbers(spec, spec));
+  }
+  ThetaPoints points;
+  const auto n = static_cast<Eigen::Index>(thetas.size());
+  points.thetas.resize(n, p);
+  points.nus = Eigen::MatrixXd::Zero(n, k);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    points.thetas.row(i) = thetas[static_cast<std::size_t>(i)].transpose();
+    if (nuisance == "gaussian") {
+      for (int j = 0; j < k; ++j) points.nus(i, j) = random.Normal();
+    }
+  }
+  points.benchmarks = benchmarks;
+  return points;
+}
+
+CrossSections Augmenter::ComputeCrossSections(
+    const ThetaPoints& points, const std::string& partition_name) const {
+  const Partition partition = impl_->Part(partition_name);
+  std::vector<PointModel> models = impl_->Models(points, false);
+  impl_->events.Sums(models, partition);
+  CrossSections result;
+  result.thetas = points.thetas;
+  const auto n = static_cast<Eigen::Index>(models.size());
+  result.xsec.resize(n);
+  result.uncertainty.resize(n);
+  result.gradient.resize(n, impl_->events.num_score());
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const PointModel& model = models[static_cast<std::size_t>(i)];
+    result.xsec(i) = model.sigma;
+    result.uncertainty(i) = std::sqrt(std::max(model.w.dot(model.sum_w2), 0.0));
+    result.gradient.row(i) = model.gradient.transpose();
+  }
+  return result;
+}
+
+SampleData Augmenter::SampleTrainPlain(const ThetaPoints& theta,
+                                       std::int64_t n_samples,
+                                       std::uint64_t seed,
+                                       const std::string& partition) const {
+  return impl_->SingleTheta("plain", theta, n_samples, seed, partition, false);
+}
+
+SampleData Augmenter::SampleTrainLocal(const ThetaPoints& theta,
+                                       std::int64_t n_samples,
+                                       std::uint64_t seed,
+                                       const std::string& partition) const {
+  return impl_->SingleTheta("local", theta, n_samples, seed, partition, true);
+}
+
+SampleData Augmenter::SampleTrainDensity(const ThetaPoints& theta,
+                                         std::int64_t n_samples,
+                                         std::uint64_t seed,
+                                         const std::string& partition) const {
+  return impl_->SingleTheta("density", theta, n_samples, seed, partition, true);
+}
+
+SampleData Augmenter::SampleTest(const ThetaPoints& theta,
+                                 std::int64_t n_samples,
+                                 std::uint64_t seed,
+                                 const std::string& partition) const {
+  return impl_->SingleTheta("test", theta, n_samples, seed, partition, false);
+}
+
+SampleData Augmenter::SampleTrainRatio(const ThetaPoints& theta0,
+                                       const ThetaPoints& theta1,
+                                       std::int64_t n_samples,
+                                       std::uint64_t seed,
+                                       const std::string& partition) const {
+  return impl_->Ratio(theta0, theta1, nullptr, n_samples, seed, partition);
+}
+
+SampleData Augmenter::SampleTrainMoreRatios(
+    const ThetaPoints& theta0,
+    const ThetaPoints& theta1,
+    const ThetaPoints& additional,
+    std::int64_t n_samples,
+    std::uint64_t seed,
+    const std::string& partition) const {
+  return impl_->Ratio(theta0, theta1, &additional, n_samples, seed, partition);
+}
+
+EventJointQuantities Augmenter::EvaluateEvents(
+    const std::vector<std::int64_t>& event_indices,
+    const ThetaPoints& points,
+    const std::string& partition_name) const {
+  const Partition partition = impl_->Part(partition_name);
+  std::vector<PointModel> models =
+      impl_->Models(points, impl_->options.sample_only_from_closest_benchmark);
+  const WeightedEvents& events = impl_->events;
+  events.Sums(models, partition);
+  const Eigen::MatrixXd weights = events.ReadWeights(event_indices);
+  EventJointQuantities result;
+  const auto n = static_cast<Eigen::Index>(event_indices.size());
+  result.weights.resize(n, static_cast<Eigen::Index>(models.size()));
+  result.xsecs.resize(static_cast<Eigen::Index>(models.size()));
+  for (std::size_t k = 0; k < models.size(); ++k) {
+    const auto column = static_cast<Eigen::Index>(k);
+    result.xsecs(column) = models[k].sigma;
+    Eigen::MatrixXd scores(n, events.num_score());
+    for (Eigen::Index i = 0; i < n; ++i) {
+      result.weights(i, column) = events.Weight(models[k], weights.row(i));
+      if (events.has_morphing()) {
+        scores.row(i) = events.Score(models[k], weights.row(i)).transpose();
+      }
+    }
+    result.scores.push_back(scores);
+  }
+  return result;
+}
+
+void Augmenter::NuisanceCoefficients(Eigen::MatrixXd* a,
+                                     Eigen::MatrixXd* b) const {
+  impl_->events.AllNuisanceCoefficients(a, b);
+}
+
+}  // namespace goldmine::mining

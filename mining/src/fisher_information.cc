@@ -1,0 +1,440 @@
+#include "goldmine/mining/fisher_information.h"
+
+#include <Eigen/LU>
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "goldmine/core/errors.h"
+#include "goldmine/mining/expression.h"
+#include "weighted_events.h"
+
+namespace goldmine::mining {
+namespace {
+
+// Accumulates I and its covariance over bins given by benchmark weights W
+// and their uncertainties U (MADMINER.md §7).
+class Accumulator {
+ public:
+  Accumulator(const WeightedEvents& events,
+              const Eigen::VectorXd& theta,
+              bool nuisance,
+              double luminosity,
+              bool madminer_sign)
+      : events_(events),
+        c_(events.Coefficients(theta)),
+        g_(events.CoefficientGradients(theta)),
+        p_(events.num_parameters()),
+        k_(nuisance ? events.num_nuisance() : 0),
+        luminosity_(luminosity),
+        sign_(madminer_sign ? 1.0 : -1.0),
+        information_(Eigen::MatrixXd::Zero(p_ + k_, p_ + k_)),
+        covariance_(static_cast<std::size_t>((p_ + k_) * (p_ + k_)),
+                    Eigen::MatrixXd::Zero(p_ + k_, p_ + k_)) {}
+
+  // Rows of `weights` are bins; `uncertainties` the same shape.
+  void Add(const Eigen::MatrixXd& weights,
+           const Eigen::MatrixXd& uncertainties) {
+    const Eigen::VectorXd sigma = weights * c_;
+    const Eigen::MatrixXd dsigma = weights * g_.transpose();  // bins × P
+    const Eigen::VectorXd sigma_u = uncertainties * c_;
+    const Eigen::MatrixXd dsigma_u = uncertainties * g_.transpose();
+    Eigen::MatrixXd a;
+    Eigen::MatrixXd b;
+    if (k_ > 0) events_.Nuisance(weights, &a, &b);
+    const int n = p_ + k_;
+    Eigen::MatrixXd v(p_, p_);
+    for (Eigen::Index bin = 0; bin < weights.rows(); ++bin) {
+      const double s = sigma(bin);
+      if (s == 0.0 || !std::isfinite(1.0 / s)) continue;
+      const Eigen::VectorXd d = dsigma.row(bin).transpose();
+      information_.topLeftCorner(p_, p_).noalias() +=
+          (luminosity_ / s) * d * d.transpose();
+      if (k_ > 0) {
+        const Eigen::VectorXd nuisance_a = a.row(bin).transpose();
+        information_.bottomRightCorner(k_, k_).noalias() +=
+            luminosity_ * s * nuisance_a * nuisance_a.transpose();
+        const Eigen::MatrixXd mixed = luminosity_ * d * nuisance_a.transpose();
+        information_.topRightCorner(p_, k_) += mixed;
+        information_.bottomLeftCorner(k_, p_) += mixed.transpose();
+      }
+      // (J U)_ij = L [(G U)_i d_j/σ + (G U)_j d_i/σ ± (c·U) d_i d_j/σ²].
+      const Eigen::VectorXd du = dsigma_u.row(bin).transpose();
+      v.noalias() =
+          (luminosity_ / s) * (du * d.transpose() + d * du.transpose());
+      v.noalias() +=
+          (sign_ * luminosity_ * sigma_u(bin) / (s * s)) * d * d.transpose();
+      for (int i = 0; i < p_; ++i) {
+        for (int j = 0; j < p_; ++j) {
+          covariance_[static_cast<std::size_t>(i * n + j)]
+              .topLeftCorner(p_, p_)
+              .noalias() += v(i, j) * v;
+        }
+      }
+    }
+  }
+
+  FisherResult Result() const {
+    FisherResult result;
+    result.information = information_;
+    result.covariance = covariance_;
+    result.parameters = events_.parameter_names();
+    if (k_ > 0) {
+      for (const std::string& name : events_.nuisance_names()) {
+        result.parameters.push_back(name);
+      }
+    }
+    return result;
+  }
+
+ private:
+  const WeightedEvents& events_;
+  Eigen::VectorXd c_;
+  Eigen::MatrixXd g_;
+  int p_;
+  int k_;
+  double luminosity_;
+  double sign_;
+  Eigen::MatrixXd information_;
+  std::vector<Eigen::MatrixXd> covariance_;
+};
+
+std::vector<double> Interpolate(const std::vector<double>& x,
+                                const std::vector<double>& xp,
+                                const std::vector<double>& fp) {
+  std::vector<double> out;
+  for (double value : x) {
+    if (value <= xp.front()) {
+      out.push_back(fp.front());
+    } else if (value >= xp.back()) {
+      out.push_back(fp.back());
+    } else {
+      const auto upper = static_cast<std::size_t>(
+          std::upper_bound(xp.begin(), xp.end(), value) - xp.begin());
+      const std::size_t lower = upper - 1;
+      const double t = (value - xp[lower]) / (xp[upper] - xp[lower]);
+      out.push_back(fp[lower] + t * (fp[upper] - fp[lower]));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+struct FisherInformation::Impl {
+  FisherOptions options;
+  WeightedEvents events;
+  std::vector<Expression> cuts;
+  std::vector<Expression> efficiencies;
+
+  Impl(const std::filesystem::path& path, FisherOptions opts)
+      : options(std::move(opts)), events(path, options.batch_size) {
+    if (!events.has_morphing()) {
+      throw InvalidInput(path.string() +
+                         ": Fisher information needs a morphing setup "
+                         "(morphing/ group)");
+    }
+    GOLDMINE_REQUIRE(options.luminosity > 0.0,
+                     "luminosity must be positive, got " +
+                         std::to_string(options.luminosity));
+    const std::vector<std::string> names = events.observable_names();
+    for (std::size_t i = 0; i < options.cuts.size(); ++i) {
+      cuts.emplace_back(options.cuts[i], names, "cut " + std::to_string(i));
+    }
+    for (std::size_t i = 0; i < options.efficiencies.size(); ++i) {
+      efficiencies.emplace_back(
+          options.efficiencies[i], names, "efficiency " + std::to_string(i));
+    }
+  }
+
+  bool nuisance() const {
+    return options.include_nuisance_parameters && events.num_nuisance() > 0;
+  }
+
+  Accumulator MakeAccumulator(const Eigen::VectorXd& theta) const {
+    GOLDMINE_REQUIRE(theta.size() == events.num_parameters(),
+                     "theta has " + std::to_string(theta.size()) +
+                         " values; the events file has " +
+                         std::to_string(events.num_parameters()) +
+                         " parameters");
+    return Accumulator(events,
+                       theta,
+                       nuisance(),
+                       options.luminosity,
+                       options.madminer_covariance);
+  }
+
+  // Calls visit(weights (after cuts, efficiencies, sampling factors), x) for
+  // every batch of kept events.
+  template <typename Visit>
+  void Events(Visit visit) const {
+    static const EventObjects kNoObjects{};
+    PointModel all;  // sampling factors only
+    events.ForEachBatch(
+        0,
+        events.num_events(),
+        [&](const MadminerEventBatch& batch, std::int64_t) {
+          std::vector<Eigen::Index> kept;
+          std::vector<double> factor;
+          for (Eigen::Index e = 0; e < batch.size(); ++e) {
+            const Eigen::VectorXd x = batch.observations.row(e).transpose();
+            bool pass = true;
+            for (const Expression& cut : cuts) {
+              const auto value = cut.Evaluate(kNoObjects, x.data());
+              if (!value || *value == 0.0) {
+                pass = false;
+                break;
+              }
+            }
+            if (!pass) continue;
+            double f = events.EventFactor(
+                all, batch.sampling_benchmarks[static_cast<std::size_t>(e)]);
+            for (const Expression& efficiency : efficiencies) {
+              f *= efficiency.Evaluate(kNoObjects, x.data()).value_or(0.0);
+            }
+            kept.push_back(e);
+            factor.push_back(f);
+          }
+          const auto n = static_cast<Eigen::Index>(kept.size());
+          Eigen::MatrixXd weights(n, batch.weights.cols());
+          Eigen::MatrixXd x(n, batch.observations.cols());
+          for (Eigen::Index i = 0; i < n; ++i) {
+            const Eigen::Index e = kept[static_cast<std::size_t>(i)];
+            weights.row(i) =
+                batch.weights.row(e) * factor[static_cast<std::size_t>(i)];
+            x.row(i) = batch.observations.row(e);
+          }
+          visit(weights, x);
+        });
+  }
+
+  std::vector<double> Boundaries(const Eigen::VectorXd& theta,
+                                 const Expression& observable,
+                                 const HistogramBinning& binning) const {
+    if (!binning.edges.empty()) {
+      GOLDMINE_REQUIRE(
+          std::is_sorted(binning.edges.begin(), binning.edges.end()),
+          "histogram edges must be increasing");
+      return binning.edges;
+    }
+    GOLDMINE_REQUIRE(binning.num_bins > 0,
+                     "histogram of " + observable.text() +
+                         ": give bin edges or a positive number of bins");
+    const int n = binning.num_bins;
+    if (binning.range) {
+      const auto [lower, upper] = *binning.range;
+      GOLDMINE_REQUIRE(lower < upper, "histogram range must be increasing");
+      std::vector<double> edges;
+      for (int i = 0; i <= n; ++i) {
+        edges.push_back(lower + (upper - lower) * i / n);
+      }
+      return edges;
+    }
+    // Dynamic: weighted quantiles at θ (MadMiner's weighted_quantile).
+    static const EventObjects kNoObjects{};
+    std::vector<double> values;
+    std::vector<double> weights;
+    const Eigen::VectorXd c = events.Coefficients(theta);
+    Events([&](const Eigen::MatrixXd& w, const Eigen::MatrixXd& x) {
+      const Eigen::VectorXd at_theta = w * c;
+      for (Eigen::Index e = 0; e < x.rows(); ++e) {
+        const Eigen::VectorXd row = x.row(e).transpose();
+        values.push_back(
+            observable.Evaluate(kNoObjects, row.data()).value_or(std::nan("")));
+        weights.push_back(at_theta(e));
+      }
+    });
+    std::vector<std::size_t> order(values.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(
+        order.begin(), order.end(), [&](std::size_t i, std::size_t j) {
+          return values[i] < values[j];
+        });
+    std::vector<double> sorted_values;
+    std::vector<double> cumulative;
+    double sum = 0.0;
+    double total = 0.0;
+    for (double w : weights) total += w;
+    for (std::size_t i : order) {
+      sum += weights[i];
+      cumulative.push_back((sum - 0.5 * weights[i]) / total);
+      sorted_values.push_back(values[i]);
+    }
+    GOLDMINE_REQUIRE(!sorted_values.empty(), "no events for dynamic binning");
+    std::vector<double> quantiles;
+    for (int i = 0; i <= n; ++i)
+      quantiles.push_back(static_cast<double>(i) / n);
+    std::vector<double> edges =
+        Interpolate(quantiles, cumulative, sorted_values);
+    return std::vector<double>(edges.begin() + 1, edges.end() - 1);
+  }
+
+  FisherResult Histogram(const Eigen::VectorXd& theta,
+                         const std::vector<std::string>& observables,
+                         const std::vector<HistogramBinning>& binnings) const {
+    Accumulator accumulator = MakeAccumulator(theta);
+    const std::vector<std::string> names = events.observable_names();
+    std::vector<Expression> expressions;
+    std::vector<std::vector<double>> boundaries;
+    int total_bins = 1;
+    for (std::size_t i = 0; i < observables.size(); ++i) {
+      expressions.emplace_back(
+          observables[i], names, "observable " + observables[i]);
+      boundaries.push_back(Boundaries(theta, expressions.back(), binnings[i]));
+      total_bins *= static_cast<int>(boundaries.back().size()) + 1;
+    }
+    const int b = events.num_benchmarks();
+    Eigen::MatrixXd sums = Eigen::MatrixXd::Zero(total_bins, b);
+    Eigen::MatrixXd squares = Eigen::MatrixXd::Zero(total_bins, b);
+    static const EventObjects kNoObjects{};
+    Events([&](const Eigen::MatrixXd& w, const Eigen::MatrixXd& x) {
+      for (Eigen::Index e = 0; e < x.rows(); ++e) {
+        const Eigen::VectorXd row = x.row(e).transpose();
+        int bin = 0;
+        bool defined = true;
+        for (std::size_t i = 0; i < expressions.size(); ++i) {
+          const auto value = expressions[i].Evaluate(kNoObjects, row.data());
+          if (!value) {
+            defined = false;
+            break;
+          }
+          const auto& edges = boundaries[i];
+          const int index = static_cast<int>(
+              std::lower_bound(edges.begin(), edges.end(), *value) -
+              edges.begin());
+          bin = bin * (static_cast<int>(edges.size()) + 1) + index;
+        }
+        if (!defined) continue;
+        sums.row(bin) += w.row(e);
+        squares.row(bin) += w.row(e).cwiseAbs2();
+      }
+    });
+    accumulator.Add(sums, squares.cwiseSqrt());
+    FisherResult result = accumulator.Result();
+    for (const auto& edges : boundaries) {
+      result.boundaries.insert(
+          result.boundaries.end(), edges.begin(), edges.end());
+    }
+    return result;
+  }
+};
+
+FisherInformation::FisherInformation(const std::filesystem::path& events_file,
+                                     FisherOptions options)
+    : impl_(std::make_unique<Impl>(events_file, std::move(options))) {}
+
+FisherInformation::~FisherInformation() = default;
+
+int FisherInformation::num_parameters() const {
+  return impl_->events.num_parameters();
+}
+
+int FisherInformation::num_nuisance_parameters() const {
+  return impl_->nuisance() ? impl_->events.num_nuisance() : 0;
+}
+
+FisherResult FisherInformation::Truth(const Eigen::VectorXd& theta) const {
+  Accumulator accumulator = impl_->MakeAccumulator(theta);
+  impl_->Events([&](const Eigen::MatrixXd& w, const Eigen::MatrixXd&) {
+    accumulator.Add(w, w);
+  });
+  return accumulator.Result();
+}
+
+FisherResult FisherInformation::Rate(const Eigen::VectorXd& theta) const {
+  Accumulator accumulator = impl_->MakeAccumulator(theta);
+  const int b = impl_->events.num_benchmarks();
+  Eigen::MatrixXd sums = Eigen::MatrixXd::Zero(1, b);
+  Eigen::MatrixXd squares = Eigen::MatrixXd::Zero(1, b);
+  impl_->Events([&](const Eigen::MatrixXd& w, const Eigen::MatrixXd&) {
+    sums += w.colwise().sum();
+    squares += w.cwiseAbs2().colwise().sum();
+  });
+  accumulator.Add(sums, squares.cwiseSqrt());
+  return accumulator.Result();
+}
+
+FisherResult FisherInformation::Histogram(
+    const Eigen::VectorXd& theta,
+    const std::string& observable,
+    const HistogramBinning& binning) const {
+  return impl_->Histogram(theta, {observable}, {binning});
+}
+
+FisherResult FisherInformation::Histogram2D(
+    const Eigen::VectorXd& theta,
+    const std::string& observable1,
+    const HistogramBinning& binning1,
+    const std::string& observable2,
+    const HistogramBinning& binning2) const {
+  return impl_->Histogram(
+      theta, {observable1, observable2}, {binning1, binning2});
+}
+
+double FisherInformation::CrossSection(const Eigen::VectorXd& theta) const {
+  const Eigen::VectorXd c = impl_->events.Coefficients(theta);
+  double sum = 0.0;
+  impl_->Events([&](const Eigen::MatrixXd& w, const Eigen::MatrixXd&) {
+    sum += (w * c).sum();
+  });
+  return sum;
+}
+
+Eigen::MatrixXd ScoreFisherInformation(const Eigen::MatrixXd& scores,
+                                       const Eigen::VectorXd& weights,
+                                       double xsec,
+                                       double luminosity) {
+  GOLDMINE_REQUIRE(scores.rows() == weights.size(),
+                   "scores have " + std::to_string(scores.rows()) +
+                       " rows, weights " + std::to_string(weights.size()));
+  const double total = weights.sum();
+  GOLDMINE_REQUIRE(total != 0.0, "the weights sum to zero");
+  return luminosity * xsec *
+         (scores.transpose() * weights.asDiagonal() * scores) / total;
+}
+
+Eigen::MatrixXd ProjectInformation(const Eigen::MatrixXd& information,
+                                   const std::vector<int>& remaining) {
+  const auto n = static_cast<Eigen::Index>(remaining.size());
+  Eigen::MatrixXd projected(n, n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    for (Eigen::Index j = 0; j < n; ++j) {
+      projected(i, j) = information(remaining[static_cast<std::size_t>(i)],
+                                    remaining[static_cast<std::size_t>(j)]);
+    }
+  }
+  return projected;
+}
+
+Eigen::MatrixXd ProfileInformation(const Eigen::MatrixXd& information,
+                                   const std::vector<int>& remaining) {
+  std::vector<int> others;
+  for (int i = 0; i < information.rows(); ++i) {
+    if (std::find(remaining.begin(), remaining.end(), i) == remaining.end()) {
+      others.push_back(i);
+    }
+  }
+  const Eigen::MatrixXd rr = ProjectInformation(information, remaining);
+  if (others.empty()) return rr;
+  const auto nr = static_cast<Eigen::Index>(remaining.size());
+  const auto no = static_cast<Eigen::Index>(others.size());
+  Eigen::MatrixXd ro(nr, no);
+  for (Eigen::Index i = 0; i < nr; ++i) {
+    for (Eigen::Index j = 0; j < no; ++j) {
+      ro(i, j) = information(remaining[static_cast<std::size_t>(i)],
+                             others[static_cast<std::size_t>(j)]);
+    }
+  }
+  const Eigen::MatrixXd oo = ProjectInformation(information, others);
+  return rr - ro * oo.fullPivLu().solve(ro.transpose());
+}
+
+Eigen::MatrixXd NuisanceConstraintInformation(int num_parameters,
+                                              int num_nuisance_parameters) {
+  const int n = num_parameters + num_nuisance_parameters;
+  Eigen::MatrixXd constraint = Eigen::MatrixXd::Zero(n, n);
+  for (int i = num_parameters; i < n; ++i) constraint(i, i) = 1.0;
+  return constraint;
+}
+
+}  // namespace goldmine::mining

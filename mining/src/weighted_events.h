@@ -1,0 +1,144 @@
+// Private: an events file seen as weights at any (θ, ν), streamed in
+// batches. Shared by the augmenter and the Fisher information.
+//
+// Weight of event e at θ: w_e(θ) = Σ_b c_b(θ) w_eb with c(θ) = Mᵀ comp(θ) on
+// the morphing basis (the first columns of the physics benchmarks) or the
+// unit vector of a benchmark; nuisance factor exp(Σ a_i ν_i + b_i ν_i²) with
+// a, b from the NuisanceMorpher (MADMINER.md §2).
+#pragma once
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "goldmine/mining/augmenter.h"
+#include "goldmine/mining/madminer_file.h"
+#include "goldmine/morphing/components.h"
+
+namespace goldmine::mining {
+
+// One parameter point with the sums of one partition.
+struct PointModel {
+  Eigen::VectorXd theta;  // P
+  Eigen::VectorXd nu;     // K
+  Eigen::VectorXd w;      // B: coefficients of the benchmark weights
+  Eigen::MatrixXd g;      // P × B: their θ-gradients (zero w/o morphing)
+  bool nominal = true;    // ν = 0
+  // ≥ 0: only events generated at this physics benchmark (and background)
+  // count; −1: every event, weighted by its sampling factor.
+  int closest = -1;
+
+  // Filled by WeightedEvents::Sums() (partition-corrected).
+  double sigma = 0.0;
+  double positive = 0.0;     // Σ max(w, 0)
+  double max_weight = 0.0;   // max w
+  Eigen::VectorXd gradient;  // P + K: ∂σ/∂θ, ∂σ/∂ν
+  Eigen::VectorXd sum_w2;    // B: Σ (factor · w_eb)²
+
+  double n_eff() const { return max_weight > 0.0 ? sigma / max_weight : 0.0; }
+};
+
+// Events drawn by WeightedEvents::Draw(), in model order then draw order.
+struct Drawn {
+  Eigen::MatrixXd x;        // n × O
+  Eigen::MatrixXd weights;  // n × B
+  Eigen::VectorXi model;    // n
+  std::vector<std::int64_t> events;
+};
+
+class WeightedEvents {
+ public:
+  WeightedEvents(const std::filesystem::path& path, std::int64_t batch_size);
+
+  const MadminerSetup& setup() const { return reader_.setup(); }
+  const MadminerEventsReader& reader() const { return reader_; }
+  std::int64_t num_events() const { return reader_.num_events(); }
+  std::int64_t batch_size() const { return batch_size_; }
+  int num_parameters() const { return setup().num_parameters(); }
+  int num_nuisance() const { return static_cast<int>(positive_.size()); }
+  int num_score() const { return num_parameters() + num_nuisance(); }
+  int num_benchmarks() const { return setup().num_benchmarks(); }
+  int num_physics() const { return num_physics_; }
+  bool has_morphing() const { return components_.has_value(); }
+  std::vector<std::string> parameter_names() const;
+  std::vector<std::string> nuisance_names() const;
+  std::vector<std::string> observable_names() const;
+
+  // c(θ) (B) and ∂c/∂θ (P × B). Requires morphing.
+  Eigen::VectorXd Coefficients(const Eigen::VectorXd& theta) const;
+  Eigen::MatrixXd CoefficientGradients(const Eigen::VectorXd& theta) const;
+
+  // benchmark ≥ 0: the benchmark's own column (gradient from morphing when
+  // available). closest: restrict to the closest benchmark's events.
+  PointModel Model(const Eigen::VectorXd& theta,
+                   const Eigen::VectorXd& nu,
+                   int benchmark,
+                   bool closest) const;
+
+  // One pass over `partition` filling the sums of every model.
+  void Sums(std::vector<PointModel>& models, const Partition& partition) const;
+  // One pass drawing counts[k] events from model k (∝ max(w, 0)), then
+  // reading the drawn events.
+  Drawn Draw(const std::vector<PointModel>& models,
+             const std::vector<std::int64_t>& counts,
+             const Partition& partition,
+             RandomStream& random) const;
+
+  // Raw weight at the model's point (no partition correction).
+  double Weight(const PointModel& model,
+                const Eigen::Ref<const Eigen::RowVectorXd>& weights) const;
+  // t(x,z|θ, ν), P + K.
+  Eigen::VectorXd Score(
+      const PointModel& model,
+      const Eigen::Ref<const Eigen::RowVectorXd>& weights) const;
+
+  // a and b (n × K) of the NuisanceMorpher for benchmark weights (n × B).
+  void Nuisance(const Eigen::MatrixXd& weights,
+                Eigen::MatrixXd* a,
+                Eigen::MatrixXd* b) const;
+  void AllNuisanceCoefficients(Eigen::MatrixXd* a, Eigen::MatrixXd* b) const;
+
+  // Rows of the given events (any order, repeats allowed).
+  Eigen::MatrixXd ReadWeights(const std::vector<std::int64_t>& events) const;
+  void ReadRows(const std::vector<std::int64_t>& events,
+                Eigen::MatrixXd* x,
+                Eigen::MatrixXd* weights) const;
+
+  // Calls visit(batch, first_event) for [first, end) in batches.
+  void ForEachBatch(std::int64_t first,
+                    std::int64_t end,
+                    const std::function<void(const MadminerEventBatch&,
+                                             std::int64_t)>& visit) const;
+
+  // Weight multiplier of an event generated at `sampling_benchmark` (−1 =
+  // background) for a model (closest-benchmark selection or sampling factor).
+  double EventFactor(const PointModel& model,
+                     std::int64_t sampling_benchmark) const;
+
+ private:
+  // Per-event factor · correction and weight at θ for a batch; `factor`
+  // (n), `weight` (n) and, if ν ≠ 0, the nuisance factor folded in.
+  void BatchWeights(const PointModel& model,
+                    const MadminerEventBatch& batch,
+                    const Eigen::MatrixXd& a,
+                    const Eigen::MatrixXd& b,
+                    double correction,
+                    Eigen::VectorXd* coefficient,
+                    Eigen::VectorXd* weight) const;
+
+  MadminerEventsReader reader_;
+  std::int64_t batch_size_;
+  int num_physics_ = 0;
+  std::optional<morphing::Components> components_;
+  Eigen::MatrixXd morphing_matrix_;       // C × basis
+  std::vector<int> positive_, negative_;  // per nuisance parameter, −1 none
+  int reference_ = 0;
+  std::vector<double> sampling_factor_;  // per physics benchmark
+  std::vector<bool> generated_;          // physics benchmark has events
+};
+
+}  // namespace goldmine::mining

@@ -1,0 +1,177 @@
+#include "goldmine/mining/fisher_information.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "support/finite_differences.h"
+#include "support/reference_data.h"
+
+namespace goldmine::mining {
+namespace {
+
+Eigen::MatrixXd JsonMatrix(const nlohmann::json& rows) {
+  Eigen::MatrixXd matrix(rows.size(), rows[0].size());
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    for (std::size_t c = 0; c < rows[r].size(); ++c) {
+      matrix(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) =
+          rows[r][c].get<double>();
+    }
+  }
+  return matrix;
+}
+
+// Relative to the largest element (MadMiner's tiny off-diagonal elements
+// are sums with cancellations).
+::testing::AssertionResult Close(const Eigen::MatrixXd& actual,
+                                 const Eigen::MatrixXd& expected,
+                                 double tolerance) {
+  const double scale = expected.cwiseAbs().maxCoeff();
+  if (actual.rows() != expected.rows() || actual.cols() != expected.cols()) {
+    return ::testing::AssertionFailure() << "shape mismatch";
+  }
+  const double error = (actual - expected).cwiseAbs().maxCoeff();
+  if (error <= tolerance * scale) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "actual\n"
+                                       << actual << "\nexpected\n"
+                                       << expected << "\nmax error " << error;
+}
+
+void ExpectCovariance(const FisherResult& result, const nlohmann::json& cov) {
+  const Eigen::Index n = result.information.rows();
+  double scale = 0.0;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    for (Eigen::Index j = 0; j < n; ++j) {
+      scale = std::max(scale, JsonMatrix(cov[i][j]).cwiseAbs().maxCoeff());
+    }
+  }
+  for (Eigen::Index i = 0; i < n; ++i) {
+    for (Eigen::Index j = 0; j < n; ++j) {
+      const Eigen::MatrixXd expected = JsonMatrix(cov[i][j]);
+      const Eigen::MatrixXd& actual =
+          result.covariance[static_cast<std::size_t>(i * n + j)];
+      EXPECT_LE((actual - expected).cwiseAbs().maxCoeff(), 1e-8 * scale)
+          << "covariance block " << i << "," << j << "\n"
+          << actual << "\nvs\n"
+          << expected;
+    }
+  }
+}
+
+class FisherReference : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    events_ = testing::FindReference("madminer/toy_events.h5");
+    if (events_.empty()) GTEST_SKIP() << "MadMiner reference data absent";
+    reference_ =
+        testing::ReadJson(testing::FindReference("madminer/fisher.json"));
+  }
+  std::filesystem::path events_;
+  nlohmann::json reference_;
+};
+
+TEST_F(FisherReference, TruthRateAndHistogramsMatchMadminer) {
+  const FisherInformation fisher(events_);
+  for (const std::string point : {"sm", "alt"}) {
+    const auto& ref = reference_[point];
+    const Eigen::VectorXd theta =
+        JsonMatrix(nlohmann::json::array({ref["theta"]})).row(0).transpose();
+    const FisherResult truth = fisher.Truth(theta);
+    EXPECT_TRUE(
+        Close(truth.information, JsonMatrix(ref["truth"]["info"]), 1e-8))
+        << point;
+    ExpectCovariance(truth, ref["truth"]["covariance"]);
+    const FisherResult rate = fisher.Rate(theta);
+    EXPECT_TRUE(Close(rate.information, JsonMatrix(ref["rate"]["info"]), 1e-8));
+    ExpectCovariance(rate, ref["rate"]["covariance"]);
+
+    HistogramBinning edges;
+    edges.edges = ref["histo_pt_edges"]["bins"].get<std::vector<double>>();
+    const FisherResult pt = fisher.Histogram(theta, "pt", edges);
+    EXPECT_TRUE(
+        Close(pt.information, JsonMatrix(ref["histo_pt_edges"]["info"]), 1e-8));
+    ExpectCovariance(pt, ref["histo_pt_edges"]["covariance"]);
+
+    HistogramBinning fixed;
+    fixed.num_bins = 10;
+    fixed.range = std::make_pair(-3.2, 3.2);
+    const FisherResult dphi = fisher.Histogram(theta, "dphi", fixed);
+    EXPECT_TRUE(Close(
+        dphi.information, JsonMatrix(ref["histo_dphi_fixed10"]["info"]), 1e-8));
+
+    HistogramBinning dynamic;
+    dynamic.num_bins = 8;
+    const FisherResult ptcos = fisher.Histogram(theta, "ptcos", dynamic);
+    EXPECT_TRUE(Close(ptcos.information,
+                      JsonMatrix(ref["histo_ptcos_dynamic8"]["info"]),
+                      1e-8));
+
+    HistogramBinning second;
+    second.edges = ref["histo2d_pt_dphi"]["bins2"].get<std::vector<double>>();
+    const FisherResult two =
+        fisher.Histogram2D(theta, "pt", edges, "dphi", second);
+    EXPECT_TRUE(Close(
+        two.information, JsonMatrix(ref["histo2d_pt_dphi"]["info"]), 1e-8));
+    ExpectCovariance(two, ref["histo2d_pt_dphi"]["covariance"]);
+
+    EXPECT_TRUE(Close(ProjectInformation(truth.information, {0}),
+                      JsonMatrix(ref["project_truth_onto_param0"]),
+                      1e-8));
+    EXPECT_TRUE(Close(ProfileInformation(truth.information, {0}),
+                      JsonMatrix(ref["profile_truth_onto_param0"]),
+                      1e-8));
+  }
+}
+
+TEST_F(FisherReference, CutsAndEfficienciesMatchMadminer) {
+  FisherOptions options;
+  options.cuts = {"pt > 40"};
+  options.efficiencies = {"0.9"};
+  const FisherInformation fisher(events_, options);
+  for (const std::string point : {"sm", "alt"}) {
+    const auto& ref = reference_[point];
+    const Eigen::VectorXd theta =
+        JsonMatrix(nlohmann::json::array({ref["theta"]})).row(0).transpose();
+    const FisherResult truth = fisher.Truth(theta);
+    EXPECT_TRUE(Close(truth.information,
+                      JsonMatrix(ref["truth_cut_pt40_eff0.9"]["info"]),
+                      1e-8));
+    ExpectCovariance(truth, ref["truth_cut_pt40_eff0.9"]["covariance"]);
+  }
+}
+
+TEST_F(FisherReference, NuisanceParametersMatchMadminer) {
+  const auto file = testing::FindReference("madminer/toy_nuisance_events.h5");
+  if (file.empty()) GTEST_SKIP() << "toy_nuisance_events.h5 absent";
+  const FisherInformation fisher(file);
+  const auto& ref = reference_["nuisance_sm"];
+  const Eigen::VectorXd theta = Eigen::VectorXd::Zero(2);
+  const FisherResult truth = fisher.Truth(theta);
+  EXPECT_TRUE(
+      Close(truth.information, JsonMatrix(ref["truth_with_nuisance"]), 1e-8));
+  const FisherResult rate = fisher.Rate(theta);
+  EXPECT_TRUE(
+      Close(rate.information, JsonMatrix(ref["rate_with_nuisance"]), 1e-8));
+  const Eigen::MatrixXd constraint = NuisanceConstraintInformation(2, 1);
+  EXPECT_TRUE(Close(constraint, JsonMatrix(ref["nuisance_constraint"]), 0.0));
+  EXPECT_TRUE(Close(ProfileInformation(truth.information + constraint, {0, 1}),
+                    JsonMatrix(ref["profiled_physics"]),
+                    1e-8));
+  EXPECT_TRUE(Close(ProjectInformation(truth.information, {0, 1}),
+                    JsonMatrix(ref["projected_physics"]),
+                    1e-8));
+}
+
+TEST(ScoreFisherInformation, IsLuminosityTimesXsecTimesMeanOuterProduct) {
+  Eigen::MatrixXd scores(2, 2);
+  scores << 1, 0, 0, 2;
+  Eigen::VectorXd weights(2);
+  weights << 1, 3;
+  const Eigen::MatrixXd info =
+      ScoreFisherInformation(scores, weights, 2.0, 10.0);
+  Eigen::MatrixXd expected(2, 2);
+  expected << 20.0 * 0.25, 0, 0, 20.0 * 0.75 * 4;
+  EXPECT_TRUE(testing::AllClose(info, expected, 1e-14));
+}
+
+}  // namespace
+}  // namespace goldmine::mining
