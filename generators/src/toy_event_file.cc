@@ -7,14 +7,13 @@
 #include <memory>
 
 #include "ascii_event_writer.h"
+#include "event_file_common.h"
 #include "goldmine/core/atomic_file.h"
 #include "goldmine/core/errors.h"
 #include "goldmine/core/version.h"
 
 namespace goldmine::generators {
 namespace {
-
-std::string Exact(double value) { return AsciiEventWriter::Number(value); }
 
 // A massless final-state gluon with (pT, η, φ); (E, px, py, pz).
 FourMomentum Jet(double pt, double eta, double phi) {
@@ -41,43 +40,14 @@ EventFileResult WriteToyEventFile(
   const auto start = std::chrono::steady_clock::now();
 
   std::vector<std::string> names;
-  std::vector<Eigen::VectorXd> thetas;
-  for (const NamedBenchmark& benchmark : benchmarks) {
-    names.push_back(benchmark.name);
-    thetas.push_back(Eigen::Map<const Eigen::VectorXd>(
-        benchmark.values.data(),
-        static_cast<Eigen::Index>(benchmark.values.size())));
-  }
-  const std::vector<std::string>& parameter_names = model.parameters();
-
-  std::map<std::string, std::string> run;
-  run["goldmine_generator"] = model.Description();
-  std::string joined;
-  for (const std::string& name : parameter_names)
-    joined += (joined.empty() ? "" : ",") + name;
-  run["goldmine_parameters"] = joined;
-  joined.clear();
   for (const NamedBenchmark& benchmark : benchmarks)
-    joined += (joined.empty() ? "" : ",") + benchmark.name;
-  run["goldmine_benchmarks"] = joined;
-  for (const NamedBenchmark& benchmark : benchmarks) {
-    std::string values;
-    for (std::size_t p = 0; p < num_parameters; ++p)
-      values += (p == 0 ? "" : " ") + parameter_names[p] + "=" +
-                Exact(benchmark.values[p]);
-    run["goldmine_benchmark_" + benchmark.name] = values;
-  }
-  std::string terms = "w_sm";
-  for (const std::string& name : parameter_names) terms += " a_" + name;
-  for (std::size_t i = 0; i < num_parameters; ++i)
-    for (std::size_t j = i; j < num_parameters; ++j)
-      terms += " b_" + parameter_names[i] + "_" + parameter_names[j];
-  run["goldmine_eft_polynomial"] = terms;
+    names.push_back(benchmark.name);
+  const std::vector<Eigen::VectorXd> thetas = BenchmarkThetas(benchmarks);
+  std::map<std::string, std::string> run = CommonRunAttributes(
+      model.Description(), model.parameters(), benchmarks, seed, num_events);
   run["goldmine_latent"] = "pt_true phi_true eta";
   run["goldmine_observables"] =
       "pt=j[0].pt dphi=j[0].deltaphi(j[1]) eta=j[0].eta ptcos=j[0].px";
-  run["goldmine_seed"] = std::to_string(seed);
-  run["goldmine_events"] = std::to_string(num_events);
 
   AtomicOutputFile output(path);
   AsciiEventWriter writer(
@@ -87,8 +57,7 @@ EventFileResult WriteToyEventFile(
       run);
 
   const std::size_t num_weights = names.size();
-  std::vector<double> sums(num_weights, 0.0);
-  std::vector<double> sums2(num_weights, 0.0);
+  CrossSectionAccumulator cross_sections(num_weights, num_events);
   std::vector<double> weights(num_weights, 0.0);
   const double n = static_cast<double>(num_events);
   const std::int64_t report_every = std::max<std::int64_t>(1, num_events / 100);
@@ -102,21 +71,11 @@ EventFileResult WriteToyEventFile(
     const double w_sm = event.polynomial.sm / n;
     for (std::size_t b = 0; b < num_weights; ++b) {
       weights[b] = w_sm * event.polynomial.Ratio(thetas[b]);
-      sums[b] += weights[b];
-      sums2[b] += weights[b] * weights[b];
     }
+    cross_sections.Add(weights);
 
     writer.BeginEvent(i + 1, 0, 2, weights);
-    const double done = static_cast<double>(i + 1);
-    for (std::size_t k = 0; k < num_weights; ++k) {
-      const double mean = sums[k] * n / done;
-      const double variance =
-          done > 1.0 ? std::max(0.0, n * n * sums2[k] / done - mean * mean) /
-                           (done - 1.0)
-                     : 0.0;
-      running[k] = mean;
-      running_errors[k] = std::sqrt(variance);
-    }
+    cross_sections.Running(i + 1, &running, &running_errors);
     writer.CrossSection(running, running_errors, i + 1, i + 1);
     text.clear();
     AsciiEventWriter::AppendNumber(text, w_sm);
@@ -146,21 +105,10 @@ EventFileResult WriteToyEventFile(
   writer.Close();
   output.Commit();
 
-  EventFileResult result;
-  result.num_events = num_events;
-  result.weight_names = names;
-  result.cross_sections = sums;
-  for (std::size_t k = 0; k < num_weights; ++k) {
-    const double mean = sums[k] / n;
-    result.cross_section_errors.push_back(
-        num_events > 1 ? std::sqrt(std::max(0.0, sums2[k] - n * mean * mean) *
-                                   n / (n - 1.0))
-                       : 0.0);
-  }
-  result.seconds =
+  return cross_sections.Result(
+      names,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-          .count();
-  return result;
+          .count());
 }
 
 }  // namespace goldmine::generators

@@ -7,15 +7,13 @@
 #include <memory>
 
 #include "ascii_event_writer.h"
+#include "event_file_common.h"
 #include "goldmine/core/atomic_file.h"
 #include "goldmine/core/errors.h"
 #include "goldmine/core/version.h"
 
 namespace goldmine::generators {
 namespace {
-
-// Exact: the shortest text that reads back as the same double.
-std::string Exact(double value) { return AsciiEventWriter::Number(value); }
 
 std::string Short(double value) {
   char buffer[32];
@@ -64,46 +62,18 @@ EventFileResult WriteWhEventFile(
   std::vector<std::string> parameter_names;
   for (WhOperator op : settings.operators)
     parameter_names.push_back(OperatorName(op));
-  std::vector<Eigen::VectorXd> thetas;
-  for (const NamedBenchmark& benchmark : benchmarks)
-    thetas.push_back(Eigen::Map<const Eigen::VectorXd>(
-        benchmark.values.data(),
-        static_cast<Eigen::Index>(benchmark.values.size())));
-
-  std::map<std::string, std::string> run;
-  run["goldmine_generator"] = generator.Description();
-  std::string joined;
-  for (const std::string& name : parameter_names)
-    joined += (joined.empty() ? "" : ",") + name;
-  run["goldmine_parameters"] = joined;
-  joined.clear();
-  for (const NamedBenchmark& benchmark : benchmarks)
-    joined += (joined.empty() ? "" : ",") + benchmark.name;
-  run["goldmine_benchmarks"] = joined;
-  for (const NamedBenchmark& benchmark : benchmarks) {
-    std::string values;
-    for (std::size_t p = 0; p < num_parameters; ++p)
-      values += (p == 0 ? "" : " ") + parameter_names[p] + "=" +
-                Exact(benchmark.values[p]);
-    run["goldmine_benchmark_" + benchmark.name] = values;
-  }
+  const std::vector<Eigen::VectorXd> thetas = BenchmarkThetas(benchmarks);
+  std::map<std::string, std::string> run = CommonRunAttributes(
+      generator.Description(), parameter_names, benchmarks, seed, num_events);
   std::string scale = ScaleChoiceName(settings.scale);
   if (settings.scale == ScaleChoice::kFixed)
     scale += ":" + Exact(settings.FixedScale());
   run["goldmine_factorisation_scale"] = scale;
-  joined.clear();
+  std::string joined;
   for (const std::string& name : variation_names)
     joined += (joined.empty() ? "" : ",") + name;
   run["goldmine_systematics"] =
       "factorisation_scale:" + joined + " nominal=" + benchmarks.front().name;
-  std::string terms = "w_sm";
-  for (const std::string& name : parameter_names) terms += " a_" + name;
-  for (std::size_t i = 0; i < num_parameters; ++i)
-    for (std::size_t j = i; j < num_parameters; ++j)
-      terms += " b_" + parameter_names[i] + "_" + parameter_names[j];
-  run["goldmine_eft_polynomial"] = terms;
-  run["goldmine_seed"] = std::to_string(seed);
-  run["goldmine_events"] = std::to_string(num_events);
 
   AtomicOutputFile output(path);
   AsciiEventWriter writer(
@@ -114,8 +84,7 @@ EventFileResult WriteWhEventFile(
 
   const std::size_t num_weights = names.size();
   const std::size_t num_benchmarks = benchmarks.size();
-  std::vector<double> sums(num_weights, 0.0);
-  std::vector<double> sums2(num_weights, 0.0);
+  CrossSectionAccumulator cross_sections(num_weights, num_events);
   std::vector<double> weights(num_weights, 0.0);
   const double n = static_cast<double>(num_events);
   const std::int64_t report_every = std::max<std::int64_t>(1, num_events / 100);
@@ -133,23 +102,11 @@ EventFileResult WriteWhEventFile(
     for (std::size_t k = 0; k < variation_names.size(); ++k)
       weights[num_benchmarks + k] =
           weights[0] * event.scale_variation_factors[k];
-    for (std::size_t w = 0; w < num_weights; ++w) {
-      sums[w] += weights[w];
-      sums2[w] += weights[w] * weights[w];
-    }
+    cross_sections.Add(weights);
 
     writer.BeginEvent(i + 1, 3, 8, weights);
     // Running estimate: (N/i) Σ_{k≤i} w_k, exact Σ w at the last event.
-    const double done = static_cast<double>(i + 1);
-    for (std::size_t k = 0; k < num_weights; ++k) {
-      const double mean = sums[k] * n / done;
-      const double variance =
-          done > 1.0 ? std::max(0.0, n * n * sums2[k] / done - mean * mean) /
-                           (done - 1.0)
-                     : 0.0;
-      running[k] = mean;
-      running_errors[k] = std::sqrt(variance);
-    }
+    cross_sections.Running(i + 1, &running, &running_errors);
     writer.CrossSection(running, running_errors, i + 1, i + 1);
     writer.PdfInfo(event.parton_ids[0],
                    event.parton_ids[1],
@@ -191,21 +148,10 @@ EventFileResult WriteWhEventFile(
   writer.Close();
   output.Commit();
 
-  EventFileResult result;
-  result.num_events = num_events;
-  result.weight_names = names;
-  result.cross_sections = sums;
-  for (std::size_t k = 0; k < num_weights; ++k) {
-    const double mean = sums[k] / n;
-    result.cross_section_errors.push_back(
-        num_events > 1 ? std::sqrt(std::max(0.0, sums2[k] - n * mean * mean) *
-                                   n / (n - 1.0))
-                       : 0.0);
-  }
-  result.seconds =
+  return cross_sections.Result(
+      names,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-          .count();
-  return result;
+          .count());
 }
 
 }  // namespace goldmine::generators
