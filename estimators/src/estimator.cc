@@ -931,6 +931,19 @@ EnsemblePrediction ScoreEstimator::FisherInformation(
   return Summarise(informations);
 }
 
+FisherInformationWithCovariance ScoreEstimator::FisherInformationCovariance(
+    const Eigen::MatrixXd& x,
+    const Eigen::VectorXd& weights,
+    double n_events,
+    FisherMode mode) const {
+  return EnsembleFisherInformation(MemberScores(x), weights, n_events, mode);
+}
+
+std::vector<Eigen::MatrixXd> ScoreEstimator::MemberScores(
+    const Eigen::MatrixXd& x) const {
+  return MemberPredictions(*model_, x, {}, {}, true);
+}
+
 std::vector<std::string> ScoreEstimator::parameter_names() const {
   return model_->parameter_names;
 }

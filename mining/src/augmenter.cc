@@ -6,6 +6,7 @@
 #include <numeric>
 #include <optional>
 #include <sstream>
+#include <utility>
 
 #include "goldmine/core/errors.h"
 #include "goldmine/core/random.h"
@@ -206,20 +207,25 @@ struct Augmenter::Impl {
                                             static_cast<double>(theta.size())));
     std::vector<std::int64_t> counts(models.size(), per_point);
     RandomStream random(seed);
-    const Drawn drawn = events.Draw(models, counts, partition, random);
+    Drawn drawn = events.Draw(models, counts, partition, random);
     SampleData data = Header(method, partition, seed);
     const Eigen::Index n = drawn.x.rows();
-    data.x = drawn.x;
+    data.x = std::move(drawn.x);
     data.theta0.resize(n, events.num_parameters());
     if (score) data.t_xz.resize(n, events.num_score());
-    for (Eigen::Index row = 0; row < n; ++row) {
-      const PointModel& model =
-          models[static_cast<std::size_t>(drawn.model[row])];
-      data.theta0.row(row) = model.theta.transpose();
+    // Draw() returns the rows of each model contiguously: one block each.
+    for (Eigen::Index first = 0; first < n;) {
+      const int m = drawn.model[first];
+      Eigen::Index end = first + 1;
+      while (end < n && drawn.model[end] == m) ++end;
+      const PointModel& model = models[static_cast<std::size_t>(m)];
+      data.theta0.middleRows(first, end - first).rowwise() =
+          model.theta.transpose();
       if (score) {
-        data.t_xz.row(row) =
-            events.Score(model, drawn.weights.row(row)).transpose();
+        data.t_xz.middleRows(first, end - first) =
+            events.Scores(model, drawn.weights.middleRows(first, end - first));
       }
+      first = end;
     }
     data.n_eff = MinNeff(models, counts);
     return data;
@@ -344,19 +350,53 @@ struct Augmenter::Impl {
     data.r_xz.resize(n, 1);
     if (score) data.t_xz.resize(n, events.num_score());
     if (more) data.t_xz1.resize(n, events.num_score());
+    // Weights (and scores) per model over the rows that use it, as matrix
+    // products instead of one small evaluation per row.
+    auto evaluate =
+        [&](bool numerator, Eigen::VectorXd* w, Eigen::MatrixXd* t) {
+          std::vector<std::vector<Eigen::Index>> rows_of_model(models.size());
+          for (Eigen::Index i = 0; i < n; ++i) {
+            const Row& row = rows[static_cast<std::size_t>(i)];
+            rows_of_model[static_cast<std::size_t>(numerator ? row.model0
+                                                             : row.model1)]
+                .push_back(i);
+          }
+          w->resize(n);
+          Eigen::MatrixXd gathered;
+          for (std::size_t m = 0; m < models.size(); ++m) {
+            const auto& list = rows_of_model[m];
+            if (list.empty()) continue;
+            gathered.resize(static_cast<Eigen::Index>(list.size()),
+                            drawn.weights.cols());
+            for (std::size_t j = 0; j < list.size(); ++j) {
+              gathered.row(static_cast<Eigen::Index>(j)) = drawn.weights.row(
+                  rows[static_cast<std::size_t>(list[j])].drawn_row);
+            }
+            const Eigen::VectorXd values =
+                events.Weights(models[m], gathered) / models[m].sigma;
+            const Eigen::MatrixXd scores =
+                t != nullptr ? events.Scores(models[m], gathered)
+                             : Eigen::MatrixXd();
+            for (std::size_t j = 0; j < list.size(); ++j) {
+              const auto jj = static_cast<Eigen::Index>(j);
+              (*w)(list[j]) = values(jj);
+              if (t != nullptr) t->row(list[j]) = scores.row(jj);
+            }
+          }
+        };
+    Eigen::VectorXd p0;
+    Eigen::VectorXd p1;
+    evaluate(true, &p0, score ? &data.t_xz : nullptr);
+    evaluate(false, &p1, more ? &data.t_xz1 : nullptr);
     for (Eigen::Index i = 0; i < n; ++i) {
       const Row& row = rows[static_cast<std::size_t>(i)];
       const PointModel& model0 = models[static_cast<std::size_t>(row.model0)];
       const PointModel& model1 = models[static_cast<std::size_t>(row.model1)];
-      const auto weights = drawn.weights.row(row.drawn_row);
       data.x.row(i) = drawn.x.row(row.drawn_row);
       data.theta0.row(i) = model0.theta.transpose();
       data.theta1.row(i) = model1.theta.transpose();
       data.y(i, 0) = row.y;
-      data.r_xz(i, 0) = (events.Weight(model0, weights) / model0.sigma) /
-                        (events.Weight(model1, weights) / model1.sigma);
-      if (score) data.t_xz.row(i) = events.Score(model0, weights).transpose();
-      if (more) data.t_xz1.row(i) = events.Score(model1, weights).transpose();
+      data.r_xz(i, 0) = p0(i) / p1(i);
     }
     data.n_eff = MinNeff(models, counts);
     return data;
@@ -460,10 +500,12 @@ ThetaPoints Augmenter::ParseTheta(const std::string& spec,
     if (parts[2] == "uniform") {
       if (parts.size() != 3) fail("expected random:N:uniform");
       for (int i = 0; i < p; ++i) {
-        if (!(range(i).lower < range(i).upper)) {
+        if (!(range(i).lower < range(i).upper) ||
+            !std::isfinite(range(i).lower) || !std::isfinite(range(i).upper)) {
           fail("parameter " +
                setup.parameters[static_cast<std::size_t>(i)].name +
-               " has an empty range");
+               " has an empty range [" + std::to_string(range(i).lower) + ", " +
+               std::to_string(range(i).upper) + "]");
         }
       }
       for (std::int64_t j = 0; j < n; ++j) {
@@ -504,6 +546,17 @@ ThetaPoints Augmenter::ParseTheta(const std::string& spec,
     }
     if (static_cast<int>(sizes.size()) != p) {
       fail("expected " + std::to_string(p) + " grid sizes (one per parameter)");
+    }
+    for (int i = 0; i < p; ++i) {
+      const bool usable = std::isfinite(range(i).lower) &&
+                          std::isfinite(range(i).upper) &&
+                          (sizes[static_cast<std::size_t>(i)] == 1 ||
+                           range(i).lower < range(i).upper);
+      if (!usable) {
+        fail("parameter " + setup.parameters[static_cast<std::size_t>(i)].name +
+             " has an empty range [" + std::to_string(range(i).lower) + ", " +
+             std::to_string(range(i).upper) + "]");
+      }
     }
     std::int64_t total = 1;
     for (std::int64_t size : sizes) total *= size;
@@ -558,7 +611,7 @@ CrossSections Augmenter::ComputeCrossSections(
     const ThetaPoints& points, const std::string& partition_name) const {
   const Partition partition = impl_->Part(partition_name);
   std::vector<PointModel> models = impl_->Models(points, false);
-  impl_->events.Sums(models, partition);
+  impl_->events.Sums(models, partition, /*extremes=*/false);
   CrossSections result;
   result.thetas = points.thetas;
   const auto n = static_cast<Eigen::Index>(models.size());

@@ -22,6 +22,7 @@ class Accumulator {
               double luminosity,
               bool madminer_sign)
       : events_(events),
+        theta_(theta),
         c_(events.Coefficients(theta)),
         g_(events.CoefficientGradients(theta)),
         p_(events.num_parameters()),
@@ -36,6 +37,7 @@ class Accumulator {
   void Add(const Eigen::MatrixXd& weights,
            const Eigen::MatrixXd& uncertainties) {
     const Eigen::VectorXd sigma = weights * c_;
+    total_ += sigma.sum();
     const Eigen::MatrixXd dsigma = weights * g_.transpose();  // bins × P
     const Eigen::VectorXd sigma_u = uncertainties * c_;
     const Eigen::MatrixXd dsigma_u = uncertainties * g_.transpose();
@@ -74,7 +76,20 @@ class Accumulator {
     }
   }
 
+  // Throws InvalidInput when σ(θ) of the kept events is not positive (no
+  // events, zero weights, or cuts removing everything): the information
+  // per unit cross section is then undefined.
   FisherResult Result() const {
+    if (!(total_ > 0.0)) {
+      std::string point;
+      for (Eigen::Index i = 0; i < theta_.size(); ++i) {
+        point += (i > 0 ? ", " : "") + std::to_string(theta_(i));
+      }
+      throw InvalidInput("cross section at theta (" + point + ") is " +
+                         std::to_string(total_) +
+                         " pb after cuts and efficiencies; the Fisher "
+                         "information needs events with positive weight");
+    }
     FisherResult result;
     result.information = information_;
     result.covariance = covariance_;
@@ -89,6 +104,7 @@ class Accumulator {
 
  private:
   const WeightedEvents& events_;
+  Eigen::VectorXd theta_;
   Eigen::VectorXd c_;
   Eigen::MatrixXd g_;
   int p_;
@@ -97,6 +113,7 @@ class Accumulator {
   double sign_;
   Eigen::MatrixXd information_;
   std::vector<Eigen::MatrixXd> covariance_;
+  double total_ = 0.0;  // Σ σ over the bins added
 };
 
 std::vector<double> Interpolate(const std::vector<double>& x,

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <utility>
 
 #include "goldmine/core/errors.h"
 #include "goldmine/core/random.h"
@@ -240,7 +241,8 @@ void WeightedEvents::BatchWeights(const PointModel& model,
 }
 
 void WeightedEvents::Sums(std::vector<PointModel>& models,
-                          const Partition& partition) const {
+                          const Partition& partition,
+                          bool extremes) const {
   const int p = num_parameters();
   const int k = num_nuisance();
   std::vector<Eigen::VectorXd> benchmark_sums(
@@ -274,6 +276,10 @@ void WeightedEvents::Sums(std::vector<PointModel>& models,
       group->push_back(m);
     }
   }
+  // Per group: Σ_e coefficient_e w_eb a_eq (B × K), for ∂σ/∂ν of nominal
+  // models without the per-point pass.
+  std::vector<Eigen::MatrixXd> group_nuisance(
+      groups.size(), Eigen::MatrixXd::Zero(num_benchmarks(), k));
   std::vector<Eigen::MatrixXd> group_coefficients(groups.size());
   Eigen::MatrixXd buffer;
   for (std::size_t i = 0; i < groups.size(); ++i) {
@@ -309,6 +315,13 @@ void WeightedEvents::Sums(std::vector<PointModel>& models,
             const std::size_t m = groups[i][j];
             benchmark_sums[m] += sums;
             models[m].sum_w2 += sums2;
+          }
+          if (!extremes) {
+            if (k > 0) {
+              group_nuisance[i].noalias() +=
+                  batch.weights.transpose() * (coefficient.asDiagonal() * a);
+            }
+            continue;
           }
           for (Eigen::Index row = 0; row < n; row += kBlock) {
             const Eigen::Index rows = std::min(kBlock, n - row);
@@ -349,6 +362,17 @@ void WeightedEvents::Sums(std::vector<PointModel>& models,
           }
         }
       });
+  if (!extremes) {
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+      for (std::size_t m : groups[i]) {
+        PointModel& model = models[m];
+        model.sigma = model.w.dot(benchmark_sums[m]);
+        model.gradient.tail(k) = group_nuisance[i].transpose() * model.w;
+        model.positive = 0.0;
+        model.max_weight = 0.0;
+      }
+    }
+  }
   for (std::size_t m = 0; m < models.size(); ++m) {
     PointModel& model = models[m];
     model.gradient.head(p) = model.g * benchmark_sums[m];
@@ -367,14 +391,31 @@ Drawn WeightedEvents::Draw(const std::vector<PointModel>& models,
   std::vector<std::vector<Target>> targets(models.size());
   std::int64_t total = 0;
   for (std::size_t m = 0; m < models.size(); ++m) {
-    for (std::int64_t j = 0; j < counts[m]; ++j) {
-      targets[m].push_back({random.Uniform() * models[m].positive, total + j});
+    // counts[m] iid uniform draws, generated already sorted (O(n) instead of
+    // a sort): the order statistics of n uniforms are the normalised partial
+    // sums S_j / S_{n+1} of n + 1 standard exponentials. Their ranks go to
+    // uniformly random output rows (Fisher–Yates), so that rows stay in an
+    // exchangeable (draw) order as with unsorted draws.
+    const auto count = static_cast<std::size_t>(counts[m]);
+    targets[m].resize(count);
+    double sum = 0.0;
+    for (Target& target : targets[m]) {
+      sum -= std::log1p(-random.Uniform());
+      target.value = sum;
+    }
+    sum -= std::log1p(-random.Uniform());
+    const double scale = models[m].positive / sum;
+    std::vector<std::int64_t> rows(count);
+    std::iota(rows.begin(), rows.end(), total);
+    for (std::size_t i = count; i > 1; --i) {
+      const auto j = static_cast<std::size_t>(random.Index(i));
+      std::swap(rows[i - 1], rows[j]);
+    }
+    for (std::size_t j = 0; j < count; ++j) {
+      targets[m][j].value *= scale;
+      targets[m][j].row = rows[j];
     }
     total += counts[m];
-    std::sort(
-        targets[m].begin(),
-        targets[m].end(),
-        [](const Target& x, const Target& y) { return x.value < y.value; });
   }
   std::vector<std::int64_t> chosen(static_cast<std::size_t>(total), -1);
   std::vector<std::size_t> next(models.size(), 0);
@@ -389,6 +430,13 @@ Drawn WeightedEvents::Draw(const std::vector<PointModel>& models,
   Eigen::MatrixXd b;
   Eigen::VectorXd coefficient;
   Eigen::VectorXd weight;
+  // The drawn rows are copied while their batch is in memory (no second
+  // read); rows land in random output positions, so they are staged
+  // row-major (one or two cache lines per scattered write).
+  using RowMajor =
+      Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  RowMajor x_rows(total, setup().num_observables());
+  RowMajor weight_rows(total, num_benchmarks());
   ForEachBatch(partition.first,
                partition.end,
                [&](const MadminerEventBatch& batch, std::int64_t first) {
@@ -410,8 +458,10 @@ Drawn WeightedEvents::Draw(const std::vector<PointModel>& models,
                      sum += weight(e);
                      last_positive[m] = first + e;
                      while (cursor < list.size() && list[cursor].value <= sum) {
-                       chosen[static_cast<std::size_t>(list[cursor].row)] =
-                           first + e;
+                       const std::int64_t row = list[cursor].row;
+                       chosen[static_cast<std::size_t>(row)] = first + e;
+                       x_rows.row(row) = batch.observations.row(e);
+                       weight_rows.row(row) = batch.weights.row(e);
                        ++cursor;
                      }
                    }
@@ -420,17 +470,39 @@ Drawn WeightedEvents::Draw(const std::vector<PointModel>& models,
                });
   Drawn drawn;
   drawn.model.resize(total);
+  // Rounding can leave the largest draws just above the final sum: they
+  // take the last event with positive weight (read afterwards).
+  std::vector<std::pair<std::int64_t, Eigen::Index>> leftovers;
   for (std::size_t m = 0; m < models.size(); ++m) {
-    // Rounding can leave the largest draws just above the final sum.
     for (std::size_t j = next[m]; j < targets[m].size(); ++j) {
       chosen[static_cast<std::size_t>(targets[m][j].row)] = last_positive[m];
+      leftovers.emplace_back(last_positive[m],
+                             static_cast<Eigen::Index>(leftovers.size()));
     }
     for (const Target& target : targets[m]) {
       drawn.model(target.row) = static_cast<int>(m);
     }
   }
+  if (!leftovers.empty()) {
+    std::vector<std::int64_t> rows;
+    for (std::size_t m = 0; m < models.size(); ++m) {
+      for (std::size_t j = next[m]; j < targets[m].size(); ++j) {
+        rows.push_back(targets[m][j].row);
+      }
+    }
+    std::sort(leftovers.begin(), leftovers.end());
+    Eigen::MatrixXd x;
+    Eigen::MatrixXd weights;
+    ReadSortedRows(leftovers, &x, &weights);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const auto ii = static_cast<Eigen::Index>(i);
+      x_rows.row(rows[i]) = x.row(ii);
+      weight_rows.row(rows[i]) = weights.row(ii);
+    }
+  }
   drawn.events = chosen;
-  ReadRows(chosen, &drawn.x, &drawn.weights);
+  drawn.x = x_rows;
+  drawn.weights = weight_rows;
   return drawn;
 }
 
@@ -472,39 +544,92 @@ Eigen::VectorXd WeightedEvents::Score(
   return score;
 }
 
+Eigen::VectorXd WeightedEvents::Weights(
+    const PointModel& model,
+    const Eigen::Ref<const Eigen::MatrixXd>& weights) const {
+  Eigen::VectorXd w = weights * model.w;
+  if (!model.nominal) {
+    Eigen::MatrixXd a;
+    Eigen::MatrixXd b;
+    Nuisance(weights, &a, &b);
+    const Eigen::VectorXd exponent =
+        a * model.nu + b * model.nu.cwiseProduct(model.nu);
+    w = w.cwiseProduct(exponent.array().exp().matrix());
+  }
+  return w;
+}
+
+Eigen::MatrixXd WeightedEvents::Scores(
+    const PointModel& model,
+    const Eigen::Ref<const Eigen::MatrixXd>& weights) const {
+  const int p = num_parameters();
+  const int k = num_nuisance();
+  const Eigen::Index n = weights.rows();
+  Eigen::MatrixXd scores(n, p + k);
+  const Eigen::VectorXd w = weights * model.w;
+  scores.leftCols(p).noalias() = weights * model.g.transpose();
+  for (int i = 0; i < p; ++i) {
+    const double xsec_term = model.gradient(i) / model.sigma;
+    scores.col(i) = (scores.col(i).array() / w.array() - xsec_term).matrix();
+  }
+  if (k > 0) {
+    Eigen::MatrixXd a;
+    Eigen::MatrixXd b;
+    Nuisance(weights, &a, &b);
+    for (int i = 0; i < k; ++i) {
+      scores.col(p + i) = ((a.col(i) + 2.0 * model.nu(i) * b.col(i)).array() -
+                           model.gradient(p + i) / model.sigma)
+                              .matrix();
+    }
+  }
+  return scores;
+}
+
 void WeightedEvents::ReadRows(const std::vector<std::int64_t>& events,
                               Eigen::MatrixXd* x,
                               Eigen::MatrixXd* weights) const {
-  const auto n = static_cast<Eigen::Index>(events.size());
-  x->resize(n, setup().num_observables());
-  weights->resize(n, num_benchmarks());
-  if (n == 0) return;
-  std::vector<Eigen::Index> order(static_cast<std::size_t>(n));
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](Eigen::Index i, Eigen::Index j) {
-    return events[static_cast<std::size_t>(i)] <
-           events[static_cast<std::size_t>(j)];
-  });
-  for (std::int64_t event : events) {
+  // (event, row) pairs sorted by event: direct comparisons are several times
+  // faster than sorting row indices through the events vector.
+  std::vector<std::pair<std::int64_t, Eigen::Index>> order(events.size());
+  for (std::size_t row = 0; row < events.size(); ++row) {
+    order[row] = {events[row], static_cast<Eigen::Index>(row)};
+  }
+  std::sort(order.begin(), order.end());
+  ReadSortedRows(order, x, weights);
+}
+
+void WeightedEvents::ReadSortedRows(
+    const std::vector<std::pair<std::int64_t, Eigen::Index>>& order,
+    Eigen::MatrixXd* x,
+    Eigen::MatrixXd* weights) const {
+  using RowMajor =
+      Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  const auto n = static_cast<Eigen::Index>(order.size());
+  for (const auto& [event, row] : order) {
     GOLDMINE_REQUIRE(event >= 0 && event < num_events(),
                      "event index " + std::to_string(event) +
                          " outside the file's " + std::to_string(num_events()) +
                          " events");
   }
+  // Rows land in random output positions: row-major staging keeps each
+  // scattered write within one or two cache lines.
+  RowMajor x_rows(n, setup().num_observables());
+  RowMajor weight_rows(n, num_benchmarks());
   std::size_t cursor = 0;
   while (cursor < order.size()) {
-    const std::int64_t start = events[static_cast<std::size_t>(order[cursor])];
+    const std::int64_t start = order[cursor].first;
     const std::int64_t count = std::min(batch_size_, num_events() - start);
     const MadminerEventBatch batch = reader_.Read(start, count);
     while (cursor < order.size()) {
-      const Eigen::Index row = order[cursor];
-      const std::int64_t event = events[static_cast<std::size_t>(row)];
+      const auto [event, row] = order[cursor];
       if (event >= start + count) break;
-      x->row(row) = batch.observations.row(event - start);
-      weights->row(row) = batch.weights.row(event - start);
+      x_rows.row(row) = batch.observations.row(event - start);
+      weight_rows.row(row) = batch.weights.row(event - start);
       ++cursor;
     }
   }
+  *x = x_rows;
+  *weights = weight_rows;
 }
 
 Eigen::MatrixXd WeightedEvents::ReadWeights(

@@ -13,6 +13,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "goldmine/mining/augmenter.h"
@@ -80,9 +81,14 @@ class WeightedEvents {
                    bool closest) const;
 
   // One pass over `partition` filling the sums of every model.
-  void Sums(std::vector<PointModel>& models, const Partition& partition) const;
-  // One pass drawing counts[k] events from model k (∝ max(w, 0)), then
-  // reading the drawn events.
+  // extremes = false skips Σ max(w, 0) and max w of nominal models (only
+  // needed to sample): σ, ∇σ and Σw² are then linear in the benchmark sums,
+  // one pass whatever the number of points.
+  void Sums(std::vector<PointModel>& models,
+            const Partition& partition,
+            bool extremes = true) const;
+  // One pass drawing counts[k] events from model k (∝ max(w, 0)) and
+  // copying the drawn rows (x, benchmark weights) as it goes.
   Drawn Draw(const std::vector<PointModel>& models,
              const std::vector<std::int64_t>& counts,
              const Partition& partition,
@@ -91,6 +97,16 @@ class WeightedEvents {
   // Raw weight at the model's point (no partition correction).
   double Weight(const PointModel& model,
                 const Eigen::Ref<const Eigen::RowVectorXd>& weights) const;
+  // Raw weights at the model's point of many events (rows of benchmark
+  // weights, n × B) → n.
+  Eigen::VectorXd Weights(
+      const PointModel& model,
+      const Eigen::Ref<const Eigen::MatrixXd>& weights) const;
+  // t(x,z|θ, ν) of many events at once: rows of benchmark weights (n × B)
+  // → n × (P + K).
+  Eigen::MatrixXd Scores(
+      const PointModel& model,
+      const Eigen::Ref<const Eigen::MatrixXd>& weights) const;
   // t(x,z|θ, ν), P + K.
   Eigen::VectorXd Score(
       const PointModel& model,
@@ -107,6 +123,12 @@ class WeightedEvents {
   void ReadRows(const std::vector<std::int64_t>& events,
                 Eigen::MatrixXd* x,
                 Eigen::MatrixXd* weights) const;
+
+  // As ReadRows, with `order` = (event, output row) pairs sorted by event.
+  void ReadSortedRows(
+      const std::vector<std::pair<std::int64_t, Eigen::Index>>& order,
+      Eigen::MatrixXd* x,
+      Eigen::MatrixXd* weights) const;
 
   // Calls visit(batch, first_event) for [first, end) in batches.
   void ForEachBatch(std::int64_t first,

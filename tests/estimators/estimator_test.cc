@@ -135,6 +135,25 @@ TEST(RatioEstimator, AlicesLearnsAGaussianLikelihoodRatioBetterThanCarl) {
   EXPECT_LT(alices, carl);
 }
 
+TEST(RatioEstimator, ThetaOfTheWrongDimensionIsRejected) {
+  // Trained on one parameter, asked about two: a clear InvalidInput, not a
+  // silent evaluation on the first column.
+  const RatioEstimator carl = RatioEstimator::Train(
+      Method::kCarl, GaussianRatioToy(200, 9), SmallNetwork(), FastTraining(1));
+  const Eigen::MatrixXd x = Grid(4, -1.0, 1.0);
+  const Eigen::MatrixXd two_parameters = Eigen::MatrixXd::Zero(4, 2);
+  EXPECT_THAT(
+      [&] { carl.LogLikelihoodRatioEnsemble(x, two_parameters, {}); },
+      ThrowsMessage<InvalidInput>(HasSubstr("columns, the model expects 1")));
+  const Eigen::MatrixXd three_observables = Eigen::MatrixXd::Zero(4, 3);
+  EXPECT_THAT(
+      [&] {
+        carl.LogLikelihoodRatioEnsemble(
+            three_observables, Eigen::MatrixXd::Zero(4, 1), {});
+      },
+      ThrowsMessage<InvalidInput>(HasSubstr("columns, the model expects 1")));
+}
+
 TEST(RatioEstimator, AutogradScoreMatchesFiniteDifferencesOfLogRatio) {
   NetworkConfig network = SmallNetwork();
   network.double_precision = true;

@@ -7,6 +7,7 @@
 
 #include "goldmine/core/errors.h"
 #include "goldmine/core/random.h"
+#include "goldmine/mining/madminer_file.h"
 #include "mining/npy_reader.h"
 #include "support/finite_differences.h"
 #include "support/reference_data.h"
@@ -382,6 +383,91 @@ TEST(Augmenter, SampleStatisticsAgreeWithMadminer) {
                        "test x");
     }
   }
+}
+
+// Nuisance columns of t(x,z|θ,ν) from nuisance_morpher.npz. With
+// w(z|θ,ν) = w(z|θ) exp(a(z) ν + b(z) ν²) (MADMINER.md §2) and the score
+// ∇ ln w(z|θ,ν) − ∇ ln σ(θ,ν) (§5 step 3, σ of the partition sampled from):
+//   t_ν(z) = a(z) + 2 b(z) ν − Σ_e w_e f_e (a_e + 2 b_e ν) / Σ_e w_e f_e,
+// f_e = exp(a_e ν + b_e ν²), the sums over the train partition (events
+// generated at the closest benchmark: all, here). At ν = 0 this is
+// a(z) − Σ w a / Σ w = a(z) − ∂ ln σ/∂ν|₀. a, b, f come from MadMiner's
+// NuisanceMorpher (the npz), w(z|sm) from the file's sm column.
+TEST(Augmenter, NuisanceScoreColumnsMatchTheNuisanceMorpher) {
+  const auto file = testing::FindReference("madminer/toy_nuisance_events.h5");
+  REQUIRE_REFERENCE(file);
+  const auto npz =
+      testing::ReadNpz(testing::FindReference("madminer/nuisance_morpher.npz"));
+  auto column = [&](const std::string& name) {
+    const auto& values = npz.at(name).values;
+    return Eigen::VectorXd(Eigen::Map<const Eigen::VectorXd>(
+        values.data(), static_cast<Eigen::Index>(values.size())));
+  };
+  const Eigen::VectorXd a = column("a");
+  const Eigen::VectorXd b = column("b");
+  const Eigen::VectorXd f_half = column("factors_nu_0p5");
+  const Augmenter augmenter(file, MadminerConventions());
+  ASSERT_EQ(augmenter.num_nuisance_parameters(), 1);
+  ASSERT_EQ(a.size(), augmenter.num_events());
+  const MadminerEventsReader reader(file);
+  const Eigen::VectorXd w_sm = reader.ReadAll().weights.col(0);  // sm
+  const Partition train =
+      MakePartition("train", augmenter.num_events(), MadminerConventions());
+  const std::vector<std::int64_t> events = {
+      0, 1, 17, 999, 5000, 11999, 12000, 15000, 19999};
+  RandomStream random(1);
+  for (const double nu : {0.0, 0.5}) {
+    const Eigen::VectorXd f =
+        nu == 0.0 ? Eigen::VectorXd::Ones(a.size()) : f_half;
+    const Eigen::VectorXd da = a + 2.0 * nu * b;
+    const auto wf = w_sm.segment(train.first, train.size())
+                        .cwiseProduct(f.segment(train.first, train.size()));
+    const double xsec_term =
+        wf.dot(da.segment(train.first, train.size())) / wf.sum();
+    if (nu == 0.0) {
+      // ∂ ln σ/∂ν at 0 from the nuisance morpher: ~0.0625 (cf. the finite
+      // difference of sampling_summary.json's xsecs_nu).
+      EXPECT_NEAR(xsec_term, 0.0625, 0.002);
+      // The same term from the cross-section gradient (one linear pass).
+      const ThetaPoints sm = augmenter.ParseTheta("benchmark:sm", random);
+      const CrossSections xsec = augmenter.ComputeCrossSections(sm, "train");
+      ExpectRelative(xsec.gradient(0, 2) / xsec.xsec(0), xsec_term, 1e-12);
+    }
+    ThetaPoints point = augmenter.ParseTheta("benchmark:sm", random);
+    point.nus(0, 0) = nu;
+    const EventJointQuantities q =
+        augmenter.EvaluateEvents(events, point, "train");
+    ASSERT_EQ(q.scores[0].cols(), 3);
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      const auto row = static_cast<Eigen::Index>(i);
+      const Eigen::Index e = events[i];
+      ExpectRelative(q.scores[0](row, 2), da(e) - xsec_term, 1e-10);
+      ExpectRelative(q.weights(row, 0), w_sm(e) * f(e), 1e-12);
+    }
+  }
+}
+
+// sampling_summary.json nuisance_sampling: MadMiner's sample_train_local at
+// sm on toy_nuisance_events.h5 (2000 samples, t_xz with the ν column).
+TEST(Augmenter, NuisanceSampleStatisticsAgreeWithMadminer) {
+  const auto file = testing::FindReference("madminer/toy_nuisance_events.h5");
+  REQUIRE_REFERENCE(file);
+  const auto stats = testing::ReadJson(testing::FindReference(
+      "madminer/sampling_summary.json"))["nuisance_sampling"];
+  const Augmenter augmenter(file, MadminerConventions());
+  RandomStream random(5);
+  const SampleData local = augmenter.SampleTrainLocal(
+      augmenter.ParseTheta("benchmark:sm", random), 20000, 8);
+  ASSERT_EQ(local.t_xz.cols(), 3);
+  const auto their_n = stats["t_xz"]["shape"][0].get<std::int64_t>();
+  for (std::size_t i = 0; i < 3; ++i) {
+    ExpectCompatible(local.t_xz.col(static_cast<Eigen::Index>(i)),
+                     stats["t_xz"],
+                     i,
+                     their_n,
+                     "nuisance local t_xz");
+  }
+  ExpectRelative(local.n_eff, stats["n_effective"].get<double>(), 1e-9);
 }
 
 TEST(Augmenter, MoreRatiosRepeatEventsForAdditionalPoints) {

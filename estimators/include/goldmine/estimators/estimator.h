@@ -22,6 +22,7 @@
 #include "goldmine/core/likelihood_ratio_model.h"
 #include "goldmine/core/score_model.h"
 #include "goldmine/estimators/config.h"
+#include "goldmine/estimators/fisher.h"
 
 namespace goldmine::estimators {
 
@@ -117,6 +118,16 @@ class ScoreEstimator final : public Estimator, public core::ScoreModel {
   EnsemblePrediction FisherInformation(const Eigen::MatrixXd& x,
                                        const Eigen::VectorXd& weights,
                                        double n_events) const;
+  // The same with the covariance of the information over the ensemble
+  // (fisher.h; MadMiner Ensemble.calculate_fisher_information, mode "score"
+  // by default).
+  FisherInformationWithCovariance FisherInformationCovariance(
+      const Eigen::MatrixXd& x,
+      const Eigen::VectorXd& weights,
+      double n_events,
+      FisherMode mode = FisherMode::kScore) const;
+  // t̂(x) of every member: K matrices events × parameters.
+  std::vector<Eigen::MatrixXd> MemberScores(const Eigen::MatrixXd& x) const;
 
   std::vector<std::string> parameter_names() const override;
   std::vector<std::string> observable_names() const override;

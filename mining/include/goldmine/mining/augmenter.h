@@ -116,6 +116,11 @@ class Augmenter {
   // `nuisance`: "nominal" (ν = 0) or "gaussian" (iid standard normal ν per
   // point). Random draws come from `random`. Throws InvalidInput naming the
   // specification; a morphed point without a morphing setup is an error.
+  // Parameter ranges: explicit points and Gaussian priors may lie outside
+  // the ranges (the morphing is exact everywhere, as in MadMiner; only its
+  // MC uncertainty grows); the specifications defined by the ranges,
+  // random:N:uniform and grid (with more than one point along a parameter),
+  // are errors when a range is empty (lower ≥ upper) or not finite.
   ThetaPoints ParseTheta(const std::string& spec,
                          RandomStream& random,
                          const std::string& nuisance = "nominal") const;

@@ -1,0 +1,208 @@
+// Augmentation and Fisher information on the MadMiner toy (issue 5), in the
+// configurations of ../shared/docs/PERFORMANCE.md:
+//
+//   BM_SampleTrainLocal/N        sample_train_local at sm, n_samples = N
+//   BM_SampleTrainRatio/N/K      sample_train_ratio, 10^5 samples, K random
+//                                uniform θ0 points, θ1 = sm
+//   BM_TruthFisher/N             truth Fisher information at sm (with its
+//                                covariance), luminosity 300000 pb⁻¹
+//   BM_CrossSections/N           cross sections (and gradients) on a 25×25
+//                                grid over the parameter ranges
+//
+// N = 10^5 and 10^6 events: toy_events.h5 (20000 events) replicated into a
+// temporary events file (weights divided by the number of copies, so σ is
+// unchanged), written once per N outside the timed loop and removed at exit.
+// The Augmenter / FisherInformation objects (which read only the setup) are
+// built outside the loop; every iteration streams the events file, so the
+// file is in the page cache as it was for MadMiner (whose datasets are read
+// into memory on every call). Counters: madminer_s (PERFORMANCE.md's
+// minimum, 0 where it has none) and speedup (madminer_s / our time).
+//
+//   build/release/bench/augmentation_benchmark --benchmark_repetitions=5
+//       --benchmark_report_aggregates_only=true   (one command line)
+//
+// The reference file is $GOLDMINE_SHARED_DIR/reference/madminer/toy_events.h5,
+// else the compile-time GOLDMINE_SHARED_DIR; without it every case is skipped.
+#include <benchmark/benchmark.h>
+#include <unistd.h>
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "goldmine/core/random.h"
+#include "goldmine/mining/augmenter.h"
+#include "goldmine/mining/fisher_information.h"
+#include "goldmine/mining/madminer_file.h"
+
+namespace goldmine::mining {
+namespace {
+
+std::filesystem::path SharedDir() {
+  if (const char* dir = std::getenv("GOLDMINE_SHARED_DIR")) return dir;
+  return GOLDMINE_SHARED_DIR;
+}
+
+std::filesystem::path ToyEvents() {
+  return SharedDir() / "reference" / "madminer" / "toy_events.h5";
+}
+
+// Replicated events files, created on first use and removed at exit.
+class ReplicatedFiles {
+ public:
+  ~ReplicatedFiles() {
+    std::error_code ignored;
+    if (!folder_.empty()) std::filesystem::remove_all(folder_, ignored);
+  }
+
+  const std::filesystem::path& Get(std::int64_t num_events) {
+    auto found = files_.find(num_events);
+    if (found != files_.end()) return found->second;
+    if (folder_.empty()) {
+      folder_ = std::filesystem::temp_directory_path() /
+                ("goldmine_augmentation_bench_" + std::to_string(::getpid()));
+      std::filesystem::create_directories(folder_);
+    }
+    const MadminerEvents toy = ReadEvents(ToyEvents());
+    const std::int64_t n_toy = toy.events.size();
+    const auto path = folder_ / ("toy_" + std::to_string(num_events) + ".h5");
+    MadminerEventsWriter writer(path, toy.setup);
+    const double scale =
+        static_cast<double>(n_toy) / static_cast<double>(num_events);
+    for (std::int64_t done = 0; done < num_events;) {
+      const std::int64_t count = std::min(n_toy, num_events - done);
+      MadminerEventBatch batch;
+      batch.observations = toy.events.observations.topRows(count);
+      batch.weights = toy.events.weights.topRows(count) * scale;
+      batch.sampling_benchmarks.assign(
+          toy.events.sampling_benchmarks.begin(),
+          toy.events.sampling_benchmarks.begin() + count);
+      writer.Append(batch);
+      done += count;
+    }
+    writer.Finish();
+    return files_.emplace(num_events, path).first->second;
+  }
+
+ private:
+  std::filesystem::path folder_;
+  std::map<std::int64_t, std::filesystem::path> files_;
+};
+
+ReplicatedFiles& Files() {
+  static ReplicatedFiles files;
+  return files;
+}
+
+bool Skip(benchmark::State& state) {
+  if (std::filesystem::exists(ToyEvents())) return false;
+  state.SkipWithError(
+      ("reference file absent: " + ToyEvents().string()).c_str());
+  return true;
+}
+
+void Report(benchmark::State& state, double madminer_seconds) {
+  state.counters["madminer_s"] = madminer_seconds;
+  // Per-iteration speedup, averaged: madminer_s / our seconds.
+  state.counters["speedup"] = benchmark::Counter(
+      madminer_seconds * static_cast<double>(state.iterations()),
+      benchmark::Counter::kIsRate);
+}
+
+double Madminer(std::int64_t num_events, double at_1e5, double at_1e6) {
+  return num_events == 100000 ? at_1e5 : num_events == 1000000 ? at_1e6 : 0.0;
+}
+
+void BM_SampleTrainLocal(benchmark::State& state) {
+  if (Skip(state)) return;
+  const std::int64_t n = state.range(0);
+  const Augmenter augmenter(Files().Get(n));
+  RandomStream random(1);
+  const ThetaPoints sm = augmenter.ParseTheta("benchmark:sm", random);
+  std::uint64_t seed = 1;
+  for (auto _ : state) {
+    SampleData data = augmenter.SampleTrainLocal(sm, n, seed++);
+    benchmark::DoNotOptimize(data.t_xz.data());
+  }
+  Report(state, Madminer(n, 0.29, 2.72));
+}
+
+void BM_SampleTrainRatio(benchmark::State& state) {
+  if (Skip(state)) return;
+  const std::int64_t n = state.range(0);
+  const std::int64_t points = state.range(1);
+  const Augmenter augmenter(Files().Get(n));
+  RandomStream random(2);
+  const ThetaPoints theta0 = augmenter.ParseTheta(
+      "random:" + std::to_string(points) + ":uniform", random);
+  const ThetaPoints theta1 = augmenter.ParseTheta("benchmark:sm", random);
+  std::uint64_t seed = 1;
+  for (auto _ : state) {
+    SampleData data =
+        augmenter.SampleTrainRatio(theta0, theta1, 100000, seed++);
+    benchmark::DoNotOptimize(data.r_xz.data());
+  }
+  Report(state,
+         points == 5     ? Madminer(n, 0.93, 4.93)
+         : points == 100 ? Madminer(n, 15.6, 76.2)
+                         : 0.0);
+}
+
+void BM_TruthFisher(benchmark::State& state) {
+  if (Skip(state)) return;
+  const std::int64_t n = state.range(0);
+  FisherOptions options;
+  options.luminosity = 300000.0;
+  const FisherInformation fisher(Files().Get(n), options);
+  const Eigen::VectorXd sm = Eigen::VectorXd::Zero(fisher.num_parameters());
+  for (auto _ : state) {
+    FisherResult result = fisher.Truth(sm);
+    benchmark::DoNotOptimize(result.information.data());
+  }
+  Report(state, Madminer(n, 1.8, 21.7));
+}
+
+void BM_CrossSections(benchmark::State& state) {
+  if (Skip(state)) return;
+  const std::int64_t n = state.range(0);
+  const Augmenter augmenter(Files().Get(n));
+  RandomStream random(3);
+  const ThetaPoints grid = augmenter.ParseTheta("grid:25,25", random);
+  for (auto _ : state) {
+    CrossSections xsec = augmenter.ComputeCrossSections(grid);
+    benchmark::DoNotOptimize(xsec.xsec.data());
+  }
+  Report(state, 0.0);
+}
+
+BENCHMARK(BM_SampleTrainLocal)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_SampleTrainRatio)
+    ->Args({100000, 5})
+    ->Args({100000, 100})
+    ->Args({1000000, 5})
+    ->Args({1000000, 100})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_TruthFisher)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_CrossSections)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+}  // namespace
+}  // namespace goldmine::mining
+
+BENCHMARK_MAIN();
