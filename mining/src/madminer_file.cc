@@ -993,6 +993,9 @@ void MadminerEventsWriter::Append(const MadminerEventBatch& batch) {
     }
   }
   problems.ThrowIfAny(context);
+  // An empty batch has nothing to stage (and fwrite must not see the null
+  // data pointer of an empty buffer).
+  if (rows == 0) return;
 
   const std::size_t width = impl.row_width();
   std::vector<double> buffer(static_cast<std::size_t>(rows) * width);
