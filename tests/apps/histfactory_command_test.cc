@@ -10,6 +10,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "inference/reference_case.h"
 #include "support/reference_data.h"
 #include "support/run_command.h"
 
@@ -20,26 +21,8 @@ using nlohmann::json;
 using ::testing::HasSubstr;
 using testing::RunGoldmine;
 
-const char* const kCases[] = {
-    "val_1bin_shapesys",
-    "val_1bin_lumi",
-    "val_1bin_normsys",
-    "val_2bin_histosys",
-    "val_2bin_2channel",
-    "val_2bin_2channel_couplednorm",
-    "val_2bin_2channel_coupledshapefactor",
-    "val_2bin_staterror",
-    "docs_2bin_1channel",
-    "test_export_integer_data",
-    "test_poiless",
-    "test_patchset_example",
-    "simplemodel_correlated_bkg",
-    "combine_outer",
-    "sbottom_A_1300_205_60",
-    "sbottom_B_1400_550_60",
-    "erjr_3L_200p0_100p0",
-    "atlastut_sbottom_1200_1150_60",
-};
+// The case list is shared with the library tests.
+using inference::reference::kCases;
 
 std::string Reference(const std::string& relative) {
   return (testing::SharedDir() / "reference" / "histfactory" / relative)
