@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
-# The main job. For now: pick a morphing basis for two WH operators and print
-# it with its weights (examples/01_morphing_basis.cc). Later: the whole WH study.
+# The main job: the WH EFT study end to end, `goldmine run
+# examples/wh_smeft/config.yaml` (report: examples/wh_smeft/config-run/
+# report.md and report.html). Arguments go to goldmine run (--quick, --force,
+# --from STAGE, --workdir DIR, --threads T). The morphing-basis demo
+# (examples/01_morphing_basis.cc): scripts/main.sh --morphing-demo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh release
-build/release/examples/01_morphing_basis "$@"
+if [ "${1:-}" = "--morphing-demo" ]; then
+  shift
+  exec build/release/examples/01_morphing_basis "$@"
+fi
+exec build/release/apps/goldmine run examples/wh_smeft/config.yaml "$@"

@@ -16,6 +16,7 @@ packages=(
   libtorch-dev
   libopenblas0-pthread              # torch's BLAS: ~5x faster training than the reference BLAS
   libnlopt-cxx-dev                  # maintained minimiser (L-BFGS, bounds) for fits and limits
+  gnuplot-nox                       # `goldmine run` report plots: maintained Debian plotting tool, PNG (pngcairo) and SVG terminals
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
 )

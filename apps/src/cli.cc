@@ -1,16 +1,12 @@
 #include "cli.h"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
 #include <ostream>
 
 #include "goldmine/core/atomic_file.h"
 #include "goldmine/core/errors.h"
 #include "goldmine/core/version.h"
+#include "model_loading.h"
 
 namespace goldmine::cli {
 namespace po = boost::program_options;
@@ -40,14 +36,6 @@ std::string OneLine(std::string text) {
   return text;
 }
 
-// The folder of the running executable (Linux: /proc/self/exe).
-std::filesystem::path ExecutableFolder() {
-  std::error_code error;
-  const std::filesystem::path self =
-      std::filesystem::read_symlink("/proc/self/exe", error);
-  return error ? std::filesystem::path(".") : self.parent_path();
-}
-
 }  // namespace
 
 const std::vector<Command>& Commands() {
@@ -60,6 +48,7 @@ const std::vector<Command>& Commands() {
       XsecCommand(),
       AugmentCommand(),
       FisherCommand(),
+      LimitsCommand(),
 #ifdef GOLDMINE_WITH_TORCH
       TorchProxyCommand("train",
                         "train a SALLY, SALLINO, RASCAL, ALICES, ALICE, "
@@ -68,6 +57,8 @@ const std::vector<Command>& Commands() {
                         "evaluate a trained estimator on a samples file"),
 #endif
       HistFactoryCommand(),
+      EftWorkspaceCommand(),
+      RunCommand(),
   };
   return commands;
 }
@@ -78,21 +69,7 @@ Command TorchProxyCommand(const std::string& name, const std::string& summary) {
   command.summary = summary;
   command.run = [name](const std::vector<std::string>& arguments,
                        Streams streams) {
-    const std::filesystem::path helper = ExecutableFolder() / "goldmine-torch";
-    std::vector<std::string> words = {helper.string(), name};
-    words.insert(words.end(), arguments.begin(), arguments.end());
-    std::vector<char*> argv;
-    for (std::string& word : words) argv.push_back(word.data());
-    argv.push_back(nullptr);
-    streams.out.flush();
-    streams.err.flush();
-    ::execv(helper.c_str(), argv.data());
-    // Only reached when the exec failed.
-    streams.err
-        << "goldmine " << name << ": internal error: cannot run "
-        << helper.string() << " (" << std::strerror(errno)
-        << "); it is built with GOLDMINE_WITH_TORCH=ON beside goldmine\n";
-    return static_cast<int>(kInternalFailure);
+    return RunInTorchHelper(name, arguments, streams);
   };
   return command;
 }

@@ -82,5 +82,8 @@ Command EvaluateCommand();
 Command XsecCommand();
 Command AugmentCommand();
 Command FisherCommand();
+Command EftWorkspaceCommand();
+Command LimitsCommand();
+Command RunCommand();
 
 }  // namespace goldmine::cli

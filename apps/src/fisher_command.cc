@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "goldmine/core/errors.h"
 #include "goldmine/mining/fisher_information.h"
+#include "model_loading.h"
 
 namespace goldmine::cli {
 
@@ -77,6 +78,19 @@ nlohmann::ordered_json Matrix(const Eigen::MatrixXd& matrix) {
   return rows;
 }
 
+// Row (i, j), column (k, l): Cov(I_ij, I_kl).
+Eigen::MatrixXd Covariance(const mining::FisherResult& result) {
+  const Eigen::Index n = result.information.rows();
+  Eigen::MatrixXd covariance(n * n, n * n);
+  for (Eigen::Index ij = 0; ij < n * n; ++ij) {
+    const Eigen::MatrixXd& block =
+        result.covariance[static_cast<std::size_t>(ij)];
+    covariance.row(ij) = Eigen::Map<const Eigen::RowVectorXd>(
+        Eigen::MatrixXd(block.transpose()).data(), n * n);
+  }
+  return covariance;
+}
+
 }  // namespace
 
 Command FisherCommand() {
@@ -85,7 +99,8 @@ Command FisherCommand() {
   command.summary =
       "Fisher information: truth, rate, histogram (1D/2D), with cuts and "
       "nuisance parameters";
-  command.run = [](const std::vector<std::string>& arguments, Streams streams) {
+  command.run = [](const std::vector<std::string>& arguments,
+                   Streams streams) -> int {
     po::options_description options("Options");
     options.add_options()("mode",
                           po::value<std::string>()->required(),
@@ -116,7 +131,9 @@ Command FisherCommand() {
         "efficiency expression (repeatable)")(
         "no-nuisance", po::bool_switch(), "leave out nuisance parameters")(
         "model", po::value<std::string>(), "DIR/NAME (sally)")(
-        "partition", po::value<std::string>(), "sally: events partition")(
+        "partition",
+        po::value<std::string>(),
+        "sally: events partition (default test, as MadMiner)")(
         "output", po::value<std::string>(), "write the JSON here");
     po::positional_options_description positional;
     positional.add("mode", 1);
@@ -127,7 +144,10 @@ Command FisherCommand() {
             "--luminosity L [--observable NAME --bins E0,E1,...]",
             "Output: {\"fisher_information\": [[..]], \"covariance\": "
             "[[..]] (n^2 x n^2, row (i,j), column (k,l)), \"parameters\": "
-            "[..]}.",
+            "[..]}.\nsally: I = L sigma(theta) E[t_hat t_hat^T] over the "
+            "weighted events of --partition (default test) with the score of "
+            "--model, plus the rate information unless --no-xsec-info; no "
+            "covariance.",
             options,
             arguments,
             streams,
@@ -136,15 +156,20 @@ Command FisherCommand() {
       return kSuccess;
     }
     const std::string mode = values["mode"].as<std::string>();
-    if (mode == "sally") {
-      throw InvalidInput(
-          "fisher sally: not available in this build yet (needs a trained "
-          "score model from `goldmine train`); use truth, rate or histogram");
-    }
-    if (mode != "truth" && mode != "rate" && mode != "histogram") {
+    if (mode != "truth" && mode != "rate" && mode != "histogram" &&
+        mode != "sally") {
       throw InvalidInput(
           "fisher: mode \"" + mode +
           "\" unknown; expected truth, rate, histogram or sally");
+    }
+    if (mode == "sally") {
+      if (values.count("model") == 0) {
+        throw InvalidInput("fisher sally needs --model DIR/NAME");
+      }
+      // The trained network needs LibTorch: goldmine-torch runs this.
+      if (!Models().available()) {
+        return RunInTorchHelper("fisher", arguments, streams);
+      }
     }
     mining::FisherOptions fisher_options;
     fisher_options.luminosity = values["luminosity"].as<double>();
@@ -169,7 +194,14 @@ Command FisherCommand() {
     const Eigen::VectorXd theta = Eigen::Map<const Eigen::VectorXd>(
         theta_values.data(), static_cast<Eigen::Index>(theta_values.size()));
     mining::FisherResult result;
-    if (mode == "truth") {
+    if (mode == "sally") {
+      const auto model = LoadScoreModel(values["model"].as<std::string>());
+      const std::string partition = values.count("partition") != 0
+                                        ? values["partition"].as<std::string>()
+                                        : std::string("test");
+      result = fisher.Score(
+          theta, *model, partition, !values["no-xsec-info"].as<bool>());
+    } else if (mode == "truth") {
       result = fisher.Truth(theta);
     } else if (mode == "rate") {
       result = fisher.Rate(theta);
@@ -189,17 +221,11 @@ Command FisherCommand() {
             theta, values["observable"].as<std::string>(), binning);
       }
     }
-    const Eigen::Index n = result.information.rows();
-    Eigen::MatrixXd covariance(n * n, n * n);
-    for (Eigen::Index ij = 0; ij < n * n; ++ij) {
-      const Eigen::MatrixXd& block =
-          result.covariance[static_cast<std::size_t>(ij)];
-      covariance.row(ij) = Eigen::Map<const Eigen::RowVectorXd>(
-          Eigen::MatrixXd(block.transpose()).data(), n * n);
-    }
     nlohmann::ordered_json json;
     json["fisher_information"] = Matrix(result.information);
-    json["covariance"] = Matrix(covariance);
+    if (!result.covariance.empty()) {
+      json["covariance"] = Matrix(Covariance(result));
+    }
     json["parameters"] = result.parameters;
     json["theta"] = theta_values;
     json["luminosity"] = fisher_options.luminosity;

@@ -15,6 +15,8 @@
 #include "goldmine/generators/lhapdf_grid.h"
 #include "goldmine/generators/toy_event_file.h"
 #include "goldmine/generators/toy_model.h"
+#include "goldmine/generators/tth_event_file.h"
+#include "goldmine/generators/tth_generator.h"
 #include "goldmine/generators/wh_event_file.h"
 #include "goldmine/generators/wh_generator.h"
 
@@ -186,6 +188,79 @@ int RunWh(const po::variables_map& values, Streams streams) {
   return kSuccess;
 }
 
+// p p → t t̄ H in the κ_t mode (tth_generator.h): operators cuH (default),
+// cHbox, cHDD; μR = μF fixed at m_t + m_H/2 unless --scale ht2 or
+// --scale-value is given.
+int RunTth(const po::variables_map& values, Streams streams) {
+  const std::int64_t num_events = values["events"].as<std::int64_t>();
+  if (num_events < 1)
+    throw InvalidInput("--events must be >= 1, got " +
+                       std::to_string(num_events));
+  for (const char* option : {"charge", "leptons", "hbb-eft"})
+    if (!values[option].defaulted())
+      throw InvalidInput(std::string("--") + option +
+                         " does not apply to the tth process");
+  const auto seed = values["seed"].as<std::uint64_t>();
+  const std::string output = values["output"].as<std::string>();
+
+  generators::TthGeneratorSettings settings;
+  settings.energy = values["energy"].as<double>();
+  if (values.count("operators") != 0) {
+    settings.operators.clear();
+    for (const std::string& name :
+         SplitList(values["operators"].as<std::string>()))
+      settings.operators.push_back(generators::ParseTthOperator(name));
+  }
+  if (!values["scale"].defaulted())
+    settings.scale =
+        generators::ParseTthScale(values["scale"].as<std::string>());
+  if (values.count("scale-value") != 0) {
+    settings.scale = generators::TthScale::kFixed;
+    settings.fixed_scale = values["scale-value"].as<double>();
+    if (!(settings.fixed_scale > 0.0))
+      throw InvalidInput("--scale-value must be > 0 GeV");
+  }
+  settings.top_decays =
+      generators::ParseTopDecays(values["top-decays"].as<std::string>());
+  settings.higgs_decay =
+      generators::ParseHiggsDecay(values["higgs-decay"].as<std::string>());
+
+  std::shared_ptr<const generators::PartonDensity> pdf;
+  if (values.count("pdf") != 0) {
+    auto grid = std::make_shared<generators::LhapdfGrid>(
+        values["pdf"].as<std::string>());
+    // α_s(M_Z) of the set when its metadata has it; else NNPDF2.3 LO's.
+    if (const auto alpha_s = grid->alpha_s_mz())
+      settings.parameters.alpha_s_mz = *alpha_s;
+    pdf = grid;
+  } else {
+    pdf = std::make_shared<generators::BuiltinPdf>();
+  }
+  settings.Validate();
+  const generators::TthGenerator generator(settings, pdf);
+
+  std::vector<std::string> parameter_names;
+  for (generators::TthOperator op : settings.operators)
+    parameter_names.push_back(generators::TthOperatorName(op));
+  const std::vector<generators::NamedBenchmark> benchmarks =
+      Benchmarks(values, parameter_names, seed);
+
+  const bool terminal = ::isatty(STDERR_FILENO) != 0;
+  streams.err << "goldmine generate: " << generator.Description() << "\n";
+  streams.err << "goldmine generate: " << benchmarks.size() << " benchmarks, "
+              << num_events << " events -> " << output << "\n";
+  const generators::EventFileResult result = generators::WriteTthEventFile(
+      output, generator, benchmarks, num_events, seed, [&](std::int64_t done) {
+        if (terminal)
+          streams.err << "\rgoldmine generate: " << done << "/" << num_events
+                      << " events" << std::flush;
+      });
+  ReportResult(result, terminal, streams);
+  WriteSummary(
+      "tth", output, seed, parameter_names, benchmarks, result, streams);
+  return kSuccess;
+}
+
 // The analytic toy (toy_model.h): parameters c1, c2 (--operators c1 or c2
 // for one parameter).
 int RunToy(const po::variables_map& values, Streams streams) {
@@ -230,13 +305,13 @@ Command GenerateCommand() {
   command.name = "generate";
   command.summary =
       "built-in event generators writing HepMC3 (wh: LO SMEFT p p -> W(l "
-      "nu) H(b bbar); toy: analytic toy with exact likelihood)";
+      "nu) H(b bbar); tth: LO p p -> t tbar H with kappa_t(cuH, cHbox, "
+      "cHDD); toy: analytic toy with exact likelihood)";
   command.run = [](const std::vector<std::string>& arguments,
                    Streams streams) -> int {
     po::options_description options("Options");
-    options.add_options()("process",
-                          po::value<std::string>()->required(),
-                          "wh or toy (tth: not built in yet)")(
+    options.add_options()(
+        "process", po::value<std::string>()->required(), "wh, tth or toy")(
         "events", po::value<std::int64_t>()->required(), "number of events N")(
         "seed", po::value<std::uint64_t>()->required(), "random seed S")(
         "output",
@@ -249,29 +324,38 @@ Command GenerateCommand() {
         "operators",
         po::value<std::string>(),
         "comma-separated operators among cHbox, cHDD, cHW, cHq3, cHWtil "
-        "(default cHbox,cHDD,cHW,cHq3); toy: c1, c2 (default c1,c2)")(
+        "(default cHbox,cHDD,cHW,cHq3); tth: cuH, cHbox, cHDD (default "
+        "cuH); toy: c1, c2 (default c1,c2)")(
         "energy",
         po::value<double>()->default_value(13000.0),
         "collider energy sqrt(s) in GeV")(
         "pdf",
         po::value<std::string>(),
         "LHAPDF6 grid member file (.dat); default: the built-in NNPDF2.3 LO "
-        "fit")("scale",
-               po::value<std::string>()->default_value("ht2"),
-               "factorisation scale: ht2 ((mT(W)+mT(H))/2), fixed (m_W+m_H) "
-               "or shat")("scale-value",
-                          po::value<double>(),
-                          "fixed factorisation scale in GeV (implies "
-                          "--scale fixed)")(
-        "charge",
-        po::value<std::string>()->default_value("both"),
-        "W charges: both, plus or minus")(
+        "fit")(
+        "scale",
+        po::value<std::string>()->default_value("ht2"),
+        "factorisation scale: ht2 ((mT(W)+mT(H))/2), fixed (m_W+m_H) "
+        "or shat; tth (muR = muF): fixed (m_t+m_H/2, the tth default) or "
+        "ht2 ((mT(t)+mT(tbar)+mT(H))/2)")(
+        "scale-value",
+        po::value<double>(),
+        "fixed factorisation scale in GeV (implies "
+        "--scale fixed)")("charge",
+                          po::value<std::string>()->default_value("both"),
+                          "W charges: both, plus or minus")(
         "leptons",
         po::value<std::string>()->default_value("both"),
         "lepton flavours: both (e and mu), e or mu")(
         "hbb-eft",
         po::value<int>()->default_value(0),
         "1: delta_kin also in H -> b bbar (the arXiv:1908.06980 setup)")(
+        "top-decays",
+        po::value<std::string>()->default_value("semileptonic"),
+        "tth: W decays of the tops: semileptonic, dileptonic or hadronic")(
+        "higgs-decay",
+        po::value<std::string>()->default_value("bb"),
+        "tth: H decay: bb or aa")(
         "parameter-range",
         po::value<std::string>()->default_value("-1:1"),
         "LO:HI range of every parameter for the optimised morphing basis");
@@ -289,6 +373,12 @@ Command GenerateCommand() {
         "same seed gives\n"
         "the same file. A JSON summary (cross sections per weight) goes to "
         "stdout.\n"
+        "tth: LO g g, q qbar -> t tbar H (helicity amplitudes), "
+        "kappa_t = 1 - 0.0611 cuH\n"
+        "+ 0.0606 (cHbox - cHDD/4) exact (docs/tth.md); weights "
+        "MUR0.5_MUF0.5, MUR2_MUF2;\n"
+        "options --top-decays, --higgs-decay; muR = muF = m_t + m_H/2 "
+        "unless --scale ht2.\n"
         "toy: MadMiner's analytic toy (parameters c1, c2; exact p(x|theta), "
         "r and t in\n"
         "goldmine/generators/toy_model.h); the observables are carried by "
@@ -297,7 +387,7 @@ Command GenerateCommand() {
         "j[0].px) and\n"
         "the latent z by the attribute goldmine_latent.";
     if (!ParseCommandLine("generate",
-                          "{wh,toy} --events N --seed S --output "
+                          "{wh,tth,toy} --events N --seed S --output "
                           "FILE.hepmc3 [--benchmarks B.yaml] [--operators "
                           "cHW,cHq3,...] [--energy 13000] [--pdf PATH]",
                           description,
@@ -311,11 +401,9 @@ Command GenerateCommand() {
     const std::string process = values["process"].as<std::string>();
     if (process == "wh") return RunWh(values, streams);
     if (process == "toy") return RunToy(values, streams);
-    if (process == "tth")
-      throw InvalidInput("process \"" + process +
-                         "\" is not built in yet; available: wh, toy");
+    if (process == "tth") return RunTth(values, streams);
     throw InvalidInput("unknown process \"" + process +
-                       "\"; available: wh, toy");
+                       "\"; available: wh, tth, toy");
   };
   return command;
 }

@@ -105,4 +105,40 @@ EventFileResult CrossSectionAccumulator::Result(
   return result;
 }
 
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string joined;
+  for (const std::string& name : names)
+    joined += (joined.empty() ? "" : ",") + name;
+  return joined;
+}
+
+void FillEventWeights(const EftPolynomial& polynomial,
+                      double num_events,
+                      const std::vector<Eigen::VectorXd>& thetas,
+                      const std::vector<double>& variation_factors,
+                      std::vector<double>* weights) {
+  const double w_sm = polynomial.sm / num_events;
+  for (std::size_t b = 0; b < thetas.size(); ++b)
+    (*weights)[b] = w_sm * polynomial.Ratio(thetas[b]);
+  for (std::size_t k = 0; k < variation_factors.size(); ++k)
+    (*weights)[thetas.size() + k] = (*weights)[0] * variation_factors[k];
+}
+
+void WriteEftPolynomial(const EftPolynomial& polynomial,
+                        double num_events,
+                        std::string* scratch,
+                        AsciiEventWriter* writer) {
+  scratch->clear();
+  AsciiEventWriter::AppendNumber(*scratch, polynomial.sm / num_events);
+  for (double a : polynomial.linear) {
+    *scratch += ' ';
+    AsciiEventWriter::AppendNumber(*scratch, a);
+  }
+  for (double b : polynomial.quadratic) {
+    *scratch += ' ';
+    AsciiEventWriter::AppendNumber(*scratch, b);
+  }
+  writer->StringAttribute("goldmine_eft_polynomial", *scratch);
+}
+
 }  // namespace goldmine::generators

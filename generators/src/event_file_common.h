@@ -36,6 +36,25 @@ std::map<std::string, std::string> CommonRunAttributes(
     std::uint64_t seed,
     std::int64_t num_events);
 
+// "a,b,c".
+std::string JoinNames(const std::vector<std::string>& names);
+
+// The weights (pb) of one event of N with polynomial P: w_sm R_P(θ_b) per
+// benchmark (w_sm = P.sm / N), then the first benchmark's weight times each
+// scale-variation factor. `weights` has room for all of them.
+void FillEventWeights(const EftPolynomial& polynomial,
+                      double num_events,
+                      const std::vector<Eigen::VectorXd>& thetas,
+                      const std::vector<double>& variation_factors,
+                      std::vector<double>* weights);
+
+// The per-event attribute goldmine_eft_polynomial, "w_sm a_P... b_P_Q..."
+// (see CommonRunAttributes); `scratch` is reused between events.
+void WriteEftPolynomial(const EftPolynomial& polynomial,
+                        double num_events,
+                        std::string* scratch,
+                        AsciiEventWriter* writer);
+
 // Σ w and Σ w² per weight of a sample whose event weights are already
 // divided by the number of events N, so that Σ w estimates σ.
 class CrossSectionAccumulator {

@@ -68,26 +68,13 @@ EventFileResult WriteToyEventFile(
 
   for (std::int64_t i = 0; i < num_events; ++i) {
     const ToyEvent event = model.Sample(random);
-    const double w_sm = event.polynomial.sm / n;
-    for (std::size_t b = 0; b < num_weights; ++b) {
-      weights[b] = w_sm * event.polynomial.Ratio(thetas[b]);
-    }
+    FillEventWeights(event.polynomial, n, thetas, {}, &weights);
     cross_sections.Add(weights);
 
     writer.BeginEvent(i + 1, 0, 2, weights);
     cross_sections.Running(i + 1, &running, &running_errors);
     writer.CrossSection(running, running_errors, i + 1, i + 1);
-    text.clear();
-    AsciiEventWriter::AppendNumber(text, w_sm);
-    for (double a : event.polynomial.linear) {
-      text += ' ';
-      AsciiEventWriter::AppendNumber(text, a);
-    }
-    for (double b : event.polynomial.quadratic) {
-      text += ' ';
-      AsciiEventWriter::AppendNumber(text, b);
-    }
-    writer.StringAttribute("goldmine_eft_polynomial", text);
+    WriteEftPolynomial(event.polynomial, n, &text, &writer);
     const ToyLatent& z = event.latent;
     text.clear();
     AsciiEventWriter::AppendNumber(text, z.pt);

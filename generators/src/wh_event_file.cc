@@ -69,11 +69,9 @@ EventFileResult WriteWhEventFile(
   if (settings.scale == ScaleChoice::kFixed)
     scale += ":" + Exact(settings.FixedScale());
   run["goldmine_factorisation_scale"] = scale;
-  std::string joined;
-  for (const std::string& name : variation_names)
-    joined += (joined.empty() ? "" : ",") + name;
   run["goldmine_systematics"] =
-      "factorisation_scale:" + joined + " nominal=" + benchmarks.front().name;
+      "factorisation_scale:" + JoinNames(variation_names) +
+      " nominal=" + benchmarks.front().name;
 
   AtomicOutputFile output(path);
   AsciiEventWriter writer(
@@ -83,7 +81,6 @@ EventFileResult WriteWhEventFile(
       run);
 
   const std::size_t num_weights = names.size();
-  const std::size_t num_benchmarks = benchmarks.size();
   CrossSectionAccumulator cross_sections(num_weights, num_events);
   std::vector<double> weights(num_weights, 0.0);
   const double n = static_cast<double>(num_events);
@@ -96,12 +93,8 @@ EventFileResult WriteWhEventFile(
 
   for (std::int64_t i = 0; i < num_events; ++i) {
     const WhEvent event = generator.Sample(random);
-    const double w_sm = event.polynomial.sm / n;
-    for (std::size_t b = 0; b < num_benchmarks; ++b)
-      weights[b] = w_sm * event.polynomial.Ratio(thetas[b]);
-    for (std::size_t k = 0; k < variation_names.size(); ++k)
-      weights[num_benchmarks + k] =
-          weights[0] * event.scale_variation_factors[k];
+    FillEventWeights(
+        event.polynomial, n, thetas, event.scale_variation_factors, &weights);
     cross_sections.Add(weights);
 
     writer.BeginEvent(i + 1, 3, 8, weights);
@@ -115,17 +108,7 @@ EventFileResult WriteWhEventFile(
                    event.factorisation_scale,
                    event.parton_xf[0],
                    event.parton_xf[1]);
-    polynomial.clear();
-    AsciiEventWriter::AppendNumber(polynomial, w_sm);
-    for (double a : event.polynomial.linear) {
-      polynomial += ' ';
-      AsciiEventWriter::AppendNumber(polynomial, a);
-    }
-    for (double b : event.polynomial.quadratic) {
-      polynomial += ' ';
-      AsciiEventWriter::AppendNumber(polynomial, b);
-    }
-    writer.StringAttribute("goldmine_eft_polynomial", polynomial);
+    WriteEftPolynomial(event.polynomial, n, &polynomial, &writer);
 
     // q q̄' → W H (vertex −1), W → ℓ ν and H → b b̄ (single parents 3, 4).
     writer.Particle(1, 0, event.parton_ids[0], event.partons[0], 0.0, 4);

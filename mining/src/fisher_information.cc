@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "goldmine/core/errors.h"
+#include "goldmine/mining/augmenter.h"
 #include "goldmine/mining/expression.h"
 #include "weighted_events.h"
 
@@ -139,13 +140,16 @@ std::vector<double> Interpolate(const std::vector<double>& x,
 }  // namespace
 
 struct FisherInformation::Impl {
+  std::filesystem::path events_file;
   FisherOptions options;
   WeightedEvents events;
   std::vector<Expression> cuts;
   std::vector<Expression> efficiencies;
 
   Impl(const std::filesystem::path& path, FisherOptions opts)
-      : options(std::move(opts)), events(path, options.batch_size) {
+      : events_file(path),
+        options(std::move(opts)),
+        events(path, options.batch_size) {
     if (!events.has_morphing()) {
       throw InvalidInput(path.string() +
                          ": Fisher information needs a morphing setup "
@@ -185,12 +189,16 @@ struct FisherInformation::Impl {
   // every batch of kept events.
   template <typename Visit>
   void Events(Visit visit) const {
+    Events(0, events.num_events(), visit);
+  }
+
+  // The same for the events [first, end).
+  template <typename Visit>
+  void Events(std::int64_t first, std::int64_t end, Visit visit) const {
     static const EventObjects kNoObjects{};
     PointModel all;  // sampling factors only
     events.ForEachBatch(
-        0,
-        events.num_events(),
-        [&](const MadminerEventBatch& batch, std::int64_t) {
+        first, end, [&](const MadminerEventBatch& batch, std::int64_t) {
           std::vector<Eigen::Index> kept;
           std::vector<double> factor;
           for (Eigen::Index e = 0; e < batch.size(); ++e) {
@@ -386,6 +394,85 @@ FisherResult FisherInformation::Histogram2D(
     const HistogramBinning& binning2) const {
   return impl_->Histogram(
       theta, {observable1, observable2}, {binning1, binning2});
+}
+
+FisherResult FisherInformation::Score(const Eigen::VectorXd& theta,
+                                      const core::ScoreModel& model,
+                                      const std::string& partition_name,
+                                      bool include_rate) const {
+  const int p = num_parameters();
+  const int k = impl_->events.num_nuisance();
+  const int n = model.num_parameters();
+  const std::vector<std::string> file_parameters =
+      impl_->events.parameter_names();
+  std::vector<std::string> wanted = file_parameters;
+  if (n == p + k && k > 0) {
+    const auto nuisance = impl_->events.nuisance_names();
+    wanted.insert(wanted.end(), nuisance.begin(), nuisance.end());
+  }
+  if (model.parameter_names() != wanted) {
+    std::string have;
+    for (const auto& name : model.parameter_names()) have += " " + name;
+    std::string need;
+    for (const auto& name : wanted) need += " " + name;
+    throw InvalidInput("score model components (" + have.substr(1) +
+                       ") do not match the events file's parameters (" +
+                       need.substr(1) + ")");
+  }
+  // Columns of the file's observations the model reads, in its order.
+  const std::vector<std::string> names = impl_->events.observable_names();
+  std::vector<Eigen::Index> columns;
+  for (const std::string& name : model.observable_names()) {
+    const auto found = std::find(names.begin(), names.end(), name);
+    if (found == names.end()) {
+      throw InvalidInput("score model observable \"" + name +
+                         "\" is not an observable of the events file");
+    }
+    columns.push_back(found - names.begin());
+  }
+  AugmenterOptions partition_options;
+  partition_options.batch_size = impl_->options.batch_size;
+  const Partition partition = MakePartition(
+      partition_name, impl_->events.num_events(), partition_options);
+
+  const Eigen::VectorXd c = impl_->events.Coefficients(theta);
+  Eigen::MatrixXd moments = Eigen::MatrixXd::Zero(n, n);
+  double weight_sum = 0.0;
+  impl_->Events(partition.first,
+                partition.end,
+                [&](const Eigen::MatrixXd& w, const Eigen::MatrixXd& x) {
+                  if (x.rows() == 0) return;
+                  Eigen::MatrixXd inputs(
+                      x.rows(), static_cast<Eigen::Index>(columns.size()));
+                  for (std::size_t i = 0; i < columns.size(); ++i) {
+                    inputs.col(static_cast<Eigen::Index>(i)) =
+                        x.col(columns[i]);
+                  }
+                  const Eigen::VectorXd at_theta = w * c;
+                  const Eigen::MatrixXd scores = model.Score(inputs);
+                  moments.noalias() +=
+                      scores.transpose() * at_theta.asDiagonal() * scores;
+                  weight_sum += at_theta.sum();
+                });
+  if (!(weight_sum > 0.0)) {
+    throw InvalidInput("fisher sally: the events of partition " +
+                       partition.name + " have total weight " +
+                       std::to_string(weight_sum) + " at theta");
+  }
+  const double xsec = CrossSection(theta);
+  FisherResult result;
+  result.information = impl_->options.luminosity * xsec * moments / weight_sum;
+  result.parameters = wanted;
+  if (include_rate) {
+    FisherOptions rate_options = impl_->options;
+    rate_options.include_nuisance_parameters = (n == p + k && k > 0);
+    const FisherResult rate =
+        rate_options.include_nuisance_parameters == impl_->nuisance()
+            ? Rate(theta)
+            : FisherInformation(impl_->events_file, rate_options).Rate(theta);
+    result.information += rate.information;
+  }
+  return result;
 }
 
 double FisherInformation::CrossSection(const Eigen::VectorXd& theta) const {

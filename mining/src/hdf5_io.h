@@ -100,6 +100,19 @@ class InputFile {
   std::vector<std::int64_t> ReadIntegerRows(const Dataset& dataset,
                                             std::int64_t first,
                                             std::int64_t count) const;
+  // The same into a caller's buffer of count × columns values.
+  void ReadRealRows(const Dataset& dataset,
+                    std::int64_t first,
+                    std::int64_t count,
+                    double* buffer) const {
+    ReadRows(dataset, H5T_NATIVE_DOUBLE, first, count, buffer);
+  }
+  void ReadIntegerRows(const Dataset& dataset,
+                       std::int64_t first,
+                       std::int64_t count,
+                       std::int64_t* buffer) const {
+    ReadRows(dataset, H5T_NATIVE_INT64, first, count, buffer);
+  }
 
  private:
   void ReadRows(const Dataset& dataset,

@@ -877,6 +877,14 @@ std::int64_t MadminerEventsReader::num_events() const {
 
 MadminerEventBatch MadminerEventsReader::Read(std::int64_t first,
                                               std::int64_t count) const {
+  MadminerEventBatch batch;
+  Read(first, count, &batch);
+  return batch;
+}
+
+void MadminerEventsReader::Read(std::int64_t first,
+                                std::int64_t count,
+                                MadminerEventBatch* batch) const {
   if (first < 0 || count < 0 || first > impl_->num_events ||
       count > impl_->num_events - first) {
     throw InvalidInput(impl_->path.string() + ": cannot read events " +
@@ -885,17 +893,26 @@ MadminerEventBatch MadminerEventsReader::Read(std::int64_t first,
                        std::to_string(impl_->num_events));
   }
   const hdf5::InputFile& file = impl_->file;
-  MadminerEventBatch batch;
-  batch.observations =
-      ToMatrix(file.ReadRealRows(impl_->observations, first, count),
-               count,
-               impl_->observations.columns());
-  batch.weights = ToMatrix(file.ReadRealRows(impl_->weights, first, count),
-                           count,
-                           impl_->weights.columns());
-  batch.sampling_benchmarks =
-      file.ReadIntegerRows(impl_->sampling_benchmarks, first, count);
-  return batch;
+  // HDF5 delivers rows (row-major); the batch is column-major. One scratch
+  // buffer per thread, reused across calls.
+  thread_local std::vector<double> rows;
+  const auto read = [&](const hdf5::Dataset& dataset, Eigen::MatrixXd* matrix) {
+    const std::int64_t columns = dataset.columns();
+    rows.resize(static_cast<std::size_t>(count * columns));
+    matrix->resize(count, columns);
+    if (count == 0 || columns == 0) return;
+    file.ReadRealRows(dataset, first, count, rows.data());
+    *matrix = Eigen::Map<const RowMajorMatrix>(rows.data(), count, columns);
+  };
+  read(impl_->observations, &batch->observations);
+  read(impl_->weights, &batch->weights);
+  batch->sampling_benchmarks.resize(static_cast<std::size_t>(count));
+  if (count > 0) {
+    file.ReadIntegerRows(impl_->sampling_benchmarks,
+                         first,
+                         count,
+                         batch->sampling_benchmarks.data());
+  }
 }
 
 MadminerEvents ReadEvents(const std::filesystem::path& path) {

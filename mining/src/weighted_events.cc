@@ -211,9 +211,11 @@ void WeightedEvents::ForEachBatch(
     std::int64_t end,
     const std::function<void(const MadminerEventBatch&, std::int64_t)>& visit)
     const {
+  MadminerEventBatch batch;  // storage reused by every batch
   for (std::int64_t start = first; start < end; start += batch_size_) {
     const std::int64_t count = std::min(batch_size_, end - start);
-    visit(reader_.Read(start, count), start);
+    reader_.Read(start, count, &batch);
+    visit(batch, start);
   }
 }
 

@@ -16,25 +16,6 @@
 namespace goldmine::estimators {
 namespace {
 
-TrainingConfig ToyTraining(int epochs) {
-  TrainingConfig training;
-  training.epochs = epochs;
-  training.batch_size = 64;
-  training.initial_lr = 3e-3;
-  training.final_lr = 3e-4;
-  training.validation_split = 0.2;
-  training.seed = 11;
-  training.threads = 1;
-  return training;
-}
-
-NetworkConfig ToyNetwork() {
-  NetworkConfig network;
-  network.hidden = {32, 32};
-  network.activation = Activation::kTanh;
-  return network;
-}
-
 // Both parameters (c1, c2) at θ_ref = SM: the c1 score comes from pt, the
 // c2 score from dphi; t(x,z) differs from t(x) by the smearing of pt and
 // dphi, which SALLY has to average away.
@@ -42,7 +23,7 @@ TEST(ToyAccuracy, SallyScoreErrorIsBelowFivePercentOfTheScoreVariance) {
   const generators::ToyModel model({"c1", "c2"});
   const TrainingData training_data = toy::ToyScoreSamples(model, 10000, 1);
   const ScoreEstimator sally = ScoreEstimator::Train(
-      Method::kSally, training_data, ToyNetwork(), ToyTraining(20));
+      Method::kSally, training_data, toy::ToyNetwork(), toy::ToyTraining(20));
   const TrainingData test = toy::ToyScoreSamples(model, 2000, 2);
   const Eigen::MatrixXd exact =
       toy::ToyExactScore(model, test.x, Eigen::VectorXd::Zero(2));
@@ -62,8 +43,8 @@ double TrainedLogRatioMse(Method method,
                           const TrainingData& data,
                           const TrainingData& test,
                           const Eigen::VectorXd& exact) {
-  const RatioEstimator estimator =
-      RatioEstimator::Train(method, data, ToyNetwork(), ToyTraining(20));
+  const RatioEstimator estimator = RatioEstimator::Train(
+      method, data, toy::ToyNetwork(), toy::ToyTraining(20));
   return toy::LogRatioMse(estimator, test, exact);
 }
 

@@ -3,7 +3,7 @@
 // SampleAugmenter would attach: the joint score t(x,z|θ0) and the joint
 // likelihood ratio r(x,z|θ0,θ1) from the toy's Joint* functions; and the
 // exact t(x|θ) and log r(x|θ0,θ1) to compare the estimators with.
-// Used by tests/estimators/toy_accuracy_test.cc and
+// Used by tests/estimators/toy_accuracy_test.cc, toy_limits_test.cc and
 // bench/estimators_toy_benchmark.cc.
 #pragma once
 
@@ -17,6 +17,26 @@
 #include "goldmine/generators/toy_model.h"
 
 namespace goldmine::estimators::toy {
+
+// Small networks and few epochs, one thread: what the toy tests train.
+inline TrainingConfig ToyTraining(int epochs) {
+  TrainingConfig training;
+  training.epochs = epochs;
+  training.batch_size = 64;
+  training.initial_lr = 3e-3;
+  training.final_lr = 3e-4;
+  training.validation_split = 0.2;
+  training.seed = 11;
+  training.threads = 1;
+  return training;
+}
+
+inline NetworkConfig ToyNetwork() {
+  NetworkConfig network;
+  network.hidden = {32, 32};
+  network.activation = Activation::kTanh;
+  return network;
+}
 
 // x = (pt, dphi, eta): the independent observables of the toy.
 inline Eigen::RowVector3d ToyObservables(

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "goldmine/core/errors.h"
+#include "goldmine/mining/madminer_file.h"
 #include "support/finite_differences.h"
 #include "support/reference_data.h"
 
@@ -159,6 +161,125 @@ TEST_F(FisherReference, NuisanceParametersMatchMadminer) {
   EXPECT_TRUE(Close(ProjectInformation(truth.information, {0, 1}),
                     JsonMatrix(ref["projected_physics"]),
                     1e-8));
+}
+
+// Score models with a known closed form, on MadMiner's toy events file.
+class FixedScoreModel final : public core::ScoreModel {
+ public:
+  // t̂(x) = offset + x[observable] · slope.
+  FixedScoreModel(std::vector<std::string> parameters,
+                  std::vector<std::string> observables,
+                  Eigen::VectorXd offset,
+                  Eigen::VectorXd slope)
+      : parameters_(std::move(parameters)),
+        observables_(std::move(observables)),
+        offset_(std::move(offset)),
+        slope_(std::move(slope)) {}
+  Eigen::MatrixXd Score(const Eigen::MatrixXd& x) const override {
+    return (x.col(0) * slope_.transpose()).rowwise() + offset_.transpose();
+  }
+  std::vector<std::string> parameter_names() const override {
+    return parameters_;
+  }
+  std::vector<std::string> observable_names() const override {
+    return observables_;
+  }
+
+ private:
+  std::vector<std::string> parameters_;
+  std::vector<std::string> observables_;
+  Eigen::VectorXd offset_;
+  Eigen::VectorXd slope_;
+};
+
+class ScoreInformation : public FisherReference {
+ protected:
+  std::vector<std::string> Parameters() const {
+    std::vector<std::string> names;
+    for (const auto& parameter : ReadSetup(events_).parameters) {
+      names.push_back(parameter.name);
+    }
+    return names;
+  }
+};
+
+// A constant score t̂ = c carries I = L σ(θ) c cᵀ whatever the events.
+TEST_F(ScoreInformation, ConstantScoreGivesLuminosityTimesXsecTimesOuter) {
+  const FisherInformation fisher(events_);
+  const Eigen::Vector2d c(0.7, -1.3);
+  const FixedScoreModel model(
+      Parameters(), {"eta"}, c, Eigen::Vector2d::Zero());
+  for (const Eigen::Vector2d& theta :
+       {Eigen::Vector2d(0, 0), Eigen::Vector2d(0.4, -0.3)}) {
+    const double xsec = fisher.CrossSection(theta);
+    const FisherResult kinematic = fisher.Score(theta, model, "test", false);
+    EXPECT_TRUE(Close(
+        kinematic.information, 300000.0 * xsec * c * c.transpose(), 1e-12));
+    const FisherResult with_rate = fisher.Score(theta, model);
+    EXPECT_TRUE(Close(with_rate.information,
+                      kinematic.information + fisher.Rate(theta).information,
+                      1e-12));
+    EXPECT_EQ(with_rate.parameters, Parameters());
+  }
+}
+
+// t̂ = pt · s: I = L σ(θ) s sᵀ Σ w pt² / Σ w over the test partition, with the
+// weights at θ computed here from the file's benchmark weights and morphing.
+TEST_F(ScoreInformation, LinearScoreAveragesOverTheTestPartition) {
+  const FisherInformation fisher(events_);
+  const MadminerEvents file = ReadEvents(events_);
+  // w_b(θ) = Σ_c Π_p θ_p^k_cp M_cb (DESIGN.md §2), computed here directly.
+  const MadminerMorphing& morphing = *file.setup.morphing;
+  const Eigen::Vector2d theta(0.3, 0.5);
+  Eigen::VectorXd component(morphing.components.rows());
+  for (Eigen::Index c = 0; c < component.size(); ++c) {
+    component(c) = std::pow(theta(0), morphing.components(c, 0)) *
+                   std::pow(theta(1), morphing.components(c, 1));
+  }
+  const Eigen::VectorXd benchmark_weights =
+      morphing.morphing_matrix.transpose() * component;
+  const Eigen::VectorXd w_theta =
+      file.events.weights.leftCols(benchmark_weights.size()) *
+      benchmark_weights;
+  const std::int64_t n = file.events.size();
+  const auto first = static_cast<Eigen::Index>(std::llround(0.8 * n));
+  const auto pt_column = static_cast<Eigen::Index>(
+      std::find_if(file.setup.observables.begin(),
+                   file.setup.observables.end(),
+                   [](const auto& o) { return o.name == "pt"; }) -
+      file.setup.observables.begin());
+  double sum_w = 0.0;
+  double sum_w_pt2 = 0.0;
+  for (Eigen::Index e = first; e < n; ++e) {
+    const double pt = file.events.observations(e, pt_column);
+    sum_w += w_theta(e);
+    sum_w_pt2 += w_theta(e) * pt * pt;
+  }
+  const Eigen::Vector2d s(0.01, 0.02);
+  const FixedScoreModel model(Parameters(), {"pt"}, Eigen::Vector2d::Zero(), s);
+  const FisherResult result = fisher.Score(theta, model, "test", false);
+  const Eigen::MatrixXd expected =
+      300000.0 * w_theta.sum() * (sum_w_pt2 / sum_w) * s * s.transpose();
+  EXPECT_TRUE(Close(result.information, expected, 1e-10));
+}
+
+TEST_F(ScoreInformation, RejectsModelsThatDoNotFitTheFile) {
+  const FisherInformation fisher(events_);
+  const Eigen::Vector2d theta(0, 0);
+  const FixedScoreModel wrong_parameters(
+      {"a", "b"}, {"pt"}, Eigen::Vector2d::Zero(), Eigen::Vector2d::Zero());
+  EXPECT_THAT([&] { fisher.Score(theta, wrong_parameters); },
+              ::testing::ThrowsMessage<InvalidInput>(
+                  ::testing::HasSubstr("do not match")));
+  const FixedScoreModel unknown_observable(
+      Parameters(), {"mbb"}, Eigen::Vector2d::Zero(), Eigen::Vector2d::Zero());
+  EXPECT_THAT(
+      [&] { fisher.Score(theta, unknown_observable); },
+      ::testing::ThrowsMessage<InvalidInput>(::testing::HasSubstr("\"mbb\"")));
+  const FixedScoreModel model(
+      Parameters(), {"pt"}, Eigen::Vector2d::Zero(), Eigen::Vector2d::Zero());
+  EXPECT_THAT([&] { fisher.Score(theta, model, "nonsense"); },
+              ::testing::Throws<InvalidInput>());
 }
 
 TEST(ScoreFisherInformation, IsLuminosityTimesXsecTimesMeanOuterProduct) {

@@ -20,6 +20,8 @@
 #include <utility>
 #include <vector>
 
+#include "goldmine/core/score_model.h"
+
 namespace goldmine::mining {
 
 struct FisherOptions {
@@ -82,6 +84,20 @@ class FisherInformation {
                            const HistogramBinning& binning1,
                            const std::string& observable2,
                            const HistogramBinning& binning2) const;
+
+  // Kinematic information from an estimated score t̂(x) (SALLY; MadMiner's
+  // full_information in "score" mode): I = L σ(θ) Σ_n w_n t̂_n t̂_nᵀ / Σ_n w_n
+  // over the events of `partition` ("test" by default, as MadMiner), with
+  // w_n the weights at θ after cuts and efficiencies and σ(θ) the cross
+  // section of all events; plus the rate information when `include_rate`.
+  // The model's observables are matched to the file's by name; its score
+  // components must be the file's parameters (then nuisance parameters are
+  // left out) or parameters + nuisance parameters. Throws InvalidInput on a
+  // mismatch or an empty partition.
+  FisherResult Score(const Eigen::VectorXd& theta,
+                     const core::ScoreModel& model,
+                     const std::string& partition = "test",
+                     bool include_rate = true) const;
 
   // Cross section at θ after cuts and efficiencies (pb).
   double CrossSection(const Eigen::VectorXd& theta) const;

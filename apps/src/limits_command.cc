@@ -1,0 +1,476 @@
+// goldmine limits --events F.h5 --method {rate,ml,sally,adaptive-sally,
+//   sallino,histo} [--model DIR/NAME] [--observables a,b --binning SPEC]
+//   --grid P1:LO:HI:N,... --luminosity L [--theta-true V1,V2]
+//   [--include-xsec] [--systematics] [--observed DATA.h5]   (DESIGN.md §5.6)
+//
+// The rate term: always for --method rate; for the other methods only with
+// --include-xsec (MadMiner's include_xsec defaults to True; here the flag of
+// the CLI contract decides, so that a kinematic-only limit is the default).
+#include <cmath>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+
+#include "cli.h"
+#include "goldmine/core/atomic_file.h"
+#include "goldmine/core/errors.h"
+#include "goldmine/core/likelihood_ratio_model.h"
+#include "goldmine/core/score_model.h"
+#include "goldmine/inference/limits/asymptotic_limits.h"
+#include "goldmine/inference/limits/stxs_binning.h"
+#include "goldmine/mining/madminer_file.h"
+#include "limits_systematics.h"
+#include "model_loading.h"
+
+namespace goldmine::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+std::vector<std::string> SplitList(const std::string& text, char separator) {
+  std::vector<std::string> parts;
+  std::stringstream stream(text);
+  std::string part;
+  while (std::getline(stream, part, separator)) parts.push_back(part);
+  if (!text.empty() && text.back() == separator) parts.emplace_back();
+  return parts;
+}
+
+double Number(const std::string& word, const std::string& context) {
+  std::size_t used = 0;
+  double value = 0.0;
+  try {
+    value = std::stod(word, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != word.size() || !std::isfinite(value)) {
+    throw InvalidInput(context + ": \"" + word + "\" is not a finite number");
+  }
+  return value;
+}
+
+Eigen::VectorXd Vector(const std::string& text, const std::string& flag) {
+  const std::vector<std::string> words = SplitList(text, ',');
+  Eigen::VectorXd values(static_cast<Eigen::Index>(words.size()));
+  for (std::size_t i = 0; i < words.size(); ++i)
+    values(static_cast<Eigen::Index>(i)) = Number(words[i], flag + " " + text);
+  return values;
+}
+
+// --fix NAME=V,... and --profile NAME:LO:HI,...
+inference::OtherParameters Others(const po::variables_map& values) {
+  inference::OtherParameters others;
+  if (values.count("fix") != 0) {
+    for (const std::string& part :
+         SplitList(values["fix"].as<std::string>(), ',')) {
+      const auto equals = part.find('=');
+      if (equals == std::string::npos || equals == 0) {
+        throw InvalidInput("--fix " + part + ": expected NAME=VALUE");
+      }
+      others.fixed[part.substr(0, equals)] =
+          Number(part.substr(equals + 1), "--fix " + part);
+    }
+  }
+  if (values.count("profile") != 0) {
+    for (const std::string& part :
+         SplitList(values["profile"].as<std::string>(), ',')) {
+      const std::vector<std::string> fields = SplitList(part, ':');
+      if (fields.size() != 3 || fields[0].empty()) {
+        throw InvalidInput("--profile " + part + ": expected NAME:LO:HI");
+      }
+      others.profiled[fields[0]] = {Number(fields[1], "--profile " + part),
+                                    Number(fields[2], "--profile " + part)};
+    }
+  }
+  return others;
+}
+
+// Observed events from an events file: every row one event, or weighted by
+// the column of benchmark `weights_benchmark` (then n = L Σ w).
+inference::ObservedData ReadObserved(
+    const std::string& path,
+    const std::vector<std::string>& observables,
+    const std::string& weights_benchmark,
+    double luminosity) {
+  const mining::MadminerEventsReader reader(path);
+  std::vector<std::string> names;
+  for (const auto& observable : reader.setup().observables)
+    names.push_back(observable.name);
+  if (names != observables) {
+    throw InvalidInput("--observed " + path +
+                       ": its observables differ from the events file's");
+  }
+  const mining::MadminerEventBatch batch = reader.ReadAll();
+  inference::ObservedData data;
+  data.x = batch.observations;
+  if (data.x.rows() == 0) {
+    throw InvalidInput("--observed " + path + ": no events");
+  }
+  if (weights_benchmark.empty()) {
+    data.weights = Eigen::VectorXd::Ones(data.x.rows());
+    data.n_events = static_cast<double>(data.x.rows());
+  } else {
+    const auto& benchmarks = reader.setup().benchmarks.names;
+    const auto found =
+        std::find(benchmarks.begin(), benchmarks.end(), weights_benchmark);
+    if (found == benchmarks.end()) {
+      throw InvalidInput("--observed-weights " + weights_benchmark +
+                         ": no such benchmark in " + path);
+    }
+    data.weights = batch.weights.col(found - benchmarks.begin());
+    const double sum = data.weights.sum();
+    if (!(sum > 0.0)) {
+      throw InvalidInput("--observed " + path + ": the weights of " +
+                         weights_benchmark + " sum to " + std::to_string(sum));
+    }
+    data.n_events = luminosity * sum;
+  }
+  return data;
+}
+
+nlohmann::ordered_json Rows(const Eigen::MatrixXd& matrix) {
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  for (Eigen::Index i = 0; i < matrix.rows(); ++i)
+    rows.push_back(
+        std::vector<double>(matrix.row(i).begin(), matrix.row(i).end()));
+  return rows;
+}
+
+std::vector<double> Values(const Eigen::VectorXd& vector) {
+  return {vector.data(), vector.data() + vector.size()};
+}
+
+std::string LevelName(double level) { return level == 0.95 ? "95%" : "68%"; }
+
+void WriteCsv(const std::string& path, const inference::LimitResult& result) {
+  std::ostringstream text;
+  text << std::setprecision(17);
+  for (const std::string& name : result.parameters) text << name << ",";
+  text << "minus_two_delta_log_l,p_value,log_likelihood_kin,"
+          "log_likelihood_rate\n";
+  for (Eigen::Index i = 0; i < result.grid.rows(); ++i) {
+    for (Eigen::Index p = 0; p < result.grid.cols(); ++p)
+      text << result.grid(i, p) << ",";
+    text << result.minus_two_delta_log_l(i) << "," << result.p_values(i) << ","
+         << result.log_likelihood_kin(i) << "," << result.log_likelihood_rate(i)
+         << "\n";
+  }
+  WriteTextFileAtomically(path, text.str());
+}
+
+}  // namespace
+
+Command LimitsCommand() {
+  Command command;
+  command.name = "limits";
+  command.summary =
+      "asymptotic limits on a θ grid: rate, histo (incl. STXS), sally, "
+      "adaptive-sally, sallino, ml";
+  command.run = [](const std::vector<std::string>& arguments,
+                   Streams streams) -> int {
+    po::options_description options("Options");
+    options.add_options()(
+        "events", po::value<std::string>()->required(), "events file (HDF5)")(
+        "method",
+        po::value<std::string>()->required(),
+        "rate, histo, sally, adaptive-sally, sallino or ml")(
+        "model",
+        po::value<std::string>(),
+        "DIR/NAME: score model (sally, "
+        "adaptive-sally, sallino) or likelihood-ratio model (ml)")(
+        "observables", po::value<std::string>(), "histo: a,b (names)")(
+        "binning",
+        po::value<std::string>(),
+        "a preset (STXS-WH-1.0, STXS-WH-1.1, STXS-WH-1.2, STXS-WH, "
+        "STXS-WH-6, improved-STXS) or per dimension N (adaptive bins) or "
+        "E0,E1,... (edges), dimensions separated by ';'")(
+        "grid",
+        po::value<std::string>()->required(),
+        "NAME:LO:HI:N,... (first parameter slowest)")(
+        "luminosity",
+        po::value<double>()->default_value(300000.0),
+        "integrated luminosity in pb^-1")(
+        "theta-true", po::value<std::string>(), "V1,V2,... (default: SM = 0)")(
+        "include-xsec", po::bool_switch(), "add the Poisson rate term")(
+        "systematics",
+        po::bool_switch(),
+        "histo, sally: profile the events file's systematics as HistFactory "
+        "nuisance parameters (histosys, normsys, staterror, lumi)")(
+        "lumi-uncertainty",
+        po::value<double>()->default_value(0.0),
+        "--systematics: relative luminosity uncertainty (0: none)")(
+        "no-staterror",
+        po::bool_switch(),
+        "--systematics: no staterror modifier for finite MC statistics")(
+        "observed", po::value<std::string>(), "observed events file (HDF5)")(
+        "fill-overflow",
+        po::bool_switch(),
+        "histo, sally: events outside the binning fill the outer bins (as "
+        "they are evaluated) instead of being left out (MadMiner)")(
+        "information-binning",
+        po::bool_switch(),
+        "sally, adaptive bins: quantiles of the Fisher information w t^2 of "
+        "each score component instead of the weights (MadMiner)")(
+        "asimov-from",
+        po::value<std::string>()->default_value("test"),
+        "expected limits: Asimov data from the test partition (MadMiner) or "
+        "from the histogram events (templates: no MC noise in the Asimov "
+        "histogram)")("observed-weights",
+                      po::value<std::string>(),
+                      "weight the observed events by this benchmark's weights")(
+        "fix",
+        po::value<std::string>(),
+        "NAME=V,...: parameters off the grid "
+        "(default 0)")("profile",
+                       po::value<std::string>(),
+                       "NAME:LO:HI,...: parameters "
+                       "maximised over at every grid point")(
+        "score-components", po::value<std::string>(), "0,1,...: score subset")(
+        "theta-ref",
+        po::value<std::string>(),
+        "θ_ref of sallino / "
+        "adaptive-sally (default 0)")("dof",
+                                      po::value<int>()->default_value(0),
+                                      "degrees of freedom "
+                                      "(default: grid parameters)")(
+        "test-split",
+        po::value<double>()->default_value(0.2),
+        "fraction of events for the Asimov data and σ")(
+        "csv", po::value<std::string>(), "also write a CSV table here")(
+        "output", po::value<std::string>(), "write the JSON here");
+    po::variables_map values;
+    if (!ParseCommandLine(
+            "limits",
+            "--events F.h5 --method {rate,ml,sally,adaptive-sally,sallino,"
+            "histo} --grid P1:LO:HI:N,... --luminosity L [--model DIR/NAME] "
+            "[--observables a,b --binning SPEC] [--theta-true V1,V2] "
+            "[--include-xsec] [--observed DATA.h5]",
+            "Output: {\"grid\": [[..]], \"minus_two_delta_log_l\": [..], "
+            "\"p_values\": [..], \"best_fit\": [..], ...} (see "
+            "docs/limits.md).",
+            options,
+            arguments,
+            streams,
+            &values)) {
+      return kSuccess;
+    }
+    const inference::LimitMethod method =
+        inference::ParseLimitMethod(values["method"].as<std::string>());
+    const inference::ThetaGrid grid =
+        inference::ThetaGrid::Parse(values["grid"].as<std::string>());
+    const bool needs_model = method == inference::LimitMethod::kMl ||
+                             inference::NeedsScoreModel(method);
+    if (needs_model && values.count("model") == 0) {
+      throw InvalidInput("limits --method " +
+                         values["method"].as<std::string>() +
+                         " needs --model DIR/NAME");
+    }
+    if (!needs_model && values.count("model") != 0) {
+      throw InvalidInput("limits --method " +
+                         values["method"].as<std::string>() +
+                         " takes no --model");
+    }
+    if (method == inference::LimitMethod::kHisto &&
+        values.count("observables") == 0) {
+      throw InvalidInput("limits --method histo needs --observables a,b");
+    }
+    const bool systematics = values["systematics"].as<bool>();
+    if (systematics && method != inference::LimitMethod::kHisto &&
+        method != inference::LimitMethod::kSally) {
+      throw InvalidInput(
+          "limits --systematics: only the histogram methods histo and sally "
+          "have a HistFactory model (method " +
+          values["method"].as<std::string>() + ")");
+    }
+    if (systematics && values.count("profile") != 0) {
+      throw InvalidInput(
+          "limits --systematics: --profile is not supported; scan the "
+          "parameter on the grid or fix it with --fix");
+    }
+    if (needs_model && !Models().available()) {
+      return RunInTorchHelper("limits", arguments, streams);
+    }
+
+    inference::LimitOptions limit_options;
+    limit_options.luminosity = values["luminosity"].as<double>();
+    limit_options.include_xsec = values["include-xsec"].as<bool>();
+    limit_options.dof = values["dof"].as<int>();
+    limit_options.test_split = values["test-split"].as<double>();
+    const std::string asimov_from = values["asimov-from"].as<std::string>();
+    if (asimov_from != "test" && asimov_from != "templates") {
+      throw InvalidInput("--asimov-from " + asimov_from +
+                         ": expected test or templates");
+    }
+    limit_options.asimov_from_templates = asimov_from == "templates";
+    limit_options.fill_overflow = values["fill-overflow"].as<bool>();
+    limit_options.information_binning =
+        values["information-binning"].as<bool>();
+    if (limit_options.dof < 0) throw InvalidInput("--dof must be ≥ 0");
+    // Progress every 10% of the grid (the per-θ methods can take a while).
+    limit_options.progress = [&streams](Eigen::Index done, Eigen::Index total) {
+      if (total >= 100 && done % (total / 10) == 0) {
+        streams.err << "limits: " << done << " / " << total << " grid points\n";
+      }
+    };
+    const inference::AsymptoticLimits limits(values["events"].as<std::string>(),
+                                             limit_options);
+    const int num_parameters =
+        static_cast<int>(limits.parameter_names().size());
+
+    inference::KinematicSetup kinematics;
+    kinematics.method = method;
+    if (values.count("observables") != 0) {
+      kinematics.observables =
+          SplitList(values["observables"].as<std::string>(), ',');
+    }
+    if (values.count("binning") != 0) {
+      kinematics.binning =
+          inference::ParseBinning(values["binning"].as<std::string>());
+    }
+    if (values.count("score-components") != 0) {
+      const Eigen::VectorXd components = Vector(
+          values["score-components"].as<std::string>(), "--score-components");
+      for (double c : components)
+        kinematics.score_components.push_back(static_cast<int>(c));
+    }
+    if (values.count("theta-ref") != 0) {
+      kinematics.theta_ref =
+          Vector(values["theta-ref"].as<std::string>(), "--theta-ref");
+    }
+    std::unique_ptr<core::ScoreModel> score_model;
+    std::unique_ptr<core::LikelihoodRatioModel> ratio_model;
+    if (inference::NeedsScoreModel(method)) {
+      score_model = LoadScoreModel(values["model"].as<std::string>());
+      kinematics.score_model = score_model.get();
+    } else if (method == inference::LimitMethod::kMl) {
+      ratio_model = LoadRatioModel(values["model"].as<std::string>());
+      kinematics.ratio_model = ratio_model.get();
+    }
+
+    Eigen::VectorXd theta_true = Eigen::VectorXd::Zero(num_parameters);
+    if (values.count("theta-true") != 0) {
+      theta_true =
+          Vector(values["theta-true"].as<std::string>(), "--theta-true");
+      if (theta_true.size() != num_parameters) {
+        throw InvalidInput("--theta-true " +
+                           values["theta-true"].as<std::string>() +
+                           ": expected " + std::to_string(num_parameters) +
+                           " values, one per parameter of the events file");
+      }
+    }
+    inference::ObservedData data;
+    const bool observed = values.count("observed") != 0;
+    if (observed) {
+      data = ReadObserved(values["observed"].as<std::string>(),
+                          limits.observable_names(),
+                          values.count("observed-weights") != 0
+                              ? values["observed-weights"].as<std::string>()
+                              : std::string(),
+                          limit_options.luminosity);
+    } else {
+      data = limits.Asimov(theta_true);
+    }
+    streams.err << "limits: " << inference::LimitMethodName(method) << " on "
+                << grid.num_points() << " grid points, n = " << data.n_events
+                << (observed ? " observed" : " expected") << " events\n";
+
+    inference::LimitResult result =
+        limits.Compute(kinematics, grid, data, Others(values));
+    nlohmann::ordered_json systematics_json;
+    if (systematics) {
+      SystematicsSettings settings;
+      settings.luminosity = limit_options.luminosity;
+      settings.lumi_uncertainty = values["lumi-uncertainty"].as<double>();
+      settings.staterror = !values["no-staterror"].as<bool>();
+      const SystematicLimits profiled = ProfileSystematics(
+          values["events"].as<std::string>(),
+          kinematics,
+          result,
+          observed ? &data : nullptr,
+          theta_true,
+          settings,
+          [&streams](int done, int total) {
+            if (total >= 100 && done % (total / 10) == 0) {
+              streams.err << "limits: profiled " << done << " / " << total
+                          << " grid points\n";
+            }
+          });
+      systematics_json["minus_two_delta_log_l_without_systematics"] =
+          Values(result.minus_two_delta_log_l);
+      systematics_json["nuisance_parameters"] = profiled.nuisance_parameters;
+      systematics_json["lumi_uncertainty"] = settings.lumi_uncertainty;
+      systematics_json["staterror"] = settings.staterror;
+      systematics_json["num_bins"] = profiled.num_bins;
+      systematics_json["fits_not_converged"] = profiled.fits_not_converged;
+      result.minus_two_delta_log_l = profiled.minus_two_delta_log_l;
+      result.p_values = profiled.p_values;
+      result.best_fit_index = profiled.best_fit_index;
+    }
+
+    nlohmann::ordered_json json;
+    json["grid"] = Rows(result.grid);
+    json["minus_two_delta_log_l"] = Values(result.minus_two_delta_log_l);
+    json["p_values"] = Values(result.p_values);
+    const Eigen::VectorXd best = result.grid.row(result.best_fit_index);
+    json["best_fit"] = Values(best);
+    json["best_fit_index"] = result.best_fit_index;
+    json["parameters"] = result.parameters;
+    json["method"] = inference::LimitMethodName(method);
+    json["luminosity"] = limit_options.luminosity;
+    json["include_xsec"] =
+        method == inference::LimitMethod::kRate || limit_options.include_xsec;
+    json["observed"] = observed;
+    if (!observed) json["theta_true"] = Values(theta_true);
+    json["n_observed"] = result.n_observed;
+    json["dof"] = result.dof;
+    json["log_likelihood_kin"] = Values(result.log_likelihood_kin);
+    json["log_likelihood_rate"] = Values(result.log_likelihood_rate);
+    json["all_parameters"] = result.all_parameters;
+    json["thetas"] = Rows(result.thetas);
+    if (!result.histogram_edges.empty()) {
+      nlohmann::ordered_json edges = nlohmann::ordered_json::array();
+      for (const auto& axis : result.histogram_edges) {
+        nlohmann::ordered_json row = nlohmann::ordered_json::array();
+        for (double edge : axis) {
+          // JSON has no infinity: open edges are written as null.
+          row.push_back(std::isfinite(edge) ? nlohmann::ordered_json(edge)
+                                            : nlohmann::ordered_json());
+        }
+        edges.push_back(row);
+      }
+      json["histogram_edges"] = edges;
+    }
+    json["dropped_units"] = result.dropped_units;
+    if (systematics) json["systematics"] = systematics_json;
+    nlohmann::ordered_json intervals = nlohmann::ordered_json::object();
+    for (const auto& entry : inference::ProfileIntervals(
+             grid, result.minus_two_delta_log_l, {0.6826894921370859, 0.95})) {
+      nlohmann::ordered_json ranges = nlohmann::ordered_json::array();
+      for (const auto& range : entry.ranges) {
+        ranges.push_back({{"lower", range.lower},
+                          {"upper", range.upper},
+                          {"closed_lower", range.closed_lower},
+                          {"closed_upper", range.closed_upper}});
+      }
+      intervals[entry.parameter][LevelName(entry.confidence_level)] = ranges;
+    }
+    json["intervals"] = intervals;
+    json["contour_levels"] = {
+        {"68%", inference::ChiSquaredQuantile(0.6826894921370859, result.dof)},
+        {"95%", inference::ChiSquaredQuantile(0.95, result.dof)}};
+    if (values.count("csv") != 0) {
+      WriteCsv(values["csv"].as<std::string>(), result);
+    }
+    std::optional<std::string> output_path;
+    if (values.count("output") != 0) {
+      output_path = values["output"].as<std::string>();
+    }
+    WriteJsonResult(json, output_path, streams);
+    return kSuccess;
+  };
+  return command;
+}
+
+}  // namespace goldmine::cli

@@ -1,0 +1,457 @@
+#include "run/pipeline_config.h"
+
+#include <cmath>
+#include <sstream>
+
+#include "goldmine/core/errors.h"
+#include "yaml_node.h"
+
+namespace goldmine::cli::run {
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::initializer_list<const char*> kTopKeys = {"name",
+                                                     "generate",
+                                                     "mining",
+                                                     "augment",
+                                                     "train",
+                                                     "fisher",
+                                                     "limits",
+                                                     "report",
+                                                     "quick"};
+
+// `quick` overrides: maps merge key by key, anything else replaces.
+YAML::Node Merge(const YAML::Node& base, const YAML::Node& override) {
+  if (!base.IsMap() || !override.IsMap()) return YAML::Clone(override);
+  YAML::Node merged = YAML::Clone(base);
+  for (const auto& entry : override) {
+    const std::string key = entry.first.as<std::string>();
+    merged[key] = merged[key].IsDefined() ? Merge(merged[key], entry.second)
+                                          : YAML::Clone(entry.second);
+  }
+  return merged;
+}
+
+std::string Text(const YAML::Node& node) {
+  YAML::Emitter emitter;
+  emitter << node;
+  return emitter.c_str();
+}
+
+// A scalar as a command-line value.
+std::string Scalar(const YamlNode& node) {
+  if (node.IsSequence()) {
+    std::string joined;
+    for (const YamlNode& element : node.Elements())
+      joined += (joined.empty() ? "" : ",") + element.AsString();
+    return joined;
+  }
+  return node.AsString();
+}
+
+std::int64_t Count(const YamlNode& node, std::int64_t minimum) {
+  const double value = node.AsDouble();
+  if (value != std::floor(value) || value < static_cast<double>(minimum) ||
+      value > 1e12) {
+    node.Fail("an integer >= " + std::to_string(minimum));
+  }
+  return static_cast<std::int64_t>(value);
+}
+
+GenerateSettings ReadGenerate(const YamlNode& node) {
+  node.RequireOnlyKeys({"process",
+                        "events",
+                        "seed",
+                        "energy",
+                        "charge",
+                        "leptons",
+                        "hbb_eft",
+                        "scale",
+                        "pdf"});
+  GenerateSettings settings;
+  settings.process = node.Has("process") ? node.At("process").AsString() : "wh";
+  if (settings.process != "wh" && settings.process != "toy")
+    node.At("process").Fail("wh or toy");
+  settings.events = Count(node.At("events"), 1);
+  settings.seed = node.Has("seed")
+                      ? static_cast<std::uint64_t>(Count(node.At("seed"), 0))
+                      : 1;
+  for (const char* key : {"energy", "charge", "leptons", "hbb_eft", "scale"}) {
+    if (node.Has(key)) {
+      std::string flag = key;
+      if (flag == "hbb_eft") flag = "hbb-eft";
+      settings.options.emplace_back(flag, Scalar(node.At(key)));
+    }
+  }
+  if (node.Has("pdf")) {
+    fs::path pdf = node.At("pdf").AsString();
+    if (pdf.is_relative()) pdf = fs::path(node.file()).parent_path() / pdf;
+    settings.options.emplace_back("pdf", fs::absolute(pdf).string());
+  }
+  return settings;
+}
+
+// File names in the mining section are relative to the configuration's
+// folder; the run writes that section elsewhere, so they become absolute.
+void MakeFilesAbsolute(YAML::Node mining, const fs::path& folder) {
+  auto absolute = [&](YAML::Node file) {
+    if (!file.IsDefined() || !file.IsScalar()) return;
+    fs::path path = file.as<std::string>();
+    if (path.is_relative()) file = fs::absolute(folder / path).string();
+  };
+  if (mining["samples"].IsSequence()) {
+    for (std::size_t i = 0; i < mining["samples"].size(); ++i) {
+      if (mining["samples"][i].IsMap()) absolute(mining["samples"][i]["file"]);
+    }
+  }
+  if (mining["benchmarks_from_reweight_header"].IsMap())
+    absolute(mining["benchmarks_from_reweight_header"]["file"]);
+}
+
+AugmentSettings ReadAugment(const YamlNode& node) {
+  node.RequireOnlyKeys({"n_samples", "test_samples", "seed", "theta"});
+  AugmentSettings settings;
+  settings.n_samples = Count(node.At("n_samples"), 1);
+  settings.test_samples =
+      node.Has("test_samples") ? Count(node.At("test_samples"), 1) : 10000;
+  settings.seed = node.Has("seed")
+                      ? static_cast<std::uint64_t>(Count(node.At("seed"), 0))
+                      : 1;
+  if (node.Has("theta")) settings.theta = node.At("theta").AsString();
+  return settings;
+}
+
+TrainSettings ReadTrain(const std::string& method, const YamlNode& node) {
+  const bool ratio = method != "sally";
+  if (ratio) {
+    node.RequireOnlyKeys({"enabled",
+                          "hidden",
+                          "activation",
+                          "epochs",
+                          "batch_size",
+                          "lr",
+                          "lr_decay",
+                          "validation_split",
+                          "early_stopping",
+                          "ensemble",
+                          "seed",
+                          "alpha",
+                          "n_samples",
+                          "theta0",
+                          "theta1"});
+  } else {
+    node.RequireOnlyKeys({"enabled",
+                          "hidden",
+                          "activation",
+                          "epochs",
+                          "batch_size",
+                          "lr",
+                          "lr_decay",
+                          "validation_split",
+                          "early_stopping",
+                          "ensemble",
+                          "seed"});
+  }
+  TrainSettings settings;
+  settings.method = method;
+  settings.enabled = !node.Has("enabled") || node.At("enabled").AsBool();
+  for (const char* key : {"hidden",
+                          "activation",
+                          "epochs",
+                          "batch_size",
+                          "lr",
+                          "lr_decay",
+                          "validation_split",
+                          "ensemble",
+                          "seed",
+                          "alpha"}) {
+    if (!node.Has(key)) continue;
+    std::string flag = key;
+    for (char& c : flag) c = c == '_' ? '-' : c;
+    settings.options.emplace_back(flag, Scalar(node.At(key)));
+  }
+  if (node.Has("early_stopping") && node.At("early_stopping").AsBool())
+    settings.switches.push_back("--early-stopping");
+  if (ratio && settings.enabled) {
+    settings.n_samples = Count(node.At("n_samples"), 1);
+    settings.theta0 = node.At("theta0").AsString();
+    settings.theta1 = node.At("theta1").AsString();
+  }
+  return settings;
+}
+
+std::vector<double> Edges(const YamlNode& node) {
+  const std::vector<double> edges = node.AsDoubles();
+  if (edges.empty()) node.Fail("a list of increasing bin edges");
+  for (std::size_t i = 1; i < edges.size(); ++i)
+    if (!(edges[i - 1] < edges[i])) node.Fail("a list of increasing bin edges");
+  return edges;
+}
+
+FisherSettings ReadFisher(const YamlNode& node, std::size_t num_parameters) {
+  node.RequireOnlyKeys({"theta", "luminosity", "histograms"});
+  FisherSettings settings;
+  if (node.Has("theta"))
+    settings.theta =
+        node.At("theta").AsDoubles(static_cast<int>(num_parameters));
+  if (node.Has("luminosity")) {
+    settings.luminosity = node.At("luminosity").AsDouble();
+    if (!(settings.luminosity > 0))
+      node.At("luminosity").Fail("a luminosity > 0 in pb^-1");
+  }
+  if (node.Has("histograms")) {
+    for (const auto& [name, spec] : node.At("histograms").Entries()) {
+      spec.RequireOnlyKeys({"label",
+                            "observable",
+                            "bins",
+                            "observable2",
+                            "bins2",
+                            "limits_binning"});
+      HistogramSettings histogram;
+      histogram.name = name;
+      histogram.label = spec.Has("label") ? spec.At("label").AsString() : name;
+      histogram.observable = spec.At("observable").AsString();
+      histogram.bins = Edges(spec.At("bins"));
+      if (spec.Has("limits_binning"))
+        histogram.preset = spec.At("limits_binning").AsString();
+      if (spec.Has("observable2")) {
+        histogram.observable2 = spec.At("observable2").AsString();
+        histogram.bins2 = Edges(spec.At("bins2"));
+      }
+      settings.histograms.push_back(histogram);
+    }
+  }
+  return settings;
+}
+
+LimitsSettings ReadLimits(const YamlNode& node,
+                          const std::vector<std::string>& parameters,
+                          const FisherSettings& fisher) {
+  node.RequireOnlyKeys(
+      {"enabled", "grid", "luminosity", "methods", "histograms"});
+  LimitsSettings settings;
+  settings.enabled = !node.Has("enabled") || node.At("enabled").AsBool();
+  settings.luminosity = fisher.luminosity;
+  if (node.Has("luminosity"))
+    settings.luminosity = node.At("luminosity").AsDouble();
+  const YamlNode grid = node.At("grid");
+  for (const std::string& parameter : parameters) {
+    const YamlNode axis = grid.At(parameter);
+    const std::vector<double> values = axis.AsDoubles(3);
+    if (!(values[0] < values[1]) || values[2] < 2 ||
+        values[2] != std::floor(values[2]))
+      axis.Fail("[LO, HI, N] with LO < HI and an integer N >= 2");
+    settings.grid.push_back(
+        {parameter, values[0], values[1], static_cast<int>(values[2])});
+  }
+  if (grid.node().size() != parameters.size())
+    grid.Fail("one [LO, HI, N] per parameter (" +
+              std::to_string(parameters.size()) + ")");
+  settings.methods = {"sally", "histo", "rate"};
+  if (node.Has("methods")) {
+    settings.methods.clear();
+    for (const YamlNode& method : node.At("methods").Elements()) {
+      const std::string name = method.AsString();
+      if (name != "sally" && name != "histo" && name != "rate" && name != "ml")
+        method.Fail("sally, histo, rate or ml (the enabled ratio estimators)");
+      settings.methods.push_back(name);
+    }
+  }
+  if (node.Has("histograms")) {
+    for (const YamlNode& entry : node.At("histograms").Elements()) {
+      const std::string name = entry.AsString();
+      bool found = false;
+      for (const HistogramSettings& histogram : fisher.histograms)
+        found = found || histogram.name == name;
+      if (!found) entry.Fail("the name of a fisher.histograms entry");
+      settings.histograms.push_back(name);
+    }
+  }
+  return settings;
+}
+
+ReportSettings ReadReport(const YamlNode& node,
+                          const std::vector<std::string>& benchmarks) {
+  node.RequireOnlyKeys({"benchmarks",
+                        "observables",
+                        "score_benchmarks",
+                        "weights_grid",
+                        "reference"});
+  ReportSettings settings;
+  if (node.Has("reference")) {
+    const YamlNode reference = node.At("reference");
+    reference.RequireOnlyKeys({"source", "information"});
+    settings.reference_source = reference.At("source").AsString();
+    for (const auto& [name, matrix] : reference.At("information").Entries()) {
+      std::vector<std::vector<double>> rows;
+      for (const YamlNode& row : matrix.Elements())
+        rows.push_back(
+            row.AsDoubles(static_cast<int>(matrix.Elements().size())));
+      settings.reference_information.emplace_back(name, rows);
+    }
+  }
+  auto benchmark_list = [&](const YamlNode& list) {
+    std::vector<std::string> names;
+    for (const YamlNode& entry : list.Elements()) {
+      const std::string name = entry.AsString();
+      bool found = false;
+      for (const std::string& benchmark : benchmarks)
+        found = found || benchmark == name;
+      if (!found && !benchmarks.empty())
+        entry.Fail("a benchmark of mining.benchmarks");
+      names.push_back(name);
+    }
+    return names;
+  };
+  if (node.Has("benchmarks"))
+    settings.benchmarks = benchmark_list(node.At("benchmarks"));
+  if (node.Has("score_benchmarks"))
+    settings.score_benchmarks = benchmark_list(node.At("score_benchmarks"));
+  if (node.Has("observables")) {
+    for (const auto& [name, spec] : node.At("observables").Entries()) {
+      spec.RequireOnlyKeys({"label", "range", "bins"});
+      ObservablePlot plot;
+      plot.name = name;
+      plot.label = spec.Has("label") ? spec.At("label").AsString() : name;
+      const std::vector<double> range = spec.At("range").AsDoubles(2);
+      if (!(range[0] < range[1]))
+        spec.At("range").Fail("[LO, HI] with LO < HI");
+      plot.lo = range[0];
+      plot.hi = range[1];
+      if (spec.Has("bins"))
+        plot.bins = static_cast<int>(Count(spec.At("bins"), 1));
+      settings.observables.push_back(plot);
+    }
+  }
+  if (node.Has("weights_grid"))
+    settings.weights_grid = static_cast<int>(Count(node.At("weights_grid"), 3));
+  return settings;
+}
+
+// Checks the keys of a document (the configuration, or its `quick` section).
+void CheckTopKeys(const YamlNode& root, bool allow_quick) {
+  if (allow_quick) {
+    root.RequireOnlyKeys(kTopKeys);
+  } else {
+    root.RequireOnlyKeys({"name",
+                          "generate",
+                          "mining",
+                          "augment",
+                          "train",
+                          "fisher",
+                          "limits",
+                          "report"});
+  }
+}
+
+PipelineConfig ParseDocument(const YamlNode& root,
+                             const fs::path& path,
+                             bool quick);
+
+}  // namespace
+
+PipelineConfig ReadPipelineConfig(const fs::path& path, bool quick) {
+  const YamlNode loaded = LoadYamlFile(path.string());
+  if (!loaded.IsMap()) loaded.Fail("a map with the sections of the study");
+  CheckTopKeys(loaded, true);
+  if (loaded.Has("quick")) CheckTopKeys(loaded.At("quick"), false);
+  // The configuration as written is always checked, so that errors name
+  // their line; with --quick the merged document (whose copied nodes have
+  // no line numbers) is read again.
+  YAML::Node document(YAML::NodeType::Map);
+  for (const auto& entry : loaded.node()) {
+    if (entry.first.as<std::string>() != "quick")
+      document[entry.first.as<std::string>()] = entry.second;  // keeps marks
+  }
+  PipelineConfig config =
+      ParseDocument(YamlNode(document, path.string()), path, false);
+  if (!quick) return config;
+  if (!loaded.Has("quick"))
+    throw InvalidInput(path.string() + ": --quick needs a `quick` section");
+  document = Merge(document, loaded.At("quick").node());
+  return ParseDocument(
+      YamlNode(document, path.string() + " (with its quick section)"),
+      path,
+      true);
+}
+
+namespace {
+
+PipelineConfig ParseDocument(const YamlNode& root,
+                             const fs::path& path,
+                             bool quick) {
+  const YAML::Node document = root.node();
+  PipelineConfig config;
+  config.path = fs::absolute(path);
+  config.quick = quick;
+  config.name =
+      root.Has("name") ? root.At("name").AsString() : path.stem().string();
+  if (root.Has("generate")) config.generate = ReadGenerate(root.At("generate"));
+
+  const YamlNode mining = root.At("mining");
+  if (!mining.IsMap()) mining.Fail("the mining configuration (docs/config.md)");
+  if (config.generate && mining.Has("samples")) {
+    throw InvalidInput(mining.At("samples").Where() +
+                       ": the generated events are the sample; leave out "
+                       "mining.samples or the generate section");
+  }
+  if (!config.generate && !mining.Has("samples")) {
+    throw InvalidInput(mining.Where() +
+                       ": missing key \"samples\" (or add a generate section)");
+  }
+  for (const auto& [name, spec] : mining.At("parameters").Entries()) {
+    config.parameters.push_back(name);
+    const std::vector<double> range = spec.At("range").AsDoubles(2);
+    config.parameter_ranges.emplace_back(range[0], range[1]);
+  }
+  if (mining.Has("benchmarks")) {
+    for (const auto& entry : mining.At("benchmarks").Entries())
+      config.benchmarks.push_back(entry.first);
+  } else if (config.generate) {
+    mining.Fail(
+        "a map with `benchmarks` (the generator writes one weight per "
+        "benchmark)");
+  }
+  config.mining = YAML::Clone(mining.node());
+  MakeFilesAbsolute(config.mining, config.path.parent_path());
+
+  config.augment = ReadAugment(root.At("augment"));
+  if (root.Has("train")) {
+    const YamlNode train = root.At("train");
+    train.RequireOnlyKeys({"sally", "rascal", "alices"});
+    for (const auto& [method, spec] : train.Entries())
+      config.train.push_back(ReadTrain(method, spec));
+  }
+  config.fisher = root.Has("fisher")
+                      ? ReadFisher(root.At("fisher"), config.parameters.size())
+                      : FisherSettings{};
+  if (config.fisher.theta.empty())
+    config.fisher.theta.assign(config.parameters.size(), 0.0);
+  if (root.Has("limits")) {
+    config.limits =
+        ReadLimits(root.At("limits"), config.parameters, config.fisher);
+  } else {
+    config.limits.enabled = false;
+  }
+  if (root.Has("report"))
+    config.report = ReadReport(root.At("report"), config.benchmarks);
+
+  for (const char* section : {"name",
+                              "generate",
+                              "mining",
+                              "augment",
+                              "train",
+                              "fisher",
+                              "limits",
+                              "report"}) {
+    config.section_text[section] =
+        document[section].IsDefined() ? Text(document[section]) : std::string();
+  }
+  config.section_text["mining"] = Text(config.mining);
+  return config;
+}
+
+}  // namespace
+
+}  // namespace goldmine::cli::run

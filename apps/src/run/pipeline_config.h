@@ -1,0 +1,131 @@
+// The configuration of `goldmine run CONFIG.yaml` (docs/run.md): one YAML
+// file for the whole study. Sections: name, generate, mining (the
+// configuration of `goldmine setup|mine`, docs/config.md), augment, train,
+// fisher, limits, report, and `quick` (overrides of any of these, applied
+// with --quick). Unknown keys are errors naming the file, line and key.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace goldmine::cli::run {
+
+struct GenerateSettings {
+  std::string process = "wh";
+  std::int64_t events = 0;
+  std::uint64_t seed = 1;
+  // Further `goldmine generate` options (energy, charge, leptons, hbb-eft,
+  // scale, pdf) passed as --KEY VALUE.
+  std::vector<std::pair<std::string, std::string>> options;
+};
+
+struct AugmentSettings {
+  std::int64_t n_samples = 0;     // local (SALLY) training samples
+  std::int64_t test_samples = 0;  // per score benchmark, for the report
+  std::uint64_t seed = 1;
+  std::string theta = "benchmark:sm";
+};
+
+// One estimator: method, `goldmine train` options, and for the ratio methods
+// the samples it is trained on.
+struct TrainSettings {
+  std::string method;  // sally, rascal, alices
+  bool enabled = true;
+  std::vector<std::pair<std::string, std::string>> options;  // --KEY VALUE
+  std::vector<std::string> switches;                         // --early-stopping
+  std::int64_t n_samples = 0;                                // ratio methods
+  std::string theta0;  // ratio methods: SPEC
+  std::string theta1;
+};
+
+struct HistogramSettings {
+  std::string name;   // stxs_5bin
+  std::string label;  // "STXS 5 bins (p_T,W)"
+  std::string observable;
+  std::vector<double> bins;  // edges (overflow bins are added)
+  std::string observable2;   // empty for 1D
+  std::vector<double> bins2;
+  // A `goldmine limits --binning` preset (STXS-WH-1.1, improved-STXS, ...)
+  // for the limits of this histogram; empty: the edges.
+  std::string preset;
+};
+
+struct FisherSettings {
+  std::vector<double> theta;  // empty: the SM (all zeros)
+  double luminosity = 300000.0;
+  std::vector<HistogramSettings> histograms;
+};
+
+struct GridAxis {
+  std::string parameter;
+  double lo = 0.0;
+  double hi = 0.0;
+  int n = 0;
+};
+
+struct LimitsSettings {
+  bool enabled = true;
+  std::vector<GridAxis> grid;
+  double luminosity = 300000.0;
+  std::vector<std::string> methods;     // sally, histo, rate
+  std::vector<std::string> histograms;  // names in FisherSettings
+};
+
+struct ObservablePlot {
+  std::string name;
+  std::string label;  // axis label with units
+  double lo = 0.0;
+  double hi = 0.0;
+  int bins = 30;
+};
+
+struct ReportSettings {
+  std::vector<std::string> benchmarks;        // observables at these
+  std::vector<ObservablePlot> observables;    // key observables
+  std::vector<std::string> score_benchmarks;  // SALLY score at these
+  int weights_grid = 41;                      // Σw² map: points per axis
+  // Published Fisher information to compare with (PHYSICS.md §6.3): the
+  // source, and per Fisher entry name (truth, rate, histogram_NAME, sally)
+  // the P × P matrix. Compared as ratios to the reference's truth, which do
+  // not depend on luminosity or channel selection to first order.
+  std::string reference_source;
+  std::vector<std::pair<std::string, std::vector<std::vector<double>>>>
+      reference_information;
+};
+
+struct PipelineConfig {
+  std::filesystem::path path;  // the configuration file
+  std::string name;
+  bool quick = false;
+  std::optional<GenerateSettings> generate;
+  // The mining configuration as written for `goldmine setup|mine`, with file
+  // names made absolute and, when events are generated, the generated file
+  // as the sample.
+  YAML::Node mining;
+  std::vector<std::string> parameters;  // from mining.parameters, in order
+  std::vector<std::pair<double, double>> parameter_ranges;
+  std::vector<std::string> benchmarks;  // from mining.benchmarks
+  AugmentSettings augment;
+  std::vector<TrainSettings> train;
+  FisherSettings fisher;
+  LimitsSettings limits;
+  ReportSettings report;
+  // The effective configuration (after --quick) as YAML text, per section.
+  std::map<std::string, std::string> section_text;
+};
+
+// Reads, merges the `quick` overrides when `quick` is set, and validates.
+// Throws InvalidInput naming the file, line and key.
+PipelineConfig ReadPipelineConfig(const std::filesystem::path& path,
+                                  bool quick);
+
+// The file the generate stage writes, relative to the work folder.
+inline const char* kGeneratedEvents = "generate/events.hepmc3";
+
+}  // namespace goldmine::cli::run

@@ -1,0 +1,343 @@
+#include "run/report_results.h"
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "goldmine/core/errors.h"
+#include "run/hdf5_matrix.h"
+
+namespace goldmine::cli::run {
+namespace fs = std::filesystem;
+
+namespace {
+
+nlohmann::json ReadJson(const fs::path& path) {
+  std::ifstream in(path);
+  if (!in) throw FileFormatError(path.string() + ": cannot read");
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& error) {
+    throw FileFormatError(path.string() + ": not JSON: " + error.what());
+  }
+}
+
+Eigen::MatrixXd MatrixFromJson(const nlohmann::json& rows,
+                               const std::string& where) {
+  if (!rows.is_array() || rows.empty() || !rows[0].is_array())
+    throw FileFormatError(where + ": expected a matrix");
+  Eigen::MatrixXd matrix(static_cast<Eigen::Index>(rows.size()),
+                         static_cast<Eigen::Index>(rows[0].size()));
+  for (Eigen::Index i = 0; i < matrix.rows(); ++i) {
+    const auto& row = rows[static_cast<std::size_t>(i)];
+    if (!row.is_array() ||
+        static_cast<Eigen::Index>(row.size()) != matrix.cols())
+      throw FileFormatError(where + ": rows of different lengths");
+    for (Eigen::Index j = 0; j < matrix.cols(); ++j)
+      matrix(i, j) = row[static_cast<std::size_t>(j)].get<double>();
+  }
+  return matrix;
+}
+
+// The reason a step of a stage was not available, from its stage.json.
+std::string StepReason(const fs::path& stage_json, const std::string& label) {
+  for (const StepRecord& record : StageRunner::ReadRecords(stage_json))
+    if (record.label == label && !record.available) return record.reason;
+  return "";
+}
+
+double Crossing(double x0, double y0, double x1, double y1, double threshold) {
+  if (y1 == y0) return 0.5 * (x0 + x1);
+  return x0 + (threshold - y0) * (x1 - x0) / (y1 - y0);
+}
+
+}  // namespace
+
+Interval FisherInterval(const Eigen::MatrixXd& information,
+                        int parameter,
+                        double threshold,
+                        double center) {
+  Interval interval;
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(information);
+  const Eigen::VectorXd& eigenvalues = solver.eigenvalues();
+  if (eigenvalues.size() == 0 ||
+      !(eigenvalues.minCoeff() > 1e-10 * eigenvalues.maxCoeff()))
+    return interval;  // a flat direction: nothing constrains the profile
+  const Eigen::MatrixXd covariance = information.inverse();
+  const double sigma = std::sqrt(threshold * covariance(parameter, parameter));
+  if (!std::isfinite(sigma)) return interval;
+  interval.bounded = true;
+  interval.lo = center - sigma;
+  interval.hi = center + sigma;
+  return interval;
+}
+
+Interval ScanInterval(const Eigen::MatrixXd& grid,
+                      const Eigen::VectorXd& values,
+                      int parameter,
+                      double threshold) {
+  std::map<double, double> profile;  // grid value → min over the others
+  for (Eigen::Index i = 0; i < grid.rows(); ++i) {
+    if (!std::isfinite(values(i))) continue;
+    const double x = grid(i, parameter);
+    const auto found = profile.find(x);
+    if (found == profile.end() || values(i) < found->second)
+      profile[x] = values(i);
+  }
+  Interval interval;
+  if (profile.size() < 2) return interval;
+  const std::vector<std::pair<double, double>> points(profile.begin(),
+                                                      profile.end());
+  std::size_t first = points.size();
+  std::size_t last = 0;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    if (points[i].second <= threshold) {
+      first = std::min(first, i);
+      last = i;
+    }
+  }
+  if (first == points.size()) return interval;  // nothing allowed on the grid
+  interval.bounded = true;
+  interval.lo_at_edge = first == 0;
+  interval.hi_at_edge = last + 1 == points.size();
+  interval.lo = interval.lo_at_edge ? points[first].first
+                                    : Crossing(points[first - 1].first,
+                                               points[first - 1].second,
+                                               points[first].first,
+                                               points[first].second,
+                                               threshold);
+  interval.hi = interval.hi_at_edge ? points[last].first
+                                    : Crossing(points[last].first,
+                                               points[last].second,
+                                               points[last + 1].first,
+                                               points[last + 1].second,
+                                               threshold);
+  return interval;
+}
+
+namespace {
+
+// Π_p θ_p^k_cp and its gradient.
+double Component(const Eigen::MatrixXi& powers,
+                 Eigen::Index c,
+                 const Eigen::VectorXd& theta) {
+  double value = 1.0;
+  for (Eigen::Index p = 0; p < powers.cols(); ++p)
+    value *= std::pow(theta(p), powers(c, p));
+  return value;
+}
+
+double ComponentDerivative(const Eigen::MatrixXi& powers,
+                           Eigen::Index c,
+                           const Eigen::VectorXd& theta,
+                           Eigen::Index q) {
+  if (powers(c, q) == 0) return 0.0;
+  double value = powers(c, q) * std::pow(theta(q), powers(c, q) - 1);
+  for (Eigen::Index p = 0; p < powers.cols(); ++p)
+    if (p != q) value *= std::pow(theta(p), powers(c, p));
+  return value;
+}
+
+}  // namespace
+
+Eigen::VectorXd MorphingWeights(const mining::MadminerSetup& setup,
+                                const Eigen::VectorXd& theta) {
+  if (!setup.morphing)
+    throw InvalidInput("the events file has no morphing setup");
+  const Eigen::MatrixXi& powers = setup.morphing->components;
+  const Eigen::MatrixXd& matrix = setup.morphing->morphing_matrix;  // C × B
+  Eigen::VectorXd weights = Eigen::VectorXd::Zero(matrix.cols());
+  for (Eigen::Index c = 0; c < matrix.rows(); ++c)
+    weights += Component(powers, c, theta) * matrix.row(c).transpose();
+  return weights;
+}
+
+MorphedCrossSection CrossSectionAt(const mining::MadminerSetup& setup,
+                                   const Eigen::VectorXd& benchmark_xsecs,
+                                   const Eigen::VectorXd& theta) {
+  if (!setup.morphing)
+    throw InvalidInput("the events file has no morphing setup");
+  const Eigen::MatrixXi& powers = setup.morphing->components;
+  const Eigen::MatrixXd& matrix = setup.morphing->morphing_matrix;
+  const Eigen::VectorXd xsecs = benchmark_xsecs.head(matrix.cols());
+  MorphedCrossSection result;
+  result.sigma = MorphingWeights(setup, theta).dot(xsecs);
+  result.gradient = Eigen::VectorXd::Zero(theta.size());
+  for (Eigen::Index q = 0; q < theta.size(); ++q) {
+    for (Eigen::Index c = 0; c < matrix.rows(); ++c)
+      result.gradient(q) +=
+          ComponentDerivative(powers, c, theta, q) * matrix.row(c).dot(xsecs);
+  }
+  return result;
+}
+
+Eigen::MatrixXd ScoreFisherInformation(const Eigen::MatrixXd& scores,
+                                       const MorphedCrossSection& xsec,
+                                       double luminosity) {
+  if (scores.rows() == 0) throw InvalidInput("no score predictions");
+  const Eigen::MatrixXd second_moment =
+      scores.transpose() * scores / static_cast<double>(scores.rows());
+  return luminosity * (xsec.sigma * second_moment +
+                       xsec.gradient * xsec.gradient.transpose() / xsec.sigma);
+}
+
+std::vector<FisherEntry> LoadFisherEntries(const PipelineConfig& config,
+                                           const StudyFiles& files) {
+  std::vector<FisherEntry> entries;
+  const fs::path record = files.workdir / "fisher/stage.json";
+  auto load = [&](const std::string& name,
+                  const std::string& label,
+                  const std::string& step_label) {
+    FisherEntry entry;
+    entry.name = name;
+    entry.label = label;
+    entry.source = "`goldmine " + step_label + "`";
+    const fs::path path = files.fisher(name);
+    if (fs::exists(path)) {
+      entry.information = MatrixFromJson(
+          ReadJson(path).at("fisher_information"), path.string());
+      entry.available = true;
+    } else {
+      entry.reason = StepReason(record, step_label);
+      if (entry.reason.empty())
+        entry.reason = "the fisher stage did not write it";
+    }
+    entries.push_back(entry);
+  };
+  load("truth", "truth (parton level)", "fisher truth");
+  load("rate", "rate only", "fisher rate");
+  for (const HistogramSettings& histogram : config.fisher.histograms)
+    load("histogram_" + histogram.name,
+         histogram.label,
+         "fisher histogram " + histogram.name);
+  bool sally = false;
+  for (const TrainSettings& train : config.train)
+    sally = sally || (train.method == "sally" && train.enabled);
+  if (!sally) return entries;
+  load("sally", "SALLY", "fisher sally");
+  FisherEntry& entry = entries.back();
+  if (entry.available) return entries;
+  // Without `goldmine fisher sally`, the same information from the SALLY
+  // predictions on test events drawn at the Fisher point, when there are
+  // such events (a score benchmark at fisher.theta).
+  const std::string unavailable = entry.reason;
+  const mining::MadminerEvents events = mining::ReadEvents(files.events());
+  const Eigen::VectorXd theta = Eigen::Map<const Eigen::VectorXd>(
+      config.fisher.theta.data(),
+      static_cast<Eigen::Index>(config.fisher.theta.size()));
+  for (const std::string& benchmark : ScoreBenchmarks(config)) {
+    const auto& names = events.setup.benchmarks.names;
+    const auto found = std::find(names.begin(), names.end(), benchmark);
+    if (found == names.end() || !fs::exists(files.scores(benchmark))) continue;
+    const Eigen::Index b = found - names.begin();
+    if ((events.setup.benchmarks.values.row(b).transpose() - theta).norm() >
+        1e-12)
+      continue;
+    const Eigen::VectorXd xsecs =
+        events.events.weights.colwise().sum().transpose();
+    const Eigen::MatrixXd scores =
+        ReadHdf5Matrix(files.scores(benchmark), "t_hat");
+    entry.information =
+        ScoreFisherInformation(scores,
+                               CrossSectionAt(events.setup, xsecs, theta),
+                               config.fisher.luminosity);
+    entry.available = true;
+    entry.source = "SALLY predictions on " + std::to_string(scores.rows()) +
+                   " test events at " + benchmark +
+                   " (`goldmine evaluate`), I = L [σ E[t̂ t̂ᵀ] + ∇σ ∇σᵀ/σ]; "
+                   "`goldmine fisher sally` was not available (" +
+                   unavailable + ")";
+    entry.reason.clear();
+    return entries;
+  }
+  return entries;
+}
+
+std::vector<LimitsEntry> LoadLimitsEntries(const PipelineConfig& config,
+                                           const StudyFiles& files) {
+  std::vector<LimitsEntry> entries;
+  if (!config.limits.enabled) return entries;
+  const fs::path record = files.workdir / "limits/stage.json";
+  const std::size_t num_parameters = config.parameters.size();
+  for (const LimitsRun& run : LimitsRuns(config, files)) {
+    LimitsEntry entry;
+    entry.name = run.name;
+    entry.label = run.label;
+    const fs::path path = files.limits(run.name);
+    if (!fs::exists(path)) {
+      entry.reason = StepReason(record, "limits " + run.name);
+      if (entry.reason.empty())
+        entry.reason = "the limits stage did not write it";
+      entries.push_back(entry);
+      continue;
+    }
+    const nlohmann::json json = ReadJson(path);
+    const auto& values = json.at("minus_two_delta_log_l");
+    entry.minus_two_dlnl.resize(static_cast<Eigen::Index>(values.size()));
+    for (std::size_t i = 0; i < values.size(); ++i)
+      entry.minus_two_dlnl(static_cast<Eigen::Index>(i)) =
+          values[i].is_number() ? values[i].get<double>() : std::nan("");
+    const auto& grid = json.at("grid");
+    if (grid.size() == values.size()) {
+      entry.grid = MatrixFromJson(grid, path.string() + ": grid");
+    } else if (grid.size() == num_parameters) {
+      // Axis values: the points are their product, the first slowest.
+      entry.grid.resize(static_cast<Eigen::Index>(values.size()),
+                        static_cast<Eigen::Index>(num_parameters));
+      for (Eigen::Index i = 0; i < entry.grid.rows(); ++i) {
+        Eigen::Index rest = i;
+        for (std::size_t p = num_parameters; p-- > 0;) {
+          const auto n = static_cast<Eigen::Index>(grid[p].size());
+          entry.grid(i, static_cast<Eigen::Index>(p)) =
+              grid[p][static_cast<std::size_t>(rest % n)].get<double>();
+          rest /= n;
+        }
+      }
+    } else {
+      throw FileFormatError(path.string() +
+                            ": grid does not match minus_two_delta_log_l");
+    }
+    if (entry.grid.cols() != static_cast<Eigen::Index>(num_parameters))
+      throw FileFormatError(path.string() +
+                            ": grid points need one value per parameter");
+    entry.available = true;
+    entries.push_back(entry);
+  }
+  return entries;
+}
+
+std::string OperatorLabel(const std::string& parameter) {
+  static const std::map<std::string, std::string> names = {
+      {"cHW", "c_{HW}"},
+      {"cHq3", "c_{Hq}^{(3)}"},
+      {"cHbox", "c_{H□}"},
+      {"cHDD", "c_{HD}"},
+      {"cHWtil", "c_{H~W}"},
+      {"c1", "c_1"},
+      {"c2", "c_2"}};
+  const auto found = names.find(parameter);
+  if (found != names.end()) return found->second;
+  std::string escaped;
+  for (char c : parameter) {
+    if (c == '_' || c == '^' || c == '{' || c == '}' || c == '@' || c == '&' ||
+        c == '~')
+      escaped += '\\';
+    escaped += c;
+  }
+  return escaped;
+}
+
+std::string OperatorText(const std::string& parameter) {
+  static const std::map<std::string, std::string> names = {{"cHW", "c_HW"},
+                                                           {"cHq3", "c_Hq(3)"},
+                                                           {"cHbox", "c_H□"},
+                                                           {"cHDD", "c_HD"},
+                                                           {"cHWtil", "c_HW~"}};
+  const auto found = names.find(parameter);
+  return found != names.end() ? found->second : parameter;
+}
+
+}  // namespace goldmine::cli::run

@@ -1,0 +1,97 @@
+// The numbers of the `goldmine run` report, read back from the stages'
+// outputs: Fisher information matrices (fisher stage), likelihood scans
+// (limits stage), and the intervals derived from them.
+#pragma once
+
+#include <Eigen/Core>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "goldmine/mining/madminer_file.h"
+#include "run/pipeline_config.h"
+#include "run/study_stages.h"
+
+namespace goldmine::cli::run {
+
+struct FisherEntry {
+  std::string name;    // truth, rate, histogram_stxs_5bin, sally
+  std::string label;   // "truth (parton level)", "STXS 5 bins", "SALLY"
+  std::string source;  // how the matrix was obtained
+  bool available = false;
+  std::string reason;           // when not available
+  Eigen::MatrixXd information;  // P × P at fisher.theta
+};
+
+struct LimitsEntry {
+  std::string name;
+  std::string label;
+  bool available = false;
+  std::string reason;
+  Eigen::MatrixXd grid;            // points × P, first parameter slowest
+  Eigen::VectorXd minus_two_dlnl;  // one per point
+};
+
+// A confidence interval of one parameter. `bounded` is false when the
+// information does not constrain the parameter (a flat direction).
+struct Interval {
+  bool bounded = false;
+  double lo = 0.0;
+  double hi = 0.0;
+  bool lo_at_edge = false;  // the region reaches the scanned range
+  bool hi_at_edge = false;
+};
+
+// Δ(−2 ln L) thresholds: one parameter (profiled) at 68% and 95% CL, and two
+// parameters jointly (contours).
+inline constexpr double kOneDof68 = 1.0;
+inline constexpr double kOneDof95 = 3.841458820694124;
+inline constexpr double kTwoDof68 = 2.295748928898636;  // −2 ln(1 − 0.6827)
+inline constexpr double kTwoDof95 = 5.991464547107979;
+
+// The profiled interval from the Fisher information (asymptotic, centred
+// at `center`): center ± sqrt(threshold (I⁻¹)_ii).
+Interval FisherInterval(const Eigen::MatrixXd& information,
+                        int parameter,
+                        double threshold,
+                        double center);
+
+// The profiled interval from a scan: −2Δln L minimised over the other
+// parameters at each grid value of `parameter`, crossings of `threshold`
+// interpolated linearly between grid values.
+Interval ScanInterval(const Eigen::MatrixXd& grid,
+                      const Eigen::VectorXd& values,
+                      int parameter,
+                      double threshold);
+
+// σ(θ) and ∇σ(θ) (pb) of an events file from its benchmark cross sections
+// and morphing.
+struct MorphedCrossSection {
+  double sigma = 0.0;
+  Eigen::VectorXd gradient;
+};
+MorphedCrossSection CrossSectionAt(const mining::MadminerSetup& setup,
+                                   const Eigen::VectorXd& benchmark_xsecs,
+                                   const Eigen::VectorXd& theta);
+// Morphing weights w_b(θ) of the physics benchmarks.
+Eigen::VectorXd MorphingWeights(const mining::MadminerSetup& setup,
+                                const Eigen::VectorXd& theta);
+
+// Fisher information of a score estimator from its predictions on events
+// drawn at θ: I = L [σ E[t̂ t̂ᵀ] + ∇σ ∇σᵀ / σ] (the kinematic part plus the
+// rate term, as `goldmine fisher sally` defines it).
+Eigen::MatrixXd ScoreFisherInformation(const Eigen::MatrixXd& scores,
+                                       const MorphedCrossSection& xsec,
+                                       double luminosity);
+
+std::vector<FisherEntry> LoadFisherEntries(const PipelineConfig& config,
+                                           const StudyFiles& files);
+std::vector<LimitsEntry> LoadLimitsEntries(const PipelineConfig& config,
+                                           const StudyFiles& files);
+
+// Display name of an operator in gnuplot's enhanced text ("c_{HW}").
+std::string OperatorLabel(const std::string& parameter);
+// The same in plain text for tables ("c_HW").
+std::string OperatorText(const std::string& parameter);
+
+}  // namespace goldmine::cli::run

@@ -1,0 +1,362 @@
+#include "run/report_writer.h"
+
+#include <Eigen/Dense>
+#include <cmath>
+#include <ctime>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <sstream>
+
+#include "goldmine/core/atomic_file.h"
+#include "goldmine/core/version.h"
+#include "run/gnuplot_plotter.h"
+#include "run/report_document.h"
+#include "run/report_plots.h"
+#include "run/report_results.h"
+
+namespace goldmine::cli::run {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string Format(double value, int digits = 4) {
+  std::ostringstream text;
+  text.precision(digits);
+  text << value;
+  return text.str();
+}
+
+std::string IntervalText(const Interval& interval) {
+  if (!interval.bounded) return "unconstrained";
+  return "[" + std::string(interval.lo_at_edge ? "≤" : "") +
+         Format(interval.lo) + ", " +
+         std::string(interval.hi_at_edge ? "≥" : "") + Format(interval.hi) +
+         "]";
+}
+
+std::string StatusText(const StageOutcome& outcome) {
+  switch (outcome.status) {
+    case StageStatus::kRan:
+      return "ran (" + Format(outcome.seconds, 3) + " s)";
+    case StageStatus::kSkipped:
+      return "up to date (skipped)";
+    case StageStatus::kNotConfigured:
+      return "not configured";
+  }
+  return "";
+}
+
+void StageTable(const std::vector<StageOutcome>& outcomes,
+                ReportDocument* doc) {
+  std::vector<std::vector<std::string>> rows;
+  for (const StageOutcome& outcome : outcomes) {
+    std::string notes;
+    for (const StepRecord& step : outcome.steps) {
+      if (step.available) continue;
+      notes += (notes.empty() ? "" : "; ") + step.label +
+               ": skipped, not available (" + step.reason + ")";
+    }
+    rows.push_back(
+        {outcome.name, StatusText(outcome), notes.empty() ? "—" : notes});
+  }
+  doc->Table({"stage", "status", "notes"}, rows);
+}
+
+void IntervalTable(const PipelineConfig& config,
+                   const std::vector<FisherEntry>& fisher,
+                   const std::vector<LimitsEntry>& limits,
+                   ReportDocument* doc) {
+  std::vector<std::string> header = {"method", "from"};
+  for (const std::string& parameter : config.parameters) {
+    header.push_back(OperatorText(parameter) + " 68% CL");
+    header.push_back(OperatorText(parameter) + " 95% CL");
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const LimitsEntry& entry : limits) {
+    if (!entry.available) continue;
+    std::vector<std::string> row = {entry.label, "likelihood scan"};
+    for (std::size_t p = 0; p < config.parameters.size(); ++p) {
+      const int index = static_cast<int>(p);
+      row.push_back(IntervalText(
+          ScanInterval(entry.grid, entry.minus_two_dlnl, index, kOneDof68)));
+      row.push_back(IntervalText(
+          ScanInterval(entry.grid, entry.minus_two_dlnl, index, kOneDof95)));
+    }
+    rows.push_back(row);
+  }
+  for (const FisherEntry& entry : fisher) {
+    if (!entry.available) continue;
+    std::vector<std::string> row = {entry.label, "Fisher information"};
+    for (std::size_t p = 0; p < config.parameters.size(); ++p) {
+      const int index = static_cast<int>(p);
+      const double center = config.fisher.theta[p];
+      row.push_back(IntervalText(
+          FisherInterval(entry.information, index, kOneDof68, center)));
+      row.push_back(IntervalText(
+          FisherInterval(entry.information, index, kOneDof95, center)));
+    }
+    rows.push_back(row);
+  }
+  doc->Table(header, rows);
+}
+
+void FisherTable(const PipelineConfig& config,
+                 const std::vector<FisherEntry>& fisher,
+                 ReportDocument* doc) {
+  const FisherEntry* truth = nullptr;
+  for (const FisherEntry& entry : fisher)
+    if (entry.name == "truth" && entry.available) truth = &entry;
+  const double truth_det =
+      truth != nullptr ? truth->information.determinant() : 0.0;
+  std::vector<std::string> header = {"method"};
+  const std::size_t n = config.parameters.size();
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = i; j < n; ++j)
+      header.push_back("I(" + OperatorText(config.parameters[i]) + ", " +
+                       OperatorText(config.parameters[j]) + ")");
+  header.push_back("det I");
+  header.push_back("det I / det I_truth");
+  for (std::size_t i = 0; i < n; ++i)
+    header.push_back("I_ii / I_ii,truth (" +
+                     OperatorText(config.parameters[i]) + ")");
+  std::vector<std::vector<std::string>> rows;
+  for (const FisherEntry& entry : fisher) {
+    std::vector<std::string> row = {entry.label};
+    if (!entry.available) {
+      row.push_back("not available: " + entry.reason);
+      rows.push_back(row);
+      continue;
+    }
+    const auto& info = entry.information;
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = i; j < n; ++j)
+        row.push_back(Format(
+            info(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j))));
+    const double det = info.determinant();
+    row.push_back(Format(det));
+    row.push_back(truth_det > 0 ? Format(det / truth_det) : "no truth");
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto k = static_cast<Eigen::Index>(i);
+      row.push_back(truth != nullptr
+                        ? Format(info(k, k) / truth->information(k, k))
+                        : "no truth");
+    }
+    rows.push_back(row);
+  }
+  doc->Table(header, rows);
+}
+
+// Ratios I_ii / I_ii,truth next to the reference's (PHYSICS.md §6.3).
+void ReferenceTable(const PipelineConfig& config,
+                    const std::vector<FisherEntry>& fisher,
+                    ReportDocument* doc) {
+  const auto& reference = config.report.reference_information;
+  const std::vector<std::vector<double>>* reference_truth = nullptr;
+  for (const auto& [name, matrix] : reference)
+    if (name == "truth") reference_truth = &matrix;
+  const FisherEntry* truth = nullptr;
+  for (const FisherEntry& entry : fisher)
+    if (entry.name == "truth" && entry.available) truth = &entry;
+  if (reference_truth == nullptr || truth == nullptr) return;
+  const std::size_t n = config.parameters.size();
+  std::vector<std::string> header = {"method"};
+  for (std::size_t i = 0; i < n; ++i) {
+    header.push_back("I/I_truth " + OperatorText(config.parameters[i]) +
+                     " (this run)");
+    header.push_back("I/I_truth " + OperatorText(config.parameters[i]) +
+                     " (reference)");
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& [name, matrix] : reference) {
+    const FisherEntry* ours = nullptr;
+    for (const FisherEntry& entry : fisher)
+      if (entry.name == name && entry.available) ours = &entry;
+    if (ours == nullptr || matrix.size() != n) continue;
+    std::vector<std::string> row = {ours->label};
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto k = static_cast<Eigen::Index>(i);
+      row.push_back(
+          Format(ours->information(k, k) / truth->information(k, k), 3));
+      row.push_back(Format(matrix[i][i] / (*reference_truth)[i][i], 3));
+    }
+    rows.push_back(row);
+  }
+  doc->Paragraph(
+      "Comparison with " + config.report.reference_source +
+      ": diagonal Fisher information relative to the parton-level truth "
+      "(ratios are insensitive to luminosity and to the channels included; "
+      "cuts and backgrounds change them).");
+  doc->Table(header, rows);
+}
+
+nlohmann::ordered_json IntervalJson(const Interval& interval) {
+  if (!interval.bounded) return nullptr;
+  return {{"lower", interval.lo},
+          {"upper", interval.hi},
+          {"lower_at_grid_edge", interval.lo_at_edge},
+          {"upper_at_grid_edge", interval.hi_at_edge}};
+}
+
+// The numbers of the tables, machine-readable (DIR/results.json).
+nlohmann::ordered_json ResultsJson(const PipelineConfig& config,
+                                   const std::vector<FisherEntry>& fisher,
+                                   const std::vector<LimitsEntry>& limits) {
+  nlohmann::ordered_json json;
+  json["parameters"] = config.parameters;
+  json["theta"] = config.fisher.theta;
+  json["luminosity"] = config.fisher.luminosity;
+  nlohmann::ordered_json fisher_json = nlohmann::ordered_json::object();
+  for (const FisherEntry& entry : fisher) {
+    nlohmann::ordered_json item;
+    item["label"] = entry.label;
+    item["available"] = entry.available;
+    if (!entry.available) {
+      item["reason"] = entry.reason;
+    } else {
+      nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+      for (Eigen::Index i = 0; i < entry.information.rows(); ++i) {
+        rows.push_back(std::vector<double>(entry.information.row(i).begin(),
+                                           entry.information.row(i).end()));
+      }
+      item["fisher_information"] = rows;
+      item["determinant"] = entry.information.determinant();
+      item["source"] = entry.source;
+    }
+    fisher_json[entry.name] = item;
+  }
+  json["fisher"] = fisher_json;
+  nlohmann::ordered_json intervals = nlohmann::ordered_json::array();
+  auto add = [&](const std::string& method,
+                 const std::string& from,
+                 auto interval_at) {
+    for (std::size_t p = 0; p < config.parameters.size(); ++p) {
+      intervals.push_back(
+          {{"method", method},
+           {"from", from},
+           {"parameter", config.parameters[p]},
+           {"cl68", IntervalJson(interval_at(static_cast<int>(p), kOneDof68))},
+           {"cl95",
+            IntervalJson(interval_at(static_cast<int>(p), kOneDof95))}});
+    }
+  };
+  for (const LimitsEntry& entry : limits) {
+    if (!entry.available) continue;
+    add(entry.name, "likelihood scan", [&](int p, double threshold) {
+      return ScanInterval(entry.grid, entry.minus_two_dlnl, p, threshold);
+    });
+  }
+  for (const FisherEntry& entry : fisher) {
+    if (!entry.available) continue;
+    add(entry.name, "Fisher information", [&](int p, double threshold) {
+      return FisherInterval(entry.information,
+                            p,
+                            threshold,
+                            config.fisher.theta[static_cast<std::size_t>(p)]);
+    });
+  }
+  json["intervals"] = intervals;
+  return json;
+}
+
+}  // namespace
+
+void WriteReport(const PipelineConfig& config,
+                 const StudyFiles& files,
+                 const std::vector<StageOutcome>& outcomes,
+                 std::ostream& log) {
+  const std::vector<FisherEntry> fisher = LoadFisherEntries(config, files);
+  const std::vector<LimitsEntry> limits = LoadLimitsEntries(config, files);
+  std::unique_ptr<mining::MadminerEvents> events;
+  if (fs::exists(files.events()))
+    events = std::make_unique<mining::MadminerEvents>(
+        mining::ReadEvents(files.events()));
+  const GnuplotPlotter plotter(files.workdir / "report/plots", log);
+  const ReportInputs inputs{config, files, fisher, limits, events.get()};
+  const std::vector<FigureResult> figures = DrawFigures(inputs, plotter);
+
+  ReportDocument doc;
+  doc.Heading(
+      "goldmine run: " + config.name + (config.quick ? " (quick profile)" : ""),
+      1);
+  const std::time_t now = std::time(nullptr);
+  char date[64];
+  std::strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
+  std::string parameters;
+  for (const std::string& parameter : config.parameters)
+    parameters += (parameters.empty() ? "" : ", ") + OperatorText(parameter);
+  doc.Paragraph("Configuration `" + config.path.string() + "`, work folder `" +
+                files.workdir.string() + "`, " + date + ", " + VersionLine() +
+                ". Parameters: " + parameters +
+                " (Λ = 1 TeV); Fisher information and "
+                "expected limits at θ = (" +
+                JoinNumbers(config.fisher.theta) + ") for " +
+                Format(config.fisher.luminosity / 1000.0) + " fb⁻¹.");
+  if (events) {
+    doc.Paragraph(
+        "Events after cuts: " + std::to_string(events->events.size()) + "; σ(" +
+        events->setup.benchmarks.names.front() +
+        ") = " + Format(1000.0 * events->events.weights.col(0).sum()) +
+        " fb after efficiencies.");
+  }
+  doc.Heading("Stages");
+  StageTable(outcomes, &doc);
+
+  doc.Heading("Results");
+  doc.Paragraph(
+      "Expected 68% and 95% CL intervals per operator, profiled over the other "
+      "operators (Δ(−2 ln L) = 1 and 3.84). \"likelihood scan\" rows come from "
+      "`goldmine limits` on the grid (≤/≥: the region reaches the edge of the "
+      "grid); \"Fisher information\" rows are the asymptotic intervals θ ± "
+      "sqrt(Δ (I⁻¹)_ii); \"unconstrained\": the information is rank-deficient "
+      "(the rate alone constrains only one combination).");
+  IntervalTable(config, fisher, limits, &doc);
+  doc.Paragraph(
+      "Fisher information at θ = (" + JoinNumbers(config.fisher.theta) +
+      ") and its determinant, relative to the parton-level truth (the most "
+      "any analysis of these events can reach).");
+  FisherTable(config, fisher, &doc);
+  ReferenceTable(config, fisher, &doc);
+  std::vector<std::vector<std::string>> sources;
+  for (const FisherEntry& entry : fisher)
+    sources.push_back(
+        {entry.label,
+         entry.available ? entry.source : "not available: " + entry.reason});
+  for (const LimitsEntry& entry : limits)
+    sources.push_back({entry.label + " limits",
+                       entry.available
+                           ? "`goldmine limits` (" + entry.name + ")"
+                           : "skipped, not available: " + entry.reason});
+  doc.Heading("Where the numbers come from", 3);
+  doc.Table({"result", "source"}, sources);
+
+  doc.Heading("Figures");
+  for (const FigureResult& figure : figures) {
+    if (figure.drawn) {
+      doc.Figure(plotter.folder() / (figure.name + ".png"),
+                 plotter.folder() / (figure.name + ".svg"),
+                 figure.caption);
+    } else {
+      doc.Paragraph("Figure `" + figure.name + "` omitted: " + figure.note +
+                    ".");
+    }
+  }
+  doc.Heading("Reproduce");
+  doc.Paragraph(
+      "Every command of every stage, with its settings and log, is in "
+      "`DIR/<stage>/stage.json` and `DIR/<stage>/log.txt`; the plots' data and "
+      "gnuplot scripts are in `report/plots/`.");
+  doc.Code("goldmine run " + config.path.string() + " --workdir " +
+           files.workdir.string() + (config.quick ? " --quick" : ""));
+
+  WriteTextFileAtomically(files.workdir / "results.json",
+                          ResultsJson(config, fisher, limits).dump(2) + "\n");
+  WriteTextFileAtomically(files.workdir / "report.md",
+                          doc.Markdown(files.workdir));
+  WriteTextFileAtomically(files.workdir / "report.html",
+                          doc.Html("goldmine run: " + config.name));
+  log << "report: " << (files.workdir / "report.md").string() << ", "
+      << (files.workdir / "report.html").string() << "\n";
+}
+
+}  // namespace goldmine::cli::run

@@ -1,0 +1,227 @@
+#include "run/stage_runner.h"
+
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <sstream>
+
+#include "goldmine/core/atomic_file.h"
+#include "goldmine/core/errors.h"
+#include "run/child_process.h"
+
+namespace goldmine::cli::run {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::uint64_t kFnvOffset = 14695981039346656037ull;
+constexpr std::uint64_t kFnvPrime = 1099511628211ull;
+
+std::uint64_t Mix(std::uint64_t hash, const char* data, std::size_t size) {
+  for (std::size_t i = 0; i < size; ++i) {
+    hash ^= static_cast<unsigned char>(data[i]);
+    hash *= kFnvPrime;
+  }
+  return hash;
+}
+
+std::string Hex(std::uint64_t value) {
+  std::ostringstream text;
+  text << std::hex << value;
+  return text.str();
+}
+
+std::string StatusName(StageStatus status) {
+  switch (status) {
+    case StageStatus::kRan:
+      return "ran";
+    case StageStatus::kSkipped:
+      return "up to date";
+    case StageStatus::kNotConfigured:
+      return "not configured";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::uint64_t HashText(const std::string& text, std::uint64_t seed) {
+  return Mix(seed == 0 ? kFnvOffset : seed, text.data(), text.size());
+}
+
+std::uint64_t HashFile(const fs::path& path, std::uint64_t seed) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InvalidInput(path.string() + ": cannot read");
+  std::uint64_t hash = HashText(path.filename().string(), seed);
+  std::vector<char> buffer(1 << 20);
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    hash = Mix(hash, buffer.data(), static_cast<std::size_t>(in.gcount()));
+  }
+  return hash;
+}
+
+StageRunner::StageRunner(fs::path workdir,
+                         fs::path config,
+                         std::ostream& progress)
+    : workdir_(std::move(workdir)),
+      config_(std::move(config)),
+      program_(SelfExecutable()),
+      progress_(progress) {}
+
+std::uint64_t StageRunner::StageHash(const Stage& stage) const {
+  std::uint64_t hash = HashText(stage.name);
+  hash = HashText(stage.settings, hash);
+  for (const Step& step : stage.steps) {
+    hash = HashText(CommandLine("goldmine", step.arguments), hash);
+  }
+  for (const fs::path& input : stage.inputs) {
+    if (fs::exists(input)) hash = HashFile(input, hash);
+  }
+  return hash;
+}
+
+bool StageRunner::UpToDate(const Stage& stage, std::uint64_t hash) const {
+  const fs::path record = workdir_ / stage.name / "stage.json";
+  if (!fs::exists(record)) return false;
+  try {
+    std::ifstream in(record);
+    const nlohmann::json json = nlohmann::json::parse(in);
+    if (json.at("hash").get<std::string>() != Hex(hash)) return false;
+  } catch (const std::exception&) {
+    return false;
+  }
+  // Outputs newer than every input and the configuration.
+  fs::file_time_type newest_input = fs::last_write_time(config_);
+  for (const fs::path& input : stage.inputs) {
+    if (!fs::exists(input)) return false;
+    newest_input = std::max(newest_input, fs::last_write_time(input));
+  }
+  for (const fs::path& output : stage.outputs) {
+    if (!fs::exists(output)) return false;
+    if (fs::last_write_time(output) < newest_input) return false;
+  }
+  return fs::last_write_time(record) >= newest_input;
+}
+
+StageOutcome StageRunner::Run(const Stage& stage, bool force) {
+  StageOutcome outcome;
+  outcome.name = stage.name;
+  const std::string prefix = "goldmine run: [" + stage.name + "] ";
+  if (!stage.not_configured.empty()) {
+    outcome.status = StageStatus::kNotConfigured;
+    progress_ << prefix << "not configured (" << stage.not_configured << ")\n"
+              << std::flush;
+    return outcome;
+  }
+  const fs::path folder = workdir_ / stage.name;
+  fs::create_directories(folder);
+  const std::uint64_t hash = StageHash(stage);
+  if (!force && UpToDate(stage, hash)) {
+    outcome.status = StageStatus::kSkipped;
+    outcome.steps = ReadRecords(folder / "stage.json");
+    progress_ << prefix << "up to date, skipped\n" << std::flush;
+    return outcome;
+  }
+  // A stage that starts again is incomplete until its record is rewritten.
+  fs::remove(folder / "stage.json");
+  progress_ << prefix << "running (" << stage.steps.size() << " commands"
+            << (stage.work ? " + report" : "") << ")\n"
+            << std::flush;
+  const auto start = std::chrono::steady_clock::now();
+  std::ofstream log(folder / "log.txt", std::ios::trunc);
+  nlohmann::ordered_json commands = nlohmann::ordered_json::array();
+  for (const Step& step : stage.steps) {
+    std::vector<std::string> arguments = step.arguments;
+    arguments.insert(arguments.end(),
+                     step.unhashed_arguments.begin(),
+                     step.unhashed_arguments.end());
+    const std::string line = CommandLine("goldmine", arguments);
+    log << "$ " << line << "\n";
+    progress_ << prefix << "$ " << line << "\n" << std::flush;
+    commands.push_back(line);
+    std::optional<fs::path> temporary;
+    if (step.stdout_file) {
+      fs::create_directories(step.stdout_file->parent_path());
+      temporary = step.stdout_file->string() + ".tmp-run";
+    }
+    const ChildResult result =
+        RunChild(program_, arguments, temporary, progress_, log);
+    StepRecord record;
+    record.label = step.label;
+    if (result.exit_code == 0) {
+      if (temporary) fs::rename(*temporary, *step.stdout_file);
+    } else {
+      if (temporary) fs::remove(*temporary);
+      const std::string reason =
+          result.last_error_line.empty()
+              ? "exit code " + std::to_string(result.exit_code)
+              : result.last_error_line;
+      if (!step.optional) {
+        throw StageFailure{stage.name,
+                           result.exit_code == 2 ? 2 : 1,
+                           step.label + " failed: " + reason};
+      }
+      record.available = false;
+      record.reason = reason;
+      progress_ << prefix << step.label << ": not available (" << reason
+                << "); the report says so\n"
+                << std::flush;
+    }
+    outcome.steps.push_back(record);
+  }
+  if (stage.work) stage.work(log);
+  for (const fs::path& output : stage.outputs) {
+    if (!fs::exists(output)) {
+      throw StageFailure{
+          stage.name, 1, "expected output " + output.string() + " is missing"};
+    }
+  }
+  outcome.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  nlohmann::ordered_json json;
+  json["stage"] = stage.name;
+  json["hash"] = Hex(hash);
+  json["seconds"] = outcome.seconds;
+  json["commands"] = commands;
+  nlohmann::ordered_json steps = nlohmann::ordered_json::array();
+  for (const StepRecord& record : outcome.steps) {
+    steps.push_back({{"label", record.label},
+                     {"available", record.available},
+                     {"reason", record.reason}});
+  }
+  json["steps"] = steps;
+  json["inputs"] = nlohmann::ordered_json::array();
+  for (const fs::path& input : stage.inputs)
+    json["inputs"].push_back(input.string());
+  json["outputs"] = nlohmann::ordered_json::array();
+  for (const fs::path& output : stage.outputs)
+    json["outputs"].push_back(output.string());
+  json["settings"] = stage.settings;
+  WriteTextFileAtomically(folder / "stage.json", json.dump(2) + "\n");
+  progress_ << prefix << "done in " << outcome.seconds << " s ("
+            << StatusName(outcome.status) << ")\n"
+            << std::flush;
+  return outcome;
+}
+
+std::vector<StepRecord> StageRunner::ReadRecords(const fs::path& stage_json) {
+  std::vector<StepRecord> records;
+  std::ifstream in(stage_json);
+  if (!in) return records;
+  try {
+    const nlohmann::json json = nlohmann::json::parse(in);
+    for (const auto& step : json.at("steps")) {
+      records.push_back({step.at("label").get<std::string>(),
+                         step.at("available").get<bool>(),
+                         step.at("reason").get<std::string>()});
+    }
+  } catch (const std::exception&) {
+    records.clear();
+  }
+  return records;
+}
+
+}  // namespace goldmine::cli::run

@@ -1,0 +1,102 @@
+// The stages of `goldmine run`: each is a list of goldmine subcommands (or
+// in-process work) with declared input and output files. A stage is skipped
+// when DIR/<stage>/stage.json records the same content hash of its settings,
+// command lines and input files, and every output exists and is newer than
+// the inputs and the configuration (DESIGN.md §5.8). stage.json is written
+// only after every output is in place, so an interrupted run resumes at the
+// stage it was in.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace goldmine::cli::run {
+
+struct Step {
+  std::string label;                   // "fisher sally", shown in the report
+  std::vector<std::string> arguments;  // goldmine COMMAND ARGUMENTS...
+  // Appended when running but not part of the stage hash: options that do
+  // not change the result's meaning (--threads).
+  std::vector<std::string> unhashed_arguments;
+  // Where the command's stdout (its JSON result) goes; written under a
+  // temporary name and renamed when the command succeeds.
+  std::optional<std::filesystem::path> stdout_file;
+  // An optional step may fail (e.g. a method this build does not offer yet):
+  // the stage goes on and the step is recorded as unavailable with the
+  // child's message.
+  bool optional = false;
+};
+
+struct Stage {
+  std::string name;
+  // Settings (the configuration subtree, as text) that change the outputs.
+  std::string settings;
+  std::vector<std::filesystem::path> inputs;
+  std::vector<std::filesystem::path> outputs;  // required outputs
+  std::vector<Step> steps;
+  // In-process work after the steps (the report); throws on failure.
+  std::function<void(std::ostream& log)> work;
+  // Empty: the stage runs. Otherwise it is not part of this study, and the
+  // reason is reported ("no generate section: the samples are given").
+  std::string not_configured;
+};
+
+enum class StageStatus { kRan, kSkipped, kNotConfigured };
+
+struct StepRecord {
+  std::string label;
+  bool available = true;
+  std::string reason;  // the child's error line when not available
+};
+
+struct StageOutcome {
+  std::string name;
+  StageStatus status = StageStatus::kRan;
+  double seconds = 0.0;
+  std::vector<StepRecord> steps;
+};
+
+// Thrown when a required step fails: the run stops with the child's exit code
+// (2 for bad input, passed on) and message.
+struct StageFailure {
+  std::string stage;
+  int exit_code = 1;
+  std::string message;
+};
+
+// FNV-1a 64 of a byte string, and of a file's contents.
+std::uint64_t HashText(const std::string& text, std::uint64_t seed = 0);
+std::uint64_t HashFile(const std::filesystem::path& path, std::uint64_t seed);
+
+class StageRunner {
+ public:
+  // `workdir` holds DIR/<stage>/{stage.json,log.txt}; `config` is the
+  // configuration file, an input of every stage.
+  StageRunner(std::filesystem::path workdir,
+              std::filesystem::path config,
+              std::ostream& progress);
+
+  // Runs or skips the stage; `force` reruns it regardless. Throws
+  // StageFailure when a required step fails.
+  StageOutcome Run(const Stage& stage, bool force);
+
+  // The step records of a stage as stored by its last complete run.
+  static std::vector<StepRecord> ReadRecords(
+      const std::filesystem::path& stage_json);
+
+ private:
+  std::uint64_t StageHash(const Stage& stage) const;
+  bool UpToDate(const Stage& stage, std::uint64_t hash) const;
+
+  std::filesystem::path workdir_;
+  std::filesystem::path config_;
+  std::filesystem::path program_;
+  std::ostream& progress_;
+};
+
+}  // namespace goldmine::cli::run

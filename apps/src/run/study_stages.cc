@@ -1,0 +1,482 @@
+#include "run/study_stages.h"
+
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
+#include "goldmine/core/atomic_file.h"
+#include "goldmine/core/errors.h"
+
+namespace goldmine::cli::run {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string ReadTextIfPresent(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Rewrites a generated input file only when its content changes, so that an
+// unchanged study keeps its time stamps (and its stages stay up to date).
+void WriteIfChanged(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  if (fs::exists(path) && ReadTextIfPresent(path) == text) return;
+  WriteTextFileAtomically(path, text);
+}
+
+std::string Emit(const YAML::Node& node) {
+  YAML::Emitter emitter;
+  emitter << node;
+  return std::string(emitter.c_str()) + "\n";
+}
+
+std::string Join(const std::vector<std::string>& words) {
+  std::string joined;
+  for (const std::string& word : words)
+    joined += (joined.empty() ? "" : ",") + word;
+  return joined;
+}
+
+// The shortest text that reads back as the same double (0.03, not
+// 0.029999999999999999).
+std::string Number(double value) {
+  for (int precision = 6; precision <= 17; ++precision) {
+    std::ostringstream text;
+    text.precision(precision);
+    text << value;
+    if (std::stod(text.str()) == value) return text.str();
+  }
+  return std::to_string(value);
+}
+
+bool SallyEnabled(const PipelineConfig& config) {
+  for (const TrainSettings& train : config.train)
+    if (train.method == "sally" && train.enabled) return true;
+  return false;
+}
+
+Stage GenerateStage(const PipelineConfig& config, const StudyFiles& files) {
+  Stage stage;
+  stage.name = "generate";
+  if (!config.generate) {
+    stage.not_configured =
+        "no generate section: the samples are the user's files";
+    return stage;
+  }
+  const GenerateSettings& generate = *config.generate;
+  const fs::path folder = files.workdir / "generate";
+  YAML::Node benchmarks;
+  benchmarks["benchmarks"] = config.mining["benchmarks"];
+  const fs::path benchmarks_file = folder / "benchmarks.yaml";
+  WriteIfChanged(benchmarks_file, Emit(benchmarks));
+  const fs::path output = files.workdir / kGeneratedEvents;
+  Step step;
+  step.label = "generate " + generate.process;
+  step.arguments = {"generate",
+                    generate.process,
+                    "--events",
+                    std::to_string(generate.events),
+                    "--seed",
+                    std::to_string(generate.seed),
+                    "--output",
+                    output.string(),
+                    "--benchmarks",
+                    benchmarks_file.string(),
+                    "--operators",
+                    Join(config.parameters)};
+  for (const auto& [flag, value] : generate.options) {
+    step.arguments.push_back("--" + flag);
+    step.arguments.push_back(value);
+  }
+  step.stdout_file = folder / "summary.json";
+  stage.settings = config.section_text.at("generate") + Emit(benchmarks);
+  stage.steps = {step};
+  stage.outputs = {output, *step.stdout_file};
+  return stage;
+}
+
+Stage MineStage(const PipelineConfig& config,
+                const StudyFiles& files,
+                int threads) {
+  Stage stage;
+  stage.name = "mine";
+  const fs::path folder = files.workdir / "mine";
+  YAML::Node mining = YAML::Clone(config.mining);
+  if (config.generate) {
+    YAML::Node sample;
+    sample["file"] = (files.workdir / kGeneratedEvents).string();
+    sample["sampled_from"] = config.benchmarks.front();
+    mining["samples"].push_back(sample);
+    stage.inputs.push_back(files.workdir / kGeneratedEvents);
+  } else {
+    for (std::size_t i = 0; i < mining["samples"].size(); ++i) {
+      const YAML::Node file = mining["samples"][i]["file"];
+      if (file.IsDefined() && file.IsScalar())
+        stage.inputs.push_back(file.as<std::string>());
+    }
+  }
+  const fs::path mining_file = folder / "mine.yaml";
+  const std::string text =
+      "# Written by goldmine run from the mining section of " +
+      config.path.string() + "\n" + Emit(mining);
+  WriteIfChanged(mining_file, text);
+  stage.settings = text;
+  Step setup;
+  setup.label = "setup";
+  setup.arguments = {"setup",
+                     mining_file.string(),
+                     "--output",
+                     (folder / "setup.h5").string()};
+  setup.stdout_file = folder / "setup.json";
+  Step mine;
+  mine.label = "mine";
+  mine.arguments = {
+      "mine", mining_file.string(), "--output", files.events().string()};
+  mine.unhashed_arguments = {"--threads", std::to_string(threads)};
+  mine.stdout_file = folder / "mine.json";
+  stage.steps = {setup, mine};
+  stage.outputs = {folder / "setup.h5", files.events(), *mine.stdout_file};
+  return stage;
+}
+
+Stage AugmentStage(const PipelineConfig& config, const StudyFiles& files) {
+  Stage stage;
+  stage.name = "augment";
+  const AugmentSettings& augment = config.augment;
+  const fs::path folder = files.workdir / "augment";
+  const std::string events = files.events().string();
+  stage.inputs = {files.events()};
+  stage.settings =
+      config.section_text.at("augment") + config.section_text.at("train");
+  Step local;
+  local.label = "augment local";
+  local.arguments = {"augment",
+                     "local",
+                     "--events",
+                     events,
+                     "--output",
+                     (folder / "local.h5").string(),
+                     "--n-samples",
+                     std::to_string(augment.n_samples),
+                     "--seed",
+                     std::to_string(augment.seed),
+                     "--theta",
+                     augment.theta};
+  local.stdout_file = folder / "local.json";
+  stage.steps.push_back(local);
+  stage.outputs.push_back(folder / "local.h5");
+  std::uint64_t seed = augment.seed;
+  for (const std::string& benchmark : ScoreBenchmarks(config)) {
+    Step test;
+    test.label = "augment test at " + benchmark;
+    test.arguments = {"augment",
+                      "test",
+                      "--events",
+                      events,
+                      "--output",
+                      files.test_samples(benchmark).string(),
+                      "--n-samples",
+                      std::to_string(augment.test_samples),
+                      "--seed",
+                      std::to_string(++seed),
+                      "--theta",
+                      "benchmark:" + benchmark};
+    test.stdout_file = folder / ("test_" + benchmark + ".json");
+    stage.steps.push_back(test);
+    stage.outputs.push_back(files.test_samples(benchmark));
+  }
+  for (const TrainSettings& train : config.train) {
+    if (train.method == "sally" || !train.enabled) continue;
+    const fs::path output = folder / ("ratio_" + train.method + ".h5");
+    Step ratio;
+    ratio.label = "augment ratio for " + train.method;
+    ratio.arguments = {"augment",
+                       "ratio",
+                       "--events",
+                       events,
+                       "--output",
+                       output.string(),
+                       "--n-samples",
+                       std::to_string(train.n_samples),
+                       "--seed",
+                       std::to_string(++seed),
+                       "--theta0",
+                       train.theta0,
+                       "--theta1",
+                       train.theta1};
+    ratio.stdout_file = folder / ("ratio_" + train.method + ".json");
+    stage.steps.push_back(ratio);
+    stage.outputs.push_back(output);
+  }
+  return stage;
+}
+
+Stage TrainStage(const PipelineConfig& config,
+                 const StudyFiles& files,
+                 int threads) {
+  Stage stage;
+  stage.name = "train";
+  const fs::path folder = files.workdir / "train";
+  fs::create_directories(folder);
+  stage.settings = config.section_text.at("train");
+  const std::vector<std::string> thread_flag = {"--threads",
+                                                std::to_string(threads)};
+  for (const TrainSettings& train : config.train) {
+    if (!train.enabled) continue;
+    const fs::path samples =
+        train.method == "sally"
+            ? files.workdir / "augment/local.h5"
+            : files.workdir / "augment" / ("ratio_" + train.method + ".h5");
+    stage.inputs.push_back(samples);
+    Step step;
+    step.label = "train " + train.method;
+    step.arguments = {"train",
+                      "--method",
+                      train.method,
+                      "--samples",
+                      samples.string(),
+                      "--output",
+                      files.model(train.method).string()};
+    for (const auto& [flag, value] : train.options) {
+      step.arguments.push_back("--" + flag);
+      step.arguments.push_back(value);
+    }
+    step.arguments.insert(
+        step.arguments.end(), train.switches.begin(), train.switches.end());
+    step.unhashed_arguments = thread_flag;
+    stage.steps.push_back(step);
+    stage.outputs.push_back(files.model(train.method).string() + ".json");
+    stage.outputs.push_back(files.model(train.method).string() + ".pt");
+  }
+  if (SallyEnabled(config)) {
+    for (const std::string& benchmark : ScoreBenchmarks(config)) {
+      stage.inputs.push_back(files.test_samples(benchmark));
+      Step evaluate;
+      evaluate.label = "evaluate sally at " + benchmark;
+      evaluate.arguments = {"evaluate",
+                            "--model",
+                            files.model("sally").string(),
+                            "--samples",
+                            files.test_samples(benchmark).string(),
+                            "--output",
+                            files.scores(benchmark).string()};
+      evaluate.unhashed_arguments = thread_flag;
+      evaluate.stdout_file = folder / ("score_" + benchmark + ".json");
+      stage.steps.push_back(evaluate);
+      stage.outputs.push_back(files.scores(benchmark));
+    }
+  }
+  if (stage.steps.empty())
+    stage.not_configured = "no estimator enabled in train";
+#ifndef GOLDMINE_WITH_TORCH
+  // Later stages then report the SALLY results as not available.
+  stage.not_configured = "this build has no LibTorch (GOLDMINE_WITH_TORCH=OFF)";
+#endif
+  return stage;
+}
+
+Stage FisherStage(const PipelineConfig& config, const StudyFiles& files) {
+  Stage stage;
+  stage.name = "fisher";
+  stage.settings = config.section_text.at("fisher");
+  stage.inputs = {files.events()};
+  // Asimov histograms free of MC noise and templates that hold every event
+  // (not MadMiner's conventions, which bias the best fit with many bins; see
+  // docs/limits.md).
+  const std::vector<std::string> common = {"--events",
+                                           files.events().string(),
+                                           "--theta",
+                                           JoinNumbers(config.fisher.theta),
+                                           "--luminosity",
+                                           Number(config.fisher.luminosity),
+                                           "--no-nuisance"};
+  auto add = [&](const std::string& name,
+                 const std::string& label,
+                 std::vector<std::string> arguments,
+                 bool optional) {
+    Step step;
+    step.label = label;
+    step.arguments = std::move(arguments);
+    step.stdout_file = files.fisher(name);
+    step.optional = optional;
+    stage.steps.push_back(step);
+    if (!optional) stage.outputs.push_back(files.fisher(name));
+  };
+  for (const char* mode : {"truth", "rate"}) {
+    std::vector<std::string> arguments = {"fisher", mode};
+    arguments.insert(arguments.end(), common.begin(), common.end());
+    add(mode, std::string("fisher ") + mode, arguments, false);
+  }
+  for (const HistogramSettings& histogram : config.fisher.histograms) {
+    std::vector<std::string> arguments = {"fisher", "histogram"};
+    arguments.insert(arguments.end(), common.begin(), common.end());
+    arguments.insert(arguments.end(),
+                     {"--observable",
+                      histogram.observable,
+                      "--bins",
+                      JoinNumbers(histogram.bins)});
+    if (!histogram.observable2.empty()) {
+      arguments.insert(arguments.end(),
+                       {"--observable2",
+                        histogram.observable2,
+                        "--bins2",
+                        JoinNumbers(histogram.bins2)});
+    }
+    add("histogram_" + histogram.name,
+        "fisher histogram " + histogram.name,
+        arguments,
+        false);
+  }
+  if (SallyEnabled(config)) {
+    stage.inputs.push_back(files.model("sally").string() + ".json");
+    std::vector<std::string> arguments = {"fisher", "sally"};
+    arguments.insert(arguments.end(), common.begin(), common.end());
+    arguments.insert(arguments.end(),
+                     {"--model", files.model("sally").string()});
+    add("sally", "fisher sally", arguments, true);
+  }
+  return stage;
+}
+
+Stage LimitsStage(const PipelineConfig& config, const StudyFiles& files) {
+  Stage stage;
+  stage.name = "limits";
+  if (!config.limits.enabled) {
+    stage.not_configured = "no limits section (or enabled: false)";
+    return stage;
+  }
+  stage.settings = config.section_text.at("limits");
+  stage.inputs = {files.events()};
+  for (const TrainSettings& train : config.train) {
+    if (train.enabled)
+      stage.inputs.push_back(files.model(train.method).string() + ".json");
+  }
+  for (const LimitsRun& run : LimitsRuns(config, files)) {
+    Step step;
+    step.label = "limits " + run.name;
+    step.arguments = run.arguments;
+    step.stdout_file = files.limits(run.name);
+    // `goldmine limits` may be missing from this build: the report says so.
+    step.optional = true;
+    stage.steps.push_back(step);
+  }
+  return stage;
+}
+
+}  // namespace
+
+const std::vector<std::string>& StageNames() {
+  static const std::vector<std::string> names = {
+      "generate", "mine", "augment", "train", "fisher", "limits", "report"};
+  return names;
+}
+
+std::string JoinNumbers(const std::vector<double>& values) {
+  std::string joined;
+  for (double value : values)
+    joined += (joined.empty() ? "" : ",") + Number(value);
+  return joined;
+}
+
+std::vector<std::string> ScoreBenchmarks(const PipelineConfig& config) {
+  if (!config.report.score_benchmarks.empty())
+    return config.report.score_benchmarks;
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < config.benchmarks.size() && names.size() < 2; ++i)
+    names.push_back(config.benchmarks[i]);
+  return names;
+}
+
+std::vector<LimitsRun> LimitsRuns(const PipelineConfig& config,
+                                  const StudyFiles& files) {
+  std::vector<LimitsRun> runs;
+  std::string grid;
+  for (const GridAxis& axis : config.limits.grid) {
+    grid += (grid.empty() ? "" : ",") + axis.parameter + ":" + Number(axis.lo) +
+            ":" + Number(axis.hi) + ":" + std::to_string(axis.n);
+  }
+  // Asimov histograms free of MC noise and templates that hold every event
+  // (not MadMiner's conventions, which bias the best fit with many bins; see
+  // docs/limits.md).
+  const std::vector<std::string> common = {"--events",
+                                           files.events().string(),
+                                           "--grid",
+                                           grid,
+                                           "--luminosity",
+                                           Number(config.limits.luminosity),
+                                           "--theta-true",
+                                           JoinNumbers(config.fisher.theta),
+                                           "--include-xsec",
+                                           "--asimov-from",
+                                           "templates",
+                                           "--fill-overflow"};
+  for (const std::string& method : config.limits.methods) {
+    if (method == "histo") {
+      for (const std::string& name : config.limits.histograms) {
+        for (const HistogramSettings& histogram : config.fisher.histograms) {
+          if (histogram.name != name) continue;
+          LimitsRun run{"histo_" + name,
+                        histogram.label,
+                        {"limits", "--method", "histo"}};
+          run.arguments.insert(
+              run.arguments.end(), common.begin(), common.end());
+          std::string observables = histogram.observable;
+          std::string binning = JoinNumbers(histogram.bins);
+          if (!histogram.observable2.empty()) {
+            observables += "," + histogram.observable2;
+            binning += ";" + JoinNumbers(histogram.bins2);
+          }
+          if (!histogram.preset.empty()) binning = histogram.preset;
+          run.arguments.insert(
+              run.arguments.end(),
+              {"--observables", observables, "--binning", binning});
+          runs.push_back(run);
+        }
+      }
+      continue;
+    }
+    if (method == "ml") {
+      // One scan per enabled likelihood-ratio estimator.
+      for (const TrainSettings& train : config.train) {
+        if (train.method == "sally" || !train.enabled) continue;
+        std::string label = train.method;
+        for (char& c : label) c = static_cast<char>(std::toupper(c));
+        LimitsRun run{
+            "ml_" + train.method, label, {"limits", "--method", "ml"}};
+        run.arguments.insert(run.arguments.end(), common.begin(), common.end());
+        run.arguments.insert(run.arguments.end(),
+                             {"--model", files.model(train.method).string()});
+        runs.push_back(run);
+      }
+      continue;
+    }
+    if (method == "sally" && !SallyEnabled(config)) continue;
+    LimitsRun run{method,
+                  method == "sally" ? "SALLY" : "rate only",
+                  {"limits", "--method", method}};
+    run.arguments.insert(run.arguments.end(), common.begin(), common.end());
+    if (method == "sally") {
+      run.arguments.insert(
+          run.arguments.end(),
+          {"--model", files.model("sally").string(), "--information-binning"});
+    }
+    runs.push_back(run);
+  }
+  return runs;
+}
+
+std::vector<Stage> StudyStages(const PipelineConfig& config,
+                               const StudyFiles& files,
+                               int threads) {
+  return {GenerateStage(config, files),
+          MineStage(config, files, threads),
+          AugmentStage(config, files),
+          TrainStage(config, files, threads),
+          FisherStage(config, files),
+          LimitsStage(config, files)};
+}
+
+}  // namespace goldmine::cli::run

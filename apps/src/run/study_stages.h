@@ -1,0 +1,63 @@
+// The WH study (or any study of the same shape) as stages of `goldmine run`:
+// generate → mine (setup + mine) → augment → train → fisher → limits →
+// report. Each stage is a list of goldmine command lines over files in the
+// work folder (layout in docs/run.md).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "run/pipeline_config.h"
+#include "run/stage_runner.h"
+
+namespace goldmine::cli::run {
+
+// The stage names, in order (the values --from accepts).
+const std::vector<std::string>& StageNames();
+
+// Files of the work folder that more than one stage needs.
+struct StudyFiles {
+  std::filesystem::path workdir;
+  std::filesystem::path events() const { return workdir / "mine/events.h5"; }
+  std::filesystem::path model(const std::string& method) const {
+    return workdir / "train" / method;
+  }
+  std::filesystem::path test_samples(const std::string& benchmark) const {
+    return workdir / "augment" / ("test_" + benchmark + ".h5");
+  }
+  std::filesystem::path scores(const std::string& benchmark) const {
+    return workdir / "train" / ("score_" + benchmark + ".h5");
+  }
+  std::filesystem::path fisher(const std::string& name) const {
+    return workdir / "fisher" / (name + ".json");
+  }
+  std::filesystem::path limits(const std::string& name) const {
+    return workdir / "limits" / (name + ".json");
+  }
+};
+
+// The stages except the report (which the caller adds). Writes the files the
+// commands read (generate/benchmarks.yaml, mine/mine.yaml) when their content
+// changed. `threads` goes to train, evaluate and mine.
+std::vector<Stage> StudyStages(const PipelineConfig& config,
+                               const StudyFiles& files,
+                               int threads);
+
+// The benchmarks whose SALLY score distributions the report shows (the
+// configured ones, or the SM and the first other benchmark).
+std::vector<std::string> ScoreBenchmarks(const PipelineConfig& config);
+
+// The limits runs: name (file stem), label, and goldmine limits arguments.
+struct LimitsRun {
+  std::string name;
+  std::string label;
+  std::vector<std::string> arguments;
+};
+std::vector<LimitsRun> LimitsRuns(const PipelineConfig& config,
+                                  const StudyFiles& files);
+
+// "0,0" from {0, 0}, full precision.
+std::string JoinNumbers(const std::vector<double>& values);
+
+}  // namespace goldmine::cli::run

@@ -1,0 +1,74 @@
+// Export of binned EFT likelihoods (eft_binned_model.h) as pyhf documents,
+// written in pyhf's canonical formatting (workspace_json.h):
+//
+//  - workspace.json: the pyhf workspace at one θ (usually θ_true) with the
+//    observed (or Asimov) counts; POI "mu" fixed at 1.
+//  - patchset.json: a pyhf PatchSet with one patch per grid point, named
+//    "point_<i>" (grid order), metadata.labels = the parameter names
+//    (characters outside [A-Za-z0-9_] replaced by "_"), values = θ, and the
+//    sha256 digest of workspace.json. Each patch replaces the sample
+//    /channels/0/samples/0 ("signal": yields, histosys templates and
+//    staterror at that θ), so `pyhf fit` of the patched workspace (or
+//    `goldmine histfactory fit WS --patchset PS --patch-name point_i`) gives
+//    the profiled −2 ln L of that grid point.
+//  - eft_workspace.json: workspace.json plus a goldmine modifier of type
+//    "morphing" on the signal sample holding the morphing itself, so that
+//    goldmine can rebuild the likelihood at any θ:
+//      {"name": "eft_morphing", "type": "morphing", "data": {
+//         "parameters": [P names], "theta": [θ of the workspace],
+//         "luminosity": L, "components": [C × P powers],
+//         "yields": [bins × C, pb], "sum_squared_weights": [bins × C × C]
+//         and "staterror_theta": [θ_ref] (both absent without staterror),
+//         "histosys": [{"name", "lo": [bins × C],
+//         "hi": [bins × C]}], "interpolation": {"normsys": "code4",
+//         "histosys": "code4p"}}}
+//    pyhf itself rejects the unknown modifier type; drop it (or use
+//    workspace.json) for pyhf.
+#pragma once
+
+#include <Eigen/Core>
+#include <string>
+
+#include "goldmine/inference/eft_binned_model.h"
+
+namespace goldmine::inference {
+
+// Canonical pyhf JSON of a workspace struct (validated on the way out).
+std::string WorkspaceToJson(const Workspace& workspace);
+
+// workspace.json of `model` at θ with `observed` counts.
+std::string ExportEftWorkspace(const BinnedEftModel& model,
+                               const Eigen::VectorXd& theta,
+                               const Eigen::VectorXd& observed);
+
+// patchset.json for the rows of `grid`, with the digest of `workspace_json`
+// (the text ExportEftWorkspace returned).
+std::string ExportEftPatchSet(const BinnedEftModel& model,
+                              const Eigen::MatrixXd& grid,
+                              const std::string& workspace_json);
+
+// Name of the patch of grid point i: "point_<i>".
+std::string EftPatchName(int index);
+
+// eft_workspace.json.
+std::string ExportExtendedEftWorkspace(const BinnedEftModel& model,
+                                       const Eigen::VectorXd& theta,
+                                       const Eigen::VectorXd& observed);
+
+// What eft_workspace.json holds.
+struct ExtendedEftWorkspace {
+  BinnedEftInput input;
+  BinnedEftOptions options;
+  Eigen::VectorXd theta;     // where the plain workspace part was evaluated
+  Eigen::VectorXd observed;  // the observations
+};
+
+// Reads eft_workspace.json text. The pyhf part must be a valid workspace
+// with the layout ExportExtendedEftWorkspace writes, and its signal sample
+// must equal the morphing at "theta" (relative 1e-9): a file edited by hand
+// in one place only is rejected. Throws FileFormatError (not JSON) or
+// InvalidInput naming `source` and the JSON key.
+ExtendedEftWorkspace ReadExtendedEftWorkspace(const std::string& text,
+                                              const std::string& source);
+
+}  // namespace goldmine::inference

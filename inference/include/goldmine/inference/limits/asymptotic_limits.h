@@ -1,0 +1,224 @@
+// Asymptotic limits on EFT parameters over a θ grid: the counterpart of
+// MadMiner's AsymptoticLimits (MADMINER.md §8) for the methods rate, histo,
+// sally, adaptive-sally, sallino and ml.
+//
+// For observed (or Asimov) data with event weights w_k (Σ w_k = 1) standing
+// for n events, at every θ
+//   log L(θ) = n Σ_k w_k log p̂(x_k|θ)            (kinematic term)
+//            + log Poisson(round(n) | L σ(θ))      (rate term, when included)
+// and −2Δ log L(θ) = −2 [log L(θ) − max_grid log L], whose p-value is the χ²
+// survival function with as many degrees of freedom as scanned parameters
+// (Wilks). p̂ is a histogram of summary statistics (observables, the
+// estimated score t̂(x), or h = t̂·(θ−θ_ref)/|θ−θ_ref|) filled with the
+// weighted train-partition events reweighted to θ by morphing, or, for ml, the
+// estimated ratio r̂(x|θ, θ_ref) (the θ_ref part cancels in Δ).
+// Expected limits use Asimov data: the weighted test-partition events at
+// θ_true and n = L σ(θ_true).
+//
+// MadMiner's conventions are kept so that its numbers are reproduced
+// (histogram.h for the histograms): partitions with its skipped boundary
+// events, weights at θ from the events file's morphing, the sampling factor of
+// every event, ε = 1e-12, one adaptive binning for histo and sally from the
+// grid-averaged weights, per-θ adaptive binning for adaptive-sally and
+// sallino, events (or bins) with a non-finite log likelihood anywhere on the
+// grid dropped from the kinematic term. Unlike MadMiner, all train events
+// fill the histograms (its n_histo_toys = n_binning_toys = None): the result
+// is deterministic.
+//
+// Speed: for histo and sally, every train event is binned once and the
+// per-benchmark histograms H (bins × benchmarks) are filled once; the
+// histogram at θ is H w(θ), so a grid point costs O(bins × benchmarks).
+#pragma once
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "goldmine/inference/limits/theta_grid.h"
+
+namespace goldmine::core {
+class ScoreModel;
+class LikelihoodRatioModel;
+}  // namespace goldmine::core
+
+namespace goldmine::inference {
+
+enum class LimitMethod { kRate, kHisto, kSally, kAdaptiveSally, kSallino, kMl };
+
+// "rate", "histo", "sally", "adaptive-sally", "sallino", "ml"; throws
+// InvalidInput naming the accepted names.
+LimitMethod ParseLimitMethod(const std::string& name);
+std::string LimitMethodName(LimitMethod method);
+bool NeedsScoreModel(LimitMethod method);
+
+// One dimension of a histogram: explicit edges, or a number of adaptive
+// (weighted-quantile) bins. Both empty/0: MadMiner's default (25 bins for
+// one dimension, 8 × 8 for two, 5 each for more; adaptive-sally 15 × 5 and
+// 12 × 5 × …).
+struct AxisBinning {
+  std::vector<double> edges;
+  int num_bins = 0;
+};
+
+struct LimitOptions {
+  double luminosity = 300000.0;  // pb⁻¹
+  // Rate term in histogram and ml methods (always on for rate).
+  bool include_xsec = true;
+  // Histograms are filled from the events before the test partition (train
+  // and validation together), as MadMiner's _train_test_split: with
+  // test_split 0.2, events [0, round(0.8 N)) fill, [round(0.8 N) + 1, N)
+  // give the Asimov data and σ.
+  double test_split = 0.2;
+  // MadMiner's partition boundaries (mining/augmenter.h).
+  bool madminer_partitions = true;
+  // Asimov data from the events generated at the benchmark closest to
+  // θ_true (plus background), as MadMiner's default.
+  bool sample_only_from_closest_benchmark = true;
+  // Asimov data from the events that fill the histograms (train and
+  // validation partitions) instead of the independent test partition
+  // (MadMiner). The Asimov histogram is then exactly the template at θ_true,
+  // free of the test sample's MC fluctuations, which otherwise pull the best
+  // fit away from θ_true when the histograms have many bins.
+  bool asimov_from_templates = false;
+  // histo and sally: values outside the adaptive range (below the 0.1 % or
+  // above the 99.9 % quantile) fill the first / last bin, as the likelihood
+  // evaluates them, instead of being left out of the templates (MadMiner;
+  // histogram.h). adaptive-sally and sallino keep MadMiner's convention.
+  bool fill_overflow = false;
+  // sally with adaptive bins: quantiles of the information Σ w t̂_i² of each
+  // score component instead of the event weights (MadMiner), so that every
+  // bin carries a similar share of the Fisher information.
+  bool information_binning = false;
+  double epsilon = 1e-12;  // added to every normalised histogram bin
+  int dof = 0;             // 0: the number of scanned parameters
+  std::int64_t batch_size = 100000;
+  // Called after each evaluated grid point (done, total), e.g. for progress
+  // on stderr; may be empty.
+  std::function<void(Eigen::Index, Eigen::Index)> progress;
+};
+
+// What the kinematic term is made of.
+struct KinematicSetup {
+  LimitMethod method = LimitMethod::kRate;
+  std::vector<std::string> observables;  // histo: names in the events file
+  // One entry per summary dimension, or empty for the defaults.
+  std::vector<AxisBinning> binning;
+  // sally, adaptive-sally, sallino: the score model (not owned); its
+  // observables are taken from the events file by name.
+  const core::ScoreModel* score_model = nullptr;
+  std::vector<int> score_components;  // subset of the score; empty = all
+  Eigen::VectorXd theta_ref;          // adaptive-sally, sallino; empty = 0
+  // ml: log r̂(x|θ, θ_ref) (not owned).
+  const core::LikelihoodRatioModel* ratio_model = nullptr;
+};
+
+// Observed data: events (rows over the events file's observables) with
+// weights summing to 1, standing for n_events events.
+struct ObservedData {
+  Eigen::MatrixXd x;
+  Eigen::VectorXd weights;
+  double n_events = 0.0;
+};
+
+// Parameters not on the grid: fixed at a value (default 0) or profiled
+// (maximised over within bounds at every grid point).
+struct OtherParameters {
+  std::map<std::string, double> fixed;
+  std::map<std::string, std::pair<double, double>> profiled;
+};
+
+// A range of a parameter allowed at a confidence level (from the 1D profile
+// of −2Δ log L over the grid, crossings linearly interpolated); `closed_*`
+// false when the range reaches the grid's edge.
+struct ParameterInterval {
+  double lower = 0.0;
+  double upper = 0.0;
+  bool closed_lower = true;
+  bool closed_upper = true;
+};
+
+struct ParameterIntervals {
+  std::string parameter;
+  double confidence_level = 0.0;
+  double threshold = 0.0;  // χ²₁ quantile
+  std::vector<ParameterInterval> ranges;
+};
+
+struct LimitResult {
+  std::vector<std::string> parameters;  // scanned, grid order
+  Eigen::MatrixXd grid;                 // points × scanned parameters
+  // points × all parameters of the events file (fixed and profiled values
+  // filled in).
+  Eigen::MatrixXd thetas;
+  std::vector<std::string> all_parameters;
+  Eigen::VectorXd log_likelihood_kin;   // per point
+  Eigen::VectorXd log_likelihood_rate;  // per point (0 without rate term)
+  Eigen::VectorXd minus_two_delta_log_l;
+  Eigen::VectorXd p_values;
+  Eigen::Index best_fit_index = 0;
+  int dof = 0;
+  double n_observed = 0.0;
+  // Histogram edges per summary dimension (at the first grid point for the
+  // per-θ binnings); empty for rate and ml.
+  std::vector<std::vector<double>> histogram_edges;
+  // Bins or events left out because their log likelihood was not finite.
+  std::int64_t dropped_units = 0;
+};
+
+class AsymptoticLimits {
+ public:
+  // Reads the setup and the train and test partitions of an events file
+  // (MadMiner layout) with morphing. Throws FileFormatError, InvalidInput
+  // (no morphing, too few events for the partitions).
+  explicit AsymptoticLimits(const std::filesystem::path& events_file,
+                            LimitOptions options = {});
+  ~AsymptoticLimits();
+  AsymptoticLimits(const AsymptoticLimits&) = delete;
+  AsymptoticLimits& operator=(const AsymptoticLimits&) = delete;
+
+  const LimitOptions& options() const;
+  std::vector<std::string> parameter_names() const;
+  std::vector<std::string> observable_names() const;
+
+  // σ(θ) in pb from the test partition (× 1/test_split), as MadMiner.
+  double CrossSection(const Eigen::VectorXd& theta) const;
+  // Asimov data at θ_true: test-partition events (or, with
+  // asimov_from_templates, the histogram events) weighted by w(θ_true),
+  // n_events = L σ(θ_true). Throws InvalidInput for a wrong size or σ ≤ 0.
+  ObservedData Asimov(const Eigen::VectorXd& theta_true) const;
+
+  // The limits on `grid` (a subset of the parameters, in any order; the
+  // others as in `others`). Throws InvalidInput for unknown or missing
+  // parameters, missing models or observables, binning mismatches, a grid
+  // point with σ(θ) ≤ 0 or an empty histogram, and observed events in a bin
+  // that no simulated event fills.
+  LimitResult Compute(const KinematicSetup& kinematics,
+                      const ThetaGrid& grid,
+                      const ObservedData& observed,
+                      const OtherParameters& others = {}) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// p-value of q = −2Δ log L for `dof` degrees of freedom: the χ² survival
+// function Q(dof/2, q/2) (regularised upper incomplete gamma function).
+double WilksPValue(double q, int dof);
+// The χ² quantile with `dof` degrees of freedom at `confidence_level`.
+double ChiSquaredQuantile(double confidence_level, int dof);
+
+// Intervals per scanned parameter at the given confidence levels from the
+// profile of −2Δ log L over the other grid axes.
+std::vector<ParameterIntervals> ProfileIntervals(
+    const ThetaGrid& grid,
+    const Eigen::VectorXd& minus_two_delta_log_l,
+    const std::vector<double>& confidence_levels);
+
+}  // namespace goldmine::inference

@@ -1,0 +1,49 @@
+// A regular grid of parameter points θ for limit scans, in MadMiner's order
+// (AsymptoticLimits._make_theta_grid): linspace(lo, hi, n) per parameter,
+// meshgrid(indexing="ij") flattened, so the first parameter varies slowest.
+#pragma once
+
+#include <Eigen/Core>
+#include <string>
+#include <vector>
+
+namespace goldmine::inference {
+
+struct GridAxis {
+  std::string name;
+  double lower = 0.0;
+  double upper = 0.0;
+  int size = 1;  // number of points; 1 means the single value `lower`
+
+  // linspace(lower, upper, size), as numpy computes it (the last point is
+  // exactly `upper`).
+  std::vector<double> Values() const;
+};
+
+class ThetaGrid {
+ public:
+  // Throws InvalidInput for no axes, sizes < 1, non-finite bounds,
+  // lower > upper, or repeated names.
+  explicit ThetaGrid(std::vector<GridAxis> axes);
+
+  // "NAME:LO:HI:N,NAME:LO:HI:N,..." (DESIGN.md §5.6). Throws InvalidInput
+  // naming the malformed part.
+  static ThetaGrid Parse(const std::string& text);
+
+  const std::vector<GridAxis>& axes() const { return axes_; }
+  int num_parameters() const { return static_cast<int>(axes_.size()); }
+  Eigen::Index num_points() const;
+  std::vector<std::string> names() const;
+
+  // num_points() × num_parameters(), first parameter slowest.
+  Eigen::MatrixXd Points() const;
+  // Index of the point with per-axis indices `indices` (row of Points()).
+  Eigen::Index FlatIndex(const std::vector<int>& indices) const;
+  // Per-axis indices of row `flat`.
+  std::vector<int> AxisIndices(Eigen::Index flat) const;
+
+ private:
+  std::vector<GridAxis> axes_;
+};
+
+}  // namespace goldmine::inference

@@ -1,0 +1,1026 @@
+#include "goldmine/inference/limits/asymptotic_limits.h"
+
+#include <algorithm>
+#include <boost/math/special_functions/gamma.hpp>
+#include <cmath>
+#include <limits>
+#include <nlopt.hpp>
+#include <numeric>
+#include <sstream>
+
+#include "goldmine/core/errors.h"
+#include "goldmine/core/likelihood_ratio_model.h"
+#include "goldmine/core/score_model.h"
+#include "goldmine/inference/limits/histogram.h"
+#include "goldmine/mining/augmenter.h"
+#include "goldmine/mining/madminer_file.h"
+#include "goldmine/morphing/components.h"
+
+namespace goldmine::inference {
+
+namespace {
+
+std::string Point(const Eigen::VectorXd& theta) {
+  std::ostringstream text;
+  text.precision(6);
+  text << "(";
+  for (Eigen::Index i = 0; i < theta.size(); ++i)
+    text << (i > 0 ? ", " : "") << theta(i);
+  text << ")";
+  return text.str();
+}
+
+std::string Join(const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& name : names)
+    text += (text.empty() ? "" : ", ") + name;
+  return text;
+}
+
+int IndexOf(const std::vector<std::string>& names, const std::string& name) {
+  const auto found = std::find(names.begin(), names.end(), name);
+  return found == names.end() ? -1 : static_cast<int>(found - names.begin());
+}
+
+// Columns of `x` (named `have`) in the order `want`.
+Eigen::MatrixXd SelectColumns(const Eigen::MatrixXd& x,
+                              const std::vector<std::string>& have,
+                              const std::vector<std::string>& want,
+                              const std::string& who) {
+  if (have == want) return x;
+  Eigen::MatrixXd selected(x.rows(), static_cast<Eigen::Index>(want.size()));
+  for (std::size_t j = 0; j < want.size(); ++j) {
+    const int column = IndexOf(have, want[j]);
+    if (column < 0) {
+      throw InvalidInput(who + ": observable \"" + want[j] +
+                         "\" is not in the events file (it has " + Join(have) +
+                         ")");
+    }
+    selected.col(static_cast<Eigen::Index>(j)) = x.col(column);
+  }
+  return selected;
+}
+
+// The log likelihood of the kinematic term as a sum over "units" (histogram
+// bins or single events) with fixed weights: log p at θ for each unit.
+class KinematicTerm {
+ public:
+  virtual ~KinematicTerm() = default;
+  virtual Eigen::VectorXd Logs(const Eigen::VectorXd& theta) const = 0;
+  const Eigen::VectorXd& weights() const { return weights_; }
+  // Units that stand for at least one observed event (the others contribute
+  // nothing and never count as non-finite).
+  const std::vector<bool>& present() const { return present_; }
+  virtual std::vector<std::vector<double>> Edges(
+      const Eigen::VectorXd& theta) const = 0;
+
+ protected:
+  Eigen::VectorXd weights_;
+  std::vector<bool> present_;
+};
+
+using WeightsAt = std::function<Eigen::VectorXd(const Eigen::VectorXd&)>;
+
+// histo and sally: one binning for the whole grid; per-benchmark histograms.
+class FixedHistogramTerm : public KinematicTerm {
+ public:
+  FixedHistogramTerm(HistogramBinning binning,
+                     const Eigen::MatrixXd& train_stats,
+                     const Eigen::MatrixXd& train_weights,
+                     const Eigen::MatrixXd& observed_stats,
+                     const Eigen::VectorXd& observed_weights,
+                     WeightsAt benchmark_weights,
+                     double epsilon)
+      : binning_(std::move(binning)),
+        benchmark_weights_(std::move(benchmark_weights)),
+        epsilon_(epsilon) {
+    const Eigen::Index bins = binning_.num_bins();
+    histograms_ = Eigen::MatrixXd::Zero(bins, train_weights.cols());
+    Eigen::VectorXi filled = Eigen::VectorXi::Zero(bins);
+    for (Eigen::Index e = 0; e < train_stats.rows(); ++e) {
+      const Eigen::Index bin =
+          binning_.FillBin(&train_stats(e, 0), train_stats.rows());
+      if (bin < 0) continue;
+      histograms_.row(bin) += train_weights.row(e);
+      ++filled(bin);
+    }
+    weights_ = Eigen::VectorXd::Zero(bins);
+    present_.assign(static_cast<std::size_t>(bins), false);
+    for (Eigen::Index k = 0; k < observed_stats.rows(); ++k) {
+      const Eigen::Index bin =
+          binning_.LookupBin(&observed_stats(k, 0), observed_stats.rows());
+      weights_(bin) += observed_weights(k);
+      present_[static_cast<std::size_t>(bin)] = true;
+    }
+    for (Eigen::Index bin = 0; bin < bins; ++bin) {
+      if (present_[static_cast<std::size_t>(bin)] && filled(bin) == 0) {
+        throw InvalidInput(
+            "histogram bin " + BinText(bin) +
+            " holds observed events but no simulated event: merge it with a "
+            "neighbour or widen the binning");
+      }
+    }
+  }
+
+  Eigen::VectorXd Logs(const Eigen::VectorXd& theta) const override {
+    const Eigen::VectorXd contents = histograms_ * benchmark_weights_(theta);
+    if (!(contents.sum() > 0.0)) {
+      throw InvalidInput("the histogram at θ = " + Point(theta) +
+                         " is empty (total weight ≤ 0)");
+    }
+    return binning_.Densities(contents, epsilon_).array().log();
+  }
+
+  std::vector<std::vector<double>> Edges(
+      const Eigen::VectorXd&) const override {
+    return binning_.edges();
+  }
+
+ private:
+  std::string BinText(Eigen::Index bin) const {
+    std::ostringstream text;
+    Eigen::Index rest = bin;
+    std::vector<std::string> parts;
+    for (std::size_t d = binning_.edges().size(); d-- > 0;) {
+      const auto& axis = binning_.edges()[d];
+      const Eigen::Index n = static_cast<Eigen::Index>(axis.size()) - 1;
+      const Eigen::Index i = rest % n;
+      rest /= n;
+      std::ostringstream part;
+      part << "[" << axis[static_cast<std::size_t>(i)] << ", "
+           << axis[static_cast<std::size_t>(i + 1)] << ")";
+      parts.insert(parts.begin(), part.str());
+    }
+    std::string joined;
+    for (const auto& part : parts)
+      joined += (joined.empty() ? "" : " x ") + part;
+    return joined;
+  }
+
+  HistogramBinning binning_;
+  Eigen::MatrixXd histograms_;  // bins × benchmarks
+  WeightsAt benchmark_weights_;
+  double epsilon_;
+};
+
+// sallino and adaptive-sally: the summary statistic (and, for adaptive
+// bins, the binning) depend on θ.
+class PerThetaHistogramTerm : public KinematicTerm {
+ public:
+  PerThetaHistogramTerm(LimitMethod method,
+                        Eigen::MatrixXd train_scores,
+                        Eigen::MatrixXd train_weights,
+                        Eigen::MatrixXd observed_scores,
+                        const Eigen::VectorXd& observed_weights,
+                        std::vector<AxisBinning> binning,
+                        Eigen::VectorXd theta_ref,
+                        std::vector<int> components,
+                        WeightsAt benchmark_weights,
+                        double epsilon)
+      : method_(method),
+        train_scores_(std::move(train_scores)),
+        train_weights_(std::move(train_weights)),
+        observed_scores_(std::move(observed_scores)),
+        binning_(std::move(binning)),
+        theta_ref_(std::move(theta_ref)),
+        components_(std::move(components)),
+        benchmark_weights_(std::move(benchmark_weights)),
+        epsilon_(epsilon) {
+    weights_ = observed_weights;
+    present_.assign(static_cast<std::size_t>(weights_.size()), true);
+  }
+
+  Eigen::VectorXd Logs(const Eigen::VectorXd& theta) const override {
+    Eigen::VectorXd train_w;
+    const HistogramBinning binning = Binning(theta, &train_w);
+    const Eigen::MatrixXd train = Process(train_scores_, theta);
+    const Eigen::VectorXd contents = binning.Fill(train, train_w);
+    if (!(contents.sum() > 0.0)) {
+      throw InvalidInput("the histogram at θ = " + Point(theta) +
+                         " is empty (total weight ≤ 0)");
+    }
+    const Eigen::VectorXd log_density =
+        binning.Densities(contents, epsilon_).array().log();
+    const Eigen::MatrixXd observed = Process(observed_scores_, theta);
+    Eigen::VectorXd logs(observed.rows());
+    for (Eigen::Index k = 0; k < observed.rows(); ++k)
+      logs(k) =
+          log_density(binning.LookupBin(&observed(k, 0), observed.rows()));
+    return logs;
+  }
+
+  std::vector<std::vector<double>> Edges(
+      const Eigen::VectorXd& theta) const override {
+    Eigen::VectorXd unused;
+    return Binning(theta, &unused).edges();
+  }
+
+ private:
+  HistogramBinning Binning(const Eigen::VectorXd& theta,
+                           Eigen::VectorXd* train_w) const {
+    *train_w = train_weights_ * benchmark_weights_(theta);
+    const Eigen::MatrixXd train = Process(train_scores_, theta);
+    std::vector<std::vector<double>> edges;
+    for (Eigen::Index d = 0; d < train.cols(); ++d) {
+      const AxisBinning& axis = binning_[static_cast<std::size_t>(d)];
+      edges.push_back(axis.edges.empty()
+                          ? AdaptiveEdges(train.col(d), *train_w, axis.num_bins)
+                          : axis.edges);
+    }
+    return HistogramBinning(std::move(edges));
+  }
+
+  // MadMiner's _make_score_processor (ε = 1e-6 for |θ − θ_ref|).
+  Eigen::MatrixXd Process(const Eigen::MatrixXd& scores,
+                          const Eigen::VectorXd& theta) const {
+    const Eigen::Index dim = scores.cols();
+    Eigen::VectorXd delta(dim);
+    for (Eigen::Index i = 0; i < dim; ++i) {
+      const int p = components_[static_cast<std::size_t>(i)];
+      delta(i) = theta(p) - theta_ref_(p);
+    }
+    const double norm = delta.norm();
+    if (dim == 1 && method_ == LimitMethod::kAdaptiveSally) return scores;
+    if (method_ == LimitMethod::kAdaptiveSally && dim == 2) {
+      if (!(norm > 1e-6)) return scores;
+      Eigen::Matrix2d rotation;
+      rotation << delta(0), -delta(1), delta(1), delta(0);
+      return scores * (rotation / norm);
+    }
+    const Eigen::VectorXd h = norm > 1e-6
+                                  ? Eigen::VectorXd(scores * delta / norm)
+                                  : Eigen::VectorXd(scores.col(0));
+    if (method_ == LimitMethod::kSallino) return h;
+    Eigen::MatrixXd combined(scores.rows(), dim + 1);
+    combined << h, scores;
+    return combined;
+  }
+
+  LimitMethod method_;
+  Eigen::MatrixXd train_scores_;
+  Eigen::MatrixXd train_weights_;
+  Eigen::MatrixXd observed_scores_;
+  std::vector<AxisBinning> binning_;
+  Eigen::VectorXd theta_ref_;
+  std::vector<int> components_;
+  WeightsAt benchmark_weights_;
+  double epsilon_;
+};
+
+// ml: log r̂(x_k|θ, θ_ref) per observed event.
+class RatioTerm : public KinematicTerm {
+ public:
+  RatioTerm(const core::LikelihoodRatioModel& model,
+            Eigen::MatrixXd observed,
+            const Eigen::VectorXd& observed_weights,
+            std::vector<int> parameter_map)
+      : model_(model),
+        observed_(std::move(observed)),
+        parameter_map_(std::move(parameter_map)) {
+    weights_ = observed_weights;
+    present_.assign(static_cast<std::size_t>(weights_.size()), true);
+  }
+
+  Eigen::VectorXd Logs(const Eigen::VectorXd& theta) const override {
+    Eigen::VectorXd model_theta(
+        static_cast<Eigen::Index>(parameter_map_.size()));
+    for (std::size_t i = 0; i < parameter_map_.size(); ++i)
+      model_theta(static_cast<Eigen::Index>(i)) = theta(parameter_map_[i]);
+    return model_.LogLikelihoodRatio(observed_, model_theta);
+  }
+
+  std::vector<std::vector<double>> Edges(
+      const Eigen::VectorXd&) const override {
+    return {};
+  }
+
+ private:
+  const core::LikelihoodRatioModel& model_;
+  Eigen::MatrixXd observed_;
+  std::vector<int> parameter_map_;
+};
+
+// MadMiner's default numbers of bins (AsymptoticLimits._find_bins).
+std::vector<AxisBinning> DefaultBinning(LimitMethod method,
+                                        int dimensions,
+                                        std::vector<AxisBinning> given) {
+  if (!given.empty()) {
+    if (static_cast<int>(given.size()) != dimensions) {
+      throw InvalidInput("binning: " + std::to_string(given.size()) +
+                         " dimensions given, the summary statistic has " +
+                         std::to_string(dimensions));
+    }
+  } else {
+    given.assign(static_cast<std::size_t>(dimensions), AxisBinning{});
+  }
+  std::vector<int> defaults;
+  if (method == LimitMethod::kAdaptiveSally && dimensions == 2) {
+    defaults = {15, 5};
+  } else if (method == LimitMethod::kAdaptiveSally && dimensions > 2) {
+    defaults.assign(static_cast<std::size_t>(dimensions), 5);
+    defaults[0] = 12;
+  } else if (dimensions == 1) {
+    defaults = {25};
+  } else if (dimensions == 2) {
+    defaults = {8, 8};
+  } else {
+    defaults.assign(static_cast<std::size_t>(dimensions), 5);
+  }
+  for (std::size_t d = 0; d < given.size(); ++d) {
+    if (given[d].edges.empty() && given[d].num_bins <= 0) {
+      given[d].num_bins = defaults[d];
+    }
+  }
+  return given;
+}
+
+double LogPoisson(double k, double mu) {
+  if (k == 0.0) return -mu;
+  return k * std::log(mu) - mu - std::lgamma(k + 1.0);
+}
+
+}  // namespace
+
+LimitMethod ParseLimitMethod(const std::string& name) {
+  if (name == "rate") return LimitMethod::kRate;
+  if (name == "histo") return LimitMethod::kHisto;
+  if (name == "sally") return LimitMethod::kSally;
+  if (name == "adaptive-sally") return LimitMethod::kAdaptiveSally;
+  if (name == "sallino") return LimitMethod::kSallino;
+  if (name == "ml") return LimitMethod::kMl;
+  throw InvalidInput("limits method \"" + name +
+                     "\" unknown; expected rate, ml, sally, adaptive-sally, "
+                     "sallino or histo");
+}
+
+std::string LimitMethodName(LimitMethod method) {
+  switch (method) {
+    case LimitMethod::kRate:
+      return "rate";
+    case LimitMethod::kHisto:
+      return "histo";
+    case LimitMethod::kSally:
+      return "sally";
+    case LimitMethod::kAdaptiveSally:
+      return "adaptive-sally";
+    case LimitMethod::kSallino:
+      return "sallino";
+    case LimitMethod::kMl:
+      return "ml";
+  }
+  return "?";
+}
+
+bool NeedsScoreModel(LimitMethod method) {
+  return method == LimitMethod::kSally ||
+         method == LimitMethod::kAdaptiveSally ||
+         method == LimitMethod::kSallino;
+}
+
+double WilksPValue(double q, int dof) {
+  if (dof < 1) throw InvalidInput("p-value: dof must be ≥ 1");
+  if (std::isnan(q)) return q;
+  if (q <= 0.0) return 1.0;
+  if (std::isinf(q)) return 0.0;
+  return boost::math::gamma_q(0.5 * dof, 0.5 * q);
+}
+
+double ChiSquaredQuantile(double confidence_level, int dof) {
+  if (!(confidence_level > 0.0 && confidence_level < 1.0) || dof < 1) {
+    throw InvalidInput("χ² quantile: needs 0 < CL < 1 and dof ≥ 1");
+  }
+  return 2.0 * boost::math::gamma_p_inv(0.5 * dof, confidence_level);
+}
+
+struct AsymptoticLimits::Impl {
+  LimitOptions options;
+  std::filesystem::path path;
+  mining::MadminerSetup setup;
+  std::unique_ptr<morphing::Components> components;
+  Eigen::MatrixXd morphing_matrix;  // C × B_phys (zero-padded)
+  int num_physics = 0;
+  // Train partition: observations, physics weights × sampling factor.
+  Eigen::MatrixXd train_x;
+  Eigen::MatrixXd train_weights;
+  // Test partition: observations, raw physics weights, sampling benchmarks.
+  Eigen::MatrixXd test_x;
+  Eigen::MatrixXd test_weights;
+  std::vector<std::int64_t> test_sampling;
+  Eigen::VectorXd test_xsec_benchmarks;  // Σ w × factor × correction
+  std::vector<double> sampling_factor;
+  std::vector<bool> generated;
+
+  std::vector<std::string> ParameterNames() const {
+    std::vector<std::string> names;
+    for (const auto& parameter : setup.parameters)
+      names.push_back(parameter.name);
+    return names;
+  }
+  std::vector<std::string> ObservableNames() const {
+    std::vector<std::string> names;
+    for (const auto& observable : setup.observables)
+      names.push_back(observable.name);
+    return names;
+  }
+
+  Eigen::VectorXd BenchmarkWeights(const Eigen::VectorXd& theta) const {
+    return morphing_matrix.transpose() * components->Evaluate(theta);
+  }
+
+  void CheckTheta(const Eigen::VectorXd& theta, const std::string& what) const {
+    if (theta.size() != static_cast<Eigen::Index>(setup.parameters.size())) {
+      throw InvalidInput(what + ": expected " +
+                         std::to_string(setup.parameters.size()) +
+                         " parameter values (" + Join(ParameterNames()) +
+                         "), got " + std::to_string(theta.size()));
+    }
+  }
+};
+
+AsymptoticLimits::AsymptoticLimits(const std::filesystem::path& events_file,
+                                   LimitOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& d = *impl_;
+  d.options = options;
+  d.path = events_file;
+  if (!(options.luminosity > 0.0) || !std::isfinite(options.luminosity)) {
+    throw InvalidInput("limits: the luminosity must be positive and finite");
+  }
+  const mining::MadminerEventsReader reader(events_file);
+  d.setup = reader.setup();
+  if (!d.setup.morphing) {
+    throw InvalidInput(events_file.string() +
+                       ": limits need a morphing setup (morphing/ group)");
+  }
+  d.num_physics = d.setup.benchmarks.num_physics();
+  d.components =
+      std::make_unique<morphing::Components>(d.setup.morphing->components);
+  const Eigen::MatrixXd& matrix = d.setup.morphing->morphing_matrix;
+  if (matrix.cols() > d.num_physics) {
+    throw FileFormatError(events_file.string() +
+                          ": morphing/morphing_matrix has more columns than "
+                          "physics benchmarks");
+  }
+  d.morphing_matrix = Eigen::MatrixXd::Zero(matrix.rows(), d.num_physics);
+  d.morphing_matrix.leftCols(matrix.cols()) = matrix;
+
+  // Sampling factors n_b / Σ n (MadMiner's event_loader).
+  std::vector<std::int64_t> counts(static_cast<std::size_t>(d.num_physics), 0);
+  if (reader.sample_summary()) {
+    counts = reader.sample_summary()->signal_events;
+    counts.resize(static_cast<std::size_t>(d.num_physics), 0);
+  } else {
+    const mining::MadminerEventBatch all = reader.ReadAll();
+    for (std::int64_t sb : all.sampling_benchmarks)
+      if (sb >= 0 && sb < d.num_physics) ++counts[static_cast<std::size_t>(sb)];
+  }
+  const double total = static_cast<double>(
+      std::accumulate(counts.begin(), counts.end(), std::int64_t{0}));
+  for (std::int64_t count : counts) {
+    d.sampling_factor.push_back(total > 0 ? static_cast<double>(count) / total
+                                          : 1.0);
+    d.generated.push_back(count > 0);
+  }
+  auto factor = [&](std::int64_t sb) {
+    return sb < 0 || sb >= d.num_physics
+               ? 1.0
+               : d.sampling_factor[static_cast<std::size_t>(sb)];
+  };
+
+  mining::AugmenterOptions partitions;
+  partitions.test_split = options.test_split;
+  partitions.validation_split = 0.0;
+  partitions.madminer_partitions = options.madminer_partitions;
+  const mining::Partition train =
+      mining::MakePartition("train", reader.num_events(), partitions);
+  const mining::Partition test =
+      mining::MakePartition("test", reader.num_events(), partitions);
+  const Eigen::Index observables = d.setup.num_observables();
+
+  d.train_x.resize(train.size(), observables);
+  d.train_weights.resize(train.size(), d.num_physics);
+  for (std::int64_t first = train.first; first < train.end;
+       first += options.batch_size) {
+    const std::int64_t count = std::min(options.batch_size, train.end - first);
+    const mining::MadminerEventBatch batch = reader.Read(first, count);
+    const Eigen::Index row = first - train.first;
+    d.train_x.middleRows(row, count) = batch.observations;
+    for (Eigen::Index e = 0; e < count; ++e) {
+      d.train_weights.row(row + e) =
+          batch.weights.row(e).head(d.num_physics) *
+          factor(batch.sampling_benchmarks[static_cast<std::size_t>(e)]);
+    }
+  }
+  d.test_x.resize(test.size(), observables);
+  d.test_weights.resize(test.size(), d.num_physics);
+  d.test_xsec_benchmarks = Eigen::VectorXd::Zero(d.num_physics);
+  for (std::int64_t first = test.first; first < test.end;
+       first += options.batch_size) {
+    const std::int64_t count = std::min(options.batch_size, test.end - first);
+    const mining::MadminerEventBatch batch = reader.Read(first, count);
+    const Eigen::Index row = first - test.first;
+    d.test_x.middleRows(row, count) = batch.observations;
+    d.test_weights.middleRows(row, count) =
+        batch.weights.leftCols(d.num_physics);
+    for (Eigen::Index e = 0; e < count; ++e) {
+      const std::int64_t sb =
+          batch.sampling_benchmarks[static_cast<std::size_t>(e)];
+      d.test_sampling.push_back(sb);
+      d.test_xsec_benchmarks +=
+          batch.weights.row(e).head(d.num_physics).transpose() * factor(sb);
+    }
+  }
+  d.test_xsec_benchmarks *= test.correction;
+}
+
+AsymptoticLimits::~AsymptoticLimits() = default;
+
+const LimitOptions& AsymptoticLimits::options() const { return impl_->options; }
+
+std::vector<std::string> AsymptoticLimits::parameter_names() const {
+  return impl_->ParameterNames();
+}
+
+std::vector<std::string> AsymptoticLimits::observable_names() const {
+  return impl_->ObservableNames();
+}
+
+double AsymptoticLimits::CrossSection(const Eigen::VectorXd& theta) const {
+  impl_->CheckTheta(theta, "cross section");
+  return impl_->BenchmarkWeights(theta).dot(impl_->test_xsec_benchmarks);
+}
+
+ObservedData AsymptoticLimits::Asimov(const Eigen::VectorXd& theta_true) const {
+  const Impl& d = *impl_;
+  d.CheckTheta(theta_true, "θ true");
+  // Closest physics benchmark with generated events (MadMiner's
+  // generated_close_to).
+  int closest = -1;
+  if (d.options.sample_only_from_closest_benchmark) {
+    double best = std::numeric_limits<double>::infinity();
+    for (int b = 0; b < d.num_physics; ++b) {
+      if (!d.generated[static_cast<std::size_t>(b)]) continue;
+      const double distance =
+          (d.setup.benchmarks.values.row(b).transpose() - theta_true)
+              .squaredNorm();
+      if (distance < best) {
+        best = distance;
+        closest = b;
+      }
+    }
+  }
+  ObservedData data;
+  if (d.options.asimov_from_templates) {
+    // The histogram events carry their sampling factors already.
+    data.x = d.train_x;
+    data.weights = d.train_weights * d.BenchmarkWeights(theta_true);
+  } else {
+    std::vector<Eigen::Index> rows;
+    for (Eigen::Index e = 0; e < d.test_x.rows(); ++e) {
+      const std::int64_t sb = d.test_sampling[static_cast<std::size_t>(e)];
+      if (closest < 0 || sb < 0 || sb == closest) rows.push_back(e);
+    }
+    data.x.resize(static_cast<Eigen::Index>(rows.size()), d.test_x.cols());
+    Eigen::MatrixXd weights(static_cast<Eigen::Index>(rows.size()),
+                            d.num_physics);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      data.x.row(static_cast<Eigen::Index>(i)) = d.test_x.row(rows[i]);
+      weights.row(static_cast<Eigen::Index>(i)) = d.test_weights.row(rows[i]);
+    }
+    data.weights = weights * d.BenchmarkWeights(theta_true);
+  }
+  const double sum = data.weights.sum();
+  const double xsec = CrossSection(theta_true);
+  if (!(sum > 0.0) || !(xsec > 0.0)) {
+    throw InvalidInput("Asimov data at θ true = " + Point(theta_true) +
+                       ": the cross section is " + std::to_string(xsec) +
+                       " pb (must be > 0)");
+  }
+  data.weights /= sum;
+  data.n_events = d.options.luminosity * xsec;
+  return data;
+}
+
+LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
+                                      const ThetaGrid& grid,
+                                      const ObservedData& observed,
+                                      const OtherParameters& others) const {
+  const Impl& d = *impl_;
+  const std::vector<std::string> names = d.ParameterNames();
+  const int num_parameters = static_cast<int>(names.size());
+  const LimitMethod method = kinematics.method;
+
+  // Which parameter is scanned, fixed or profiled.
+  std::vector<int> grid_index(static_cast<std::size_t>(num_parameters), -1);
+  for (int g = 0; g < grid.num_parameters(); ++g) {
+    const std::string& name = grid.axes()[static_cast<std::size_t>(g)].name;
+    const int p = IndexOf(names, name);
+    if (p < 0) {
+      throw InvalidInput("--grid: parameter \"" + name +
+                         "\" is not in the events file (it has " + Join(names) +
+                         ")");
+    }
+    grid_index[static_cast<std::size_t>(p)] = g;
+  }
+  Eigen::VectorXd base = Eigen::VectorXd::Zero(num_parameters);
+  std::vector<int> profiled;
+  std::vector<double> lower;
+  std::vector<double> upper;
+  for (const auto& [name, value] : others.fixed) {
+    const int p = IndexOf(names, name);
+    if (p < 0 || grid_index[static_cast<std::size_t>(p)] >= 0) {
+      throw InvalidInput(
+          "fixed parameter \"" + name +
+          "\" is unknown or on the grid (parameters: " + Join(names) + ")");
+    }
+    base(p) = value;
+  }
+  for (const auto& [name, bounds] : others.profiled) {
+    const int p = IndexOf(names, name);
+    if (p < 0 || grid_index[static_cast<std::size_t>(p)] >= 0 ||
+        others.fixed.count(name) != 0) {
+      throw InvalidInput("profiled parameter \"" + name +
+                         "\" is unknown, fixed or on the grid (parameters: " +
+                         Join(names) + ")");
+    }
+    if (!(bounds.first < bounds.second) || !std::isfinite(bounds.first) ||
+        !std::isfinite(bounds.second)) {
+      throw InvalidInput("profiled parameter \"" + name +
+                         "\": needs finite bounds LO < HI");
+    }
+    profiled.push_back(p);
+    lower.push_back(bounds.first);
+    upper.push_back(bounds.second);
+    base(p) = std::clamp(0.0, bounds.first, bounds.second);
+  }
+  if (observed.x.rows() == 0 || observed.weights.size() != observed.x.rows() ||
+      observed.x.cols() != d.setup.num_observables() ||
+      !(observed.n_events > 0.0)) {
+    throw InvalidInput("observed data: needs events with one weight each, " +
+                       std::to_string(d.setup.num_observables()) +
+                       " observables and a positive number of events");
+  }
+
+  const Eigen::MatrixXd grid_points = grid.Points();
+  const Eigen::Index num_points = grid_points.rows();
+  Eigen::MatrixXd thetas(num_points, num_parameters);
+  for (Eigen::Index i = 0; i < num_points; ++i) {
+    thetas.row(i) = base.transpose();
+    for (int p = 0; p < num_parameters; ++p) {
+      const int g = grid_index[static_cast<std::size_t>(p)];
+      if (g >= 0) thetas(i, p) = grid_points(i, g);
+    }
+  }
+
+  const WeightsAt benchmark_weights = [&d](const Eigen::VectorXd& theta) {
+    return d.BenchmarkWeights(theta);
+  };
+  const std::vector<std::string> observables = d.ObservableNames();
+  if (!(observed.weights.minCoeff() >= 0.0) ||
+      !(observed.weights.sum() > 0.0)) {
+    throw InvalidInput(
+        "observed data: weights must be ≥ 0 with a positive sum");
+  }
+  const Eigen::VectorXd obs_weights = observed.weights / observed.weights.sum();
+
+  // Kinematic term.
+  std::unique_ptr<KinematicTerm> term;
+  if (method == LimitMethod::kHisto) {
+    if (kinematics.observables.empty()) {
+      throw InvalidInput("histo limits need observables (--observables)");
+    }
+    const Eigen::MatrixXd train =
+        SelectColumns(d.train_x, observables, kinematics.observables, "histo");
+    const Eigen::MatrixXd obs =
+        SelectColumns(observed.x, observables, kinematics.observables, "histo");
+    const auto binning = DefaultBinning(
+        method, static_cast<int>(train.cols()), kinematics.binning);
+    // One adaptive binning from the grid-averaged weights ("auto-grid").
+    const Eigen::VectorXd mean_weights =
+        d.train_weights *
+        (d.morphing_matrix.transpose() *
+         d.components->EvaluateBatch(thetas).colwise().mean().transpose());
+    std::vector<std::vector<double>> edges;
+    for (Eigen::Index dim = 0; dim < train.cols(); ++dim) {
+      const AxisBinning& axis = binning[static_cast<std::size_t>(dim)];
+      edges.push_back(
+          axis.edges.empty()
+              ? AdaptiveEdges(train.col(dim), mean_weights, axis.num_bins)
+              : axis.edges);
+    }
+    term = std::make_unique<FixedHistogramTerm>(
+        HistogramBinning(std::move(edges), d.options.fill_overflow),
+        train,
+        d.train_weights,
+        obs,
+        obs_weights,
+        benchmark_weights,
+        d.options.epsilon);
+  } else if (NeedsScoreModel(method)) {
+    const core::ScoreModel* model = kinematics.score_model;
+    if (model == nullptr) {
+      throw InvalidInput(LimitMethodName(method) +
+                         " limits need a score model (--model)");
+    }
+    if (model->num_parameters() < num_parameters) {
+      throw InvalidInput("the score model has " +
+                         std::to_string(model->num_parameters()) +
+                         " components, the events file " +
+                         std::to_string(num_parameters) + " parameters");
+    }
+    std::vector<int> components = kinematics.score_components;
+    if (components.empty()) {
+      components.resize(static_cast<std::size_t>(num_parameters));
+      std::iota(components.begin(), components.end(), 0);
+    }
+    for (int c : components) {
+      if (c < 0 || c >= num_parameters) {
+        throw InvalidInput("score component " + std::to_string(c) +
+                           " out of range (0 … " +
+                           std::to_string(num_parameters - 1) + ")");
+      }
+    }
+    auto scores_of = [&](const Eigen::MatrixXd& x) {
+      const Eigen::MatrixXd all = model->Score(SelectColumns(
+          x, observables, model->observable_names(), "score model"));
+      Eigen::MatrixXd selected(all.rows(),
+                               static_cast<Eigen::Index>(components.size()));
+      for (std::size_t i = 0; i < components.size(); ++i)
+        selected.col(static_cast<Eigen::Index>(i)) = all.col(components[i]);
+      return selected;
+    };
+    const Eigen::MatrixXd train = scores_of(d.train_x);
+    const Eigen::MatrixXd obs = scores_of(observed.x);
+    if (method == LimitMethod::kSally) {
+      const auto binning = DefaultBinning(
+          method, static_cast<int>(train.cols()), kinematics.binning);
+      const Eigen::VectorXd mean_weights =
+          d.train_weights *
+          (d.morphing_matrix.transpose() *
+           d.components->EvaluateBatch(thetas).colwise().mean().transpose());
+      std::vector<std::vector<double>> edges;
+      for (Eigen::Index dim = 0; dim < train.cols(); ++dim) {
+        const AxisBinning& axis = binning[static_cast<std::size_t>(dim)];
+        if (!axis.edges.empty()) {
+          edges.push_back(axis.edges);
+        } else if (d.options.information_binning) {
+          // Quantiles of the Fisher information Σ w t² of this score
+          // component: every bin carries about the same information, so the
+          // high-score tail (where the EFT information lives) gets bins of
+          // its own instead of sharing the last quantile bin.
+          const Eigen::VectorXd information =
+              mean_weights.cwiseProduct(train.col(dim).cwiseAbs2());
+          edges.push_back(
+              AdaptiveEdges(train.col(dim), information, axis.num_bins));
+        } else {
+          edges.push_back(
+              AdaptiveEdges(train.col(dim), mean_weights, axis.num_bins));
+        }
+      }
+      term = std::make_unique<FixedHistogramTerm>(
+          HistogramBinning(std::move(edges), d.options.fill_overflow),
+          train,
+          d.train_weights,
+          obs,
+          obs_weights,
+          benchmark_weights,
+          d.options.epsilon);
+    } else {
+      const int dim = static_cast<int>(components.size());
+      int stats = dim;
+      if (method == LimitMethod::kSallino) stats = 1;
+      if (method == LimitMethod::kAdaptiveSally && dim > 2) stats = dim + 1;
+      Eigen::VectorXd theta_ref = kinematics.theta_ref;
+      if (theta_ref.size() == 0)
+        theta_ref = Eigen::VectorXd::Zero(num_parameters);
+      d.CheckTheta(theta_ref, "θ ref");
+      term = std::make_unique<PerThetaHistogramTerm>(
+          method,
+          train,
+          d.train_weights,
+          obs,
+          obs_weights,
+          DefaultBinning(method, stats, kinematics.binning),
+          theta_ref,
+          components,
+          benchmark_weights,
+          d.options.epsilon);
+    }
+  } else if (method == LimitMethod::kMl) {
+    const core::LikelihoodRatioModel* model = kinematics.ratio_model;
+    if (model == nullptr) {
+      throw InvalidInput("ml limits need a likelihood-ratio model (--model)");
+    }
+    std::vector<int> parameter_map;
+    for (const std::string& name : model->parameter_names()) {
+      const int p = IndexOf(names, name);
+      if (p < 0) {
+        throw InvalidInput("the ratio model's parameter \"" + name +
+                           "\" is not in the events file (it has " +
+                           Join(names) + ")");
+      }
+      parameter_map.push_back(p);
+    }
+    term = std::make_unique<RatioTerm>(
+        *model,
+        SelectColumns(
+            observed.x, observables, model->observable_names(), "ratio model"),
+        obs_weights,
+        parameter_map);
+  }
+
+  const bool with_rate = method == LimitMethod::kRate || d.options.include_xsec;
+  const double n_rounded = std::round(observed.n_events);
+  auto rate_at = [&](const Eigen::VectorXd& theta) {
+    const double mu = d.options.luminosity *
+                      d.BenchmarkWeights(theta).dot(d.test_xsec_benchmarks);
+    if (!(mu > 0.0) || !std::isfinite(mu)) {
+      return -std::numeric_limits<double>::infinity();
+    }
+    return LogPoisson(n_rounded, mu);
+  };
+
+  // Profiled parameters: maximise log L at every grid point (BOBYQA within
+  // the bounds, started from the previous point's optimum and the centre).
+  if (!profiled.empty()) {
+    auto total_at = [&](const Eigen::VectorXd& theta) {
+      double value = with_rate ? rate_at(theta) : 0.0;
+      if (term) {
+        const Eigen::VectorXd logs = term->Logs(theta);
+        double kin = 0.0;
+        for (Eigen::Index u = 0; u < logs.size(); ++u)
+          if (term->present()[static_cast<std::size_t>(u)])
+            kin += term->weights()(u) * logs(u);
+        value += observed.n_events * kin;
+      }
+      return std::isfinite(value) ? value : -1e300;
+    };
+    std::vector<double> previous;
+    for (std::size_t i = 0; i < profiled.size(); ++i)
+      previous.push_back(base(profiled[i]));
+    for (Eigen::Index i = 0; i < num_points; ++i) {
+      Eigen::VectorXd theta = thetas.row(i).transpose();
+      auto objective = [&](const std::vector<double>& x) {
+        for (std::size_t j = 0; j < profiled.size(); ++j)
+          theta(profiled[j]) = x[j];
+        return -total_at(theta);
+      };
+      double best_value = std::numeric_limits<double>::infinity();
+      std::vector<double> best = previous;
+      std::vector<double> centre;
+      for (std::size_t j = 0; j < profiled.size(); ++j)
+        centre.push_back(0.5 * (lower[j] + upper[j]));
+      for (const std::vector<double>& start : {previous, centre}) {
+        nlopt::opt optimizer(
+            profiled.size() > 1 ? nlopt::LN_BOBYQA : nlopt::LN_COBYLA,
+            static_cast<unsigned>(profiled.size()));
+        optimizer.set_lower_bounds(lower);
+        optimizer.set_upper_bounds(upper);
+        optimizer.set_xtol_abs(1e-7);
+        optimizer.set_ftol_abs(1e-9);
+        optimizer.set_maxeval(4000);
+        using Objective = decltype(objective);
+        optimizer.set_min_objective(
+            [](const std::vector<double>& x, std::vector<double>&, void* data) {
+              return (*static_cast<Objective*>(data))(x);
+            },
+            &objective);
+        std::vector<double> x = start;
+        double value = 0.0;
+        try {
+          optimizer.optimize(x, value);
+        } catch (const nlopt::roundoff_limited&) {
+        } catch (const std::runtime_error&) {
+          value = objective(x);
+        }
+        value = objective(x);
+        if (value < best_value) {
+          best_value = value;
+          best = x;
+        }
+      }
+      previous = best;
+      for (std::size_t j = 0; j < profiled.size(); ++j)
+        thetas(i, profiled[j]) = best[j];
+    }
+  }
+
+  LimitResult result;
+  result.parameters = grid.names();
+  result.grid = grid_points;
+  result.thetas = thetas;
+  result.all_parameters = names;
+  result.n_observed = observed.n_events;
+  result.dof = d.options.dof > 0 ? d.options.dof : grid.num_parameters();
+  result.log_likelihood_kin = Eigen::VectorXd::Zero(num_points);
+  result.log_likelihood_rate = Eigen::VectorXd::Zero(num_points);
+
+  if (with_rate) {
+    for (Eigen::Index i = 0; i < num_points; ++i) {
+      const Eigen::VectorXd theta = thetas.row(i).transpose();
+      result.log_likelihood_rate(i) = rate_at(theta);
+      if (!std::isfinite(result.log_likelihood_rate(i))) {
+        throw InvalidInput("the cross section at θ = " + Point(theta) + " is " +
+                           std::to_string(CrossSection(theta)) +
+                           " pb: the rate term needs σ > 0 everywhere on the "
+                           "grid");
+      }
+    }
+  }
+  if (term) {
+    // Units whose log likelihood is not finite somewhere on the grid are
+    // left out everywhere (MadMiner's _clean_nans).
+    const Eigen::Index units = term->weights().size();
+    std::vector<bool> use = term->present();
+    bool dropped = false;
+    for (int pass = 0; pass < 2; ++pass) {
+      for (Eigen::Index i = 0; i < num_points; ++i) {
+        const Eigen::VectorXd logs = term->Logs(thetas.row(i).transpose());
+        double kin = 0.0;
+        for (Eigen::Index u = 0; u < units; ++u) {
+          if (!use[static_cast<std::size_t>(u)]) continue;
+          if (!std::isfinite(logs(u))) {
+            use[static_cast<std::size_t>(u)] = false;
+            ++result.dropped_units;
+            dropped = true;
+            continue;
+          }
+          kin += term->weights()(u) * logs(u);
+        }
+        result.log_likelihood_kin(i) = observed.n_events * kin;
+        if (d.options.progress) d.options.progress(i + 1, num_points);
+      }
+      if (!dropped || pass == 1) break;
+    }
+    if (method != LimitMethod::kMl) {
+      result.histogram_edges = term->Edges(thetas.row(0).transpose());
+    }
+  }
+
+  const Eigen::VectorXd total =
+      result.log_likelihood_kin + result.log_likelihood_rate;
+  Eigen::Index best = 0;
+  for (Eigen::Index i = 1; i < num_points; ++i)
+    if (total(i) > total(best)) best = i;
+  result.best_fit_index = best;
+  result.minus_two_delta_log_l = -2.0 * (total.array() - total(best));
+  result.p_values.resize(num_points);
+  for (Eigen::Index i = 0; i < num_points; ++i)
+    result.p_values(i) =
+        WilksPValue(result.minus_two_delta_log_l(i), result.dof);
+  return result;
+}
+
+std::vector<ParameterIntervals> ProfileIntervals(
+    const ThetaGrid& grid,
+    const Eigen::VectorXd& minus_two_delta_log_l,
+    const std::vector<double>& confidence_levels) {
+  if (minus_two_delta_log_l.size() != grid.num_points()) {
+    throw InvalidInput("intervals: one value per grid point expected");
+  }
+  std::vector<ParameterIntervals> all;
+  for (int p = 0; p < grid.num_parameters(); ++p) {
+    const GridAxis& axis = grid.axes()[static_cast<std::size_t>(p)];
+    const std::vector<double> values = axis.Values();
+    // Profile: minimum over the other axes.
+    std::vector<double> profile(values.size(),
+                                std::numeric_limits<double>::infinity());
+    for (Eigen::Index i = 0; i < grid.num_points(); ++i) {
+      const int k = grid.AxisIndices(i)[static_cast<std::size_t>(p)];
+      profile[static_cast<std::size_t>(k)] = std::min(
+          profile[static_cast<std::size_t>(k)], minus_two_delta_log_l(i));
+    }
+    for (double level : confidence_levels) {
+      ParameterIntervals intervals;
+      intervals.parameter = axis.name;
+      intervals.confidence_level = level;
+      intervals.threshold = ChiSquaredQuantile(level, 1);
+      const double t = intervals.threshold;
+      auto crossing = [&](std::size_t a, std::size_t b) {
+        const double fa = profile[a] - t;
+        const double fb = profile[b] - t;
+        if (!std::isfinite(fa) || !std::isfinite(fb) || fa == fb) {
+          return 0.5 * (values[a] + values[b]);
+        }
+        return values[a] + (values[b] - values[a]) * fa / (fa - fb);
+      };
+      const std::size_t n = values.size();
+      for (std::size_t k = 0; k < n; ++k) {
+        if (!(profile[k] <= t)) continue;
+        ParameterInterval range;
+        range.closed_lower = k > 0;
+        range.lower = k > 0 ? crossing(k - 1, k) : values[k];
+        std::size_t end = k;
+        while (end + 1 < n && profile[end + 1] <= t) ++end;
+        range.closed_upper = end + 1 < n;
+        range.upper = end + 1 < n ? crossing(end, end + 1) : values[end];
+        intervals.ranges.push_back(range);
+        k = end;
+      }
+      all.push_back(intervals);
+    }
+  }
+  return all;
+}
+
+}  // namespace goldmine::inference

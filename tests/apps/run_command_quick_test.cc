@@ -1,0 +1,204 @@
+// The quick profile of the WH example end to end (`goldmine run
+// examples/wh_smeft/config.yaml --quick`): every stage runs, every figure is
+// a valid PNG and SVG, every number of the results tables is finite, and
+// report.html is self-contained. Long (about a minute): ctest label "long".
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+#include <vector>
+
+#include "support/reference_data.h"
+#include "support/run_command.h"
+#include "support/scratch_folder.h"
+
+namespace goldmine {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+// Well-formed XML as far as elements go: every start tag is closed in order.
+bool BalancedXml(const std::string& text, std::string* problem) {
+  std::vector<std::string> open;
+  std::size_t at = 0;
+  while ((at = text.find('<', at)) != std::string::npos) {
+    if (text.compare(at, 4, "<!--") == 0) {
+      at = text.find("-->", at);
+      if (at == std::string::npos) return *problem = "unclosed comment", false;
+      continue;
+    }
+    if (text.compare(at, 9, "<![CDATA[") == 0) {
+      at = text.find("]]>", at);
+      if (at == std::string::npos) return *problem = "unclosed CDATA", false;
+      continue;
+    }
+    const std::size_t end = text.find('>', at);
+    if (end == std::string::npos) return *problem = "unclosed tag", false;
+    const std::string tag = text.substr(at + 1, end - at - 1);
+    at = end + 1;
+    if (tag.empty() || tag[0] == '?' || tag[0] == '!') continue;
+    if (tag[0] == '/') {
+      const std::string name = tag.substr(1, tag.find_first_of(" \t\n") - 1);
+      if (open.empty() || open.back() != name)
+        return *problem = "unexpected </" + name + ">", false;
+      open.pop_back();
+      continue;
+    }
+    if (tag.back() == '/') continue;
+    open.push_back(tag.substr(0, tag.find_first_of(" \t\n")));
+  }
+  if (!open.empty())
+    return *problem = "<" + open.back() + "> never closed", false;
+  return true;
+}
+
+// The rows of the markdown tables after a heading.
+std::vector<std::string> TableRows(const std::string& markdown,
+                                   const std::string& after) {
+  std::vector<std::string> rows;
+  std::istringstream lines(markdown.substr(markdown.find(after)));
+  std::string line;
+  bool in_table = false;
+  while (std::getline(lines, line)) {
+    if (line.rfind("## Figures", 0) == 0) break;
+    if (line.rfind("|", 0) == 0) {
+      if (in_table && line.rfind("|---", 0) != 0) rows.push_back(line);
+      in_table = true;
+    } else {
+      in_table = false;
+    }
+  }
+  return rows;
+}
+
+TEST(RunCommandQuick, WhExampleEndToEnd) {
+  const fs::path config =
+      testing::SourceDir() / "examples/wh_smeft/config.yaml";
+  const fs::path work = testing::MakeScratchFolder("run_quick");
+  const auto start = std::chrono::steady_clock::now();
+  const auto result = testing::RunGoldmine(
+      {"run", config.string(), "--quick", "--workdir", work.string()});
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::cout << "quick profile: " << seconds << " s\n";
+  const nlohmann::json summary = nlohmann::json::parse(result.out);
+  for (const auto& stage : summary.at("stages"))
+    EXPECT_EQ(stage.at("status"), "ran") << stage.dump();
+
+  const std::string report = testing::ReadText(work / "report.md");
+  for (const char* plot : {"limits_contours",
+                           "fisher_ellipses",
+                           "sally_scores",
+                           "loss_curves",
+                           "morphing_weights",
+                           "observable_pt_w",
+                           "observable_mt_tot",
+                           "observable_m_bb",
+                           "observable_phi_l"}) {
+    const fs::path png = work / "report/plots" / (std::string(plot) + ".png");
+    const fs::path svg = work / "report/plots" / (std::string(plot) + ".svg");
+    ASSERT_TRUE(fs::exists(png)) << png;
+    ASSERT_TRUE(fs::exists(svg)) << svg;
+    EXPECT_EQ(testing::ReadText(png).substr(0, 8),
+              std::string("\x89PNG\r\n\x1a\n", 8))
+        << png;
+    const std::string text = testing::ReadText(svg);
+    EXPECT_THAT(text, HasSubstr("<svg")) << svg;
+    std::string problem;
+    EXPECT_TRUE(BalancedXml(text, &problem)) << svg << ": " << problem;
+    EXPECT_THAT(report,
+                HasSubstr("report/plots/" + std::string(plot) + ".png"));
+  }
+
+  // Every number in the results tables is finite, and the methods are there.
+  const std::vector<std::string> rows = TableRows(report, "## Results");
+  ASSERT_GE(rows.size(), 10u);
+  const std::regex number(R"([-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)");
+  int numbers = 0;
+  for (const std::string& row : rows) {
+    EXPECT_THAT(row,
+                ::testing::Not(::testing::ContainsRegex(
+                    "(^|[^a-zA-Z])([nN]a[nN]|[iI]nf)([^a-zA-Z]|$)")))
+        << row;
+    for (auto it = std::sregex_iterator(row.begin(), row.end(), number);
+         it != std::sregex_iterator();
+         ++it) {
+      EXPECT_TRUE(std::isfinite(std::stod(it->str()))) << row;
+      ++numbers;
+    }
+  }
+  EXPECT_GT(numbers, 80);
+  for (const char* method : {"| truth (parton level) |",
+                             "| SALLY |",
+                             "| STXS 5 bins pT,W |",
+                             "| rate only |"})
+    EXPECT_THAT(report, HasSubstr(method));
+  // The same numbers, machine-readable.
+  const nlohmann::json results = testing::ReadJson(work / "results.json");
+  ASSERT_GE(results.at("intervals").size(), 20u);
+  for (const auto& interval : results.at("intervals")) {
+    for (const char* cl : {"cl68", "cl95"}) {
+      if (interval.at(cl).is_null()) continue;  // unconstrained
+      EXPECT_TRUE(std::isfinite(interval.at(cl).at("lower").get<double>()));
+      EXPECT_TRUE(std::isfinite(interval.at(cl).at("upper").get<double>()));
+    }
+  }
+  for (const char* method : {"truth", "sally", "histogram_stxs_5bin"})
+    EXPECT_TRUE(results.at("fisher").at(method).at("available")) << method;
+  // The comparison with the reference numbers of the configuration.
+  EXPECT_THAT(report, HasSubstr("Comparison with PHYSICS.md"));
+
+  const std::string html = testing::ReadText(work / "report.html");
+  std::string problem;
+  EXPECT_TRUE(BalancedXml(html.substr(html.find("<html")), &problem))
+      << problem;
+  std::size_t images = 0;
+  for (std::size_t at = 0; (at = html.find("<img ", at)) != std::string::npos;
+       ++at) {
+    EXPECT_EQ(
+        html.compare(html.find("src=\"", at) + 5, 22, "data:image/png;base64,"),
+        0);
+    ++images;
+  }
+  EXPECT_EQ(images, 9u);
+
+  // Without `goldmine fisher sally`, the report computes the SALLY Fisher
+  // information from the `goldmine evaluate` predictions on the SM test
+  // events: the same quantity, estimated independently.
+  const nlohmann::json command =
+      testing::ReadJson(work / "fisher/sally.json").at("fisher_information");
+  fs::remove(work / "fisher/sally.json");
+  const auto again = testing::RunGoldmine({"run",
+                                           config.string(),
+                                           "--quick",
+                                           "--workdir",
+                                           work.string(),
+                                           "--from",
+                                           "report"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  const nlohmann::json fallback =
+      testing::ReadJson(work / "results.json").at("fisher").at("sally");
+  EXPECT_THAT(fallback.at("source").get<std::string>(),
+              HasSubstr("goldmine evaluate"));
+  for (int i = 0; i < 2; ++i) {
+    for (int j = 0; j < 2; ++j) {
+      const double expected = command[i][j];
+      EXPECT_NEAR(fallback.at("fisher_information")[i][j].get<double>(),
+                  expected,
+                  0.03 * std::abs(expected))
+          << i << "," << j;
+    }
+  }
+  fs::remove_all(work);
+}
+
+}  // namespace
+}  // namespace goldmine

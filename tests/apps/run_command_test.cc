@@ -1,0 +1,372 @@
+// `goldmine run`: the report's formulas against independent truths, and the
+// stage logic (skipping, --from, --force, resuming, bad configurations) on a
+// tiny study run by the real binary. The full quick profile of the WH example
+// is run_command_quick_test.cc (label "long").
+#include "support/run_command.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "goldmine/mining/madminer_file.h"
+#include "run/report_document.h"
+#include "run/report_plots.h"
+#include "run/report_results.h"
+#include "support/reference_data.h"
+#include "support/scratch_folder.h"
+
+namespace goldmine {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using namespace cli::run;
+
+TEST(RunReport, Base64MatchesRfc4648TestVectors) {
+  EXPECT_EQ(Base64(""), "");
+  EXPECT_EQ(Base64("f"), "Zg==");
+  EXPECT_EQ(Base64("fo"), "Zm8=");
+  EXPECT_EQ(Base64("foo"), "Zm9v");
+  EXPECT_EQ(Base64("foob"), "Zm9vYg==");
+  EXPECT_EQ(Base64("fooba"), "Zm9vYmE=");
+  EXPECT_EQ(Base64("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(HtmlEscaped("a<b & \"c\">"), "a&lt;b &amp; &quot;c&quot;&gt;");
+}
+
+TEST(RunReport, FisherIntervalIsTheInverseDiagonal) {
+  // I = [[4, 1], [1, 2]]: (I^-1)_00 = 2/7, (I^-1)_11 = 4/7 (by hand).
+  Eigen::Matrix2d information;
+  information << 4, 1, 1, 2;
+  const Interval a = FisherInterval(information, 0, 1.0, 0.5);
+  ASSERT_TRUE(a.bounded);
+  EXPECT_NEAR(a.lo, 0.5 - std::sqrt(2.0 / 7.0), 1e-12);
+  EXPECT_NEAR(a.hi, 0.5 + std::sqrt(2.0 / 7.0), 1e-12);
+  const Interval b = FisherInterval(information, 1, kOneDof95, 0.0);
+  EXPECT_NEAR(b.hi, std::sqrt(kOneDof95 * 4.0 / 7.0), 1e-12);
+  // A rank-one (rate-only) information constrains no single parameter.
+  Eigen::Matrix2d rank_one;
+  rank_one << 1, 2, 2, 4;
+  EXPECT_FALSE(FisherInterval(rank_one, 0, 1.0, 0.0).bounded);
+}
+
+TEST(RunReport, ScanIntervalProfilesAParabola) {
+  // f(x, y) = ((x - 0.1)/0.2)^2 + ((y + x)/0.05)^2: profiling y gives
+  // ((x - 0.1)/0.2)^2, so the 68% interval is 0.1 ± 0.2 and the 95% one
+  // 0.1 ± 0.2 sqrt(3.84).
+  const int n = 401;
+  Eigen::MatrixXd grid(n * n, 2);
+  Eigen::VectorXd values(n * n);
+  for (int i = 0; i < n; ++i) {
+    for (int j = 0; j < n; ++j) {
+      const double x = -1.0 + 2.0 * i / (n - 1);
+      const double y = -1.0 + 2.0 * j / (n - 1);
+      grid.row(i * n + j) << x, y;
+      values(i * n + j) =
+          std::pow((x - 0.1) / 0.2, 2) + std::pow((y + x) / 0.05, 2);
+    }
+  }
+  const Interval one = ScanInterval(grid, values, 0, kOneDof68);
+  ASSERT_TRUE(one.bounded);
+  EXPECT_NEAR(one.lo, -0.1, 2e-4);
+  EXPECT_NEAR(one.hi, 0.3, 2e-4);
+  EXPECT_FALSE(one.lo_at_edge || one.hi_at_edge);
+  const Interval two = ScanInterval(grid, values, 0, kOneDof95);
+  EXPECT_NEAR(two.hi - 0.1, 0.2 * std::sqrt(kOneDof95), 2e-4);
+  // A region wider than the grid is marked at the edge.
+  const Interval wide = ScanInterval(grid, values, 0, 100.0);
+  EXPECT_TRUE(wide.lo_at_edge && wide.hi_at_edge);
+}
+
+TEST(RunReport, EllipseAndContourLieOnTheLevel) {
+  Eigen::Matrix2d information;
+  information << 3, -1, -1, 2;
+  const Eigen::Vector2d center(0.2, -0.1);
+  std::istringstream ellipse(FisherEllipse(information, center, kTwoDof68));
+  double x = 0.0;
+  double y = 0.0;
+  int points = 0;
+  while (ellipse >> x >> y) {
+    const Eigen::Vector2d d(x - center(0), y - center(1));
+    EXPECT_NEAR(d.dot(information * d), kTwoDof68, 1e-8);  // 10 digits
+    ++points;
+  }
+  EXPECT_GT(points, 100);
+  // Marching squares on the same quadratic form sampled on a grid.
+  std::vector<double> axis;
+  for (int i = 0; i <= 200; ++i) axis.push_back(-2.0 + 4.0 * i / 200);
+  Eigen::VectorXd values(static_cast<Eigen::Index>(axis.size() * axis.size()));
+  for (std::size_t i = 0; i < axis.size(); ++i)
+    for (std::size_t j = 0; j < axis.size(); ++j) {
+      const Eigen::Vector2d d(axis[i] - center(0), axis[j] - center(1));
+      values(static_cast<Eigen::Index>(i * axis.size() + j)) =
+          d.dot(information * d);
+    }
+  std::istringstream contour(ContourSegments(axis, axis, values, kTwoDof68));
+  points = 0;
+  while (contour >> x >> y) {
+    const Eigen::Vector2d d(x - center(0), y - center(1));
+    EXPECT_NEAR(d.dot(information * d), kTwoDof68, 2e-3);
+    ++points;
+  }
+  EXPECT_GT(points, 100);
+}
+
+TEST(RunReport, ScoreFisherInformationOfKnownScores) {
+  // E[t t^T] = diag(0.5, 2) for these four scores; σ = 2, ∇σ = (1, 1), L = 10:
+  // I = 10 (2 diag(0.5, 2) + [[1, 1], [1, 1]] / 2) = [[15, 5], [5, 45]].
+  Eigen::MatrixXd scores(4, 2);
+  scores << 1, 0, -1, 0, 0, 2, 0, -2;
+  MorphedCrossSection xsec;
+  xsec.sigma = 2.0;
+  xsec.gradient = Eigen::Vector2d(1.0, 1.0);
+  const Eigen::MatrixXd information =
+      ScoreFisherInformation(scores, xsec, 10.0);
+  EXPECT_NEAR(information(0, 0), 15.0, 1e-12);
+  EXPECT_NEAR(information(0, 1), 5.0, 1e-12);
+  EXPECT_NEAR(information(1, 1), 45.0, 1e-12);
+}
+
+// A tiny study without estimators: a few seconds per run.
+class RunCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    folder_ = testing::MakeScratchFolder("run_command");
+    config_ = folder_ / "study.yaml";
+    WriteConfig("");
+  }
+  void TearDown() override { fs::remove_all(folder_); }
+
+  void WriteConfig(const std::string& extra) {
+    std::ofstream(config_)
+        << "name: tiny WH\n"
+           "generate: {process: wh, events: 1500, seed: 3}\n"
+           "mining:\n"
+           "  parameters:\n"
+           "    cHW: {range: [-1, 1]}\n"
+           "    cHq3: {range: [-0.2, 0.2]}\n"
+           "  benchmarks:\n"
+           "    sm: {}\n    a: {cHW: 1}\n    b: {cHW: -1}\n    c: {cHq3: 0.2}\n"
+           "    d: {cHq3: -0.2}\n    e: {cHW: 0.7, cHq3: 0.14}\n"
+           "  morphing: {max_overall_power: 2}\n"
+           "  smearing: wh-1908.06980\n"
+           "  observables:\n"
+           "    pt_w: {expression: \"(l[0] + met).pt\", required: true}\n"
+           "    m_bb: \"(b[0] + b[1]).m\"\n"
+           "augment: {n_samples: 500, test_samples: 200, seed: 2}\n"
+           "fisher:\n"
+           "  luminosity: 300000\n"
+           "  histograms:\n"
+           "    stxs: {label: STXS, observable: pt_w, bins: [75, 150, 250]}\n"
+           "report:\n"
+           "  benchmarks: [sm, a]\n"
+           "  weights_grid: 9\n"
+           "  observables:\n"
+           "    pt_w: {label: \"p_{T,W} [GeV]\", range: [0, 400], bins: 10}\n"
+           "quick:\n"
+           "  generate: {events: 800}\n" +
+               extra;
+  }
+
+  testing::CommandResult Run(std::vector<std::string> extra = {}) {
+    std::vector<std::string> arguments = {
+        "run", config_.string(), "--workdir", (folder_ / "work").string()};
+    arguments.insert(arguments.end(), extra.begin(), extra.end());
+    return testing::RunGoldmine(arguments);
+  }
+
+  // Stage name → status from the JSON summary.
+  static std::map<std::string, std::string> Statuses(
+      const testing::CommandResult& result) {
+    std::map<std::string, std::string> statuses;
+    const nlohmann::json summary = nlohmann::json::parse(result.out);
+    for (const auto& stage : summary.at("stages"))
+      statuses[stage.at("stage").get<std::string>()] =
+          stage.at("status").get<std::string>();
+    return statuses;
+  }
+
+  fs::path folder_;
+  fs::path config_;
+};
+
+TEST_F(RunCommandTest, SecondRunSkipsEverythingAndTouchingTheConfigRerunsIt) {
+  const auto first = Run();
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  auto statuses = Statuses(first);
+  for (const char* stage : {"generate", "mine", "augment", "fisher", "report"})
+    EXPECT_EQ(statuses[stage], "ran") << stage;
+  EXPECT_EQ(statuses["train"], "not configured");
+  EXPECT_EQ(statuses["limits"], "not configured");
+  const fs::path work = folder_ / "work";
+  for (const char* file : {"report.md",
+                           "report.html",
+                           "mine/events.h5",
+                           "fisher/truth.json",
+                           "fisher/histogram_stxs.json",
+                           "generate/stage.json",
+                           "generate/log.txt"})
+    EXPECT_TRUE(fs::exists(work / file)) << file;
+  // Each stage keeps its command lines and settings.
+  const nlohmann::json record = testing::ReadJson(work / "mine/stage.json");
+  EXPECT_THAT(record.at("commands")[1].get<std::string>(),
+              HasSubstr("goldmine mine"));
+  EXPECT_THAT(record.at("settings").get<std::string>(), HasSubstr("pt_w"));
+  EXPECT_THAT(first.err, HasSubstr("report: " + (work / "report.md").string()));
+
+  const auto report_time = fs::last_write_time(work / "report.md");
+  const auto second = Run();
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  statuses = Statuses(second);
+  for (const char* stage : {"generate", "mine", "augment", "fisher", "report"})
+    EXPECT_EQ(statuses[stage], "skipped") << stage;
+  EXPECT_EQ(fs::last_write_time(work / "report.md"), report_time);
+
+  // A configuration newer than the outputs reruns the study.
+  fs::last_write_time(
+      config_, fs::file_time_type::clock::now() + std::chrono::seconds(2));
+  const auto third = Run();
+  ASSERT_EQ(third.exit_code, 0) << third.err;
+  statuses = Statuses(third);
+  for (const char* stage : {"generate", "mine", "augment", "fisher", "report"})
+    EXPECT_EQ(statuses[stage], "ran") << stage;
+}
+
+TEST_F(RunCommandTest, FromRerunsThatStageOnAndForceRerunsAll) {
+  ASSERT_EQ(Run().exit_code, 0);
+  const auto from = Run({"--from", "fisher"});
+  ASSERT_EQ(from.exit_code, 0) << from.err;
+  auto statuses = Statuses(from);
+  for (const char* stage : {"generate", "mine", "augment"})
+    EXPECT_EQ(statuses[stage], "skipped") << stage;
+  for (const char* stage : {"fisher", "report"})
+    EXPECT_EQ(statuses[stage], "ran") << stage;
+  const auto force = Run({"--force"});
+  ASSERT_EQ(force.exit_code, 0) << force.err;
+  statuses = Statuses(force);
+  for (const char* stage : {"generate", "mine", "augment", "fisher", "report"})
+    EXPECT_EQ(statuses[stage], "ran") << stage;
+}
+
+TEST_F(RunCommandTest, AnInterruptedStageResumesWhereItStopped) {
+  ASSERT_EQ(Run().exit_code, 0);
+  // A stage is complete only once its record is written: without it (as
+  // after an interruption) the stage runs again, and so do the stages
+  // that read its outputs.
+  fs::remove(folder_ / "work/augment/stage.json");
+  const auto resumed = Run();
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  auto statuses = Statuses(resumed);
+  EXPECT_EQ(statuses["generate"], "skipped");
+  EXPECT_EQ(statuses["mine"], "skipped");
+  EXPECT_EQ(statuses["augment"], "ran");
+  // The Fisher information reads the events only, which did not change.
+  EXPECT_EQ(statuses["fisher"], "skipped");
+  EXPECT_EQ(statuses["report"], "ran");
+  // Changing a setting changes the stage's hash.
+  WriteConfig("  augment: {n_samples: 300}\n");
+  const auto quick = Run({"--quick"});
+  ASSERT_EQ(quick.exit_code, 0) << quick.err;
+  statuses = Statuses(quick);
+  EXPECT_EQ(statuses["generate"], "ran");
+  EXPECT_EQ(
+      testing::ReadJson(folder_ / "work/augment/local.json").at("n_samples"),
+      300);
+}
+
+TEST_F(RunCommandTest, TheReportMatchesTheCommandsItQuotes) {
+  ASSERT_EQ(Run().exit_code, 0);
+  const fs::path work = folder_ / "work";
+  // The truth row of the table is the fisher command's matrix.
+  const auto truth = testing::RunGoldmine({"fisher",
+                                           "truth",
+                                           "--events",
+                                           (work / "mine/events.h5").string(),
+                                           "--theta",
+                                           "0,0",
+                                           "--luminosity",
+                                           "300000",
+                                           "--no-nuisance"});
+  ASSERT_EQ(truth.exit_code, 0) << truth.err;
+  const double i00 =
+      nlohmann::json::parse(truth.out).at("fisher_information")[0][0];
+  std::ostringstream expected;
+  expected.precision(4);
+  expected << "| truth (parton level) | " << i00 << " |";
+  const std::string report = testing::ReadText(work / "report.md");
+  EXPECT_THAT(report, HasSubstr(expected.str()));
+  // Figures without their inputs are omitted with the reason.
+  EXPECT_THAT(report, HasSubstr("Figure `sally_scores` omitted"));
+  for (const char* plot :
+       {"fisher_ellipses", "morphing_weights", "observable_pt_w"}) {
+    EXPECT_TRUE(
+        fs::exists(work / "report/plots" / (std::string(plot) + ".png")))
+        << plot;
+    EXPECT_TRUE(
+        fs::exists(work / "report/plots" / (std::string(plot) + ".svg")))
+        << plot;
+  }
+  const std::string html = testing::ReadText(work / "report.html");
+  EXPECT_THAT(html, HasSubstr("src=\"data:image/png;base64,iVBORw0KGgo"));
+  EXPECT_THAT(html, ::testing::Not(HasSubstr("src=\"report/")));
+
+  // σ(θ) and its gradient from the morphing agree with `goldmine xsec`.
+  const mining::MadminerEvents events =
+      mining::ReadEvents(work / "mine/events.h5");
+  const Eigen::VectorXd xsecs =
+      events.events.weights.colwise().sum().transpose();
+  const Eigen::Vector2d theta(0.3, -0.05);
+  const auto xsec = testing::RunGoldmine({"xsec",
+                                          "--events",
+                                          (work / "mine/events.h5").string(),
+                                          "--theta",
+                                          "0.3,-0.05",
+                                          "--theta",
+                                          "0.30001,-0.05"});
+  ASSERT_EQ(xsec.exit_code, 0) << xsec.err;
+  const nlohmann::json json = nlohmann::json::parse(xsec.out);
+  const MorphedCrossSection ours = CrossSectionAt(events.setup, xsecs, theta);
+  const double sigma = json.at("xsec")[0];
+  EXPECT_NEAR(ours.sigma, sigma, 1e-9 * sigma);
+  const double slope = (json.at("xsec")[1].get<double>() - sigma) / 1e-5;
+  EXPECT_NEAR(ours.gradient(0), slope, 1e-3 * std::abs(slope) + 1e-9);
+}
+
+TEST_F(RunCommandTest, BadConfigurationsExitTwoNamingTheProblem) {
+  WriteConfig("  augment: {n_sample: 3}\n");
+  auto result = Run({"--quick"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("n_sample"));
+  WriteConfig("");
+  const std::string before = testing::ReadText(config_);
+  const auto line = std::count(before.begin(), before.end(), '\n') + 1;
+  std::ofstream(config_, std::ios::app) << "fisherr: {}\n";
+  result = Run();
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("unknown key \"fisherr\""));
+  EXPECT_THAT(result.err, HasSubstr("line " + std::to_string(line)));
+  WriteConfig("");
+  result = Run({"--from", "mining"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("--from mining: unknown stage"));
+  // A mistake in the mining section is reported by `goldmine setup`.
+  std::string text = testing::ReadText(config_);
+  text.replace(text.find("(b[0] + b[1]).m"), 15, "(b[0] + b[1]).bogus");
+  std::ofstream(config_) << text;
+  result = Run();
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("m_bb"));
+  EXPECT_THAT(result.err, HasSubstr("[mine]"));
+  EXPECT_FALSE(fs::exists(folder_ / "work/mine/stage.json"));
+}
+
+}  // namespace
+}  // namespace goldmine
