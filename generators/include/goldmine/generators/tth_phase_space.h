@@ -13,6 +13,7 @@
 #include <array>
 
 #include "goldmine/core/random.h"
+#include "goldmine/generators/lorentz.h"
 #include "goldmine/generators/wh_matrix_element.h"
 
 namespace goldmine::generators {
@@ -30,16 +31,6 @@ TthPhaseSpacePoint SampleTthPhaseSpace(double partonic_energy,
                                        double top_mass,
                                        double higgs_mass,
                                        RandomStream& random);
-
-// Källén function λ(a, b, c).
-double Kallen(double a, double b, double c);
-
-// p given in the rest frame of a particle of mass `mass`, returned in the
-// frame where that particle has momentum `frame`.
-FourMomentum BoostFromRest(const FourMomentum& p,
-                           const FourMomentum& frame,
-                           double mass);
-FourMomentum BoostAlongZ(const FourMomentum& p, double rapidity);
 
 // Isotropic decay (in the parent's rest frame) of a particle with momentum
 // `parent` and mass `mass` into daughters of masses m1, m2 (m1 + m2 < mass).
