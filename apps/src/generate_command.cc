@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -118,6 +119,34 @@ void ReportResult(const generators::EventFileResult& result,
               << result.cross_section_errors.front() << " pb\n";
 }
 
+// Writes the events file with progress on a terminal, then the report on
+// stderr and the JSON summary on stdout. `write(progress)` writes the file.
+template <typename Write>
+int WriteEventFile(const std::string& process,
+                   const std::string& description,
+                   const std::vector<std::string>& parameter_names,
+                   const std::vector<generators::NamedBenchmark>& benchmarks,
+                   const po::variables_map& values,
+                   Streams streams,
+                   Write write) {
+  const std::int64_t num_events = values["events"].as<std::int64_t>();
+  const auto seed = values["seed"].as<std::uint64_t>();
+  const std::string output = values["output"].as<std::string>();
+  const bool terminal = ::isatty(STDERR_FILENO) != 0;
+  streams.err << "goldmine generate: " << description << "\n";
+  streams.err << "goldmine generate: " << benchmarks.size() << " benchmarks, "
+              << num_events << " events -> " << output << "\n";
+  const generators::EventFileResult result = write([&](std::int64_t done) {
+    if (terminal)
+      streams.err << "\rgoldmine generate: " << done << "/" << num_events
+                  << " events" << std::flush;
+  });
+  ReportResult(result, terminal, streams);
+  WriteSummary(
+      process, output, seed, parameter_names, benchmarks, result, streams);
+  return kSuccess;
+}
+
 int RunWh(const po::variables_map& values, Streams streams) {
   const std::int64_t num_events = values["events"].as<std::int64_t>();
   if (num_events < 1)
@@ -172,20 +201,17 @@ int RunWh(const po::variables_map& values, Streams streams) {
   const std::vector<generators::NamedBenchmark> benchmarks =
       Benchmarks(values, parameter_names, seed);
 
-  const bool terminal = ::isatty(STDERR_FILENO) != 0;
-  streams.err << "goldmine generate: " << generator.Description() << "\n";
-  streams.err << "goldmine generate: " << benchmarks.size() << " benchmarks, "
-              << num_events << " events -> " << output << "\n";
-  const generators::EventFileResult result = generators::WriteWhEventFile(
-      output, generator, benchmarks, num_events, seed, [&](std::int64_t done) {
-        if (terminal)
-          streams.err << "\rgoldmine generate: " << done << "/" << num_events
-                      << " events" << std::flush;
+  return WriteEventFile(
+      "wh",
+      generator.Description(),
+      parameter_names,
+      benchmarks,
+      values,
+      streams,
+      [&](const std::function<void(std::int64_t)>& progress) {
+        return generators::WriteWhEventFile(
+            output, generator, benchmarks, num_events, seed, progress);
       });
-  ReportResult(result, terminal, streams);
-  WriteSummary(
-      "wh", output, seed, parameter_names, benchmarks, result, streams);
-  return kSuccess;
 }
 
 // p p → t t̄ H in the κ_t mode (tth_generator.h): operators cuH (default),
@@ -245,20 +271,17 @@ int RunTth(const po::variables_map& values, Streams streams) {
   const std::vector<generators::NamedBenchmark> benchmarks =
       Benchmarks(values, parameter_names, seed);
 
-  const bool terminal = ::isatty(STDERR_FILENO) != 0;
-  streams.err << "goldmine generate: " << generator.Description() << "\n";
-  streams.err << "goldmine generate: " << benchmarks.size() << " benchmarks, "
-              << num_events << " events -> " << output << "\n";
-  const generators::EventFileResult result = generators::WriteTthEventFile(
-      output, generator, benchmarks, num_events, seed, [&](std::int64_t done) {
-        if (terminal)
-          streams.err << "\rgoldmine generate: " << done << "/" << num_events
-                      << " events" << std::flush;
+  return WriteEventFile(
+      "tth",
+      generator.Description(),
+      parameter_names,
+      benchmarks,
+      values,
+      streams,
+      [&](const std::function<void(std::int64_t)>& progress) {
+        return generators::WriteTthEventFile(
+            output, generator, benchmarks, num_events, seed, progress);
       });
-  ReportResult(result, terminal, streams);
-  WriteSummary(
-      "tth", output, seed, parameter_names, benchmarks, result, streams);
-  return kSuccess;
 }
 
 // The analytic toy (toy_model.h): parameters c1, c2 (--operators c1 or c2
@@ -282,20 +305,17 @@ int RunToy(const po::variables_map& values, Streams streams) {
   const std::vector<generators::NamedBenchmark> benchmarks =
       Benchmarks(values, parameter_names, seed);
 
-  const bool terminal = ::isatty(STDERR_FILENO) != 0;
-  streams.err << "goldmine generate: " << model.Description() << "\n";
-  streams.err << "goldmine generate: " << benchmarks.size() << " benchmarks, "
-              << num_events << " events -> " << output << "\n";
-  const generators::EventFileResult result = generators::WriteToyEventFile(
-      output, model, benchmarks, num_events, seed, [&](std::int64_t done) {
-        if (terminal)
-          streams.err << "\rgoldmine generate: " << done << "/" << num_events
-                      << " events" << std::flush;
+  return WriteEventFile(
+      "toy",
+      model.Description(),
+      parameter_names,
+      benchmarks,
+      values,
+      streams,
+      [&](const std::function<void(std::int64_t)>& progress) {
+        return generators::WriteToyEventFile(
+            output, model, benchmarks, num_events, seed, progress);
       });
-  ReportResult(result, terminal, streams);
-  WriteSummary(
-      "toy", output, seed, parameter_names, benchmarks, result, streams);
-  return kSuccess;
 }
 
 }  // namespace
