@@ -158,7 +158,8 @@ Command RunCommand() {
         "limits, report")(
         "threads",
         po::value<int>()->default_value(static_cast<int>(std::min(cores, 2u))),
-        "threads for mine, train and evaluate");
+        "threads for mine (training and evaluation use one LibTorch thread, "
+        "which is faster for these small networks)");
     po::positional_options_description positional;
     positional.add("config", 1);
     po::variables_map values;

@@ -474,7 +474,10 @@ std::vector<Stage> StudyStages(const PipelineConfig& config,
   return {GenerateStage(config, files),
           MineStage(config, files, threads),
           AugmentStage(config, files),
-          TrainStage(config, files, threads),
+          // One LibTorch thread: for these small networks two intra-op
+          // threads are 4-10x slower (PERFORMANCE.md; 5.6x measured on the
+          // WH SALLY), so --threads only parallelises mining.
+          TrainStage(config, files, 1),
           FisherStage(config, files),
           LimitsStage(config, files)};
 }
