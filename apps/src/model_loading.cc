@@ -12,6 +12,7 @@ namespace goldmine::cli {
 
 namespace {
 
+#ifdef GOLDMINE_WITH_TORCH
 // The folder of the running executable (Linux: /proc/self/exe).
 std::filesystem::path ExecutableFolder() {
   std::error_code error;
@@ -19,6 +20,7 @@ std::filesystem::path ExecutableFolder() {
       std::filesystem::read_symlink("/proc/self/exe", error);
   return error ? std::filesystem::path(".") : self.parent_path();
 }
+#endif
 
 }  // namespace
 
