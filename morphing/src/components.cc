@@ -110,10 +110,9 @@ Components Components::FromCouplings(int num_production,
                    "couplings: expected non-negative numbers of production, "
                    "decay and shared couplings");
   const int num_parameters = num_decay + num_production + num_shared;
-  GOLDMINE_REQUIRE(
-      num_production + num_shared > 0 && num_decay + num_shared > 0,
-      "couplings: production and decay each need at least one "
-      "coupling (their own or a shared one)");
+  GOLDMINE_REQUIRE(num_parameters > 0,
+                   "couplings: expected at least one production, decay or "
+                   "shared coupling, got none");
   // Parameter columns: decay couplings, then production, then shared.
   std::vector<int> production_side;
   std::vector<int> decay_side;
@@ -124,6 +123,12 @@ Components Components::FromCouplings(int num_production,
     production_side.push_back(num_decay + num_production + i);
     decay_side.push_back(num_decay + num_production + i);
   }
+  // A vertex without couplings contributes a factor 1, as in MadMiner
+  // (a process with one vertex: (Σ g_production)² alone). kNone stands for
+  // that factor in the loops below.
+  constexpr int kNone = -1;
+  if (production_side.empty()) production_side.push_back(kNone);
+  if (decay_side.empty()) decay_side.push_back(kNone);
   // Every product g_a g_b g_c g_d with a, b from production and c, d from
   // decay; the coefficients are positive, so no monomial cancels.
   std::set<std::vector<int>, std::greater<>> monomials;
@@ -132,8 +137,9 @@ Components Components::FromCouplings(int num_production,
       for (int c : decay_side) {
         for (int d : decay_side) {
           std::vector<int> powers(static_cast<std::size_t>(num_parameters), 0);
-          for (int index : {a, b, c, d})
-            ++powers[static_cast<std::size_t>(index)];
+          for (int index : {a, b, c, d}) {
+            if (index != kNone) ++powers[static_cast<std::size_t>(index)];
+          }
           monomials.insert(powers);
         }
       }

@@ -50,6 +50,29 @@ TEST(Components, CouplingExpansionSeparatesProductionAndDecay) {
   EXPECT_EQ(Components::FromCouplings(2, 1, 0).num_components(), 3);
 }
 
+TEST(Components, CouplingExpansionWithOneVertexOnlyIsItsSquare) {
+  // MadMiner's find_components(Np=2): the missing decay vertex is a factor 1,
+  // so (gp0 + gp1)² gives gp0², gp0 gp1, gp1² (sympy's descending order).
+  Eigen::MatrixXi expected(3, 2);
+  expected << 2, 0, 1, 1, 0, 2;
+  EXPECT_EQ(Components::FromCouplings(2, 0, 0).powers(), expected);
+  EXPECT_EQ(Components::FromCouplings(0, 2, 0).powers(), expected);
+}
+
+TEST(Components, CouplingExpansionMixesOwnAndSharedCouplings) {
+  // (gp + gs)² (gd + gs)² expanded by hand; columns gd, gp, gs; sympy's
+  // Poly.terms() lists the monomials in descending lexicographic order.
+  Eigen::MatrixXi expected(9, 3);
+  expected << 2, 2, 0, 2, 1, 1, 2, 0, 2, 1, 2, 1, 1, 1, 2, 1, 0, 3, 0, 2, 2, 0,
+      1, 3, 0, 0, 4;
+  EXPECT_EQ(Components::FromCouplings(1, 1, 1).powers(), expected);
+}
+
+TEST(Components, CouplingExpansionRejectsNoCouplings) {
+  EXPECT_THROW(Components::FromCouplings(0, 0, 0), InvalidInput);
+  EXPECT_THROW(Components::FromCouplings(-1, 2, 0), InvalidInput);
+}
+
 TEST(Components, EvaluateGivesTheMonomials) {
   const Components components = Components::FromMaxPowers({2, 2}, 2);
   const Eigen::Vector2d theta(-0.5, 3.0);

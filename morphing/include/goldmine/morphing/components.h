@@ -31,6 +31,9 @@ class Components {
   // of (Σ g_production + Σ g_shared)² (Σ g_decay + Σ g_shared)². Parameters
   // are ordered decay, production, shared couplings; components are in
   // descending lexicographic order of their powers (sympy's Poly.terms()).
+  // A vertex with no coupling of its own and no shared one contributes a
+  // factor 1, as in MadMiner: (Σ g_production)² for a single vertex. Throws
+  // InvalidInput for negative numbers or no coupling at all.
   static Components FromCouplings(int num_production,
                                   int num_decay,
                                   int num_shared);
