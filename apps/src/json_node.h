@@ -62,8 +62,10 @@ class JsonNode {
   std::string path_;
 };
 
-// Parses a whole file; throws InvalidInput when it cannot be opened and
-// FileFormatError when it is not JSON (with line and column).
+// Parses a whole file strictly; throws InvalidInput when it cannot be opened
+// (or is a folder) and FileFormatError when it is not JSON (with line and
+// column), repeats a key within an object, holds a number beyond the range of
+// a double, or nests deeper than 512 levels (these three with the JSON path).
 nlohmann::json ReadJsonFile(const std::string& path);
 
 }  // namespace goldmine::cli

@@ -1,5 +1,6 @@
 #include "morphing_case.h"
 
+#include <cmath>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -10,6 +11,7 @@
 #include "goldmine/morphing/basis_optimizer.h"
 #include "goldmine/morphing/morpher.h"
 #include "goldmine/morphing/sum_squared_weights.h"
+#include "morphing_coupling_basis.h"
 
 namespace goldmine::cli {
 namespace {
@@ -40,15 +42,33 @@ nlohmann::ordered_json MatrixToJson(const Eigen::MatrixXi& matrix) {
   return rows;
 }
 
+// A library message without the " [morpher.cc:88]" that GOLDMINE_REQUIRE
+// adds for developers: the CLI names the file and the key instead.
+std::string WithoutSourceLocation(const std::string& message) {
+  const std::size_t open = message.rfind(" [");
+  if (open == std::string::npos || message.back() != ']') return message;
+  const std::string inside = message.substr(open + 2);
+  const std::size_t colon = inside.rfind(':');
+  const bool source = colon != std::string::npos &&
+                      (inside.rfind(".cc:", colon) != std::string::npos ||
+                       inside.rfind(".h:", colon) != std::string::npos);
+  return source ? message.substr(0, open) : message;
+}
+
 // Runs `step`; library messages start with the key ("basis: ..."), so put
-// the file and the case in front of them, unless they already name it.
+// the file and the case in front of them, unless they already name it. A
+// leading "basis" is renamed `basis_key` (the coupling form's basis_s).
 template <typename Step>
-auto InCase(const JsonNode& input, Step&& step) -> decltype(step()) {
+auto InCase(const JsonNode& input,
+            Step&& step,
+            const std::string& basis_key = "basis") -> decltype(step()) {
   try {
     return step();
   } catch (const InvalidInput& error) {
-    const std::string message = error.what();
-    if (message.rfind(input.Where(), 0) == 0) throw;
+    std::string message = WithoutSourceLocation(error.what());
+    if (message.rfind(input.Where(), 0) == 0) throw InvalidInput(message);
+    if (basis_key != "basis" && message.rfind("basis:", 0) == 0)
+      message = basis_key + message.substr(5);
     throw InvalidInput(input.Where() + (input.path().empty() ? ": " : ".") +
                        message);
   }
@@ -107,6 +127,137 @@ ParameterRanges ReadRanges(const JsonNode& node, int num_parameters) {
   return ranges;
 }
 
+// Everything a case describes, read and checked before any long computation
+// (a basis optimisation can take seconds).
+struct CaseInput {
+  std::optional<Components> components;
+  std::optional<Eigen::MatrixXd> basis;  // absent: optimise one
+  std::string basis_key = "basis";
+  std::vector<std::string> coupling_names;  // coupling form only
+  std::optional<ParameterRanges> ranges;
+  Eigen::MatrixXd thetas;
+  Eigen::MatrixXd fixed_benchmarks;
+  BasisOptimizerOptions options;
+};
+
+CaseInput ReadCase(const JsonNode& input, std::uint64_t default_seed) {
+  CaseInput read;
+  if (IsCouplingForm(input)) {
+    CouplingBasis coupling =
+        InCase(input, [&] { return ReadCouplingBasis(input); });
+    read.components = std::move(coupling.components);
+    read.basis = std::move(coupling.basis);
+    read.basis_key = std::move(coupling.basis_key);
+    read.coupling_names = std::move(coupling.coupling_names);
+  } else {
+    read.components = InCase(input, [&] { return ReadComponents(input); });
+  }
+  const Components& components = *read.components;
+  const int num_parameters = components.num_parameters();
+  if (input.Has("parameter_names")) {
+    input.At("parameter_names")
+        .AsStrings(num_parameters, "names (one per parameter)");
+  }
+  if (input.Has("parameter_range")) {
+    read.ranges = ReadRanges(input.At("parameter_range"), num_parameters);
+    // E[θ^k] up to twice the highest powers enter the expected Σw²; ranges
+    // whose moments overflow would give infinite or NaN results.
+    const morphing::ExpectedSumSquaredWeights objective(components,
+                                                        *read.ranges);
+    if (!objective.second_moments().allFinite()) {
+      input.At("parameter_range")
+          .Fail("ranges whose powers θ^k (k up to " +
+                std::to_string(2 * components.powers().maxCoeff()) +
+                ") stay within the range of a double");
+    }
+  }
+  read.thetas = Eigen::MatrixXd(0, num_parameters);
+  if (input.Has("thetas")) {
+    read.thetas =
+        input.At("thetas").AsMatrix(num_parameters, "parameter points");
+  }
+
+  const std::string point_what = "benchmark points";
+  if (input.Has("basis")) {
+    if (input.Has("fixed_benchmarks")) {
+      throw InvalidInput(
+          input.At("fixed_benchmarks").Where() +
+          ": only used when the basis is optimised, but \"basis\" is given");
+    }
+    read.basis = input.At("basis").AsMatrix(num_parameters, point_what);
+  }
+  if (read.basis) {
+    const Eigen::MatrixXd values = components.EvaluateBatch(*read.basis);
+    for (Eigen::Index b = 0; b < values.rows(); ++b) {
+      if (!values.row(b).allFinite()) {
+        throw InvalidInput(
+            input.Where() + (input.path().empty() ? ": " : ".") +
+            read.basis_key + ": benchmark " + std::to_string(b) +
+            ": its powers θ^k overflow the range of a double; expected "
+            "smaller parameter values");
+      }
+    }
+  } else {
+    if (!read.ranges) {
+      throw InvalidInput(
+          input.Where() +
+          ": missing key \"parameter_range\" (needed to optimise a basis "
+          "when \"basis\" is absent)");
+    }
+    read.options.seed =
+        input.Has("seed") ? input.At("seed").AsUnsigned() : default_seed;
+    if (input.Has("n_trials")) {
+      const JsonNode node = input.At("n_trials");
+      read.options.n_trials = node.AsInt();
+      if (read.options.n_trials < 1) node.Fail("a positive integer");
+    }
+    read.fixed_benchmarks =
+        input.Has("fixed_benchmarks")
+            ? input.At("fixed_benchmarks").AsMatrix(num_parameters, point_what)
+            : Eigen::MatrixXd(0, num_parameters);
+    if (read.fixed_benchmarks.rows() > components.num_components()) {
+      input.At("fixed_benchmarks")
+          .Fail("at most " + std::to_string(components.num_components()) +
+                " benchmarks (the number of components)");
+    }
+  }
+  if (input.Has("benchmark_names")) {
+    const int num_benchmarks = read.basis ? static_cast<int>(read.basis->rows())
+                                          : components.num_components();
+    input.At("benchmark_names")
+        .AsStrings(num_benchmarks, "names (one per benchmark)");
+  }
+  return read;
+}
+
+// Weights, gradients and Σw² at every θ; throws InvalidInput naming the θ
+// whose values overflow a double (they would be printed as null).
+void AddWeights(const JsonNode& input,
+                const Morpher& morpher,
+                const Eigen::MatrixXd& thetas,
+                nlohmann::ordered_json* output) {
+  const Eigen::MatrixXd weights = morpher.WeightsBatch(thetas);
+  nlohmann::ordered_json gradients = nlohmann::ordered_json::array();
+  nlohmann::ordered_json sum_squared_weights = nlohmann::ordered_json::array();
+  for (Eigen::Index i = 0; i < thetas.rows(); ++i) {
+    const Eigen::VectorXd theta = thetas.row(i).transpose();
+    const Eigen::MatrixXd gradient = morpher.WeightGradients(theta);
+    const double sum_squares = morpher.SumSquaredWeights(theta);
+    if (!weights.row(i).allFinite() || !gradient.allFinite() ||
+        !std::isfinite(sum_squares)) {
+      input.At("thetas").Elements()[static_cast<std::size_t>(i)].Fail(
+          "a point whose morphing weights, their gradients and squares stay "
+          "within the range of a double");
+    }
+    gradients.push_back(MatrixToJson(gradient));
+    sum_squared_weights.push_back(sum_squares);
+  }
+  (*output)["thetas"] = MatrixToJson(thetas);
+  (*output)["weights"] = MatrixToJson(weights);
+  (*output)["weight_gradients"] = std::move(gradients);
+  (*output)["sum_squared_weights"] = std::move(sum_squared_weights);
+}
+
 }  // namespace
 
 nlohmann::ordered_json SolveMorphingCase(const JsonNode& input,
@@ -123,84 +274,49 @@ nlohmann::ordered_json SolveMorphingCase(const JsonNode& input,
                          "n_trials",
                          "components",
                          "fixed_benchmarks",
-                         "benchmark_names"});
+                         "benchmark_names",
+                         "n_production_couplings",
+                         "n_decay_couplings",
+                         "n_shared_couplings",
+                         "basis_p",
+                         "basis_d",
+                         "basis_s"});
   nlohmann::ordered_json output;
   if (input.Has("name")) output["name"] = input.At("name").AsString();
-
-  const Components components =
-      InCase(input, [&] { return ReadComponents(input); });
-  const int num_parameters = components.num_parameters();
-  if (input.Has("parameter_names")) {
-    output["parameter_names"] =
-        input.At("parameter_names")
-            .AsStrings(num_parameters, "names (one per parameter)");
-  }
-  std::optional<ParameterRanges> ranges;
-  if (input.Has("parameter_range")) {
-    ranges = ReadRanges(input.At("parameter_range"), num_parameters);
-  }
-  const std::string point_what = "benchmark points";
+  CaseInput read = ReadCase(input, default_seed);
+  const Components& components = *read.components;
+  if (input.Has("parameter_names"))
+    output["parameter_names"] = input.At("parameter_names").value();
+  if (!read.coupling_names.empty()) output["couplings"] = read.coupling_names;
 
   nlohmann::ordered_json optimization;
-  const Eigen::MatrixXd basis = InCase(input, [&]() -> Eigen::MatrixXd {
-    if (input.Has("basis")) {
-      if (input.Has("fixed_benchmarks")) {
-        throw InvalidInput(
-            input.At("fixed_benchmarks").Where() +
-            ": only used when the basis is optimised, but \"basis\" is given");
+  if (!read.basis) {
+    read.basis = InCase(input, [&]() -> Eigen::MatrixXd {
+      if (log != nullptr) {
+        *log << "goldmine morphing: " << input.Where()
+             << ": optimising a basis for " << components.Description() << " ("
+             << read.options.n_trials << " trials, seed " << read.options.seed
+             << ")" << std::endl;
       }
-      return input.At("basis").AsMatrix(num_parameters, point_what);
-    }
-    if (!ranges) {
-      throw InvalidInput(
-          input.Where() +
-          ": missing key \"parameter_range\" (needed to optimise a basis "
-          "when \"basis\" is absent)");
-    }
-    BasisOptimizerOptions options;
-    options.seed =
-        input.Has("seed") ? input.At("seed").AsUnsigned() : default_seed;
-    if (input.Has("n_trials")) {
-      const JsonNode node = input.At("n_trials");
-      options.n_trials = node.AsInt();
-      if (options.n_trials < 1) node.Fail("a positive integer");
-    }
-    const Eigen::MatrixXd fixed =
-        input.Has("fixed_benchmarks")
-            ? input.At("fixed_benchmarks").AsMatrix(num_parameters, point_what)
-            : Eigen::MatrixXd(0, num_parameters);
-    if (log != nullptr) {
-      *log << "goldmine morphing: " << input.Where()
-           << ": optimising a basis for " << components.Description() << " ("
-           << options.n_trials << " trials, seed " << options.seed << ")"
-           << std::endl;
-    }
-    const auto result =
-        morphing::OptimizeBasis(components, *ranges, fixed, options);
-    if (log != nullptr) {
-      *log << "goldmine morphing: " << input.Where()
-           << ": expected sum of squared weights " << result.objective
-           << " (best random proposal " << result.best_proposal_objective << ")"
-           << std::endl;
-    }
-    optimization["objective"] = result.objective;
-    optimization["best_proposal_objective"] = result.best_proposal_objective;
-    optimization["n_trials"] = result.n_trials;
-    optimization["seed"] = options.seed;
-    optimization["n_fixed_benchmarks"] = fixed.rows();
-    optimization["gradient_steps"] = result.iterations;
-    return result.basis;
-  });
-  const Morpher morpher =
-      InCase(input, [&] { return Morpher(components, basis); });
-  if (input.Has("benchmark_names")) {
-    input.At("benchmark_names")
-        .AsStrings(morpher.num_benchmarks(), "names (one per benchmark)");
+      const auto result = morphing::OptimizeBasis(
+          components, *read.ranges, read.fixed_benchmarks, read.options);
+      if (log != nullptr) {
+        *log << "goldmine morphing: " << input.Where()
+             << ": expected sum of squared weights " << result.objective
+             << " (best random proposal " << result.best_proposal_objective
+             << ")" << std::endl;
+      }
+      optimization["objective"] = result.objective;
+      optimization["best_proposal_objective"] = result.best_proposal_objective;
+      optimization["n_trials"] = result.n_trials;
+      optimization["seed"] = read.options.seed;
+      optimization["n_fixed_benchmarks"] = read.fixed_benchmarks.rows();
+      optimization["gradient_steps"] = result.iterations;
+      return result.basis;
+    });
   }
-
-  Eigen::MatrixXd thetas(0, num_parameters);
-  if (input.Has("thetas"))
-    thetas = input.At("thetas").AsMatrix(num_parameters, "parameter points");
+  const Morpher morpher = InCase(
+      input, [&] { return Morpher(components, *read.basis); }, read.basis_key);
 
   output["components"] = MatrixToJson(components.powers());
   output["basis"] = MatrixToJson(morpher.basis());
@@ -208,20 +324,18 @@ nlohmann::ordered_json SolveMorphingCase(const JsonNode& input,
     output["benchmark_names"] = input.At("benchmark_names").value();
   output["morphing_matrix"] = MatrixToJson(morpher.morphing_matrix());
   output["basis_matrix_condition_number"] = morpher.condition_number();
-  output["thetas"] = MatrixToJson(thetas);
-  output["weights"] = MatrixToJson(morpher.WeightsBatch(thetas));
-  nlohmann::ordered_json gradients = nlohmann::ordered_json::array();
-  nlohmann::ordered_json sum_squared_weights = nlohmann::ordered_json::array();
-  for (Eigen::Index i = 0; i < thetas.rows(); ++i) {
-    const Eigen::VectorXd theta = thetas.row(i).transpose();
-    gradients.push_back(MatrixToJson(morpher.WeightGradients(theta)));
-    sum_squared_weights.push_back(morpher.SumSquaredWeights(theta));
-  }
-  output["weight_gradients"] = std::move(gradients);
-  output["sum_squared_weights"] = std::move(sum_squared_weights);
-  if (ranges) {
-    const morphing::ExpectedSumSquaredWeights objective(components, *ranges);
-    output["expected_sum_squared_weights"] = objective.Value(morpher.basis());
+  AddWeights(input, morpher, read.thetas, &output);
+  if (read.ranges) {
+    const morphing::ExpectedSumSquaredWeights objective(components,
+                                                        *read.ranges);
+    const double expected = objective.Value(morpher.basis());
+    if (!std::isfinite(expected)) {
+      input.At("parameter_range")
+          .Fail(
+              "ranges over which the expected sum of squared weights stays "
+              "within the range of a double");
+    }
+    output["expected_sum_squared_weights"] = expected;
   }
   if (!optimization.is_null()) output["optimization"] = std::move(optimization);
   return output;

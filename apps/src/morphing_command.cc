@@ -1,10 +1,32 @@
 // goldmine morphing --input CASE.json [--output OUT.json]   (DESIGN.md §5.1)
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <system_error>
+
 #include "cli.h"
+#include "goldmine/core/errors.h"
 #include "json_node.h"
 #include "morphing_case.h"
 
 namespace goldmine::cli {
 namespace po = boost::program_options;
+namespace {
+
+// True when both paths name one file: the same path once symbolic links,
+// "." and ".." are resolved, or (for existing files) the same inode, which
+// also catches hard links.
+bool SameFile(const std::string& first, const std::string& second) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (fs::equivalent(first, second, error)) return true;
+  const fs::path first_path = fs::weakly_canonical(first, error);
+  if (error) return false;
+  const fs::path second_path = fs::weakly_canonical(second, error);
+  return !error && first_path == second_path;
+}
+
+}  // namespace
 
 Command MorphingCommand() {
   Command command;
@@ -37,7 +59,16 @@ Command MorphingCommand() {
         "parameters x\n"
         "benchmarks), sum_squared_weights, expected_sum_squared_weights (over "
         "the ranges),\n"
-        "optimization (when the basis was optimised).";
+        "optimization (when the basis was optimised).\n"
+        "Coupling form (MadMiner's coupling morphing), instead of the powers "
+        "and basis:\n"
+        "n_production_couplings, n_decay_couplings, n_shared_couplings (Np, "
+        "Nd, Ns) and basis_s\n"
+        "(couplings x benchmarks: every coupling, decay then production then "
+        "shared; or only\n"
+        "the shared ones, with basis_d and basis_p for the others). theta "
+        "follows the same\n"
+        "order; the output adds couplings (gd0.., gp0.., gs0..).";
     if (!ParseCommandLine("morphing",
                           "--input CASE.json [--output OUT.json]",
                           description,
@@ -48,12 +79,19 @@ Command MorphingCommand() {
       return kSuccess;
     }
     const std::string input_path = values["input"].as<std::string>();
+    std::optional<std::string> output_path;
+    if (values.count("output") != 0) {
+      output_path = values["output"].as<std::string>();
+      if (SameFile(input_path, *output_path)) {
+        throw InvalidInput("--output " + *output_path + ": is the input file " +
+                           input_path +
+                           "; writing it would destroy the input, expected "
+                           "another path");
+      }
+    }
     const nlohmann::json document = ReadJsonFile(input_path);
     const nlohmann::ordered_json result =
         SolveMorphingDocument(JsonNode(document, input_path), &streams.err);
-    std::optional<std::string> output_path;
-    if (values.count("output") != 0)
-      output_path = values["output"].as<std::string>();
     WriteJsonResult(result, output_path, streams);
     return kSuccess;
   };

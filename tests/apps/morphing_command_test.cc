@@ -4,10 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "apps/morphing_command_fixture.h"
 #include "support/reference_data.h"
 #include "support/run_command.h"
 
@@ -15,69 +14,10 @@ namespace goldmine {
 namespace {
 
 using nlohmann::json;
+using testing::ExpectNumbersMatch;
 using ::testing::HasSubstr;
 using testing::RunGoldmine;
-
-// Checks `actual` against `expected` recursively: same shape, numbers within
-// 1e-9 relative or 1e-12 absolute.
-void ExpectNumbersMatch(const json& actual,
-                        const json& expected,
-                        const std::string& where) {
-  if (expected.is_array()) {
-    ASSERT_TRUE(actual.is_array()) << where;
-    ASSERT_EQ(actual.size(), expected.size()) << where;
-    for (std::size_t i = 0; i < expected.size(); ++i) {
-      ExpectNumbersMatch(
-          actual[i], expected[i], where + "[" + std::to_string(i) + "]");
-    }
-  } else if (expected.is_number()) {
-    ASSERT_TRUE(actual.is_number()) << where;
-    const double a = actual.get<double>();
-    const double e = expected.get<double>();
-    EXPECT_TRUE(std::abs(a - e) <= std::max(1e-12, 1e-9 * std::abs(e)))
-        << where << ": " << a << " vs MadMiner " << e;
-  } else {
-    EXPECT_EQ(actual, expected) << where;
-  }
-}
-
-class MorphingCommandTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    folder_ = testing::MakeScratchFolder("morphing_command");
-  }
-  void TearDown() override { std::filesystem::remove_all(folder_); }
-
-  std::string Write(const std::string& name, const std::string& text) {
-    const auto path = folder_ / name;
-    std::ofstream(path) << text;
-    return path.string();
-  }
-
-  testing::CommandResult RunOn(const json& input) {
-    return RunGoldmine(
-        {"morphing", "--input", Write("case.json", input.dump())});
-  }
-
-  // Exit code 2 and one stderr line that contains `text`.
-  void ExpectBadInput(const json& input, const std::string& text) {
-    const auto result = RunOn(input);
-    EXPECT_EQ(result.exit_code, 2) << result.err;
-    EXPECT_THAT(result.err, HasSubstr(text));
-    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1)
-        << result.err;
-    EXPECT_EQ(result.out, "");
-  }
-
-  static json TutorialCase() {
-    return json::parse(
-        R"({"parameter_max_power": [2, 2], "max_overall_power": 2,
-      "parameter_range": [[-20, 20], [-20, 20]], "thetas": [[0, 0], [1.5, -3]],
-      "basis": [[0, 0], [-20, 0], [20, 0], [0, -20], [0, 20], [15, 15]]})");
-  }
-
-  std::filesystem::path folder_;
-};
+using MorphingCommandTest = testing::MorphingCommandTest;
 
 TEST_F(MorphingCommandTest, ReproducesEveryMadMinerCaseFromItsInputKeys) {
   const auto path = testing::FindReference("madminer/morphing_cases.json");
@@ -101,11 +41,11 @@ TEST_F(MorphingCommandTest, ReproducesEveryMadMinerCaseFromItsInputKeys) {
                                                 "weights",
                                                 "weight_gradients",
                                                 "sum_squared_weights"};
-  json document = {{"cases", json::array()}};
+  std::vector<json> inputs;
   std::vector<json> expected;
   for (const json& full : reference.at("cases")) {
     if (!full.contains("parameter_max_power"))
-      continue;  // coupling path: library test only
+      continue;  // coupling form: morphing_coupling_command_test
     json input;
     for (const std::string& key : input_keys) {
       if (full.contains(key)) input[key] = full[key];
@@ -114,16 +54,13 @@ TEST_F(MorphingCommandTest, ReproducesEveryMadMinerCaseFromItsInputKeys) {
     // from max powers, so it is given them through our "components" key.
     if (full.at("max_overall_power").is_null())
       input["components"] = full["components"];
-    document["cases"].push_back(input);
+    inputs.push_back(input);
     expected.push_back(full);
   }
   ASSERT_EQ(expected.size(), 10u);
-  const auto result = RunOn(document);
-  ASSERT_EQ(result.exit_code, 0) << result.err;
-  const json output = json::parse(result.out);
-  ASSERT_EQ(output.at("cases").size(), expected.size());
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    const json& answer = output["cases"][i];
+  const json answers = SolveCases(inputs);
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    const json& answer = answers[i];
     const std::string name = expected[i]["name"];
     EXPECT_EQ(answer.at("name"), name);
     EXPECT_EQ(answer.at("components"), expected[i]["components"]) << name;
