@@ -141,6 +141,25 @@ struct CaseInput {
 };
 
 CaseInput ReadCase(const JsonNode& input, std::uint64_t default_seed) {
+  input.RequireOnlyKeys({"name",
+                         "parameter_names",
+                         "parameter_max_power",
+                         "max_overall_power",
+                         "parameter_range",
+                         "thetas",
+                         "basis",
+                         "seed",
+                         "n_trials",
+                         "components",
+                         "fixed_benchmarks",
+                         "benchmark_names",
+                         "n_production_couplings",
+                         "n_decay_couplings",
+                         "n_shared_couplings",
+                         "basis_p",
+                         "basis_d",
+                         "basis_s"});
+  if (input.Has("name")) input.At("name").AsString();
   CaseInput read;
   if (IsCouplingForm(input)) {
     CouplingBasis coupling =
@@ -258,32 +277,13 @@ void AddWeights(const JsonNode& input,
   (*output)["sum_squared_weights"] = std::move(sum_squared_weights);
 }
 
-}  // namespace
-
-nlohmann::ordered_json SolveMorphingCase(const JsonNode& input,
-                                         std::uint64_t default_seed,
-                                         std::ostream* log) {
-  input.RequireOnlyKeys({"name",
-                         "parameter_names",
-                         "parameter_max_power",
-                         "max_overall_power",
-                         "parameter_range",
-                         "thetas",
-                         "basis",
-                         "seed",
-                         "n_trials",
-                         "components",
-                         "fixed_benchmarks",
-                         "benchmark_names",
-                         "n_production_couplings",
-                         "n_decay_couplings",
-                         "n_shared_couplings",
-                         "basis_p",
-                         "basis_d",
-                         "basis_s"});
+// The answer to a case read by ReadCase(); optimises a basis when none is
+// given.
+nlohmann::ordered_json SolveReadCase(const JsonNode& input,
+                                     CaseInput read,
+                                     std::ostream* log) {
   nlohmann::ordered_json output;
-  if (input.Has("name")) output["name"] = input.At("name").AsString();
-  CaseInput read = ReadCase(input, default_seed);
+  if (input.Has("name")) output["name"] = input.At("name").value();
   const Components& components = *read.components;
   if (input.Has("parameter_names"))
     output["parameter_names"] = input.At("parameter_names").value();
@@ -341,6 +341,14 @@ nlohmann::ordered_json SolveMorphingCase(const JsonNode& input,
   return output;
 }
 
+}  // namespace
+
+nlohmann::ordered_json SolveMorphingCase(const JsonNode& input,
+                                         std::uint64_t default_seed,
+                                         std::ostream* log) {
+  return SolveReadCase(input, ReadCase(input, default_seed), log);
+}
+
 nlohmann::ordered_json SolveMorphingDocument(const JsonNode& document,
                                              std::ostream* log) {
   if (!document.value().is_object())
@@ -351,10 +359,22 @@ nlohmann::ordered_json SolveMorphingDocument(const JsonNode& document,
   document.RequireOnlyKeys({"cases", "seed", "variant", "conventions"});
   const std::uint64_t seed =
       document.Has("seed") ? document.At("seed").AsUnsigned() : kDefaultSeed;
+  // Every case is read and checked, and those with a basis answered, before
+  // the first basis optimisation starts.
+  const std::vector<JsonNode> inputs =
+      document.At("cases").Elements(-1, "morphing cases");
+  std::vector<CaseInput> reads;
+  std::vector<nlohmann::ordered_json> answers(inputs.size());
+  for (std::size_t c = 0; c < inputs.size(); ++c) {
+    reads.push_back(ReadCase(inputs[c], seed));
+    if (reads.back().basis)
+      answers[c] = SolveReadCase(inputs[c], std::move(reads.back()), log);
+  }
   nlohmann::ordered_json cases = nlohmann::ordered_json::array();
-  for (const JsonNode& single :
-       document.At("cases").Elements(-1, "morphing cases")) {
-    cases.push_back(SolveMorphingCase(single, seed, log));
+  for (std::size_t c = 0; c < inputs.size(); ++c) {
+    if (answers[c].is_null())
+      answers[c] = SolveReadCase(inputs[c], std::move(reads[c]), log);
+    cases.push_back(std::move(answers[c]));
   }
   nlohmann::ordered_json output;
   output["cases"] = std::move(cases);

@@ -28,6 +28,8 @@ nlohmann::ordered_json SolveMorphingCase(const JsonNode& input,
                                          std::ostream* log = nullptr);
 
 // A single case, or {"cases": [...]} answered with {"cases": [...]} in order.
+// Every case is checked (and those with a basis answered) before the first
+// basis optimisation, so that a bad case fails fast.
 // Optional top-level keys beside "cases": "seed" (default for every case),
 // and MadMiner's descriptive "variant" and "conventions" (ignored).
 nlohmann::ordered_json SolveMorphingDocument(const JsonNode& document,

@@ -138,6 +138,18 @@ TEST_F(MorphingInputChecksTest, OtherKeysAreCheckedBeforeTheBasisOptimisation) {
   EXPECT_THAT(result.err, Not(HasSubstr("optimising a basis")));
 }
 
+TEST_F(MorphingInputChecksTest, EveryCaseIsCheckedBeforeAnyOptimisation) {
+  json singular = TutorialCase();
+  singular["basis"][5] = singular["basis"][1];
+  json bad_theta = OptimisedCase();
+  bad_theta["thetas"] = {{1.0, 2.0, 3.0}};
+  for (const json& bad : {singular, bad_theta}) {
+    const auto result = RunOn({{"cases", {OptimisedCase(), bad}}});
+    ExpectBadInputResult(result, "case.json: cases[1]");
+    EXPECT_THAT(result.err, Not(HasSubstr("optimising a basis")));
+  }
+}
+
 TEST_F(MorphingInputChecksTest, OutputEqualToInputIsRefusedAndInputKept) {
   const std::string text = TutorialCase().dump();
   const std::string input_path = Write("case.json", text);
