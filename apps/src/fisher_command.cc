@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "goldmine/core/errors.h"
 #include "goldmine/mining/fisher_information.h"
+#include "histogram_edges_json.h"
 #include "model_loading.h"
 
 namespace goldmine::cli {
@@ -230,6 +231,9 @@ Command FisherCommand() {
     json["theta"] = theta_values;
     json["luminosity"] = fisher_options.luminosity;
     if (!result.boundaries.empty()) json["bin_boundaries"] = result.boundaries;
+    if (!result.histogram_edges.empty()) {
+      json["histogram_edges"] = HistogramEdgesJson(result.histogram_edges);
+    }
     std::optional<std::string> output_path;
     if (values.count("output") != 0) {
       output_path = values["output"].as<std::string>();

@@ -6,9 +6,17 @@
 // The rate term: always for --method rate; for the other methods only with
 // --include-xsec (MadMiner's include_xsec defaults to True; here the flag of
 // the CLI contract decides, so that a kinematic-only limit is the default).
+//
+// Defaults are those of `goldmine run`: Asimov data from the templates and
+// histograms with underflow and overflow bins (the bins of `goldmine fisher
+// histogram` for the same edges). --madminer restores MadMiner's
+// AsymptoticLimits conventions (Asimov data from the test partition, edges
+// without overflow bins), which its reference numbers need.
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <iomanip>
+#include <optional>
 #include <sstream>
 
 #include "cli.h"
@@ -19,6 +27,7 @@
 #include "goldmine/inference/limits/asymptotic_limits.h"
 #include "goldmine/inference/limits/stxs_binning.h"
 #include "goldmine/mining/madminer_file.h"
+#include "histogram_edges_json.h"
 #include "limits_systematics.h"
 #include "model_loading.h"
 
@@ -205,21 +214,27 @@ Command LimitsCommand() {
         po::bool_switch(),
         "--systematics: no staterror modifier for finite MC statistics")(
         "observed", po::value<std::string>(), "observed events file (HDF5)")(
+        "madminer",
+        po::bool_switch(),
+        "MadMiner's AsymptoticLimits conventions: Asimov data from the test "
+        "partition, histogram edges without underflow/overflow bins (values "
+        "outside are left out of the templates, clipped in the data)")(
         "fill-overflow",
         po::bool_switch(),
-        "histo, sally: events outside the binning fill the outer bins (as "
-        "they are evaluated) instead of being left out (MadMiner)")(
+        "with --madminer, histo, sally: events outside the binning fill the "
+        "outer bins (as they are evaluated) instead of being left out")(
         "information-binning",
         po::bool_switch(),
         "sally, adaptive bins: quantiles of the Fisher information w t^2 of "
         "each score component instead of the weights (MadMiner)")(
         "asimov-from",
-        po::value<std::string>()->default_value("test"),
-        "expected limits: Asimov data from the test partition (MadMiner) or "
-        "from the histogram events (templates: no MC noise in the Asimov "
-        "histogram)")("observed-weights",
-                      po::value<std::string>(),
-                      "weight the observed events by this benchmark's weights")(
+        po::value<std::string>(),
+        "expected limits: Asimov data from the histogram events (templates, "
+        "the default: no MC noise in the Asimov histogram) or from the test "
+        "partition (test; the default with --madminer)")(
+        "observed-weights",
+        po::value<std::string>(),
+        "weight the observed events by this benchmark's weights")(
         "fix",
         po::value<std::string>(),
         "NAME=V,...: parameters off the grid "
@@ -231,10 +246,11 @@ Command LimitsCommand() {
         "theta-ref",
         po::value<std::string>(),
         "θ_ref of sallino / "
-        "adaptive-sally (default 0)")("dof",
-                                      po::value<int>()->default_value(0),
-                                      "degrees of freedom "
-                                      "(default: grid parameters)")(
+        "adaptive-sally (default 0)")(
+        "dof",
+        po::value<int>()->default_value(0),
+        "degrees of freedom "
+        "(default: grid axes with more than one point)")(
         "test-split",
         po::value<double>()->default_value(0.2),
         "fraction of events for the Asimov data and σ")(
@@ -298,12 +314,17 @@ Command LimitsCommand() {
     limit_options.include_xsec = values["include-xsec"].as<bool>();
     limit_options.dof = values["dof"].as<int>();
     limit_options.test_split = values["test-split"].as<double>();
-    const std::string asimov_from = values["asimov-from"].as<std::string>();
+    const bool madminer = values["madminer"].as<bool>();
+    const std::string asimov_from =
+        values.count("asimov-from") != 0
+            ? values["asimov-from"].as<std::string>()
+            : (madminer ? "test" : "templates");
     if (asimov_from != "test" && asimov_from != "templates") {
       throw InvalidInput("--asimov-from " + asimov_from +
                          ": expected test or templates");
     }
     limit_options.asimov_from_templates = asimov_from == "templates";
+    limit_options.overflow_bins = !madminer;
     limit_options.fill_overflow = values["fill-overflow"].as<bool>();
     limit_options.information_binning =
         values["information-binning"].as<bool>();
@@ -378,6 +399,16 @@ Command LimitsCommand() {
 
     inference::LimitResult result =
         limits.Compute(kinematics, grid, data, Others(values));
+    if (result.profile_fits_not_converged > 0) {
+      std::size_t first = 0;
+      while (result.profile_converged[first]) ++first;
+      streams.err << "limits: warning: the fit of the --profile parameters "
+                     "did not converge at "
+                  << result.profile_fits_not_converged << " of "
+                  << grid.num_points() << " grid points (first: point " << first
+                  << ", " << result.profile_problems[first]
+                  << "); see profile_converged\n";
+    }
     nlohmann::ordered_json systematics_json;
     if (systematics) {
       SystematicsSettings settings;
@@ -407,6 +438,40 @@ Command LimitsCommand() {
       result.minus_two_delta_log_l = profiled.minus_two_delta_log_l;
       result.p_values = profiled.p_values;
       result.best_fit_index = profiled.best_fit_index;
+      if (profiled.fits_not_converged > 0) {
+        streams.err << "limits: warning: the nuisance-parameter fit did not "
+                       "converge at "
+                    << profiled.fits_not_converged << " of "
+                    << grid.num_points()
+                    << " grid points (systematics.fits_not_converged)\n";
+      }
+    }
+    // Asimov data should put the best fit at θ_true.
+    std::optional<bool> best_fit_at_truth;
+    if (!observed) {
+      Eigen::VectorXd truth(grid.num_parameters());
+      const std::vector<std::string> all = limits.parameter_names();
+      for (int g = 0; g < grid.num_parameters(); ++g) {
+        const auto found =
+            std::find(all.begin(),
+                      all.end(),
+                      grid.axes()[static_cast<std::size_t>(g)].name);
+        truth(g) = theta_true(found - all.begin());
+      }
+      best_fit_at_truth = inference::BestFitMatchesTruth(
+          grid, result.grid.row(result.best_fit_index).transpose(), truth);
+      if (!*best_fit_at_truth) {
+        std::ostringstream where;
+        where << result.grid.row(result.best_fit_index);
+        streams.err << "limits: warning: the best fit of the Asimov data ("
+                    << where.str() << ") is not at theta_true (" << asimov_from
+                    << " Asimov data"
+                    << (asimov_from == "test"
+                            ? ": the test partition's MC fluctuations pull "
+                              "the fit; --asimov-from templates avoids them"
+                            : "")
+                    << ")\n";
+      }
     }
 
     nlohmann::ordered_json json;
@@ -430,19 +495,18 @@ Command LimitsCommand() {
     json["all_parameters"] = result.all_parameters;
     json["thetas"] = Rows(result.thetas);
     if (!result.histogram_edges.empty()) {
-      nlohmann::ordered_json edges = nlohmann::ordered_json::array();
-      for (const auto& axis : result.histogram_edges) {
-        nlohmann::ordered_json row = nlohmann::ordered_json::array();
-        for (double edge : axis) {
-          // JSON has no infinity: open edges are written as null.
-          row.push_back(std::isfinite(edge) ? nlohmann::ordered_json(edge)
-                                            : nlohmann::ordered_json());
-        }
-        edges.push_back(row);
-      }
-      json["histogram_edges"] = edges;
+      json["histogram_edges"] = HistogramEdgesJson(result.histogram_edges);
     }
     json["dropped_units"] = result.dropped_units;
+    json["conventions"] = madminer ? "madminer" : "goldmine";
+    if (!observed) {
+      json["asimov_from"] = asimov_from;
+      json["best_fit_at_theta_true"] = *best_fit_at_truth;
+    }
+    if (!result.profile_converged.empty()) {
+      json["profile_converged"] = result.profile_converged;
+      json["profile_fits_not_converged"] = result.profile_fits_not_converged;
+    }
     if (systematics) json["systematics"] = systematics_json;
     nlohmann::ordered_json intervals = nlohmann::ordered_json::object();
     for (const auto& entry : inference::ProfileIntervals(

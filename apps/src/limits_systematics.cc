@@ -8,6 +8,7 @@
 #include "goldmine/inference/eft_binned_model.h"
 #include "goldmine/inference/eft_events_histogram.h"
 #include "goldmine/inference/eft_profile_likelihood.h"
+#include "goldmine/mining/histogram_bins.h"
 #include "goldmine/mining/madminer_file.h"
 
 namespace goldmine::cli {
@@ -20,7 +21,8 @@ class EventBinning {
  public:
   EventBinning(const inference::KinematicSetup& kinematics,
                const inference::LimitResult& plain,
-               const std::vector<std::string>& file_observables)
+               const std::vector<std::string>& file_observables,
+               int num_file_parameters)
       : kinematics_(kinematics) {
     if (kinematics.method != inference::LimitMethod::kHisto &&
         kinematics.method != inference::LimitMethod::kSally) {
@@ -42,19 +44,22 @@ class EventBinning {
       }
       columns_.push_back(found - file_observables.begin());
     }
-    // The plain limits' histogram clips under- and overflow into the first
-    // and last bins: the same bins as the interior edges with open ends.
+    // The bins of the plain limits: with overflow bins (the default) their
+    // edges start at −∞ and end at +∞; with MadMiner's edges values outside
+    // are clipped into the first and last bins. Either way the interior
+    // edges with open ends give the same bins.
     for (const std::vector<double>& edges : plain.histogram_edges) {
       GOLDMINE_REQUIRE(edges.size() >= 2, "histogram axis without bins");
       interior_.emplace_back(edges.begin() + 1, edges.end() - 1);
       num_bins_ *= static_cast<int>(edges.size()) - 1;
     }
     if (kinematics.method == inference::LimitMethod::kSally) {
+      // As the plain limits: the first components, one per parameter of the
+      // file. A model trained on a file with systematics also outputs the
+      // nuisance scores after them (augment local), which are not binned.
       components_ = kinematics.score_components;
       if (components_.empty()) {
-        for (int c = 0; c < kinematics.score_model->num_parameters(); ++c) {
-          components_.push_back(c);
-        }
+        for (int c = 0; c < num_file_parameters; ++c) components_.push_back(c);
       }
     } else {
       for (int c = 0; c < static_cast<int>(columns_.size()); ++c) {
@@ -70,7 +75,8 @@ class EventBinning {
 
   int num_bins() const { return num_bins_; }
 
-  // One bin per row; −1 when a value is not finite.
+  // One bin per row; a NaN value goes to the overflow bin
+  // (mining/histogram_bins.h).
   std::vector<int> Bins(const Eigen::MatrixXd& x) const {
     Eigen::MatrixXd inputs(x.rows(),
                            static_cast<Eigen::Index>(columns_.size()));
@@ -85,16 +91,9 @@ class EventBinning {
     for (Eigen::Index e = 0; e < x.rows(); ++e) {
       int bin = 0;
       for (std::size_t d = 0; d < interior_.size(); ++d) {
-        const double value = values(e, components_[d]);
-        if (!std::isfinite(value)) {
-          bin = -1;
-          break;
-        }
         const auto& edges = interior_[d];
-        const auto index = static_cast<int>(
-            std::lower_bound(edges.begin(), edges.end(), value) -
-            edges.begin());
-        bin = bin * (static_cast<int>(edges.size()) + 1) + index;
+        bin = bin * (static_cast<int>(edges.size()) + 1) +
+              mining::OverflowBinIndex(edges, values(e, components_[d]));
       }
       bins[static_cast<std::size_t>(e)] = bin;
     }
@@ -124,7 +123,11 @@ SystematicLimits ProfileSystematics(
   for (const auto& observable : reader.setup().observables) {
     file_observables.push_back(observable.name);
   }
-  const EventBinning binning(kinematics, plain, file_observables);
+  const EventBinning binning(
+      kinematics,
+      plain,
+      file_observables,
+      static_cast<int>(reader.setup().parameters.size()));
 
   inference::EftBinAccumulator accumulator(events_file, binning.num_bins());
   constexpr std::int64_t kBatch = 100000;

@@ -36,7 +36,11 @@ Command XsecCommand() {
             "xsec",
             "--events F.h5 --theta V1,V2,... [--theta ...] [--partition P]",
             "Output: {\"thetas\": [[..]], \"xsec\": [..], "
-            "\"xsec_uncertainty\": [..], \"xsec_gradient\": [[..]]} in pb.\n"
+            "\"xsec_uncertainty\": [..], \"xsec_gradient\": [[..]], "
+            "\"xsec_gradient_parameters\": [..]} in pb.\n"
+            "The gradient has one column per name in xsec_gradient_parameters: "
+            "the parameters, then the nuisance parameters of a file with "
+            "systematics (d sigma / d nu at nu = 0).\n"
             "The uncertainty is MadMiner's sqrt(max(sum_b w_b(theta) "
             "sum_events w_eb^2, 0)).",
             options,
@@ -84,6 +88,11 @@ Command XsecCommand() {
       result["xsec_gradient"].push_back(gradient);
     }
     result["parameters"] = augmenter.parameter_names();
+    // The gradient's columns: ∂σ/∂θ, then ∂σ/∂ν for a file with systematics.
+    std::vector<std::string> gradient_names = augmenter.parameter_names();
+    for (const std::string& name : augmenter.nuisance_parameter_names())
+      gradient_names.push_back(name);
+    result["xsec_gradient_parameters"] = gradient_names;
     result["partition"] = values["partition"].as<std::string>();
     std::optional<std::string> output_path;
     if (values.count("output") != 0) {

@@ -6,6 +6,7 @@
 
 #include "goldmine/core/errors.h"
 #include "goldmine/mining/expression.h"
+#include "goldmine/mining/histogram_bins.h"
 #include "goldmine/mining/madminer_file.h"
 
 namespace goldmine::inference {
@@ -275,18 +276,14 @@ BinnedEftInput HistogramEventsFile(const std::string& events_file,
           break;
         }
       }
+      // Undefined and NaN values go to the overflow bin
+      // (mining/histogram_bins.h).
       int bin = 0;
       for (std::size_t i = 0; i < observables.size() && keep; ++i) {
-        const auto value = observables[i].Evaluate(kNoObjects, x.data());
-        if (!value) {
-          keep = false;
-          break;
-        }
         const std::vector<double>& edges = spec.edges[i];
-        const int index = static_cast<int>(
-            std::lower_bound(edges.begin(), edges.end(), *value) -
-            edges.begin());
-        bin = bin * (static_cast<int>(edges.size()) + 1) + index;
+        bin = bin * (static_cast<int>(edges.size()) + 1) +
+              mining::OverflowBinIndex(
+                  edges, observables[i].Evaluate(kNoObjects, x.data()));
       }
       if (keep) event_bins[static_cast<std::size_t>(e)] = bin;
     }

@@ -137,10 +137,17 @@ EftProfileResult ProfileOnGrid(const BinnedEftModel& model,
   result.best_fit = grid.row(best).transpose();
   result.minus_two_delta_log_l =
       result.twice_nll.array() - result.twice_nll(best);
+  // Wilks counts the parameters the grid varies: a pinned parameter (one
+  // value on the grid) is not fitted.
+  result.dof = 0;
+  for (Eigen::Index p = 0; p < grid.cols(); ++p)
+    if (grid.col(p).maxCoeff() > grid.col(p).minCoeff()) ++result.dof;
   result.p_values.resize(n);
   for (Eigen::Index i = 0; i < n; ++i) {
-    result.p_values(i) = ChiSquaredPValue(result.minus_two_delta_log_l(i),
-                                          model.num_parameters());
+    result.p_values(i) =
+        result.dof == 0
+            ? 1.0
+            : ChiSquaredPValue(result.minus_two_delta_log_l(i), result.dof);
   }
   return result;
 }

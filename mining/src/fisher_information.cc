@@ -3,11 +3,13 @@
 #include <Eigen/LU>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "goldmine/core/errors.h"
 #include "goldmine/mining/augmenter.h"
 #include "goldmine/mining/expression.h"
+#include "goldmine/mining/histogram_bins.h"
 #include "weighted_events.h"
 
 namespace goldmine::mining {
@@ -264,8 +266,12 @@ struct FisherInformation::Impl {
       const Eigen::VectorXd at_theta = w * c;
       for (Eigen::Index e = 0; e < x.rows(); ++e) {
         const Eigen::VectorXd row = x.row(e).transpose();
-        values.push_back(
-            observable.Evaluate(kNoObjects, row.data()).value_or(std::nan("")));
+        // Undefined and NaN values fill the overflow bin: they take no part
+        // in the quantiles (numpy would sort them last and interpolate
+        // NaN edges).
+        const auto value = observable.Evaluate(kNoObjects, row.data());
+        if (!value || std::isnan(*value)) continue;
+        values.push_back(*value);
         weights.push_back(at_theta(e));
       }
     });
@@ -315,30 +321,28 @@ struct FisherInformation::Impl {
     Events([&](const Eigen::MatrixXd& w, const Eigen::MatrixXd& x) {
       for (Eigen::Index e = 0; e < x.rows(); ++e) {
         const Eigen::VectorXd row = x.row(e).transpose();
+        // Undefined and NaN values go to the overflow bin (histogram_bins.h).
         int bin = 0;
-        bool defined = true;
         for (std::size_t i = 0; i < expressions.size(); ++i) {
-          const auto value = expressions[i].Evaluate(kNoObjects, row.data());
-          if (!value) {
-            defined = false;
-            break;
-          }
           const auto& edges = boundaries[i];
-          const int index = static_cast<int>(
-              std::lower_bound(edges.begin(), edges.end(), *value) -
-              edges.begin());
-          bin = bin * (static_cast<int>(edges.size()) + 1) + index;
+          bin = bin * (static_cast<int>(edges.size()) + 1) +
+                OverflowBinIndex(
+                    edges, expressions[i].Evaluate(kNoObjects, row.data()));
         }
-        if (!defined) continue;
         sums.row(bin) += w.row(e);
         squares.row(bin) += w.row(e).cwiseAbs2();
       }
     });
     accumulator.Add(sums, squares.cwiseSqrt());
     FisherResult result = accumulator.Result();
+    constexpr double kInfinity = std::numeric_limits<double>::infinity();
     for (const auto& edges : boundaries) {
       result.boundaries.insert(
           result.boundaries.end(), edges.begin(), edges.end());
+      std::vector<double> all = {-kInfinity};
+      all.insert(all.end(), edges.begin(), edges.end());
+      all.push_back(kInfinity);
+      result.histogram_edges.push_back(std::move(all));
     }
     return result;
   }

@@ -100,8 +100,11 @@ TEST(HistogramBinning, FillsAndLooksUpAsNumpyAndMadminer) {
   const double outside[] = {-0.1, 5.0};
   EXPECT_EQ(binning.FillBin(outside), -1);
   EXPECT_EQ(binning.LookupBin(outside), 0);  // clipped into the first bin
+  // NaN goes to the overflow (last) bin, when filling as when evaluating
+  // (MadMiner's evaluation; histogram.h).
   const double nan[] = {std::nan(""), 5.0};
-  EXPECT_EQ(binning.FillBin(nan), -1);
+  EXPECT_EQ(binning.FillBin(nan), 1 * 3 + 0);
+  EXPECT_EQ(binning.LookupBin(nan), 1 * 3 + 0);
   // Volumes: the first bin is at most twice the second (1 ≤ 2·2), the
   // first bin of axis 2 (10 ≤ 2·10) too; unchanged here.
   EXPECT_DOUBLE_EQ(binning.volumes()(0), 1.0 * 10.0);
@@ -117,14 +120,14 @@ TEST(HistogramBinning, FillsAndLooksUpAsNumpyAndMadminer) {
   const Eigen::VectorXd density = binning.Densities(contents, 1e-3);
   EXPECT_NEAR(density.cwiseProduct(binning.volumes()).sum(), 1.0, 1e-15);
   EXPECT_GT(density(1), 0.0);
-  // fill_overflow: filling clips like the lookup; NaN stays out.
+  // kClip: filling clips like the lookup; NaN goes to the last bin.
   const HistogramBinning clipping({{0.0, 1.0, 3.0}, {0.0, 10.0, 20.0, 40.0}},
-                                  true);
+                                  OutOfRange::kClip);
   EXPECT_EQ(clipping.FillBin(outside), 0);
   const double beyond[] = {7.0, 99.0};
   EXPECT_EQ(clipping.FillBin(beyond), 5);
   EXPECT_EQ(clipping.FillBin(inside), 1 * 3 + 2);
-  EXPECT_EQ(clipping.FillBin(nan), -1);
+  EXPECT_EQ(clipping.FillBin(nan), 1 * 3 + 0);
   EXPECT_THROW(HistogramBinning(std::vector<std::vector<double>>{{1.0}}),
                InvalidInput);
   EXPECT_THROW(

@@ -176,7 +176,8 @@ class PerThetaHistogramTerm : public KinematicTerm {
                         Eigen::VectorXd theta_ref,
                         std::vector<int> components,
                         WeightsAt benchmark_weights,
-                        double epsilon)
+                        double epsilon,
+                        OutOfRange out_of_range)
       : method_(method),
         train_scores_(std::move(train_scores)),
         train_weights_(std::move(train_weights)),
@@ -185,7 +186,8 @@ class PerThetaHistogramTerm : public KinematicTerm {
         theta_ref_(std::move(theta_ref)),
         components_(std::move(components)),
         benchmark_weights_(std::move(benchmark_weights)),
-        epsilon_(epsilon) {
+        epsilon_(epsilon),
+        out_of_range_(out_of_range) {
     weights_ = observed_weights;
     present_.assign(static_cast<std::size_t>(weights_.size()), true);
   }
@@ -227,7 +229,7 @@ class PerThetaHistogramTerm : public KinematicTerm {
                           ? AdaptiveEdges(train.col(d), *train_w, axis.num_bins)
                           : axis.edges);
     }
-    return HistogramBinning(std::move(edges));
+    return HistogramBinning(std::move(edges), out_of_range_);
   }
 
   // MadMiner's _make_score_processor (ε = 1e-6 for |θ − θ_ref|).
@@ -265,6 +267,7 @@ class PerThetaHistogramTerm : public KinematicTerm {
   std::vector<int> components_;
   WeightsAt benchmark_weights_;
   double epsilon_;
+  OutOfRange out_of_range_;
 };
 
 // ml: log r̂(x_k|θ, θ_ref) per observed event.
@@ -421,6 +424,12 @@ struct AsymptoticLimits::Impl {
     for (const auto& observable : setup.observables)
       names.push_back(observable.name);
     return names;
+  }
+
+  // The out-of-range convention of histo and sally.
+  OutOfRange FixedOutOfRange() const {
+    if (options.overflow_bins) return OutOfRange::kOverflowBins;
+    return options.fill_overflow ? OutOfRange::kClip : OutOfRange::kLeaveOut;
   }
 
   Eigen::VectorXd BenchmarkWeights(const Eigen::VectorXd& theta) const {
@@ -676,10 +685,11 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
     return d.BenchmarkWeights(theta);
   };
   const std::vector<std::string> observables = d.ObservableNames();
-  if (!(observed.weights.minCoeff() >= 0.0) ||
-      !(observed.weights.sum() > 0.0)) {
+  // Negative weights (NLO samples) are fine, as in MadMiner (its
+  // _asimov_data and _calculate_log_likelihood only divide by the sum).
+  if (!observed.weights.allFinite() || !(observed.weights.sum() > 0.0)) {
     throw InvalidInput(
-        "observed data: weights must be ≥ 0 with a positive sum");
+        "observed data: weights must be finite with a positive sum");
   }
   const Eigen::VectorXd obs_weights = observed.weights / observed.weights.sum();
 
@@ -709,7 +719,7 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
               : axis.edges);
     }
     term = std::make_unique<FixedHistogramTerm>(
-        HistogramBinning(std::move(edges), d.options.fill_overflow),
+        HistogramBinning(std::move(edges), d.FixedOutOfRange()),
         train,
         d.train_weights,
         obs,
@@ -778,7 +788,7 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
         }
       }
       term = std::make_unique<FixedHistogramTerm>(
-          HistogramBinning(std::move(edges), d.options.fill_overflow),
+          HistogramBinning(std::move(edges), d.FixedOutOfRange()),
           train,
           d.train_weights,
           obs,
@@ -804,7 +814,9 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
           theta_ref,
           components,
           benchmark_weights,
-          d.options.epsilon);
+          d.options.epsilon,
+          d.options.overflow_bins ? OutOfRange::kOverflowBins
+                                  : OutOfRange::kLeaveOut);
     }
   } else if (method == LimitMethod::kMl) {
     const core::LikelihoodRatioModel* model = kinematics.ratio_model;
@@ -842,6 +854,12 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
 
   // Profiled parameters: maximise log L at every grid point (BOBYQA within
   // the bounds, started from the previous point's optimum and the centre).
+  // An exception inside the objective (e.g. an empty histogram at some θ)
+  // would make NLopt stop early and leave the best point so far: the
+  // objective catches it, returns a penalty so that the search goes on
+  // elsewhere, and the grid point is reported as not converged.
+  std::vector<bool> profile_converged;
+  std::vector<std::string> profile_problems;
   if (!profiled.empty()) {
     auto total_at = [&](const Eigen::VectorXd& theta) {
       double value = with_rate ? rate_at(theta) : 0.0;
@@ -858,15 +876,24 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
     std::vector<double> previous;
     for (std::size_t i = 0; i < profiled.size(); ++i)
       previous.push_back(base(profiled[i]));
+    profile_converged.assign(static_cast<std::size_t>(num_points), true);
+    profile_problems.resize(static_cast<std::size_t>(num_points));
     for (Eigen::Index i = 0; i < num_points; ++i) {
       Eigen::VectorXd theta = thetas.row(i).transpose();
+      std::string problem;  // the first failure at this grid point
       auto objective = [&](const std::vector<double>& x) {
         for (std::size_t j = 0; j < profiled.size(); ++j)
           theta(profiled[j]) = x[j];
-        return -total_at(theta);
+        try {
+          return -total_at(theta);
+        } catch (const std::exception& error) {
+          if (problem.empty()) problem = error.what();
+          return 1e300;
+        }
       };
       double best_value = std::numeric_limits<double>::infinity();
       std::vector<double> best = previous;
+      bool best_converged = false;
       std::vector<double> centre;
       for (std::size_t j = 0; j < profiled.size(); ++j)
         centre.push_back(0.5 * (lower[j] + upper[j]));
@@ -887,21 +914,35 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
             &objective);
         std::vector<double> x = start;
         double value = 0.0;
+        bool converged = true;
         try {
-          optimizer.optimize(x, value);
+          const nlopt::result status = optimizer.optimize(x, value);
+          if (status == nlopt::MAXEVAL_REACHED ||
+              status == nlopt::MAXTIME_REACHED) {
+            converged = false;
+            if (problem.empty()) problem = "NLopt reached its evaluation limit";
+          }
         } catch (const nlopt::roundoff_limited&) {
-        } catch (const std::runtime_error&) {
-          value = objective(x);
+          // Converged to the precision of the objective.
+        } catch (const std::exception& error) {
+          converged = false;
+          if (problem.empty()) problem = error.what();
         }
         value = objective(x);
         if (value < best_value) {
           best_value = value;
           best = x;
+          best_converged = converged;
         }
       }
       previous = best;
       for (std::size_t j = 0; j < profiled.size(); ++j)
         thetas(i, profiled[j]) = best[j];
+      if (!best_converged || !problem.empty() || !(best_value < 1e300)) {
+        profile_converged[static_cast<std::size_t>(i)] = false;
+        profile_problems[static_cast<std::size_t>(i)] =
+            problem.empty() ? "the fit did not converge" : problem;
+      }
     }
   }
 
@@ -911,9 +952,15 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
   result.thetas = thetas;
   result.all_parameters = names;
   result.n_observed = observed.n_events;
-  result.dof = d.options.dof > 0 ? d.options.dof : grid.num_parameters();
+  // Wilks: the parameters the grid varies (a one-point axis is fixed).
+  result.dof = d.options.dof > 0 ? d.options.dof
+                                 : std::max(1, grid.num_varied_parameters());
   result.log_likelihood_kin = Eigen::VectorXd::Zero(num_points);
   result.log_likelihood_rate = Eigen::VectorXd::Zero(num_points);
+  result.profile_converged = profile_converged;
+  result.profile_problems = profile_problems;
+  result.profile_fits_not_converged = static_cast<int>(
+      std::count(profile_converged.begin(), profile_converged.end(), false));
 
   if (with_rate) {
     for (Eigen::Index i = 0; i < num_points; ++i) {
@@ -969,6 +1016,27 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
     result.p_values(i) =
         WilksPValue(result.minus_two_delta_log_l(i), result.dof);
   return result;
+}
+
+bool BestFitMatchesTruth(const ThetaGrid& grid,
+                         const Eigen::VectorXd& best,
+                         const Eigen::VectorXd& truth) {
+  if (best.size() != grid.num_parameters() ||
+      truth.size() != grid.num_parameters()) {
+    throw InvalidInput("best fit and truth: one value per grid parameter");
+  }
+  for (int p = 0; p < grid.num_parameters(); ++p) {
+    const GridAxis& axis = grid.axes()[static_cast<std::size_t>(p)];
+    if (axis.size < 2) continue;
+    const double step = (axis.upper - axis.lower) / (axis.size - 1);
+    const double tolerance = 1e-9 * step;
+    const double offset = std::abs(best(p) - truth(p));
+    const double from_lower = (truth(p) - axis.lower) / step;
+    const bool on_grid =
+        std::abs(from_lower - std::round(from_lower)) * step <= tolerance;
+    if (offset > (on_grid ? tolerance : step + tolerance)) return false;
+  }
+  return true;
 }
 
 std::vector<ParameterIntervals> ProfileIntervals(

@@ -2,24 +2,33 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <string>
 
 #include "goldmine/core/errors.h"
+#include "goldmine/mining/histogram_bins.h"
 
 namespace goldmine::inference {
 
 std::vector<double> AdaptiveEdges(const Eigen::VectorXd& values,
                                   const Eigen::VectorXd& weights,
                                   int num_bins) {
-  const Eigen::Index n = values.size();
-  if (n < 1 || weights.size() != n || num_bins < 1) {
+  if (weights.size() != values.size() || num_bins < 1) {
     throw InvalidInput(
-        "adaptive histogram binning: needs events, one weight "
-        "each, and at least one bin");
+        "adaptive histogram binning: needs one weight per event and at least "
+        "one bin");
   }
-  std::vector<Eigen::Index> order(static_cast<std::size_t>(n));
-  std::iota(order.begin(), order.end(), Eigen::Index{0});
+  // NaN values go to the overflow bin (histogram.h): they take no part in
+  // the quantiles.
+  std::vector<Eigen::Index> order;
+  for (Eigen::Index i = 0; i < values.size(); ++i)
+    if (!std::isnan(values(i))) order.push_back(i);
+  const auto n = static_cast<Eigen::Index>(order.size());
+  if (n < 1) {
+    throw InvalidInput(
+        "adaptive histogram binning: no event with a value that is not NaN");
+  }
   std::stable_sort(
       order.begin(), order.end(), [&](Eigen::Index a, Eigen::Index b) {
         return values(a) < values(b);
@@ -75,8 +84,8 @@ std::vector<double> AdaptiveEdges(const Eigen::VectorXd& values,
 }
 
 HistogramBinning::HistogramBinning(std::vector<std::vector<double>> edges,
-                                   bool fill_overflow)
-    : edges_(std::move(edges)), fill_overflow_(fill_overflow) {
+                                   OutOfRange out_of_range)
+    : edges_(std::move(edges)), out_of_range_(out_of_range) {
   if (edges_.empty()) throw InvalidInput("histogram: no dimensions");
   for (std::size_t d = 0; d < edges_.size(); ++d) {
     const std::vector<double>& axis = edges_[d];
@@ -91,6 +100,14 @@ HistogramBinning::HistogramBinning(std::vector<std::vector<double>> edges,
         throw InvalidInput("histogram dimension " + std::to_string(d + 1) +
                            ": edges must increase");
       }
+    }
+  }
+  if (out_of_range_ == OutOfRange::kOverflowBins) {
+    constexpr double kInfinity = std::numeric_limits<double>::infinity();
+    for (std::vector<double>& axis : edges_) {
+      if (axis.front() != -kInfinity) axis.insert(axis.begin(), -kInfinity);
+      if (axis.back() != kInfinity) axis.push_back(kInfinity);
+      boundaries_.emplace_back(axis.begin() + 1, axis.end() - 1);
     }
   }
   strides_.assign(edges_.size(), 1);
@@ -133,20 +150,19 @@ HistogramBinning::HistogramBinning(std::vector<std::vector<double>> edges,
 
 Eigen::Index HistogramBinning::FillBin(const double* point,
                                        Eigen::Index stride) const {
-  if (fill_overflow_) {
-    for (std::size_t d = 0; d < edges_.size(); ++d) {
-      if (std::isnan(point[static_cast<Eigen::Index>(d) * stride])) return -1;
-    }
-    return LookupBin(point, stride);
-  }
+  if (out_of_range_ != OutOfRange::kLeaveOut) return LookupBin(point, stride);
   Eigen::Index bin = 0;
   for (std::size_t d = 0; d < edges_.size(); ++d) {
     const double value = point[static_cast<Eigen::Index>(d) * stride];
     const std::vector<double>& axis = edges_[d];
+    const auto last = static_cast<Eigen::Index>(axis.size()) - 2;
+    if (std::isnan(value)) {  // the overflow rule (see the header)
+      bin += last * strides_[d];
+      continue;
+    }
     if (!(value >= axis.front() && value <= axis.back())) return -1;
     Eigen::Index i =
         std::upper_bound(axis.begin(), axis.end(), value) - axis.begin() - 1;
-    const auto last = static_cast<Eigen::Index>(axis.size()) - 2;
     if (i > last) i = last;  // value == e_last
     bin += i * strides_[d];
   }
@@ -158,6 +174,12 @@ Eigen::Index HistogramBinning::LookupBin(const double* point,
   Eigen::Index bin = 0;
   for (std::size_t d = 0; d < edges_.size(); ++d) {
     const double value = point[static_cast<Eigen::Index>(d) * stride];
+    if (out_of_range_ == OutOfRange::kOverflowBins) {
+      bin += mining::OverflowBinIndex(boundaries_[d], value) * strides_[d];
+      continue;
+    }
+    // numpy.searchsorted(side="right") − 1, clipped (MadMiner's
+    // Histo.log_likelihood); NaN lands in the last bin.
     const std::vector<double>& axis = edges_[d];
     Eigen::Index i =
         std::upper_bound(axis.begin(), axis.end(), value) - axis.begin() - 1;

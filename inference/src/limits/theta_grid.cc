@@ -1,5 +1,6 @@
 #include "goldmine/inference/limits/theta_grid.h"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <sstream>
@@ -96,6 +97,13 @@ Eigen::Index ThetaGrid::num_points() const {
   Eigen::Index points = 1;
   for (const GridAxis& axis : axes_) points *= axis.size;
   return points;
+}
+
+int ThetaGrid::num_varied_parameters() const {
+  return static_cast<int>(
+      std::count_if(axes_.begin(), axes_.end(), [](const GridAxis& axis) {
+        return axis.size > 1;
+      }));
 }
 
 std::vector<std::string> ThetaGrid::names() const {

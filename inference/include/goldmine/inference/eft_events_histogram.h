@@ -10,7 +10,9 @@
 // Binning follows MadMiner's HistogramBinning with explicit edges
 // (mining/fisher_information.h): bins (−∞, e0], (e0, e1], …, (e_last, ∞),
 // event in bin #(edges < x); 2D bin (i, j) → i · n2 + j. Events failing a
-// cut, or where an observable or cut is undefined, are dropped.
+// cut, or where a cut is undefined, are dropped; an undefined or NaN
+// observable puts the event in the overflow bin (mining/histogram_bins.h,
+// MadMiner's rule).
 //
 // Nuisance parameters (MADMINER.md §2, NuisanceMorpher with its a, b per
 // event): the ±1σ templates are the events reweighted by

@@ -5,7 +5,8 @@
 // values of the nearest point already profiled. Then
 //
 //   −2Δ ln L(θ_i) = twice_nll(θ_i, ν̂̂(θ_i)) − min_j twice_nll(θ_j, ν̂̂(θ_j)),
-//   p_i = P(χ²_dof ≥ −2Δ ln L(θ_i)),  dof = number of θ parameters (Wilks),
+//   p_i = P(χ²_dof ≥ −2Δ ln L(θ_i)),  dof = number of θ parameters that
+//   take more than one value on the grid (Wilks; pinned ones are not fitted),
 //
 // as `goldmine limits` reports them (DESIGN.md §5.6). A grid point where the
 // expected count of some bin is negative (or zero with observed events) has
@@ -43,6 +44,7 @@ struct EftProfileResult {
   Eigen::MatrixXd nuisance_parameters;  // n × engine parameters (ν̂̂)
   std::vector<std::string> nuisance_parameter_names;
   std::vector<bool> converged;  // n
+  int dof = 0;                  // of the p-values (see the top)
 };
 
 // Profiles `model` at every row of `grid` (n × P) against the counts

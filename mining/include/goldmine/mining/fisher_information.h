@@ -42,7 +42,9 @@ struct FisherOptions {
 //  - num_bins with range: num_bins equal bins in range plus 2 overflow bins;
 //  - num_bins without range: dynamic, boundaries at the weighted quantiles
 //    k/num_bins of the observable at θ (num_bins bins in total).
-// An event falls in bin i where i = #(boundaries < value).
+// An event falls in bin i where i = #(boundaries < value); an undefined or
+// NaN value falls in the overflow bin, and takes no part in dynamic
+// quantiles (histogram_bins.h, MadMiner's rule).
 struct HistogramBinning {
   std::vector<double> edges;
   int num_bins = 0;
@@ -55,6 +57,9 @@ struct FisherResult {
   std::vector<Eigen::MatrixXd> covariance;
   std::vector<std::string> parameters;  // P physics (+ K nuisance) names
   std::vector<double> boundaries;       // histogram bin boundaries used
+  // Histograms: per axis the edges of every bin including the underflow and
+  // overflow bins, −∞, b_0, …, b_last, +∞.
+  std::vector<std::vector<double>> histogram_edges;
 };
 
 class FisherInformation {

@@ -7,9 +7,9 @@
 //   log L(θ) = n Σ_k w_k log p̂(x_k|θ)            (kinematic term)
 //            + log Poisson(round(n) | L σ(θ))      (rate term, when included)
 // and −2Δ log L(θ) = −2 [log L(θ) − max_grid log L], whose p-value is the χ²
-// survival function with as many degrees of freedom as scanned parameters
-// (Wilks). p̂ is a histogram of summary statistics (observables, the
-// estimated score t̂(x), or h = t̂·(θ−θ_ref)/|θ−θ_ref|) filled with the
+// survival function with as many degrees of freedom as grid axes with more
+// than one point (Wilks). p̂ is a histogram of summary statistics (observables,
+// the estimated score t̂(x), or h = t̂·(θ−θ_ref)/|θ−θ_ref|) filled with the
 // weighted train-partition events reweighted to θ by morphing, or, for ml, the
 // estimated ratio r̂(x|θ, θ_ref) (the θ_ref part cancels in Δ).
 // Expected limits use Asimov data: the weighted test-partition events at
@@ -91,12 +91,18 @@ struct LimitOptions {
   // evaluates them, instead of being left out of the templates (MadMiner;
   // histogram.h). adaptive-sally and sallino keep MadMiner's convention.
   bool fill_overflow = false;
+  // Every histogram axis gets an underflow and an overflow bin, with the bin
+  // rule of `goldmine fisher histogram` (histogram.h, OutOfRange::
+  // kOverflowBins): the same edge list means the same bins in every stage,
+  // and no event is left out or merged into an outer bin. Overrides
+  // fill_overflow. false: MadMiner's edges.
+  bool overflow_bins = false;
   // sally with adaptive bins: quantiles of the information Σ w t̂_i² of each
   // score component instead of the event weights (MadMiner), so that every
   // bin carries a similar share of the Fisher information.
   bool information_binning = false;
   double epsilon = 1e-12;  // added to every normalised histogram bin
-  int dof = 0;             // 0: the number of scanned parameters
+  int dof = 0;  // 0: the grid axes with more than one point (at least 1)
   std::int64_t batch_size = 100000;
   // Called after each evaluated grid point (done, total), e.g. for progress
   // on stderr; may be empty.
@@ -119,7 +125,8 @@ struct KinematicSetup {
 };
 
 // Observed data: events (rows over the events file's observables) with
-// weights summing to 1, standing for n_events events.
+// weights (any normalisation, negative ones allowed as from NLO samples, a
+// positive sum), standing for n_events events.
 struct ObservedData {
   Eigen::MatrixXd x;
   Eigen::VectorXd weights;
@@ -169,6 +176,13 @@ struct LimitResult {
   std::vector<std::vector<double>> histogram_edges;
   // Bins or events left out because their log likelihood was not finite.
   std::int64_t dropped_units = 0;
+  // With profiled parameters: per grid point, whether their fit converged
+  // (NLopt finished without reaching its evaluation limit and the objective
+  // never failed, e.g. on an empty histogram at some θ), why not, and the
+  // number of points that did not. Empty / 0 without profiled parameters.
+  std::vector<bool> profile_converged;
+  std::vector<std::string> profile_problems;
+  int profile_fits_not_converged = 0;
 };
 
 class AsymptoticLimits {
@@ -213,6 +227,16 @@ class AsymptoticLimits {
 double WilksPValue(double q, int dof);
 // The χ² quantile with `dof` degrees of freedom at `confidence_level`.
 double ChiSquaredQuantile(double confidence_level, int dof);
+
+// Whether the best-fit grid point `best` (grid order) is where Asimov data
+// at `truth` (the grid parameters' true values, grid order) should put it:
+// on every axis with more than one point, at the true value when that is a
+// grid value, else at one of the two grid values around it. False hints at
+// Asimov data that are not the model's own prediction (e.g. MadMiner's test
+// partition, whose MC fluctuations pull the fit).
+bool BestFitMatchesTruth(const ThetaGrid& grid,
+                         const Eigen::VectorXd& best,
+                         const Eigen::VectorXd& truth);
 
 // Intervals per scanned parameter at the given confidence levels from the
 // profile of −2Δ log L over the other grid axes.

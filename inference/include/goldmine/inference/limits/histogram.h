@@ -15,6 +15,19 @@
 //    bin with an infinite edge is capped at twice the previous bin here,
 //    since MadMiner would give it zero density.)
 // Bins are flattened row-major: the last dimension varies fastest.
+//
+// Without MadMiner's conventions (OutOfRange::kOverflowBins), every axis gets
+// an underflow and an overflow bin, −∞ and +∞ edges added unless present, and
+// filling and evaluation share the rule of mining/histogram_bins.h (bins
+// (−∞, e_0], (e_0, e_1], …, (e_last, +∞)): the same edge list means the same
+// bins as in `goldmine fisher histogram` and `goldmine eft-workspace`, and no
+// event is left out or merged into a neighbouring bin.
+//
+// NaN values (undefined observables) go to the overflow bin in every
+// convention (MadMiner's rule, mining/histogram_bins.h): with MadMiner's
+// conventions that is the last bin, where MadMiner's evaluation puts them
+// too (numpy.histogramdd would leave them out of the templates). Adaptive
+// edges are computed from the values that are not NaN.
 #pragma once
 
 #include <Eigen/Core>
@@ -28,23 +41,33 @@ std::vector<double> AdaptiveEdges(const Eigen::VectorXd& values,
                                   const Eigen::VectorXd& weights,
                                   int num_bins);
 
+// What happens to values outside the edges.
+enum class OutOfRange {
+  // MadMiner: left out when filling, clipped into the first / last bin when
+  // evaluating.
+  kLeaveOut,
+  // Clipped when filling as when evaluating: the templates then describe
+  // every event the likelihood sees, which MadMiner's convention does not
+  // (its Asimov histogram has more weight in the edge bins than its
+  // templates, which biases the best fit).
+  kClip,
+  // Underflow and overflow bins (see the top).
+  kOverflowBins,
+};
+
 class HistogramBinning {
  public:
   // One increasing edge list (≥ 2 edges) per dimension. Throws InvalidInput
-  // otherwise. With `fill_overflow`, filling clips like evaluation (values
-  // outside the range go into the first / last bin) instead of leaving them
-  // out: the templates then describe every event the likelihood sees, which
-  // MadMiner's convention does not (its Asimov histogram has more weight in
-  // the edge bins than its templates, which biases the best fit).
+  // otherwise.
   explicit HistogramBinning(std::vector<std::vector<double>> edges,
-                            bool fill_overflow = false);
+                            OutOfRange out_of_range = OutOfRange::kLeaveOut);
 
+  // The edges per dimension, with kOverflowBins including the ±∞ ones.
   const std::vector<std::vector<double>>& edges() const { return edges_; }
   int num_dimensions() const { return static_cast<int>(edges_.size()); }
   Eigen::Index num_bins() const { return num_bins_; }
 
-  // Flat bin of a point for filling, −1 when outside (unless fill_overflow)
-  // or NaN.
+  // Flat bin of a point for filling, −1 when outside with kLeaveOut.
   Eigen::Index FillBin(const double* point, Eigen::Index stride = 1) const;
   // Flat bin of a point for evaluation (clipped into the range).
   Eigen::Index LookupBin(const double* point, Eigen::Index stride = 1) const;
@@ -66,7 +89,9 @@ class HistogramBinning {
   std::vector<Eigen::Index> strides_;
   Eigen::Index num_bins_ = 1;
   Eigen::VectorXd volumes_;
-  bool fill_overflow_ = false;
+  OutOfRange out_of_range_ = OutOfRange::kLeaveOut;
+  // kOverflowBins: the finite edges between the ±∞ ones, per dimension.
+  std::vector<std::vector<double>> boundaries_;
 };
 
 }  // namespace goldmine::inference

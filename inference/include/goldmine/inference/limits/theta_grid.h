@@ -32,6 +32,9 @@ class ThetaGrid {
 
   const std::vector<GridAxis>& axes() const { return axes_; }
   int num_parameters() const { return static_cast<int>(axes_.size()); }
+  // Axes with more than one point: the degrees of freedom of Wilks' theorem
+  // (a one-point axis is a fixed parameter).
+  int num_varied_parameters() const;
   Eigen::Index num_points() const;
   std::vector<std::string> names() const;
 
