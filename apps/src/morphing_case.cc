@@ -100,9 +100,9 @@ Components ReadComponents(const JsonNode& input) {
   const std::vector<int> max_powers =
       max_power_node.AsInts(-1, "integers (one per parameter)");
   if (max_powers.empty()) max_power_node.Fail("one integer per parameter");
+  const std::vector<JsonNode> max_power_nodes = max_power_node.Elements();
   for (std::size_t p = 0; p < max_powers.size(); ++p) {
-    if (max_powers[p] < 0)
-      max_power_node.Elements()[p].Fail("a non-negative integer");
+    if (max_powers[p] < 0) max_power_nodes[p].Fail("a non-negative integer");
   }
   std::optional<int> max_overall_power;
   if (input.Has("max_overall_power") &&

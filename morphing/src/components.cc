@@ -66,12 +66,54 @@ Components::Components(Eigen::MatrixXi powers) : powers_(std::move(powers)) {
   }
 }
 
-Components Components::FromMaxPowers(const std::vector<int>& max_powers,
-                                     std::optional<int> max_overall_power) {
+namespace {
+
+// Calls visit(powers) for every power tuple with k_p ≤ max_powers[p] and, when
+// given, Σ_p k_p ≤ max_overall_power, in itertools.product order (last
+// parameter fastest), and stops after `limit` tuples. Tuples over the total
+// are skipped, never visited, so the work is proportional to the tuples kept
+// even when Π(max_p + 1) is astronomically large. Returns the number visited.
+template <typename Visit>
+int EnumeratePowers(const std::vector<int>& max_powers,
+                    std::optional<int> max_overall_power,
+                    int limit,
+                    Visit&& visit) {
+  const int num_parameters = static_cast<int>(max_powers.size());
+  std::vector<int> powers(static_cast<std::size_t>(num_parameters), 0);
+  long long total = 0;
+  int count = 0;
+  while (count < limit) {
+    visit(powers);
+    ++count;
+    // The next tuple: raise the last power that may still grow, zero the
+    // ones after it.
+    int p = num_parameters - 1;
+    for (; p >= 0; --p) {
+      int& power = powers[static_cast<std::size_t>(p)];
+      if (power < max_powers[static_cast<std::size_t>(p)] &&
+          (!max_overall_power || total + 1 <= *max_overall_power)) {
+        ++power;
+        ++total;
+        break;
+      }
+      total -= power;
+      power = 0;
+    }
+    if (p < 0) break;
+  }
+  return count;
+}
+
+void RequireMaxPowers(const std::vector<int>& max_powers,
+                      std::optional<int> max_overall_power) {
   const int num_parameters = static_cast<int>(max_powers.size());
   GOLDMINE_REQUIRE(num_parameters > 0,
                    "parameter_max_power: expected one entry per parameter, "
                    "got an empty list");
+  GOLDMINE_REQUIRE(num_parameters <= Components::kMaxParameters,
+                   "parameter_max_power: expected at most " +
+                       std::to_string(Components::kMaxParameters) +
+                       " parameters, got " + std::to_string(num_parameters));
   for (int p = 0; p < num_parameters; ++p) {
     GOLDMINE_REQUIRE(
         max_powers[static_cast<std::size_t>(p)] >= 0,
@@ -82,25 +124,34 @@ Components Components::FromMaxPowers(const std::vector<int>& max_powers,
   GOLDMINE_REQUIRE(!max_overall_power || *max_overall_power >= 0,
                    "max_overall_power: expected a non-negative integer, got " +
                        std::to_string(max_overall_power.value_or(0)));
+}
 
-  // Odometer over the power tuples, last parameter fastest.
+}  // namespace
+
+int Components::CountFromMaxPowers(const std::vector<int>& max_powers,
+                                   std::optional<int> max_overall_power) {
+  RequireMaxPowers(max_powers, max_overall_power);
+  return EnumeratePowers(max_powers,
+                         max_overall_power,
+                         kMaxComponents + 1,
+                         [](const std::vector<int>&) {});
+}
+
+Components Components::FromMaxPowers(const std::vector<int>& max_powers,
+                                     std::optional<int> max_overall_power) {
+  const int count = CountFromMaxPowers(max_powers, max_overall_power);
+  GOLDMINE_REQUIRE(count <= kMaxComponents,
+                   "parameter_max_power: these powers give more than " +
+                       std::to_string(kMaxComponents) +
+                       " components (a morphing needs as many benchmark "
+                       "samples); expected lower powers or max_overall_power");
   std::vector<std::vector<int>> rows;
-  std::vector<int> powers(static_cast<std::size_t>(num_parameters), 0);
-  while (true) {
-    int total = 0;
-    for (int k : powers) total += k;
-    if (!max_overall_power || total <= *max_overall_power)
-      rows.push_back(powers);
-    int p = num_parameters - 1;
-    while (p >= 0 && powers[static_cast<std::size_t>(p)] ==
-                         max_powers[static_cast<std::size_t>(p)]) {
-      powers[static_cast<std::size_t>(p)] = 0;
-      --p;
-    }
-    if (p < 0) break;
-    ++powers[static_cast<std::size_t>(p)];
-  }
-  return Components(ToMatrix(rows, num_parameters));
+  EnumeratePowers(
+      max_powers,
+      max_overall_power,
+      count,
+      [&rows](const std::vector<int>& powers) { rows.push_back(powers); });
+  return Components(ToMatrix(rows, static_cast<int>(max_powers.size())));
 }
 
 Components Components::FromCouplings(int num_production,

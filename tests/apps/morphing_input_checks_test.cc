@@ -150,6 +150,17 @@ TEST_F(MorphingInputChecksTest, EveryCaseIsCheckedBeforeAnyOptimisation) {
   }
 }
 
+TEST_F(MorphingInputChecksTest, AstronomicalPowersAreRefusedQuickly) {
+  // 101^5 ≈ 10^10 power tuples: enumerating them hung (and would exhaust
+  // memory) before the count was capped.
+  json input = TutorialCase();
+  input["parameter_max_power"] = {100, 100, 100, 100, 100};
+  input["max_overall_power"] = nullptr;
+  ExpectBadInput(input,
+                 "case.json: parameter_max_power: these powers give more than "
+                 "5000 components");
+}
+
 TEST_F(MorphingInputChecksTest, OutputEqualToInputIsRefusedAndInputKept) {
   const std::string text = TutorialCase().dump();
   const std::string input_path = Write("case.json", text);

@@ -3,6 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <utility>
+#include <vector>
+
 #include "goldmine/core/errors.h"
 #include "support/finite_differences.h"
 
@@ -71,6 +75,34 @@ TEST(Components, CouplingExpansionMixesOwnAndSharedCouplings) {
 TEST(Components, CouplingExpansionRejectsNoCouplings) {
   EXPECT_THROW(Components::FromCouplings(0, 0, 0), InvalidInput);
   EXPECT_THROW(Components::FromCouplings(-1, 2, 0), InvalidInput);
+}
+
+TEST(Components, CountFromMaxPowersCountsWithoutBuilding) {
+  for (const auto& [powers, overall] :
+       std::vector<std::pair<std::vector<int>, std::optional<int>>>{
+           {{2, 2}, 2}, {{1, 2, 2}, 3}, {{4}, std::nullopt}, {{2, 4}, 4}}) {
+    EXPECT_EQ(Components::CountFromMaxPowers(powers, overall),
+              Components::FromMaxPowers(powers, overall).num_components());
+  }
+  // 10 parameters up to power 4 with total ≤ 4: C(14, 4) = 1001 monomials.
+  EXPECT_EQ(Components::CountFromMaxPowers(std::vector<int>(10, 4), 4), 1001);
+}
+
+TEST(Components, AstronomicalPowersAreRefusedWithoutEnumeratingThem) {
+  // 101^5 ≈ 10^10 tuples, or 10^9 for one parameter: counting stops at
+  // kMaxComponents + 1 instead of building them.
+  EXPECT_EQ(
+      Components::CountFromMaxPowers({100, 100, 100, 100, 100}, std::nullopt),
+      Components::kMaxComponents + 1);
+  EXPECT_EQ(Components::CountFromMaxPowers({1000000000}, 1000000000),
+            Components::kMaxComponents + 1);
+  EXPECT_THAT(
+      [] { Components::FromMaxPowers({1000000000}, std::nullopt); },
+      ThrowsMessage<InvalidInput>(HasSubstr("more than 5000 components")));
+  // With a total of 2 the same powers are harmless: 1 + 5 + 15 = 21.
+  EXPECT_EQ(
+      Components::FromMaxPowers({100, 100, 100, 100, 100}, 2).num_components(),
+      21);
 }
 
 TEST(Components, EvaluateGivesTheMonomials) {

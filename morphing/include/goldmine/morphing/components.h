@@ -20,10 +20,25 @@ class Components {
   // matrix is empty, has a negative power, or repeats a row.
   explicit Components(Eigen::MatrixXi powers);
 
+  // Limits of FromMaxPowers: beyond them a morphing is out of reach (one
+  // benchmark sample per component, an A matrix of kMaxComponents² entries),
+  // and the powers are a mistake rather than a physics model.
+  static constexpr int kMaxComponents = 5000;
+  static constexpr int kMaxParameters = 1000;
+
+  // How many components FromMaxPowers() gives, counted without building
+  // them (in time proportional to the count); stops counting at
+  // kMaxComponents + 1. Throws InvalidInput for the arguments FromMaxPowers
+  // refuses, except a count above kMaxComponents.
+  static int CountFromMaxPowers(const std::vector<int>& max_powers,
+                                std::optional<int> max_overall_power);
+
   // MadMiner's default: every power tuple with k_p ≤ max_powers[p] and, when
   // given, Σ_p k_p ≤ max_overall_power, in lexicographic order with the last
   // parameter varying fastest (itertools.product order). The SM component
-  // (all powers zero) comes first.
+  // (all powers zero) comes first. Throws InvalidInput for negative powers,
+  // no or more than kMaxParameters parameters, or more than kMaxComponents
+  // components.
   static Components FromMaxPowers(const std::vector<int>& max_powers,
                                   std::optional<int> max_overall_power);
 
