@@ -140,6 +140,24 @@ struct CaseInput {
   BasisOptimizerOptions options;
 };
 
+// Throws InvalidInput naming `key` and the benchmark when a component of a
+// benchmark (a power θ^k) overflows a double: the basis matrix would hold
+// infinities.
+void RequireRepresentablePowers(const JsonNode& input,
+                                const Components& components,
+                                const Eigen::MatrixXd& benchmarks,
+                                const std::string& key) {
+  const Eigen::MatrixXd values = components.EvaluateBatch(benchmarks);
+  for (Eigen::Index b = 0; b < values.rows(); ++b) {
+    if (!values.row(b).allFinite()) {
+      throw InvalidInput(input.Where() + (input.path().empty() ? ": " : ".") +
+                         key + ": benchmark " + std::to_string(b) +
+                         ": its powers θ^k overflow the range of a double; "
+                         "expected smaller parameter values");
+    }
+  }
+}
+
 CaseInput ReadCase(const JsonNode& input, std::uint64_t default_seed) {
   input.RequireOnlyKeys({"name",
                          "parameter_names",
@@ -206,16 +224,7 @@ CaseInput ReadCase(const JsonNode& input, std::uint64_t default_seed) {
     read.basis = input.At("basis").AsMatrix(num_parameters, point_what);
   }
   if (read.basis) {
-    const Eigen::MatrixXd values = components.EvaluateBatch(*read.basis);
-    for (Eigen::Index b = 0; b < values.rows(); ++b) {
-      if (!values.row(b).allFinite()) {
-        throw InvalidInput(
-            input.Where() + (input.path().empty() ? ": " : ".") +
-            read.basis_key + ": benchmark " + std::to_string(b) +
-            ": its powers θ^k overflow the range of a double; expected "
-            "smaller parameter values");
-      }
-    }
+    RequireRepresentablePowers(input, components, *read.basis, read.basis_key);
   } else {
     if (!read.ranges) {
       throw InvalidInput(
@@ -234,6 +243,8 @@ CaseInput ReadCase(const JsonNode& input, std::uint64_t default_seed) {
         input.Has("fixed_benchmarks")
             ? input.At("fixed_benchmarks").AsMatrix(num_parameters, point_what)
             : Eigen::MatrixXd(0, num_parameters);
+    RequireRepresentablePowers(
+        input, components, read.fixed_benchmarks, "fixed_benchmarks");
     if (read.fixed_benchmarks.rows() > components.num_components()) {
       input.At("fixed_benchmarks")
           .Fail("at most " + std::to_string(components.num_components()) +

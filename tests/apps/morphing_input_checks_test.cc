@@ -86,6 +86,17 @@ TEST_F(MorphingInputChecksTest, BasisWhosePowersOverflowIsNamed) {
                  "range of a double");
 }
 
+TEST_F(MorphingInputChecksTest, FixedBenchmarkWhosePowersOverflowIsNamed) {
+  // Before, every proposal failed and the optimiser blamed the ranges.
+  json input = OptimisedCase();
+  input["fixed_benchmarks"] = {{0.0, 0.0}, {1e200, 0.0}};
+  const auto result = RunOn(input);
+  ExpectBadInputResult(result,
+                       "case.json: fixed_benchmarks: benchmark 1: its powers "
+                       "θ^k overflow the range of a double");
+  EXPECT_THAT(result.err, Not(HasSubstr("optimising a basis")));
+}
+
 TEST_F(MorphingInputChecksTest, LibraryMessagesCarryNoSourceLocation) {
   // These come from GOLDMINE_REQUIRE in the library, which appends
   // "[morpher.cc:21]" for developers; the one-line error names the file and
