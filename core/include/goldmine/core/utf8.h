@@ -1,0 +1,17 @@
+// UTF-8 validation for names read from files: every name ends up in JSON
+// output, and nlohmann::json refuses invalid UTF-8 when it serialises (a
+// type_error, exit 1, after all the work is done). Readers check names as
+// they read them, to refuse the file with its line instead.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace goldmine {
+
+// Offset of the first byte that does not belong to a well-formed UTF-8
+// sequence (RFC 3629: no overlong forms, no surrogates, nothing above
+// U+10FFFF), or std::string_view::npos when `text` is valid.
+std::size_t FindInvalidUtf8(std::string_view text);
+
+}  // namespace goldmine
