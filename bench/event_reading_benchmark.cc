@@ -3,7 +3,10 @@
 // users bring:
 //  - LHE: the public MadGraph SMEFTsim file (gzip, 38 weights, 10000 events);
 //  - HepMC3: a parton-level WH file from the built-in generator (written once
-//    into /tmp, 6 benchmark weights + 2 scale weights, 20000 events).
+//    into /tmp, 6 benchmark weights + 2 scale weights, 20000 events);
+//  - HepMC2: the public Sherpa file (146 weights, ~775 particles and ~270
+//    vertices per event) repeated 100 times (600 events, in /tmp); reading
+//    only, since its events are hadron level.
 // Each iteration reads the whole file; items_per_second is events per second
 // on one core. The "_ReadOnly" variants isolate the reading.
 //
@@ -11,7 +14,9 @@
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <sstream>
 
 #include "goldmine/core/random.h"
 #include "goldmine/generators/builtin_pdf.h"
@@ -48,6 +53,30 @@ const std::string& HepMC3File() {
         {"w4", {0, -0.1}},
         {"w5", {0.5, 0.1}}};
     generators::WriteWhEventFile(file, generator, benchmarks, 20000, 1);
+    return file;
+  }();
+  return path;
+}
+
+const std::string& HepMC2File() {
+  static const std::string path = []() -> std::string {
+    const std::filesystem::path source =
+        std::filesystem::path(GOLDMINE_SHARED_DIR) / "data" / "events" /
+        "sherpa_hepmc2_weights146.hepmc";
+    if (!std::filesystem::exists(source)) return "";
+    std::stringstream text;
+    text << std::ifstream(source).rdbuf();
+    const std::string all = text.str();
+    const std::size_t first = all.find("\nE ") + 1;
+    const std::size_t end = all.find("HepMC::IO_GenEvent-END_EVENT_LISTING");
+    const std::string file =
+        (std::filesystem::temp_directory_path() / "goldmine_bench_x100.hepmc")
+            .string();
+    std::ofstream out(file);
+    out << all.substr(0, first);
+    for (int copy = 0; copy < 100; ++copy)
+      out << all.substr(first, end - first);
+    out << all.substr(end);
     return file;
   }();
   return path;
@@ -120,10 +149,14 @@ void BM_HepMC3_ReadObjectsObservables(benchmark::State& state) {
 void BM_HepMC3_ReadOnly(benchmark::State& state) {
   RunPipeline(state, HepMC3File(), false, false);
 }
+void BM_HepMC2_ReadOnly(benchmark::State& state) {
+  RunPipeline(state, HepMC2File(), false, false);
+}
 BENCHMARK(BM_Lhe_ReadObjectsObservables)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Lhe_ReadOnly)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_HepMC3_ReadObjectsObservables)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_HepMC3_ReadOnly)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_HepMC2_ReadOnly)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace goldmine::mining

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli.h"
+#include "goldmine/core/output_guard.h"
 #include "goldmine/mining/event_file_summary.h"
 
 namespace goldmine::cli {
@@ -15,6 +16,9 @@ nlohmann::ordered_json SummaryToJson(const mining::EventFileSummary& summary) {
   output["format"] = mining::FormatName(info.format);
   output["n_events"] = summary.num_events;
   output["weight_names"] = info.weight_names;
+  // Extension beyond DESIGN.md §5.3: a HepMC file without any weights has no
+  // weight names, and each event counts as weight 1 (docs/event_files.md).
+  output["unweighted"] = info.unweighted();
   nlohmann::ordered_json sums = nlohmann::ordered_json::object();
   nlohmann::ordered_json negatives = nlohmann::ordered_json::object();
   for (std::size_t w = 0; w < info.weight_names.size(); ++w) {
@@ -67,7 +71,12 @@ Command InspectCommand() {
         "{\"BLOCK ID\": value};\n"
         "{} for a card that changed nothing), noop_reweights (such cards, "
         "SM-named ones\n"
-        "excepted), and for LHE event_norm and init_cross_section.";
+        "excepted), and for LHE event_norm and init_cross_section.\n"
+        "unweighted is true for a HepMC file without any weights (no weight "
+        "names; each\n"
+        "event counts as weight 1). A warning goes to stderr when the "
+        "nominal weight is\n"
+        "zero or negative in every event. --output must not be FILE.";
     if (!ParseCommandLine("inspect",
                           "FILE [--output OUT.json]",
                           description,
@@ -79,15 +88,20 @@ Command InspectCommand() {
       return kSuccess;
     }
     const std::string path = values["file"].as<std::string>();
+    std::optional<std::string> output_path;
+    if (values.count("output") != 0) {
+      output_path = values["output"].as<std::string>();
+      RequireOutputIsNotAnInput(*output_path, {path});
+    }
     const mining::EventFileSummary summary =
         mining::SummarizeEventFile(path, [&](std::int64_t events) {
           streams.err << "\rgoldmine inspect: " << events << " events"
                       << std::flush;
         });
     if (summary.num_events >= 10000) streams.err << "\n";
-    std::optional<std::string> output_path;
-    if (values.count("output") != 0)
-      output_path = values["output"].as<std::string>();
+    const std::string warning = mining::NominalWeightWarning(summary);
+    if (!warning.empty())
+      streams.err << "goldmine inspect: warning: " << warning << "\n";
     WriteJsonResult(SummaryToJson(summary), output_path, streams);
     return kSuccess;
   };

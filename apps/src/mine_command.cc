@@ -1,10 +1,12 @@
 // goldmine mine CONFIG.yaml --output events.h5   (DESIGN.md §5.3)
+#include <filesystem>
 #include <iomanip>
 #include <memory>
 #include <sstream>
 
 #include "cli.h"
 #include "goldmine/core/errors.h"
+#include "goldmine/core/output_guard.h"
 #include "goldmine/mining/event_analysis.h"
 #include "goldmine/mining/event_reader.h"
 #include "goldmine/mining/miner.h"
@@ -174,8 +176,18 @@ Command MineCommand() {
                           &positional)) {
       return kSuccess;
     }
-    MiningConfig config =
-        ReadMiningConfig(values["config"].as<std::string>(), true);
+    const std::string config_path = values["config"].as<std::string>();
+    std::error_code folder_error;
+    if (std::filesystem::is_directory(config_path, folder_error)) {
+      throw InvalidInput(config_path +
+                         ": is a folder; expected a YAML configuration file");
+    }
+    MiningConfig config = ReadMiningConfig(config_path, true);
+    const std::string output = values["output"].as<std::string>();
+    std::vector<std::string> inputs = {config_path};
+    for (const mining::SampleSpec& sample : config.samples)
+      inputs.push_back(sample.path);
+    RequireOutputIsNotAnInput(output, inputs);
     for (const std::string& note : config.notes)
       streams.err << "goldmine mine: note: " << note << "\n";
     mining::MiningOptions mining_options;
@@ -205,7 +217,6 @@ Command MineCommand() {
     mining_options.threads = values["threads"].as<int>();
     if (mining_options.threads < 1)
       throw InvalidInput("--threads: expected at least 1");
-    const std::string output = values["output"].as<std::string>();
     const mining::MiningReport report = mining::Mine(
         mining_options, processor, output, [&](const std::string& line) {
           streams.err << "goldmine mine: " << line << "\n" << std::flush;

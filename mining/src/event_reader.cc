@@ -66,7 +66,8 @@ const char* FormatName(EventFormat format) {
 std::unique_ptr<EventReader> EventReader::Open(const std::string& path) {
   const EventFormat format = DetectFormat(path);
   if (format == EventFormat::kLhe) return std::make_unique<LheReader>(path);
-  return OpenHepMCReader(path, format);
+  if (format == EventFormat::kHepMC3) return OpenHepMC3Reader(path);
+  return OpenHepMC2Reader(path);
 }
 
 std::vector<std::string> NoOpReweightings(const EventFileInfo& info) {

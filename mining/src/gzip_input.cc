@@ -2,12 +2,19 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
+#include <system_error>
 
 #include "goldmine/core/errors.h"
 
 namespace goldmine::mining {
 
 GzipStreamBuffer::GzipStreamBuffer(const std::string& path) {
+  // gzopen opens a folder, and the first read then fails with EISDIR.
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    throw InvalidInput(path + ": is a folder; expected an event file");
+  }
   file_ = gzopen(path.c_str(), "rb");
   if (file_ == nullptr) {
     throw InvalidInput(path + ": cannot open the file for reading (" +

@@ -14,7 +14,8 @@ namespace goldmine::mining {
 
 class GzipStreamBuffer : public std::streambuf {
  public:
-  // Throws InvalidInput naming the path when the file cannot be opened.
+  // Throws InvalidInput naming the path when the file cannot be opened or is
+  // a folder.
   explicit GzipStreamBuffer(const std::string& path);
   ~GzipStreamBuffer() override;
   GzipStreamBuffer(const GzipStreamBuffer&) = delete;

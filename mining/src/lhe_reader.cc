@@ -1,13 +1,16 @@
 #include "lhe_reader.h"
 
-#include <charconv>
+#include <algorithm>
+#include <climits>
 #include <cmath>
-#include <cstdlib>
+#include <optional>
 #include <sstream>
 #include <string_view>
 #include <vector>
 
 #include "goldmine/core/errors.h"
+#include "goldmine/core/strict_number.h"
+#include "goldmine/core/utf8.h"
 #include "lhe_header.h"
 #include "xml_scan.h"
 
@@ -52,79 +55,70 @@ std::string_view TrimmedView(std::string_view text) {
 
 }  // namespace
 
-LheReader::LheReader(const std::string& path)
-    : stream_(std::make_unique<GzipInputStream>(path)) {
+LheReader::LheReader(const std::string& path) : lines_(path) {
   info_.path = path;
   info_.format = EventFormat::kLhe;
   info_.weight_names.push_back("nominal");
   ReadHeader();
 }
 
-bool LheReader::ReadLine() {
-  if (!stream_->GetLine(&line_)) {
-    if (stream_->buffer().failed()) {
-      Fail("the gzip stream is corrupt or truncated (" +
-           stream_->buffer().error() + ")");
-    }
-    return false;
-  }
-  ++line_number_;
-  if (!line_.empty() && line_.back() == '\r') line_.pop_back();
-  return true;
-}
-
-std::string LheReader::Where() const {
-  return info_.path + ", line " + std::to_string(line_number_);
-}
-
-void LheReader::Fail(const std::string& message) const {
-  throw FileFormatError(Where() + ": " + message);
-}
-
 double LheReader::ParseNumber(std::string_view token,
-                              const char* what,
-                              const std::string& detail) const {
-  double value = 0.0;
-  // from_chars does not accept the leading '+' MadGraph writes.
-  const std::string_view digits =
-      !token.empty() && token.front() == '+' ? token.substr(1) : token;
-  const auto [end, error] =
-      std::from_chars(digits.data(), digits.data() + digits.size(), value);
-  if (error == std::errc() && end == digits.data() + digits.size())
-    return value;
-  // Rare spellings: Fortran exponents (1.0D+00), a leading '+', nan/inf.
-  std::string text(token);
-  for (char& c : text) {
-    if (c == 'D' || c == 'd') c = 'E';
+                              std::string_view what) const {
+  if (const std::optional<double> value = ParseDouble(token)) return *value;
+  // Fortran writes exponents as D (1.0D+00).
+  const std::size_t d = token.find_first_of("Dd");
+  if (d != std::string_view::npos && d > 0) {
+    std::string text(token);
+    text[d] = 'E';
+    if (const std::optional<double> value = ParseDouble(text)) return *value;
   }
-  char* text_end = nullptr;
-  value = std::strtod(text.c_str(), &text_end);
-  if (text_end == text.c_str() || *text_end != '\0') {
-    Fail(std::string("expected a number for ") + what + detail + ", got \"" +
-         std::string(token) + "\"");
+  return lines_.Double(token, what);  // fails with the file and line
+}
+
+void LheReader::RequireUtf8Block(const std::string& text,
+                                 std::int64_t first_line) const {
+  const std::size_t bad = FindInvalidUtf8(text);
+  if (bad == std::string::npos) return;
+  const auto line =
+      first_line + std::count(text.begin(),
+                              text.begin() + static_cast<std::ptrdiff_t>(bad),
+                              '\n');
+  throw FileFormatError(info_.path + ", line " + std::to_string(line) +
+                        ": <initrwgt> is not valid UTF-8 (at byte " +
+                        std::to_string(bad + 1) +
+                        " of the block); weight ids and texts must be UTF-8");
+}
+
+double LheReader::ParseFinite(std::string_view token,
+                              std::string_view what) const {
+  const double value = ParseNumber(token, what);
+  if (!std::isfinite(value)) {
+    Fail("expected a finite number for " + std::string(what) + ", got \"" +
+         std::string(token.substr(0, 40)) + "\"");
   }
   return value;
 }
 
 void LheReader::ReadHeader() {
   if (!ReadLine()) Fail("the file is empty; expected <LesHouchesEvents>");
-  while (Trimmed(line_).empty() && ReadLine()) {
+  while (Trimmed(lines_.line()).empty() && ReadLine()) {
   }
-  if (Trimmed(line_).rfind("<LesHouchesEvents", 0) != 0) {
+  if (Trimmed(lines_.line()).rfind("<LesHouchesEvents", 0) != 0) {
     Fail("expected <LesHouchesEvents version=...> as the first tag, got \"" +
-         Trimmed(line_).substr(0, 40) + "\"");
+         Trimmed(lines_.line()).substr(0, 40) + "\"");
   }
   std::string initrwgt;
   std::int64_t initrwgt_line = 0;  // where the <initrwgt> being read starts
   while (true) {
     if (!ReadLine()) Fail("the file ends before its <init> block");
-    const std::string trimmed = Trimmed(line_);
+    const std::string trimmed = Trimmed(lines_.line());
     if (initrwgt_line == 0 && trimmed.find("<initrwgt") != std::string::npos) {
-      initrwgt_line = line_number_;
+      initrwgt_line = lines_.number();
     }
     if (initrwgt_line > 0) {
-      initrwgt += line_ + "\n";
+      initrwgt += lines_.line() + "\n";
       if (trimmed.find("</initrwgt>") != std::string::npos) {
+        RequireUtf8Block(initrwgt, initrwgt_line);
         info_.weight_definitions = ParseInitRwgt(
             initrwgt, info_.path + ", line " + std::to_string(initrwgt_line));
         initrwgt.clear();
@@ -139,7 +133,10 @@ void LheReader::ReadHeader() {
       if (!before.empty() && before.back() == '=') {
         const std::string setting = before.substr(0, before.size() - 1);
         const std::vector<std::string_view> words = Words(setting);
-        if (!words.empty()) info_.event_norm = std::string(words.back());
+        if (!words.empty()) {
+          RequireUtf8(words.back(), "the event_norm setting");
+          info_.event_norm = std::string(words.back());
+        }
       }
     }
     if (IsTag(trimmed, "init")) break;
@@ -161,15 +158,20 @@ void LheReader::ReadInit() {
   // optional tags until </init>.
   int num_processes = -1;
   std::string initrwgt;
+  std::int64_t initrwgt_line = 0;
   while (true) {
     if (!ReadLine()) Fail("the file ends inside <init>; expected </init>");
-    const std::string trimmed = Trimmed(line_);
+    const std::string trimmed = Trimmed(lines_.line());
     if (trimmed.empty() || trimmed[0] == '#') continue;
     if (StartsWith(trimmed, "</init>")) break;
     if (trimmed.find("<initrwgt") != std::string::npos || !initrwgt.empty()) {
-      initrwgt += line_ + "\n";  // LHEF 3 allows <initrwgt> inside <init>
+      if (initrwgt.empty()) initrwgt_line = lines_.number();
+      initrwgt +=
+          lines_.line() + "\n";  // LHEF 3 allows <initrwgt> inside <init>
       if (trimmed.find("</initrwgt>") != std::string::npos) {
-        info_.weight_definitions = ParseInitRwgt(initrwgt, Where());
+        RequireUtf8Block(initrwgt, initrwgt_line);
+        info_.weight_definitions = ParseInitRwgt(
+            initrwgt, info_.path + ", line " + std::to_string(initrwgt_line));
         initrwgt.clear();
       }
       continue;
@@ -183,11 +185,33 @@ void LheReader::ReadInit() {
             "PDFSUP IDWTUP NPRUP), got " +
             std::to_string(words.size()) + " words");
       }
-      num_processes = static_cast<int>(ParseNumber(words[9], "NPRUP"));
+      // IDBMUP EBMUP PDFGUP PDFSUP IDWTUP NPRUP (two each for the beams).
+      const char* const names[] = {"IDBMUP",
+                                   "IDBMUP",
+                                   "EBMUP",
+                                   "EBMUP",
+                                   "PDFGUP",
+                                   "PDFGUP",
+                                   "PDFSUP",
+                                   "PDFSUP",
+                                   "IDWTUP",
+                                   "NPRUP"};
+      for (std::size_t i = 0; i < 10; ++i) {
+        if (i == 2 || i == 3) {
+          ParseFinite(words[i], names[i]);
+        } else if (i != 9) {
+          lines_.Int(words[i], names[i]);
+        }
+      }
+      num_processes =
+          static_cast<int>(lines_.Integer(words[9], "NPRUP", 0, INT_MAX));
     } else if (num_processes > 0) {
       if (words.size() < 4)
         Fail("expected a process line XSECUP XERRUP XMAXUP LPRUP in <init>");
-      info_.init_cross_section += ParseNumber(words[0], "XSECUP");
+      info_.init_cross_section += ParseFinite(words[0], "XSECUP");
+      ParseFinite(words[1], "XERRUP");
+      ParseFinite(words[2], "XMAXUP");
+      lines_.Int(words[3], "LPRUP");
       --num_processes;
     }
   }
@@ -199,12 +223,12 @@ bool LheReader::Next(Event* event) {
   // Find the next <event>.
   while (true) {
     if (!ReadLine()) return false;
-    const std::string trimmed = Trimmed(line_);
+    const std::string trimmed = Trimmed(lines_.line());
     if (IsTag(trimmed, "event")) break;
     if (StartsWith(trimmed, "</LesHouchesEvents>")) return false;
   }
   ++events_read_;
-  const std::int64_t event_line = line_number_;
+  const std::int64_t event_line = lines_.number();
   event->number = events_read_;
   event->particles.clear();
   event->weights.assign(info_.weight_names.size(), 0.0);
@@ -217,39 +241,49 @@ bool LheReader::Next(Event* event) {
         Fail("the file ends inside " + event_name + " (which starts at line " +
              std::to_string(event_line) + "); expected </event>");
       }
-    } while (TrimmedView(line_).empty() || TrimmedView(line_)[0] == '#');
+    } while (TrimmedView(lines_.line()).empty() ||
+             TrimmedView(lines_.line())[0] == '#');
   };
   next_content_line();
-  const std::vector<std::string_view> head = Words(line_);
+  const std::vector<std::string_view> head = Words(lines_.line());
   if (head.size() < 6) {
     Fail(event_name +
          ": expected NUP IDPRUP XWGTUP SCALUP AQEDUP AQCDUP, got \"" +
-         std::string(TrimmedView(line_)) + "\"");
+         std::string(TrimmedView(lines_.line())) + "\"");
   }
-  const int num_particles = static_cast<int>(ParseNumber(head[0], "NUP"));
-  event->weights[0] = ParseNumber(head[2], "XWGTUP");
+  const int num_particles =
+      static_cast<int>(lines_.Integer(head[0], "NUP", 0, INT_MAX));
+  lines_.Int(head[1], "IDPRUP");
+  event->weights[0] = ParseNumber(head[2], "XWGTUP");  // finite: below
+  ParseNumber(head[3], "SCALUP");
+  ParseNumber(head[4], "AQEDUP");
+  ParseNumber(head[5], "AQCDUP");
   filled[0] = true;
   for (int i = 0; i < num_particles; ++i) {
     next_content_line();
-    const std::vector<std::string_view> words = Words(line_);
+    const std::vector<std::string_view> words = Words(lines_.line());
     if (words.size() < 11 || words[0][0] == '<') {
       Fail(event_name + ": expected particle " + std::to_string(i + 1) +
            " of " + std::to_string(num_particles) +
            " (IDUP ISTUP MOTHUP1 MOTHUP2 ICOLUP1 ICOLUP2 PX PY PZ E M ...)");
     }
     Particle particle;
-    particle.pdg_id = static_cast<int>(ParseNumber(words[0], "IDUP"));
-    particle.status = static_cast<int>(ParseNumber(words[1], "ISTUP"));
-    particle.px = ParseNumber(words[6], "PX");
-    particle.py = ParseNumber(words[7], "PY");
-    particle.pz = ParseNumber(words[8], "PZ");
-    particle.energy = ParseNumber(words[9], "E");
-    particle.mass = ParseNumber(words[10], "M");
+    particle.pdg_id = lines_.Int(words[0], "IDUP");
+    particle.status = lines_.Int(words[1], "ISTUP");
+    for (std::size_t k = 2; k < 6; ++k)
+      lines_.Int(words[k], k < 4 ? "MOTHUP" : "ICOLUP");
+    particle.px = ParseFinite(words[6], "PX");
+    particle.py = ParseFinite(words[7], "PY");
+    particle.pz = ParseFinite(words[8], "PZ");
+    particle.energy = ParseFinite(words[9], "E");
+    particle.mass = ParseFinite(words[10], "M");
+    for (std::size_t k = 11; k < words.size() && k < 13; ++k)
+      ParseNumber(words[k], k == 11 ? "VTIMUP" : "SPINUP");
     event->particles.push_back(particle);
   }
   while (true) {
     next_content_line();
-    const std::string_view trimmed = TrimmedView(line_);
+    const std::string_view trimmed = TrimmedView(lines_.line());
     if (StartsWith(trimmed, "</event>")) break;
     if (IsTag(trimmed, "event")) {
       Fail(event_name + " (line " + std::to_string(event_line) +
@@ -294,7 +328,7 @@ void LheReader::ReadNamedWeights(Event* event, std::vector<bool>* filled) {
     }
     first_line = false;
     if (!carried.empty()) carried += "\n";
-    carried += line_;
+    carried += lines_.line();
     const std::string_view text = carried;
     std::size_t position = 0;
     while (true) {
@@ -327,8 +361,7 @@ void LheReader::ReadNamedWeights(Event* event, std::vector<bool>* filled) {
           text.substr(id_attribute + 4, id_end - id_attribute - 4);
       const double value = ParseNumber(
           TrimmedView(text.substr(tag_end + 1, close - tag_end - 1)),
-          "weight",
-          " '" + std::string(id) + "'");
+          "weight '" + std::string(id) + "'");
       SetNamedWeight(id, value, event, filled);
       position = close + 6;
     }
@@ -348,6 +381,7 @@ void LheReader::SetNamedWeight(std::string_view id,
     if (found != weight_index_.end()) {
       index = static_cast<std::size_t>(found->second);
     } else if (names_from_first_event_) {
+      RequireUtf8(id, "the weight id");
       index = info_.weight_names.size();
       weight_index_.emplace(std::string(id), static_cast<int>(index));
       info_.weight_names.emplace_back(id);
@@ -364,13 +398,13 @@ void LheReader::SetNamedWeight(std::string_view id,
 }
 
 void LheReader::ReadPositionalWeights(Event* event, std::vector<bool>* filled) {
-  std::string block = line_ + "\n";
-  while (line_.find("</weights>") == std::string::npos) {
+  std::string block = lines_.line() + "\n";
+  while (lines_.line().find("</weights>") == std::string::npos) {
     if (!ReadLine()) {
       Fail("the file ends inside <weights> of event " +
            std::to_string(event->number) + "; expected </weights>");
     }
-    block += line_ + "\n";
+    block += lines_.line() + "\n";
   }
   const std::size_t start = block.find('>') + 1;
   const std::string inner =

@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "goldmine/mining/event_reader.h"
-#include "gzip_input.h"
+#include "line_reader.h"
 
 namespace goldmine::mining {
 
@@ -20,10 +20,11 @@ class LheReader final : public EventReader {
   bool Next(Event* event) override;
 
  private:
-  // Next line into line_; false at the end of the file.
-  bool ReadLine();
-  std::string Where() const;
-  [[noreturn]] void Fail(const std::string& message) const;
+  // Next line into lines_.line(); false at the end of the file.
+  bool ReadLine() { return lines_.Next(); }
+  [[noreturn]] void Fail(const std::string& message) const {
+    lines_.Fail(message);
+  }
   void ReadHeader();
   void ReadInit();
   // Adds the weights of a <rwgt> or <weights> block that starts in line_.
@@ -33,14 +34,20 @@ class LheReader final : public EventReader {
                       double value,
                       Event* event,
                       std::vector<bool>* filled);
-  // `detail` is appended to `what` in the error message only.
-  double ParseNumber(std::string_view token,
-                     const char* what,
-                     const std::string& detail = "") const;
+  // A strict number (line_reader.h), also in Fortran's 1.0D+00 spelling.
+  double ParseNumber(std::string_view token, std::string_view what) const;
+  // As ParseNumber, and finite: momenta and weights.
+  double ParseFinite(std::string_view token, std::string_view what) const;
+  // A weight id or event_norm setting read from the file: valid UTF-8.
+  void RequireUtf8(std::string_view text, std::string_view what) const {
+    lines_.RequireUtf8(text, what);
+  }
 
-  std::unique_ptr<GzipInputStream> stream_;
-  std::string line_;
-  std::int64_t line_number_ = 0;
+  // Fails naming the line of the first invalid byte of a block that starts
+  // at `first_line`.
+  void RequireUtf8Block(const std::string& text, std::int64_t first_line) const;
+
+  LineReader lines_;
   std::int64_t events_read_ = 0;
   // Weight id → index in info_.weight_names.
   std::map<std::string, int> weight_index_;

@@ -98,8 +98,15 @@ SampleReport StageSample(const SampleSpec& sample,
   reset();
   RandomStream random(seed);
   Event event;
+  std::int64_t positive_nominal = 0;
+  std::int64_t zero_nominal = 0;
+  double nominal_sum = 0.0;
   while (reader->Next(&event)) {
     ++report.events_read;
+    const double nominal = weight_map.NominalWeight(event);
+    nominal_sum += nominal;
+    if (nominal > 0.0) ++positive_nominal;
+    if (nominal == 0.0) ++zero_nominal;
     const auto row =
         static_cast<Eigen::Index>(batch.sampling_benchmarks.size());
     double efficiency = 1.0;
@@ -108,6 +115,15 @@ SampleReport StageSample(const SampleSpec& sample,
       continue;
     weight_map.Apply(event, batch.weights.row(row));
     batch.weights.row(row) *= efficiency;
+    if (!batch.weights.row(row).allFinite()) {
+      // Weights are finite (the readers check), so an efficiency or a
+      // variation ratio overflowed; an events file must not carry it.
+      throw FileFormatError(sample.path + ", event " +
+                            std::to_string(event.number) +
+                            ": a benchmark weight is not finite (efficiency " +
+                            std::to_string(efficiency) +
+                            "); check the efficiencies and the weights");
+    }
     if ((batch.weights.row(row).array() < 0.0).any())
       ++report.negative_weight_events;
     report.cross_sections += batch.weights.row(row).transpose();
@@ -120,6 +136,16 @@ SampleReport StageSample(const SampleSpec& sample,
       log(sample.path + ": " + std::to_string(report.events_read) +
           " events read, " + std::to_string(report.events_kept) + " kept");
     }
+  }
+  if (report.events_read > 0 && positive_nominal == 0) {
+    // σ ≤ 0 at the sampling point: no physical sample looks like this
+    // (docs/event_files.md), and every number mined from it would be wrong.
+    throw FileFormatError(
+        sample.path + ": the nominal weight (" + weight_map.nominal_name() +
+        ") of all " + std::to_string(report.events_read) + " events is " +
+        (zero_nominal == report.events_read ? "zero" : "zero or negative") +
+        " (sum " + std::to_string(nominal_sum) +
+        "); a sample needs a positive cross section at its sampling point");
   }
   flush();
   writer.Finish();

@@ -35,13 +35,18 @@ BenchmarkWeightMap::BenchmarkWeightMap(
   const std::vector<std::string>& names = info.weight_names;
   auto index_of = [&names](const std::string& name) {
     const auto found = std::find(names.begin(), names.end(), name);
-    return found == names.end() ? -1 : static_cast<int>(found - names.begin());
+    return found == names.end() ? kMissing
+                                : static_cast<int>(found - names.begin());
   };
+  // A file without weights (unweighted HepMC): every event has weight 1,
+  // which is its nominal weight.
+  const bool unweighted = info.unweighted() && sample.nominal_weight.empty();
   std::string nominal = sample.nominal_weight;
-  if (nominal.empty())
+  if (nominal.empty() && !unweighted)
     nominal = info.format == EventFormat::kLhe ? "nominal" : names.front();
-  const int nominal_index = index_of(nominal);
-  GOLDMINE_REQUIRE(nominal_index >= 0,
+  const int nominal_index = unweighted ? kUnitWeight : index_of(nominal);
+  if (unweighted) nominal = "1 (unweighted events)";
+  GOLDMINE_REQUIRE(nominal_index != kMissing,
                    sample.path + ": no weight \"" + nominal +
                        "\" to use as nominal; file has " + Listed(names));
   for (const auto& [benchmark, weight] : sample.weight_names) {
@@ -59,12 +64,19 @@ BenchmarkWeightMap::BenchmarkWeightMap(
       const auto mapped = sample.weight_names.find(benchmark);
       source = mapped != sample.weight_names.end() ? mapped->second : benchmark;
       column = index_of(source);
-      if (column < 0 && mapped == sample.weight_names.end() &&
+      if (column == kMissing && mapped == sample.weight_names.end() &&
           benchmark == sample.sampled_from) {
         source = nominal;  // the sampling point's own weight (XWGTUP)
         column = nominal_index;
       }
-      if (column < 0) {
+      if (column == kMissing && info.unweighted()) {
+        throw InvalidInput(sample.path + ": no weight for benchmark \"" +
+                           benchmark +
+                           "\"; the file is unweighted (no weights at all), "
+                           "so it can only fill its sampling benchmark \"" +
+                           sample.sampled_from + "\"");
+      }
+      if (column == kMissing) {
         throw InvalidInput(
             sample.path + ": no weight \"" + source + "\" for benchmark \"" +
             benchmark + "\"; file has " + Listed(names) +
@@ -75,6 +87,7 @@ BenchmarkWeightMap::BenchmarkWeightMap(
     sources_.push_back(source);
   }
   nominal_column_ = nominal_index;
+  nominal_name_ = nominal;
   for (int b = 0; b < benchmarks.size(); ++b) {
     if (benchmarks.is_reference[static_cast<std::size_t>(b)]) {
       reference_benchmark_ = b;
@@ -139,13 +152,12 @@ void BenchmarkWeightMap::Apply(
     const {
   for (std::size_t b = 0; b < columns_.size(); ++b) {
     benchmark_weights(static_cast<Eigen::Index>(b)) =
-        scale_ * event.weights[static_cast<std::size_t>(columns_[b])];
+        scale_ * WeightAt(event, columns_[b]);
   }
   // w(nuisance) = w(reference) × w_variation / w_nominal (MadMiner's
   // rescaling).
   const double reference = benchmark_weights(reference_benchmark_);
-  const double nominal =
-      event.weights[static_cast<std::size_t>(nominal_column_)];
+  const double nominal = WeightAt(event, nominal_column_);
   for (const NuisanceColumn& column : nuisance_) {
     double ratio = column.factor;
     if (column.variation >= 0 && nominal != 0.0) {

@@ -257,7 +257,7 @@ TEST_F(MalformedFileTest, NonNumericParticleLineIsNamed) {
   const std::string path = Write("letters.lhe", Lhe(event));
   EXPECT_THAT([&] { ReadAll(path); },
               ThrowsMessage<FileFormatError>(HasSubstr(
-                  "line 16: expected a number for ISTUP, got \"x\"")));
+                  "line 16: expected an integer for ISTUP, got \"x\"")));
 }
 
 TEST_F(MalformedFileTest, UnknownFormatIsNamed) {

@@ -18,7 +18,15 @@ struct EventFileSummary {
   // summed with compensation so that 10^7 events lose no digits.
   std::vector<double> weight_sums;
   std::vector<std::int64_t> negative_weights;
+  std::vector<std::int64_t> zero_weights;
 };
+
+// A one-line warning when the nominal weight (LHE: XWGTUP; HepMC: the first
+// weight) cannot give a cross section: it is zero in every event, or
+// positive in none, so that Σ = σ ≤ 0 (issue 15: inspect printed σ = 0 or
+// −0.18 pb without a word; `mine` refuses such a sample). Empty when the
+// weights are fine, the file is unweighted or has no events.
+std::string NominalWeightWarning(const EventFileSummary& summary);
 
 // Reads the whole file. `progress`, when given, is called every 10000 events
 // with the number read so far. Throws as EventReader does.

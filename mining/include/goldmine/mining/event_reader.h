@@ -8,8 +8,11 @@
 //    or from a positional <weights> block by order);
 //  - HepMC3 / HepMC2: the file's weight names in file order (HepMC 2.06 writes
 //    them alphabetically, so the nominal need not be first: select by name);
-//    a file without names gets positional names "0", "1", ...; an event
-//    without weights counts as weight 1.
+//    a file with weights but without names gets positional names "0", "1",
+//    ...; a file without any weights is unweighted: no weight names, events
+//    without weights, each counting as weight 1 (sample.h).
+// Numbers are parsed strictly (the whole token, no hexadecimal); momenta and
+// weights must be finite; names must be UTF-8. See docs/event_files.md.
 // References: docs/LHE_REWEIGHTING.md, docs/HEPMC3_NOTES.md (why Debian's
 // HepMC3 LHEF reader is not used, and the HepMC 3.1.2 quirks handled here).
 #pragma once
@@ -42,8 +45,10 @@ struct WeightDefinition {
 struct EventFileInfo {
   std::string path;
   EventFormat format = EventFormat::kLhe;
-  // What each entry of Event::weights is.
+  // What each entry of Event::weights is; empty for an unweighted file.
   std::vector<std::string> weight_names;
+  // A HepMC file without any weights: every event has weight 1.
+  bool unweighted() const { return weight_names.empty(); }
   // LHE only: every <weight id> of the header, in header order.
   std::vector<WeightDefinition> weight_definitions;
   // LHE only: MadGraph reweighting settings per weight id, parsed from

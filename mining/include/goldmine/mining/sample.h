@@ -6,6 +6,9 @@
 //    the weight named like the benchmark; for LHE the sampling benchmark
 //    defaults to "nominal" (XWGTUP) when no weight carries its name;
 //  - a background sample gives every benchmark its nominal weight;
+//  - an unweighted file (no weights at all, EventFileInfo::unweighted())
+//    gives every event weight 1 as its nominal weight, so only its sampling
+//    benchmark (or, for a background, every benchmark) can be filled;
 //  - weights are multiplied by the k-factor, and by 1/N for LHE files with
 //    event_norm = average (each event then carries σ), so that weights sum to
 //    the cross section in pb.
@@ -70,8 +73,23 @@ class BenchmarkWeightMap {
   double scale() const { return scale_; }
   // The file weight used for each benchmark.
   const std::vector<std::string>& sources() const { return sources_; }
+  // The nominal weight of an event (1 for an unweighted file).
+  double NominalWeight(const Event& event) const {
+    return WeightAt(event, nominal_column_);
+  }
+  // Its name, for messages.
+  const std::string& nominal_name() const { return nominal_name_; }
 
  private:
+  // Column values besides file weight indices.
+  static constexpr int kMissing = -1;     // no such weight in the file
+  static constexpr int kUnitWeight = -2;  // weight 1 (an unweighted file)
+  static double WeightAt(const Event& event, int column) {
+    return column == kUnitWeight
+               ? 1.0
+               : event.weights[static_cast<std::size_t>(column)];
+  }
+
   // How each nuisance benchmark's weight is made from the reference one.
   struct NuisanceColumn {
     int benchmark = 0;
@@ -83,6 +101,7 @@ class BenchmarkWeightMap {
   std::vector<std::string> sources_;
   std::vector<NuisanceColumn> nuisance_;
   int nominal_column_ = 0;
+  std::string nominal_name_;
   int reference_benchmark_ = 0;
   double scale_ = 1.0;
 };
