@@ -324,7 +324,15 @@ Command LimitsCommand() {
                          ": expected test or templates");
     }
     limit_options.asimov_from_templates = asimov_from == "templates";
+    // goldmine's conventions: overflow bins, the dynamic bins of `fisher
+    // histogram` at θ_true for a histo bin count, partitions without
+    // MadMiner's skipped boundary events (as `goldmine xsec`).
     limit_options.overflow_bins = !madminer;
+    limit_options.madminer_partitions = madminer;
+    if (!madminer && values.count("theta-true") != 0) {
+      limit_options.binning_theta =
+          Vector(values["theta-true"].as<std::string>(), "--theta-true");
+    }
     limit_options.fill_overflow = values["fill-overflow"].as<bool>();
     limit_options.information_binning =
         values["information-binning"].as<bool>();

@@ -119,26 +119,6 @@ class Accumulator {
   double total_ = 0.0;  // Σ σ over the bins added
 };
 
-std::vector<double> Interpolate(const std::vector<double>& x,
-                                const std::vector<double>& xp,
-                                const std::vector<double>& fp) {
-  std::vector<double> out;
-  for (double value : x) {
-    if (value <= xp.front()) {
-      out.push_back(fp.front());
-    } else if (value >= xp.back()) {
-      out.push_back(fp.back());
-    } else {
-      const auto upper = static_cast<std::size_t>(
-          std::upper_bound(xp.begin(), xp.end(), value) - xp.begin());
-      const std::size_t lower = upper - 1;
-      const double t = (value - xp[lower]) / (xp[upper] - xp[lower]);
-      out.push_back(fp[lower] + t * (fp[upper] - fp[lower]));
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 struct FisherInformation::Impl {
@@ -266,38 +246,22 @@ struct FisherInformation::Impl {
       const Eigen::VectorXd at_theta = w * c;
       for (Eigen::Index e = 0; e < x.rows(); ++e) {
         const Eigen::VectorXd row = x.row(e).transpose();
-        // Undefined and NaN values fill the overflow bin: they take no part
-        // in the quantiles (numpy would sort them last and interpolate
+        // Undefined values fill the overflow bin, like NaN: they take no
+        // part in the quantiles (numpy would sort NaN last and interpolate
         // NaN edges).
         const auto value = observable.Evaluate(kNoObjects, row.data());
-        if (!value || std::isnan(*value)) continue;
+        if (!value) continue;
         values.push_back(*value);
         weights.push_back(at_theta(e));
       }
     });
-    std::vector<std::size_t> order(values.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(
-        order.begin(), order.end(), [&](std::size_t i, std::size_t j) {
-          return values[i] < values[j];
-        });
-    std::vector<double> sorted_values;
-    std::vector<double> cumulative;
-    double sum = 0.0;
-    double total = 0.0;
-    for (double w : weights) total += w;
-    for (std::size_t i : order) {
-      sum += weights[i];
-      cumulative.push_back((sum - 0.5 * weights[i]) / total);
-      sorted_values.push_back(values[i]);
+    std::vector<double> boundaries = QuantileBoundaries(values, weights, n);
+    if (boundaries.size() + 1 != static_cast<std::size_t>(n)) {
+      throw InvalidInput("histogram of " + observable.text() +
+                         ": no event with a defined, not-NaN value for "
+                         "dynamic bins");
     }
-    GOLDMINE_REQUIRE(!sorted_values.empty(), "no events for dynamic binning");
-    std::vector<double> quantiles;
-    for (int i = 0; i <= n; ++i)
-      quantiles.push_back(static_cast<double>(i) / n);
-    std::vector<double> edges =
-        Interpolate(quantiles, cumulative, sorted_values);
-    return std::vector<double>(edges.begin() + 1, edges.end() - 1);
+    return boundaries;
   }
 
   FisherResult Histogram(const Eigen::VectorXd& theta,

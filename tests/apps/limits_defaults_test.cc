@@ -188,6 +188,56 @@ TEST_F(LimitsDefaults, SameEdgesSameBinsAsFisherHistogram) {
   EXPECT_LT(mean_q(madminer), 0.97 * information * 0.02 * 0.02);
 }
 
+// Issue 17 item 3 with bin counts: `limits --binning N` for histo takes the
+// dynamic bins of `fisher histogram --bins N` (weighted quantiles k/N of all
+// events at θ_true), in 1D and 2D.
+TEST_F(LimitsDefaults, SameBinCountSameBinsAsFisherHistogram) {
+  if (toy_events_.empty()) GTEST_SKIP() << "MadMiner reference data absent";
+  const nlohmann::json fisher = Json(RunGoldmine({"fisher",
+                                                  "histogram",
+                                                  "--events",
+                                                  toy_events_,
+                                                  "--theta",
+                                                  "0.2,-0.1",
+                                                  "--observable",
+                                                  "pt",
+                                                  "--bins",
+                                                  "5",
+                                                  "--observable2",
+                                                  "dphi",
+                                                  "--bins2",
+                                                  "3"}));
+  const nlohmann::json limits = Json(RunGoldmine({"limits",
+                                                  "--events",
+                                                  toy_events_,
+                                                  "--method",
+                                                  "histo",
+                                                  "--observables",
+                                                  "pt,dphi",
+                                                  "--binning",
+                                                  "5;3",
+                                                  "--theta-true",
+                                                  "0.2,-0.1",
+                                                  "--grid",
+                                                  "c1:-1:1:3,c2:-1:1:3"}));
+  const auto& expected = fisher["histogram_edges"];
+  const auto& edges = limits["histogram_edges"];
+  ASSERT_EQ(expected.size(), 2u);
+  ASSERT_EQ(edges.size(), 2u);
+  for (std::size_t axis = 0; axis < 2; ++axis) {
+    ASSERT_EQ(edges[axis].size(), expected[axis].size()) << edges;
+    EXPECT_EQ(edges[axis].size(), axis == 0 ? 6u : 4u);
+    EXPECT_TRUE(edges[axis][0].is_null());
+    EXPECT_TRUE(edges[axis].back().is_null());
+    for (std::size_t i = 1; i + 1 < edges[axis].size(); ++i) {
+      EXPECT_NEAR(edges[axis][i].get<double>(),
+                  expected[axis][i].get<double>(),
+                  1e-12 * std::abs(expected[axis][i].get<double>()))
+          << "axis " << axis << ", edge " << i;
+    }
+  }
+}
+
 // Issue 14 item 6: negative weights (NLO samples) in observed and Asimov
 // data. Observed events of which 300 carry 2w and have a copy with −w give
 // exactly the limits of the plain events (weights w).

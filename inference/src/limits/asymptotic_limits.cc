@@ -13,6 +13,7 @@
 #include "goldmine/core/score_model.h"
 #include "goldmine/inference/limits/histogram.h"
 #include "goldmine/mining/augmenter.h"
+#include "goldmine/mining/histogram_bins.h"
 #include "goldmine/mining/madminer_file.h"
 #include "goldmine/morphing/components.h"
 
@@ -426,6 +427,48 @@ struct AsymptoticLimits::Impl {
     return names;
   }
 
+  // histo with overflow bins and a bin count: the interior edges of
+  // `goldmine fisher histogram --bins N` (mining::QuantileBoundaries) over
+  // every event read (train and test partitions, with sampling factors) at
+  // options.binning_theta. Throws InvalidInput for fewer than 2 bins.
+  std::vector<double> QuantileEdges(int column, int num_bins) const {
+    if (num_bins < 2) {
+      throw InvalidInput(
+          "histo: a dynamic binning needs at least 2 bins, got " +
+          std::to_string(num_bins));
+    }
+    Eigen::VectorXd theta = options.binning_theta;
+    if (theta.size() == 0) theta = Eigen::VectorXd::Zero(num_parameters());
+    CheckTheta(theta, "binning θ");
+    const Eigen::VectorXd at_theta = BenchmarkWeights(theta);
+    const Eigen::VectorXd train_w = train_weights * at_theta;
+    const Eigen::VectorXd test_w = test_weights * at_theta;
+    std::vector<double> values;
+    std::vector<double> weights;
+    for (Eigen::Index e = 0; e < train_x.rows(); ++e) {
+      values.push_back(train_x(e, column));
+      weights.push_back(train_w(e));
+    }
+    for (Eigen::Index e = 0; e < test_x.rows(); ++e) {
+      const std::int64_t sb = test_sampling[static_cast<std::size_t>(e)];
+      values.push_back(test_x(e, column));
+      weights.push_back(test_w(e) *
+                        (sb < 0 || sb >= num_physics
+                             ? 1.0
+                             : sampling_factor[static_cast<std::size_t>(sb)]));
+    }
+    std::vector<double> edges =
+        mining::QuantileBoundaries(values, weights, num_bins);
+    if (edges.size() + 1 != static_cast<std::size_t>(num_bins)) {
+      throw InvalidInput("histo: no event with a value that is not NaN");
+    }
+    return edges;
+  }
+
+  int num_parameters() const {
+    return static_cast<int>(setup.parameters.size());
+  }
+
   // The out-of-range convention of histo and sally.
   OutOfRange FixedOutOfRange() const {
     if (options.overflow_bins) return OutOfRange::kOverflowBins;
@@ -705,7 +748,8 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
         SelectColumns(observed.x, observables, kinematics.observables, "histo");
     const auto binning = DefaultBinning(
         method, static_cast<int>(train.cols()), kinematics.binning);
-    // One adaptive binning from the grid-averaged weights ("auto-grid").
+    // One adaptive binning from the grid-averaged weights ("auto-grid"), or
+    // with overflow bins the dynamic bins of `goldmine fisher histogram`.
     const Eigen::VectorXd mean_weights =
         d.train_weights *
         (d.morphing_matrix.transpose() *
@@ -713,10 +757,17 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
     std::vector<std::vector<double>> edges;
     for (Eigen::Index dim = 0; dim < train.cols(); ++dim) {
       const AxisBinning& axis = binning[static_cast<std::size_t>(dim)];
-      edges.push_back(
-          axis.edges.empty()
-              ? AdaptiveEdges(train.col(dim), mean_weights, axis.num_bins)
-              : axis.edges);
+      if (!axis.edges.empty()) {
+        edges.push_back(axis.edges);
+      } else if (d.options.overflow_bins) {
+        edges.push_back(d.QuantileEdges(
+            IndexOf(observables,
+                    kinematics.observables[static_cast<std::size_t>(dim)]),
+            axis.num_bins));
+      } else {
+        edges.push_back(
+            AdaptiveEdges(train.col(dim), mean_weights, axis.num_bins));
+      }
     }
     term = std::make_unique<FixedHistogramTerm>(
         HistogramBinning(std::move(edges), d.FixedOutOfRange()),

@@ -89,7 +89,8 @@ HistogramBinning::HistogramBinning(std::vector<std::vector<double>> edges,
   if (edges_.empty()) throw InvalidInput("histogram: no dimensions");
   for (std::size_t d = 0; d < edges_.size(); ++d) {
     const std::vector<double>& axis = edges_[d];
-    if (axis.size() < 2) {
+    // With overflow bins one edge makes two bins.
+    if (axis.size() < (out_of_range_ == OutOfRange::kOverflowBins ? 1u : 2u)) {
       throw InvalidInput("histogram dimension " + std::to_string(d + 1) +
                          ": needs at least 2 edges (1 bin), got " +
                          std::to_string(axis.size()) +
@@ -127,7 +128,13 @@ HistogramBinning::HistogramBinning(std::vector<std::vector<double>> edges,
       }
     }
     for (std::size_t i = 0; i + 1 < m; ++i) {
-      const double width = axis[i + 1] - axis[i];
+      double width = axis[i + 1] - axis[i];
+      // Only an underflow and an overflow bin: no scale to cap them with.
+      // Their common volume is irrelevant (one binning for every θ).
+      if (!std::isfinite(width) && m == 3 &&
+          out_of_range_ == OutOfRange::kOverflowBins) {
+        width = 1.0;
+      }
       if (!std::isfinite(width)) {
         throw InvalidInput("histogram dimension " + std::to_string(d + 1) +
                            ": a single bin with an infinite edge has no "

@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <optional>
 #include <vector>
 
@@ -34,6 +35,56 @@ inline int OverflowBinIndex(const std::vector<double>& boundaries,
 inline int OverflowBinIndex(const std::vector<double>& boundaries,
                             const std::optional<double>& value) {
   return OverflowBinIndex(boundaries, value.value_or(std::nan("")));
+}
+
+// Dynamic boundaries of `num_bins` bins (MadMiner's FisherInformation with an
+// integer number of bins): the interior boundaries at the weighted quantiles
+// k/num_bins, k = 1 … num_bins − 1, with the cumulative weight of the sorted
+// values Σ_{j≤i} w_j − w_i/2 over the total and numpy.interp's clamping.
+// NaN values are left out (they fill the overflow bin). Returns num_bins − 1
+// boundaries; empty when no value is left.
+inline std::vector<double> QuantileBoundaries(
+    const std::vector<double>& values,
+    const std::vector<double>& weights,
+    int num_bins) {
+  std::vector<std::size_t> order;
+  double total = 0.0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (std::isnan(values[i])) continue;
+    order.push_back(i);
+    total += weights[i];
+  }
+  if (order.empty() || num_bins < 1) return {};
+  std::stable_sort(
+      order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return values[a] < values[b];
+      });
+  std::vector<double> sorted;
+  std::vector<double> cumulative;
+  double sum = 0.0;
+  for (std::size_t i : order) {
+    sum += weights[i];
+    cumulative.push_back((sum - 0.5 * weights[i]) / total);
+    sorted.push_back(values[i]);
+  }
+  std::vector<double> boundaries;
+  for (int k = 1; k < num_bins; ++k) {
+    const double q = static_cast<double>(k) / num_bins;
+    if (q <= cumulative.front()) {
+      boundaries.push_back(sorted.front());
+    } else if (q >= cumulative.back()) {
+      boundaries.push_back(sorted.back());
+    } else {
+      const auto upper = static_cast<std::size_t>(
+          std::upper_bound(cumulative.begin(), cumulative.end(), q) -
+          cumulative.begin());
+      const std::size_t lower = upper - 1;
+      const double t =
+          (q - cumulative[lower]) / (cumulative[upper] - cumulative[lower]);
+      boundaries.push_back(sorted[lower] + t * (sorted[upper] - sorted[lower]));
+    }
+  }
+  return boundaries;
 }
 
 }  // namespace goldmine::mining

@@ -97,6 +97,11 @@ struct LimitOptions {
   // and no event is left out or merged into an outer bin. Overrides
   // fill_overflow. false: MadMiner's edges.
   bool overflow_bins = false;
+  // With overflow_bins, histo with a bin count N takes the dynamic bins of
+  // `goldmine fisher histogram --bins N` instead of MadMiner's adaptive
+  // ones: interior edges at the weighted quantiles k/N of every event read
+  // (train and test partitions) at this θ (empty: the SM), N bins in all.
+  Eigen::VectorXd binning_theta;
   // sally with adaptive bins: quantiles of the information Σ w t̂_i² of each
   // score component instead of the event weights (MadMiner), so that every
   // bin carries a similar share of the Fisher information.
