@@ -102,15 +102,21 @@ double JsonNode::AsDouble() const {
 int JsonNode::AsInt() const {
   if (!value_->is_number()) Fail("an integer");
   const double number = value_->get<double>();
-  if (number != std::floor(number) ||
-      std::abs(number) > std::numeric_limits<int>::max()) {
-    Fail("an integer");
+  if (number != std::floor(number)) Fail("an integer");
+  if (std::abs(number) > std::numeric_limits<int>::max()) {
+    Fail("an integer of magnitude at most " +
+         std::to_string(std::numeric_limits<int>::max()));
   }
   return static_cast<int>(number);
 }
 
 std::uint64_t JsonNode::AsUnsigned() const {
   if (value_->is_number_unsigned()) return value_->get<std::uint64_t>();
+  // Integers beyond 2^64 - 1 are read as floating-point numbers.
+  if (value_->is_number_float() && value_->get<double>() >= 0.0 &&
+      value_->get<double>() == std::floor(value_->get<double>())) {
+    Fail("a non-negative integer below 2^64");
+  }
   const int number = AsInt();
   if (number < 0) Fail("a non-negative integer");
   return static_cast<std::uint64_t>(number);

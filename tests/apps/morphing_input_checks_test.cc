@@ -50,6 +50,18 @@ TEST_F(MorphingInputChecksTest, NumberBeyondDoubleRangeIsNamed) {
       "case.json: thetas[1][0]: number overflow parsing '-1e999'");
 }
 
+TEST_F(MorphingInputChecksTest, IntegersBeyondTheirTypeAreNamed) {
+  ExpectBadInputText(R"({"parameter_max_power": [2], "max_overall_power": 2,
+      "parameter_range": [[-1, 1]], "seed": 18446744073709551616})",
+                     "case.json: seed: expected a non-negative integer below "
+                     "2^64, got 1.8446744073709552e+19");
+  json input = TutorialCase();
+  input["max_overall_power"] = 4294967296.0;
+  ExpectBadInput(input,
+                 "case.json: max_overall_power: expected an integer of "
+                 "magnitude at most 2147483647");
+}
+
 TEST_F(MorphingInputChecksTest, ThetaWhoseWeightsOverflowIsRefused) {
   // θ² = 1e320 > 1.8e308 (weights) and θ = 1e150 (w ~ 1e300, Σw² ~ 1e600):
   // both would be printed as null.
