@@ -351,10 +351,27 @@ void ReadAnalysis(const YamlNode& root, MiningConfig* config) {
   }
 }
 
+// The mining configuration of a file: the whole document, or the `mining`
+// section of a `goldmine run` configuration (docs/run.md; a mining
+// configuration has no such key). File names in it are relative to the same
+// folder either way.
+YamlNode MiningRoot(const std::string& path, bool with_samples) {
+  const YamlNode loaded = LoadYamlFile(path);
+  if (!loaded.IsMap() || !loaded.Has("mining")) return loaded;
+  const YamlNode mining = loaded.At("mining");
+  if (with_samples && loaded.Has("generate") && !mining.Has("samples")) {
+    throw InvalidInput(loaded.At("generate").Where() +
+                       ": this `goldmine run` configuration generates its "
+                       "events (no mining.samples); run `goldmine run " +
+                       path + "`, or list mining.samples");
+  }
+  return mining;
+}
+
 }  // namespace
 
 MiningConfig ReadMiningConfig(const std::string& path, bool with_samples) {
-  const YamlNode root = LoadYamlFile(path);
+  const YamlNode root = MiningRoot(path, with_samples);
   root.RequireOnlyKeys({"parameters",
                         "benchmarks",
                         "benchmarks_from_reweight_header",

@@ -1,5 +1,5 @@
 // goldmine run CONFIG.yaml [--workdir DIR] [--quick] [--force] [--from STAGE]
-//   [--threads T]                                          (DESIGN.md §5.8)
+//   [--threads T] [--dry-run]                              (DESIGN.md §5.8)
 // The whole study from one YAML file: each stage runs goldmine's own
 // subcommands as child processes over files in DIR, is skipped when its
 // outputs are up to date, and the report collects the results.
@@ -10,6 +10,8 @@
 
 #include "cli.h"
 #include "goldmine/core/errors.h"
+#include "mining_config.h"
+#include "run/child_process.h"
 #include "run/pipeline_config.h"
 #include "run/report_writer.h"
 #include "run/stage_runner.h"
@@ -20,6 +22,45 @@ namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
 namespace {
+
+// --dry-run: every section validated (the mining section by the code of
+// `goldmine setup|mine`), the command lines of every stage printed, nothing
+// written or run.
+int DryRun(const run::PipelineConfig& config,
+           const run::StudyFiles& files,
+           int threads,
+           Streams streams) {
+  ReadMiningConfig(config.path.string(), !config.generate.has_value());
+  const std::vector<run::Stage> stages =
+      run::StudyStages(config, files, threads, /*write_inputs=*/false);
+  streams.out
+      << "# goldmine run " << config.path.string()
+      << (config.quick ? " --quick" : "") << " --dry-run: " << config.name
+      << ", work folder " << files.workdir.string()
+      << "\n# the configuration is valid; the commands of each stage:\n";
+  for (const run::Stage& stage : stages) {
+    streams.out << "\n# " << stage.name;
+    if (!stage.not_configured.empty()) {
+      streams.out << ": not configured (" << stage.not_configured << ")\n";
+      continue;
+    }
+    streams.out << "\n";
+    for (const run::Step& step : stage.steps) {
+      std::vector<std::string> arguments = step.arguments;
+      arguments.insert(arguments.end(),
+                       step.unhashed_arguments.begin(),
+                       step.unhashed_arguments.end());
+      streams.out << run::CommandLine("goldmine", arguments);
+      if (step.stdout_file) streams.out << " > " << step.stdout_file->string();
+      streams.out << (step.optional ? "   # optional" : "") << "\n";
+    }
+    if (stage.work) streams.out << "# (and in-process work)\n";
+  }
+  streams.out << "\n# report\n# (in-process: "
+              << (files.workdir / "report.md").string() << ", report.html, "
+              << "results.json)\n";
+  return kSuccess;
+}
 
 int RunStudy(const po::variables_map& values, Streams streams) {
   const auto start = std::chrono::steady_clock::now();
@@ -54,6 +95,8 @@ int RunStudy(const po::variables_map& values, Streams streams) {
         config.path.parent_path() /
         (config.path.stem().string() + (quick ? "-run-quick" : "-run"));
   }
+  if (values["dry-run"].as<bool>())
+    return DryRun(config, files, threads, streams);
   fs::create_directories(files.workdir);
   streams.err << "goldmine run: " << config.name
               << (quick ? " (quick profile)" : "") << ", work folder "
@@ -67,7 +110,10 @@ int RunStudy(const po::variables_map& values, Streams streams) {
       outcomes.push_back(runner.Run(stages[i], i >= from));
     run::Stage report;
     report.name = "report";
-    report.settings = config.section_text.at("report") + (quick ? "quick" : "");
+    // The report reads every section (names, labels, settings it quotes).
+    for (const auto& [section, text] : config.section_text)
+      report.settings += section + ":\n" + text + "\n";
+    report.settings += quick ? "quick" : "";
     for (const run::Stage& stage : stages) {
       if (stage.not_configured.empty())
         report.inputs.push_back(files.workdir / stage.name / "stage.json");
@@ -152,6 +198,10 @@ Command RunCommand() {
         po::bool_switch(),
         "the small, fast profile (the config's quick section)")(
         "force", po::bool_switch(), "rerun every stage")(
+        "dry-run",
+        po::bool_switch(),
+        "validate every section and print the commands of every stage "
+        "without running or writing anything")(
         "from",
         po::value<std::string>(),
         "rerun from this stage on: generate, mine, augment, train, fisher, "
@@ -165,7 +215,7 @@ Command RunCommand() {
     po::variables_map values;
     if (!ParseCommandLine("run",
                           "CONFIG.yaml [--workdir DIR] [--quick] [--force] "
-                          "[--from STAGE] [--threads T]",
+                          "[--from STAGE] [--threads T] [--dry-run]",
                           "Runs the study of CONFIG.yaml: generate -> mine "
                           "(setup + mine) -> augment -> train\n"
                           "-> fisher -> limits -> report, each stage as "

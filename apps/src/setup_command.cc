@@ -29,7 +29,9 @@ Command SetupCommand() {
         "MadMiner's HDF5 layout.\n"
         "A morphing section with fewer benchmarks than components adds "
         "optimised basis points\n"
-        "named morphing_basis_vector_N. Prints a JSON summary.";
+        "named morphing_basis_vector_N. CONFIG.yaml may also be a `goldmine "
+        "run` configuration\n"
+        "(docs/run.md): its mining section is read. Prints a JSON summary.";
     if (!ParseCommandLine("setup",
                           "CONFIG.yaml --output setup.h5",
                           description,

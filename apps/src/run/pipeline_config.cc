@@ -181,12 +181,36 @@ TrainSettings ReadTrain(const std::string& method, const YamlNode& node) {
   return settings;
 }
 
-std::vector<double> Edges(const YamlNode& node) {
+std::vector<double> Edges(const YamlNode& node, const std::string& count) {
+  if (!node.IsSequence()) {
+    node.Fail("a list of increasing bin edges (for a number of bins use `" +
+              count + "`)");
+  }
   const std::vector<double> edges = node.AsDoubles();
   if (edges.empty()) node.Fail("a list of increasing bin edges");
   for (std::size_t i = 1; i < edges.size(); ++i)
     if (!(edges[i - 1] < edges[i])) node.Fail("a list of increasing bin edges");
   return edges;
+}
+
+// One axis: `edges_key` (a list of edges) or `count_key` (a number of
+// quantile bins), exactly one of them.
+void ReadAxis(const YamlNode& spec,
+              const std::string& edges_key,
+              const std::string& count_key,
+              std::vector<double>* edges,
+              int* count) {
+  const bool has_edges = spec.Has(edges_key);
+  const bool has_count = spec.Has(count_key);
+  if (has_edges == has_count) {
+    spec.Fail("exactly one of `" + edges_key + "` (a list of edges) and `" +
+              count_key + "` (a number of quantile bins)");
+  }
+  if (has_edges) {
+    *edges = Edges(spec.At(edges_key), count_key);
+  } else {
+    *count = static_cast<int>(Count(spec.At(count_key), 1));
+  }
 }
 
 FisherSettings ReadFisher(const YamlNode& node, std::size_t num_parameters) {
@@ -205,19 +229,25 @@ FisherSettings ReadFisher(const YamlNode& node, std::size_t num_parameters) {
       spec.RequireOnlyKeys({"label",
                             "observable",
                             "bins",
+                            "n_bins",
                             "observable2",
                             "bins2",
+                            "n_bins2",
                             "limits_binning"});
       HistogramSettings histogram;
       histogram.name = name;
       histogram.label = spec.Has("label") ? spec.At("label").AsString() : name;
       histogram.observable = spec.At("observable").AsString();
-      histogram.bins = Edges(spec.At("bins"));
+      ReadAxis(spec, "bins", "n_bins", &histogram.bins, &histogram.num_bins);
       if (spec.Has("limits_binning"))
         histogram.preset = spec.At("limits_binning").AsString();
       if (spec.Has("observable2")) {
         histogram.observable2 = spec.At("observable2").AsString();
-        histogram.bins2 = Edges(spec.At("bins2"));
+        ReadAxis(
+            spec, "bins2", "n_bins2", &histogram.bins2, &histogram.num_bins2);
+      } else if (spec.Has("bins2") || spec.Has("n_bins2")) {
+        spec.At(spec.Has("bins2") ? "bins2" : "n_bins2")
+            .Fail("an `observable2` for the second axis");
       }
       settings.histograms.push_back(histogram);
     }
@@ -235,19 +265,23 @@ LimitsSettings ReadLimits(const YamlNode& node,
   settings.luminosity = fisher.luminosity;
   if (node.Has("luminosity"))
     settings.luminosity = node.At("luminosity").AsDouble();
-  const YamlNode grid = node.At("grid");
-  for (const std::string& parameter : parameters) {
-    const YamlNode axis = grid.At(parameter);
-    const std::vector<double> values = axis.AsDoubles(3);
-    if (!(values[0] < values[1]) || values[2] < 2 ||
-        values[2] != std::floor(values[2]))
-      axis.Fail("[LO, HI, N] with LO < HI and an integer N >= 2");
-    settings.grid.push_back(
-        {parameter, values[0], values[1], static_cast<int>(values[2])});
+  // `enabled: false` switches the stage off: the grid may then be absent
+  // (the other keys, when present, are still checked).
+  if (settings.enabled || node.Has("grid")) {
+    const YamlNode grid = node.At("grid");
+    for (const std::string& parameter : parameters) {
+      const YamlNode axis = grid.At(parameter);
+      const std::vector<double> values = axis.AsDoubles(3);
+      if (!(values[0] < values[1]) || values[2] < 2 ||
+          values[2] != std::floor(values[2]))
+        axis.Fail("[LO, HI, N] with LO < HI and an integer N >= 2");
+      settings.grid.push_back(
+          {parameter, values[0], values[1], static_cast<int>(values[2])});
+    }
+    if (grid.node().size() != parameters.size())
+      grid.Fail("one [LO, HI, N] per parameter (" +
+                std::to_string(parameters.size()) + ")");
   }
-  if (grid.node().size() != parameters.size())
-    grid.Fail("one [LO, HI, N] per parameter (" +
-              std::to_string(parameters.size()) + ")");
   settings.methods = {"sally", "histo", "rate"};
   if (node.Has("methods")) {
     settings.methods.clear();

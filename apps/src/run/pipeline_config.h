@@ -44,13 +44,17 @@ struct TrainSettings {
   std::string theta1;
 };
 
+// A histogram axis is either a list of edges (`bins: [200]` is one edge) or
+// a number of quantile bins (`n_bins: 8`), never a number read from a list.
 struct HistogramSettings {
   std::string name;   // stxs_5bin
   std::string label;  // "STXS 5 bins (p_T,W)"
   std::string observable;
-  std::vector<double> bins;  // edges (overflow bins are added)
+  std::vector<double> bins;  // edges (overflow bins are added); or
+  int num_bins = 0;          // quantile bins (n_bins)
   std::string observable2;   // empty for 1D
   std::vector<double> bins2;
+  int num_bins2 = 0;
   // A `goldmine limits --binning` preset (STXS-WH-1.1, improved-STXS, ...)
   // for the limits of this histogram; empty: the edges.
   std::string preset;

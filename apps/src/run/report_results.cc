@@ -9,6 +9,7 @@
 
 #include "goldmine/core/errors.h"
 #include "run/hdf5_matrix.h"
+#include "run/held_out_events.h"
 
 namespace goldmine::cli::run {
 namespace fs = std::filesystem;
@@ -195,6 +196,7 @@ std::vector<FisherEntry> LoadFisherEntries(const PipelineConfig& config,
     entry.name = name;
     entry.label = label;
     entry.source = "`goldmine " + step_label + "`";
+    entry.events = "all events (no trained model involved)";
     const fs::path path = files.fisher(name);
     if (fs::exists(path)) {
       entry.information = MatrixFromJson(
@@ -219,6 +221,15 @@ std::vector<FisherEntry> LoadFisherEntries(const PipelineConfig& config,
   if (!sally) return entries;
   load("sally", "SALLY", "fisher sally");
   FisherEntry& entry = entries.back();
+  // `goldmine fisher sally` evaluates the model on the test partition, which
+  // `goldmine augment` never draws training samples from.
+  entry.events = "the test partition (never used for training)";
+  if (fs::exists(files.events())) {
+    entry.events =
+        TestPartitionOf(
+            mining::MadminerEventsReader(files.events()).num_events())
+            .Describe();
+  }
   if (entry.available) return entries;
   // Without `goldmine fisher sally`, the same information from the SALLY
   // predictions on test events drawn at the Fisher point, when there are
@@ -245,6 +256,8 @@ std::vector<FisherEntry> LoadFisherEntries(const PipelineConfig& config,
                                CrossSectionAt(events.setup, xsecs, theta),
                                config.fisher.luminosity);
     entry.available = true;
+    entry.events = "events drawn from the test partition at " + benchmark +
+                   " (never used for training)";
     entry.source = "SALLY predictions on " + std::to_string(scores.rows()) +
                    " test events at " + benchmark +
                    " (`goldmine evaluate`), I = L [σ E[t̂ t̂ᵀ] + ∇σ ∇σᵀ/σ]; "
@@ -266,6 +279,7 @@ std::vector<LimitsEntry> LoadLimitsEntries(const PipelineConfig& config,
     LimitsEntry entry;
     entry.name = run.name;
     entry.label = run.label;
+    entry.events = run.events;
     const fs::path path = files.limits(run.name);
     if (!fs::exists(path)) {
       entry.reason = StepReason(record, "limits " + run.name);

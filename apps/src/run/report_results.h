@@ -18,6 +18,7 @@ struct FisherEntry {
   std::string name;    // truth, rate, histogram_stxs_5bin, sally
   std::string label;   // "truth (parton level)", "STXS 5 bins", "SALLY"
   std::string source;  // how the matrix was obtained
+  std::string events;  // which events it was computed on
   bool available = false;
   std::string reason;           // when not available
   Eigen::MatrixXd information;  // P × P at fisher.theta
@@ -26,6 +27,7 @@ struct FisherEntry {
 struct LimitsEntry {
   std::string name;
   std::string label;
+  std::string events;  // which events fill the templates and Asimov data
   bool available = false;
   std::string reason;
   Eigen::MatrixXd grid;            // points × P, first parameter slowest

@@ -223,9 +223,20 @@ nlohmann::ordered_json ResultsJson(const PipelineConfig& config,
       item["determinant"] = entry.information.determinant();
       item["source"] = entry.source;
     }
+    item["events"] = entry.events;
     fisher_json[entry.name] = item;
   }
   json["fisher"] = fisher_json;
+  nlohmann::ordered_json limits_json = nlohmann::ordered_json::object();
+  for (const LimitsEntry& entry : limits) {
+    nlohmann::ordered_json item;
+    item["label"] = entry.label;
+    item["available"] = entry.available;
+    if (!entry.available) item["reason"] = entry.reason;
+    item["events"] = entry.events;
+    limits_json[entry.name] = item;
+  }
+  json["limits"] = limits_json;
   nlohmann::ordered_json intervals = nlohmann::ordered_json::array();
   auto add = [&](const std::string& method,
                  const std::string& from,
@@ -320,15 +331,21 @@ void WriteReport(const PipelineConfig& config,
   std::vector<std::vector<std::string>> sources;
   for (const FisherEntry& entry : fisher)
     sources.push_back(
-        {entry.label,
-         entry.available ? entry.source : "not available: " + entry.reason});
+        {entry.label + " Fisher information",
+         entry.available ? entry.source : "not available: " + entry.reason,
+         entry.events});
   for (const LimitsEntry& entry : limits)
     sources.push_back({entry.label + " limits",
                        entry.available
                            ? "`goldmine limits` (" + entry.name + ")"
-                           : "skipped, not available: " + entry.reason});
+                           : "skipped, not available: " + entry.reason,
+                       entry.events});
   doc.Heading("Where the numbers come from", 3);
-  doc.Table({"result", "source"}, sources);
+  doc.Paragraph(
+      "Numbers built from a trained model use only events it never saw: "
+      "`goldmine augment` draws every training sample from the train "
+      "partition, the model-based numbers use the test partition.");
+  doc.Table({"result", "source", "events"}, sources);
 
   doc.Heading("Figures");
   for (const FigureResult& figure : figures) {

@@ -6,6 +6,7 @@
 
 #include "goldmine/core/atomic_file.h"
 #include "goldmine/core/errors.h"
+#include "run/held_out_events.h"
 
 namespace goldmine::cli::run {
 namespace fs = std::filesystem;
@@ -52,13 +53,37 @@ std::string Number(double value) {
   return std::to_string(value);
 }
 
+// `goldmine fisher histogram --bins`: edges, or a number of quantile bins.
+// The command reads a lone integer as a count, so a one-edge list is
+// written with a decimal point (200 -> 200.0).
+std::string FisherBins(const std::vector<double>& edges, int count) {
+  if (edges.empty()) return std::to_string(count);
+  std::string text = JoinNumbers(edges);
+  if (edges.size() == 1 && text.find('.') == std::string::npos) {
+    const std::size_t exponent = text.find_first_of("eE");
+    text.insert(exponent == std::string::npos ? text.size() : exponent, ".0");
+  }
+  return text;
+}
+
+// `goldmine limits --binning` for one axis: a lone number is a count there,
+// so a one-edge list gets the infinite outer edges, which mean the same
+// bins: (-inf, E] and (E, inf), as `goldmine fisher` makes of [E].
+std::string LimitsAxis(const std::vector<double>& edges, int count) {
+  if (edges.empty()) return std::to_string(count);
+  if (edges.size() == 1) return "-inf," + Number(edges[0]) + ",inf";
+  return JoinNumbers(edges);
+}
+
 bool SallyEnabled(const PipelineConfig& config) {
   for (const TrainSettings& train : config.train)
     if (train.method == "sally" && train.enabled) return true;
   return false;
 }
 
-Stage GenerateStage(const PipelineConfig& config, const StudyFiles& files) {
+Stage GenerateStage(const PipelineConfig& config,
+                    const StudyFiles& files,
+                    bool write_inputs) {
   Stage stage;
   stage.name = "generate";
   if (!config.generate) {
@@ -71,7 +96,7 @@ Stage GenerateStage(const PipelineConfig& config, const StudyFiles& files) {
   YAML::Node benchmarks;
   benchmarks["benchmarks"] = config.mining["benchmarks"];
   const fs::path benchmarks_file = folder / "benchmarks.yaml";
-  WriteIfChanged(benchmarks_file, Emit(benchmarks));
+  if (write_inputs) WriteIfChanged(benchmarks_file, Emit(benchmarks));
   const fs::path output = files.workdir / kGeneratedEvents;
   Step step;
   step.label = "generate " + generate.process;
@@ -100,7 +125,8 @@ Stage GenerateStage(const PipelineConfig& config, const StudyFiles& files) {
 
 Stage MineStage(const PipelineConfig& config,
                 const StudyFiles& files,
-                int threads) {
+                int threads,
+                bool write_inputs) {
   Stage stage;
   stage.name = "mine";
   const fs::path folder = files.workdir / "mine";
@@ -122,7 +148,7 @@ Stage MineStage(const PipelineConfig& config,
   const std::string text =
       "# Written by goldmine run from the mining section of " +
       config.path.string() + "\n" + Emit(mining);
-  WriteIfChanged(mining_file, text);
+  if (write_inputs) WriteIfChanged(mining_file, text);
   stage.settings = text;
   Step setup;
   setup.label = "setup";
@@ -149,8 +175,11 @@ Stage AugmentStage(const PipelineConfig& config, const StudyFiles& files) {
   const fs::path folder = files.workdir / "augment";
   const std::string events = files.events().string();
   stage.inputs = {files.events()};
-  stage.settings =
-      config.section_text.at("augment") + config.section_text.at("train");
+  // What augment reads: its section; the ratio estimators' samples (their
+  // n_samples, theta0, theta1 are in the command lines); whether the
+  // held-out events file is written.
+  stage.settings = config.section_text.at("augment") +
+                   (ModelLimitsConfigured(config) ? "held-out events\n" : "");
   Step local;
   local.label = "augment local";
   local.arguments = {"augment",
@@ -211,6 +240,17 @@ Stage AugmentStage(const PipelineConfig& config, const StudyFiles& files) {
     stage.steps.push_back(ratio);
     stage.outputs.push_back(output);
   }
+  if (ModelLimitsConfigured(config)) {
+    // Every sample above comes from the train partition; the model-based
+    // limits read the test partition (run/held_out_events.h).
+    stage.outputs.push_back(files.test_first_events());
+    stage.work = [events = files.events(),
+                  output = files.test_first_events()](std::ostream& log) {
+      const HeldOutLayout layout = WriteTestPartitionFirst(events, output);
+      log << "wrote " << output.string() << ": " << layout.Describe()
+          << ", then events 1–" << layout.first_test << "\n";
+    };
+  }
   return stage;
 }
 
@@ -220,7 +260,6 @@ Stage TrainStage(const PipelineConfig& config,
   Stage stage;
   stage.name = "train";
   const fs::path folder = files.workdir / "train";
-  fs::create_directories(folder);
   stage.settings = config.section_text.at("train");
   const std::vector<std::string> thread_flag = {"--threads",
                                                 std::to_string(threads)};
@@ -281,7 +320,9 @@ Stage TrainStage(const PipelineConfig& config,
 Stage FisherStage(const PipelineConfig& config, const StudyFiles& files) {
   Stage stage;
   stage.name = "fisher";
-  stage.settings = config.section_text.at("fisher");
+  // Everything the fisher commands read is on their command lines (hashed);
+  // labels and limits_binning are for other stages.
+  stage.settings = "";
   stage.inputs = {files.events()};
   // Asimov histograms free of MC noise and templates that hold every event
   // (not MadMiner's conventions, which bias the best fit with many bins; see
@@ -317,13 +358,13 @@ Stage FisherStage(const PipelineConfig& config, const StudyFiles& files) {
                      {"--observable",
                       histogram.observable,
                       "--bins",
-                      JoinNumbers(histogram.bins)});
+                      FisherBins(histogram.bins, histogram.num_bins)});
     if (!histogram.observable2.empty()) {
       arguments.insert(arguments.end(),
                        {"--observable2",
                         histogram.observable2,
                         "--bins2",
-                        JoinNumbers(histogram.bins2)});
+                        FisherBins(histogram.bins2, histogram.num_bins2)});
     }
     add("histogram_" + histogram.name,
         "fisher histogram " + histogram.name,
@@ -348,8 +389,11 @@ Stage LimitsStage(const PipelineConfig& config, const StudyFiles& files) {
     stage.not_configured = "no limits section (or enabled: false)";
     return stage;
   }
-  stage.settings = config.section_text.at("limits");
+  // Everything the limits commands read is on their command lines (hashed).
+  stage.settings = "";
   stage.inputs = {files.events()};
+  if (ModelLimitsConfigured(config))
+    stage.inputs.push_back(files.test_first_events());
   for (const TrainSettings& train : config.train) {
     if (train.enabled)
       stage.inputs.push_back(files.model(train.method).string() + ".json");
@@ -390,6 +434,19 @@ std::vector<std::string> ScoreBenchmarks(const PipelineConfig& config) {
   return names;
 }
 
+bool ModelLimitsConfigured(const PipelineConfig& config) {
+  if (!config.limits.enabled) return false;
+  for (const std::string& method : config.limits.methods) {
+    for (const TrainSettings& train : config.train) {
+      if (!train.enabled) continue;
+      if ((method == "sally" && train.method == "sally") ||
+          (method == "ml" && train.method != "sally"))
+        return true;
+    }
+  }
+  return false;
+}
+
 std::vector<LimitsRun> LimitsRuns(const PipelineConfig& config,
                                   const StudyFiles& files) {
   std::vector<LimitsRun> runs;
@@ -413,6 +470,18 @@ std::vector<LimitsRun> LimitsRuns(const PipelineConfig& config,
                                            "--asimov-from",
                                            "templates",
                                            "--fill-overflow"};
+  // The model-based scans: templates and Asimov data from the events no
+  // model was trained on; σ(θ) from the others (run/held_out_events.h).
+  std::vector<std::string> held_out = common;
+  held_out[1] = files.test_first_events().string();
+  held_out.insert(held_out.end(), {"--test-split", kLimitsTestSplit});
+  const std::string unseen =
+      "templates and Asimov data: the test partition (never used for "
+      "training); σ(θ): the other events";
+  const std::string all =
+      "templates and Asimov data: the train and validation partitions; σ(θ): "
+      "the test partition (no trained model involved)";
+  const std::string rate = "σ(θ): the test partition (no trained model)";
   for (const std::string& method : config.limits.methods) {
     if (method == "histo") {
       for (const std::string& name : config.limits.histograms) {
@@ -420,14 +489,15 @@ std::vector<LimitsRun> LimitsRuns(const PipelineConfig& config,
           if (histogram.name != name) continue;
           LimitsRun run{"histo_" + name,
                         histogram.label,
-                        {"limits", "--method", "histo"}};
+                        {"limits", "--method", "histo"},
+                        all};
           run.arguments.insert(
               run.arguments.end(), common.begin(), common.end());
           std::string observables = histogram.observable;
-          std::string binning = JoinNumbers(histogram.bins);
+          std::string binning = LimitsAxis(histogram.bins, histogram.num_bins);
           if (!histogram.observable2.empty()) {
             observables += "," + histogram.observable2;
-            binning += ";" + JoinNumbers(histogram.bins2);
+            binning += ";" + LimitsAxis(histogram.bins2, histogram.num_bins2);
           }
           if (!histogram.preset.empty()) binning = histogram.preset;
           run.arguments.insert(
@@ -445,8 +515,9 @@ std::vector<LimitsRun> LimitsRuns(const PipelineConfig& config,
         std::string label = train.method;
         for (char& c : label) c = static_cast<char>(std::toupper(c));
         LimitsRun run{
-            "ml_" + train.method, label, {"limits", "--method", "ml"}};
-        run.arguments.insert(run.arguments.end(), common.begin(), common.end());
+            "ml_" + train.method, label, {"limits", "--method", "ml"}, unseen};
+        run.arguments.insert(
+            run.arguments.end(), held_out.begin(), held_out.end());
         run.arguments.insert(run.arguments.end(),
                              {"--model", files.model(train.method).string()});
         runs.push_back(run);
@@ -454,11 +525,14 @@ std::vector<LimitsRun> LimitsRuns(const PipelineConfig& config,
       continue;
     }
     if (method == "sally" && !SallyEnabled(config)) continue;
+    const bool sally = method == "sally";
     LimitsRun run{method,
-                  method == "sally" ? "SALLY" : "rate only",
-                  {"limits", "--method", method}};
-    run.arguments.insert(run.arguments.end(), common.begin(), common.end());
-    if (method == "sally") {
+                  sally ? "SALLY" : "rate only",
+                  {"limits", "--method", method},
+                  sally ? unseen : rate};
+    const std::vector<std::string>& events = sally ? held_out : common;
+    run.arguments.insert(run.arguments.end(), events.begin(), events.end());
+    if (sally) {
       run.arguments.insert(
           run.arguments.end(),
           {"--model", files.model("sally").string(), "--information-binning"});
@@ -470,9 +544,10 @@ std::vector<LimitsRun> LimitsRuns(const PipelineConfig& config,
 
 std::vector<Stage> StudyStages(const PipelineConfig& config,
                                const StudyFiles& files,
-                               int threads) {
-  return {GenerateStage(config, files),
-          MineStage(config, files, threads),
+                               int threads,
+                               bool write_inputs) {
+  return {GenerateStage(config, files, write_inputs),
+          MineStage(config, files, threads, write_inputs),
           AugmentStage(config, files),
           // One LibTorch thread: for these small networks two intra-op
           // threads are 4-10x slower (PERFORMANCE.md; 5.6x measured on the

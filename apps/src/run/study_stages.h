@@ -20,6 +20,11 @@ const std::vector<std::string>& StageNames();
 struct StudyFiles {
   std::filesystem::path workdir;
   std::filesystem::path events() const { return workdir / "mine/events.h5"; }
+  // The events file with its test partition (never used for training) first
+  // (run/held_out_events.h): what the model-based limits read.
+  std::filesystem::path test_first_events() const {
+    return workdir / "augment/events_test_first.h5";
+  }
   std::filesystem::path model(const std::string& method) const {
     return workdir / "train" / method;
   }
@@ -39,21 +44,28 @@ struct StudyFiles {
 
 // The stages except the report (which the caller adds). Writes the files the
 // commands read (generate/benchmarks.yaml, mine/mine.yaml) when their content
-// changed. `threads` goes to train, evaluate and mine.
+// changed, unless `write_inputs` is false (`goldmine run --dry-run`).
+// `threads` goes to mine.
 std::vector<Stage> StudyStages(const PipelineConfig& config,
                                const StudyFiles& files,
-                               int threads);
+                               int threads,
+                               bool write_inputs = true);
 
 // The benchmarks whose SALLY score distributions the report shows (the
 // configured ones, or the SM and the first other benchmark).
 std::vector<std::string> ScoreBenchmarks(const PipelineConfig& config);
 
-// The limits runs: name (file stem), label, and goldmine limits arguments.
+// The limits runs: name (file stem), label, goldmine limits arguments, and
+// which events fill the templates and the Asimov data (for the report).
 struct LimitsRun {
   std::string name;
   std::string label;
   std::vector<std::string> arguments;
+  std::string events;
 };
+
+// Whether a limits run uses a trained model (and so the held-out events).
+bool ModelLimitsConfigured(const PipelineConfig& config);
 std::vector<LimitsRun> LimitsRuns(const PipelineConfig& config,
                                   const StudyFiles& files);
 
