@@ -21,11 +21,14 @@ bool StartsWith(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
 
-// "<init>" or "<init attr=...>", but not "<initrwgt>".
-bool IsTag(std::string_view trimmed, const char* name) {
-  const std::string open = std::string("<") + name;
-  if (!StartsWith(trimmed, open.c_str())) return false;
-  const char next = trimmed.size() > open.size() ? trimmed[open.size()] : '\0';
+// "<init>" or "<init attr=...>", but not "<initrwgt>". Called for every
+// line, so it allocates nothing.
+bool IsTag(std::string_view trimmed, std::string_view name) {
+  if (trimmed.size() < name.size() + 1 || trimmed[0] != '<' ||
+      trimmed.substr(1, name.size()) != name)
+    return false;
+  const std::size_t after = name.size() + 1;
+  const char next = trimmed.size() > after ? trimmed[after] : '\0';
   return next == '>' || next == ' ' || next == '\t' || next == '/';
 }
 
@@ -223,7 +226,7 @@ bool LheReader::Next(Event* event) {
   // Find the next <event>.
   while (true) {
     if (!ReadLine()) return false;
-    const std::string trimmed = Trimmed(lines_.line());
+    const std::string_view trimmed = TrimmedView(lines_.line());
     if (IsTag(trimmed, "event")) break;
     if (StartsWith(trimmed, "</LesHouchesEvents>")) return false;
   }
@@ -232,7 +235,8 @@ bool LheReader::Next(Event* event) {
   event->number = events_read_;
   event->particles.clear();
   event->weights.assign(info_.weight_names.size(), 0.0);
-  std::vector<bool> filled(info_.weight_names.size(), false);
+  std::vector<bool>& filled = filled_;
+  filled.assign(info_.weight_names.size(), false);
   const std::string event_name = "event " + std::to_string(events_read_);
 
   auto next_content_line = [&]() {
@@ -245,7 +249,8 @@ bool LheReader::Next(Event* event) {
              TrimmedView(lines_.line())[0] == '#');
   };
   next_content_line();
-  const std::vector<std::string_view> head = Words(lines_.line());
+  std::vector<std::string_view>& head = words_;
+  SplitWords(lines_.line(), &head);
   if (head.size() < 6) {
     Fail(event_name +
          ": expected NUP IDPRUP XWGTUP SCALUP AQEDUP AQCDUP, got \"" +
@@ -261,7 +266,8 @@ bool LheReader::Next(Event* event) {
   filled[0] = true;
   for (int i = 0; i < num_particles; ++i) {
     next_content_line();
-    const std::vector<std::string_view> words = Words(lines_.line());
+    std::vector<std::string_view>& words = words_;
+    SplitWords(lines_.line(), &words);
     if (words.size() < 11 || words[0][0] == '<') {
       Fail(event_name + ": expected particle " + std::to_string(i + 1) +
            " of " + std::to_string(num_particles) +
@@ -318,7 +324,8 @@ bool LheReader::Next(Event* event) {
 void LheReader::ReadNamedWeights(Event* event, std::vector<bool>* filled) {
   // Line by line: <wgt id='ID'> VALUE </wgt>, one or several per line; a tag
   // split over lines is carried to the next one.
-  std::string carried;
+  std::string& carried = carried_;
+  carried.clear();
   next_named_weight_ = 1;
   bool first_line = true;
   while (true) {
@@ -359,9 +366,12 @@ void LheReader::ReadNamedWeights(Event* event, std::vector<bool>* filled) {
       }
       const std::string_view id =
           text.substr(id_attribute + 4, id_end - id_attribute - 4);
-      const double value = ParseNumber(
-          TrimmedView(text.substr(tag_end + 1, close - tag_end - 1)),
-          "weight '" + std::string(id) + "'");
+      const std::string_view token =
+          TrimmedView(text.substr(tag_end + 1, close - tag_end - 1));
+      // The message is built only for a bad value.
+      const std::optional<double> fast = ParseDouble(token);
+      const double value =
+          fast ? *fast : ParseNumber(token, "weight '" + std::string(id) + "'");
       SetNamedWeight(id, value, event, filled);
       position = close + 6;
     }

@@ -48,6 +48,10 @@ class LheReader final : public EventReader {
   void RequireUtf8Block(const std::string& text, std::int64_t first_line) const;
 
   LineReader lines_;
+  // Reused for every line and event, so that reading allocates little.
+  std::vector<std::string_view> words_;
+  std::vector<bool> filled_;
+  std::string carried_;  // <rwgt> text not yet parsed
   std::int64_t events_read_ = 0;
   // Weight id → index in info_.weight_names.
   std::map<std::string, int> weight_index_;
