@@ -405,8 +405,9 @@ Command LimitsCommand() {
                 << grid.num_points() << " grid points, n = " << data.n_events
                 << (observed ? " observed" : " expected") << " events\n";
 
+    const inference::OtherParameters others = Others(values);
     inference::LimitResult result =
-        limits.Compute(kinematics, grid, data, Others(values));
+        limits.Compute(kinematics, grid, data, others);
     if (result.profile_fits_not_converged > 0) {
       std::size_t first = 0;
       while (result.profile_converged[first]) ++first;
@@ -454,9 +455,17 @@ Command LimitsCommand() {
                     << " grid points (systematics.fits_not_converged)\n";
       }
     }
-    // Asimov data should put the best fit at θ_true.
+    // Asimov data should put the best fit at θ_true, unless a parameter off
+    // the grid is fixed elsewhere.
     std::optional<bool> best_fit_at_truth;
-    if (!observed) {
+    bool fixed_at_truth = true;
+    for (const auto& [name, value] : others.fixed) {
+      const std::vector<std::string> all = limits.parameter_names();
+      const auto found = std::find(all.begin(), all.end(), name);
+      if (found != all.end() && value != theta_true(found - all.begin()))
+        fixed_at_truth = false;
+    }
+    if (!observed && fixed_at_truth) {
       Eigen::VectorXd truth(grid.num_parameters());
       const std::vector<std::string> all = limits.parameter_names();
       for (int g = 0; g < grid.num_parameters(); ++g) {
@@ -507,8 +516,8 @@ Command LimitsCommand() {
     }
     json["dropped_units"] = result.dropped_units;
     json["conventions"] = madminer ? "madminer" : "goldmine";
-    if (!observed) {
-      json["asimov_from"] = asimov_from;
+    if (!observed) json["asimov_from"] = asimov_from;
+    if (best_fit_at_truth) {
       json["best_fit_at_theta_true"] = *best_fit_at_truth;
     }
     if (!result.profile_converged.empty()) {

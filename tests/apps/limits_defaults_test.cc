@@ -129,6 +129,17 @@ TEST_F(LimitsDefaults, AsimovFromTemplatesByDefaultMadminerByFlag) {
   EXPECT_NE(old.err.find("warning: the best fit of the Asimov data"),
             std::string::npos)
       << old.err;
+  // No verdict when a parameter off the grid is fixed away from θ_true.
+  const nlohmann::json elsewhere = Json(RunGoldmine({"limits",
+                                                     "--events",
+                                                     toy_events_,
+                                                     "--method",
+                                                     "rate",
+                                                     "--grid",
+                                                     "c1:-1:1:5",
+                                                     "--fix",
+                                                     "c2=0.5"}));
+  EXPECT_FALSE(elsewhere.contains("best_fit_at_theta_true"));
   // --asimov-from still decides when given.
   madminer.insert(madminer.end(), {"--asimov-from", "templates"});
   EXPECT_EQ(Json(RunGoldmine(madminer))["asimov_from"], "templates");
