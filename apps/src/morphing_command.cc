@@ -1,32 +1,14 @@
 // goldmine morphing --input CASE.json [--output OUT.json]   (DESIGN.md §5.1)
-#include <filesystem>
 #include <optional>
 #include <string>
-#include <system_error>
 
 #include "cli.h"
-#include "goldmine/core/errors.h"
+#include "goldmine/core/output_guard.h"
 #include "json_node.h"
 #include "morphing_case.h"
 
 namespace goldmine::cli {
 namespace po = boost::program_options;
-namespace {
-
-// True when both paths name one file: the same path once symbolic links,
-// "." and ".." are resolved, or (for existing files) the same inode, which
-// also catches hard links.
-bool SameFile(const std::string& first, const std::string& second) {
-  namespace fs = std::filesystem;
-  std::error_code error;
-  if (fs::equivalent(first, second, error)) return true;
-  const fs::path first_path = fs::weakly_canonical(first, error);
-  if (error) return false;
-  const fs::path second_path = fs::weakly_canonical(second, error);
-  return !error && first_path == second_path;
-}
-
-}  // namespace
 
 Command MorphingCommand() {
   Command command;
@@ -82,12 +64,7 @@ Command MorphingCommand() {
     std::optional<std::string> output_path;
     if (values.count("output") != 0) {
       output_path = values["output"].as<std::string>();
-      if (SameFile(input_path, *output_path)) {
-        throw InvalidInput("--output " + *output_path + ": is the input file " +
-                           input_path +
-                           "; writing it would destroy the input, expected "
-                           "another path");
-      }
+      RequireOutputIsNotAnInput(*output_path, {input_path});
     }
     const nlohmann::json document = ReadJsonFile(input_path);
     const nlohmann::ordered_json result =

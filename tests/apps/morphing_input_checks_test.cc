@@ -198,7 +198,7 @@ TEST_F(MorphingInputChecksTest, OutputEqualToInputIsRefusedAndInputKept) {
         (folder_ / "hard.json").string()}) {
     const auto result =
         RunGoldmine({"morphing", "--input", input_path, "--output", output});
-    ExpectBadInputResult(result, "--output " + output + ": is the input file");
+    ExpectBadInputResult(result, "--output " + output + ": is also an input");
     EXPECT_EQ(testing::ReadText(input_path), text) << output;
   }
 }
