@@ -19,6 +19,7 @@ packages=(
   gnuplot-nox                       # `goldmine run` report plots: maintained Debian plotting tool, PNG (pngcairo) and SVG terminals
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
+  libvalijson-dev                   # header-only JSON-Schema validator: tests check goldmine's pyhf schema rules against pyhf's schema files
 )
 
 missing=()

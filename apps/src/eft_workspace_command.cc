@@ -149,6 +149,10 @@ Command EftWorkspaceCommand() {
         po::value<std::string>()->required(),
         "folder for workspace.json, patchset.json, eft_workspace.json")(
         "force", po::bool_switch(), "write into a non-empty --output-dir")(
+        "hepdata",
+        po::value<std::string>()->default_value(inference::kNoHepDataRecord),
+        "insNNNNNNN: HEPData record in patchset.json metadata.references "
+        "(pyhf requires one; the default ins0000000 means none)")(
         "output", po::value<std::string>(), "write the JSON result here");
     po::variables_map values;
     if (!ParseCommandLine(
@@ -165,6 +169,8 @@ Command EftWorkspaceCommand() {
             &values)) {
       return kSuccess;
     }
+    const std::string hepdata = values["hepdata"].as<std::string>();
+    inference::RequireHepDataId(hepdata, "--hepdata");
     const std::filesystem::path output_dir =
         values["output-dir"].as<std::string>();
     if (std::filesystem::exists(output_dir)) {
@@ -270,7 +276,7 @@ Command EftWorkspaceCommand() {
     const std::string workspace =
         inference::ExportEftWorkspace(model, theta_true, observed);
     const std::string patchset =
-        inference::ExportEftPatchSet(model, grid, workspace);
+        inference::ExportEftPatchSet(model, grid, workspace, hepdata);
     const std::string extended =
         inference::ExportExtendedEftWorkspace(model, theta_true, observed);
     std::filesystem::create_directories(output_dir);

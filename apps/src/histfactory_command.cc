@@ -12,8 +12,11 @@
 #include "goldmine/inference/fit.h"
 #include "goldmine/inference/hypotest.h"
 #include "goldmine/inference/model.h"
+#include "goldmine/inference/pyhf_schema.h"
 #include "goldmine/inference/workspace.h"
 #include "goldmine/inference/workspace_json.h"
+#include "histfactory_documents.h"
+#include "histfactory_io.h"
 
 namespace goldmine::cli {
 namespace po = boost::program_options;
@@ -22,27 +25,19 @@ namespace {
 
 using nlohmann::ordered_json;
 
+// "-" reads standard input (histfactory_io.h).
 std::string ReadText(const std::string& path, const std::string& what) {
-  std::ifstream in(path);
-  if (!in) throw InvalidInput(path + ": cannot open the " + what + " file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return ReadHistFactoryDocument(path, what);
 }
 
 std::optional<std::string> OutputPath(const po::variables_map& values) {
-  if (values.count("output") == 0) return std::nullopt;
-  return values["output"].as<std::string>();
+  return HistFactoryOutputPath(values);
 }
 
 void WriteText(const std::string& text,
                const std::optional<std::string>& output_path,
                Streams streams) {
-  if (output_path) {
-    WriteTextFileAtomically(*output_path, text);
-  } else {
-    streams.out << text << std::flush;
-  }
+  WriteHistFactoryText(text, output_path, streams);
 }
 
 // Options every command reading one workspace shares.
@@ -55,6 +50,10 @@ po::options_description WorkspaceOptions() {
       po::value<std::string>(),
       "PatchSet file; apply the patch --patch-name (after a digest check)")(
       "patch-name", po::value<std::string>(), "patch of the PatchSet to apply")(
+      "patch-values",
+      po::value<std::string>(),
+      "V1,V2,...: the patch of the PatchSet with these metadata.values "
+      "(instead of --patch-name)")(
       "patch",
       po::value<std::vector<std::string>>()->composing(),
       "RFC 6902 JSON Patch on {channels, parameters} (repeatable)")(
@@ -103,20 +102,31 @@ std::string PatchedWorkspace(const po::variables_map& values) {
   const std::string path = values["workspace"].as<std::string>();
   std::string text = ReadText(path, "workspace");
   const bool has_patchset = values.count("patchset") != 0;
-  const bool has_name = values.count("patch-name") != 0;
-  if (has_patchset != has_name) {
-    throw InvalidInput("--patchset and --patch-name must be given together");
+  const int num_keys = static_cast<int>(values.count("patch-name") +
+                                        values.count("patch-values"));
+  if (num_keys > 1) {
+    throw InvalidInput("give --patch-name or --patch-values, not both");
+  }
+  if (has_patchset != (num_keys == 1)) {
+    throw InvalidInput(
+        "--patchset needs --patch-name or --patch-values, and they need "
+        "--patchset");
   }
   if (has_patchset) {
-    hf::Workspace::FromJson(text, path);  // messages name the file
+    hf::ValidatePyhfWorkspace(text, path);  // messages name the file
     const std::string patchset_path = values["patchset"].as<std::string>();
-    text = hf::ApplyPatchSet(text,
-                             ReadText(patchset_path, "PatchSet"),
-                             values["patch-name"].as<std::string>(),
-                             patchset_path);
+    const std::string patchset = ReadText(patchset_path, "PatchSet");
+    const std::string name =
+        values.count("patch-name") != 0
+            ? values["patch-name"].as<std::string>()
+            : hf::PatchNameForValues(
+                  patchset,
+                  SplitPatchValues(values["patch-values"].as<std::string>()),
+                  patchset_path);
+    text = hf::ApplyPatchSet(text, patchset, name, patchset_path);
   }
   if (values.count("patch") != 0) {
-    hf::Workspace::FromJson(text, path);
+    hf::ValidatePyhfWorkspace(text, path);
     for (const std::string& patch_path :
          values["patch"].as<std::vector<std::string>>()) {
       text = hf::ApplyModelPatch(text,
@@ -133,10 +143,22 @@ struct LoadedModel {
   std::unique_ptr<hf::Model> model;
 };
 
-LoadedModel LoadModel(const po::variables_map& values) {
+// needs_observations false (inspect): the model is built for its parameters
+// only, so that a workspace pyhf loads without usable observations (a
+// channel without one, negative counts) can be inspected as in pyhf.
+LoadedModel LoadModel(const po::variables_map& values,
+                      bool needs_observations = true) {
   const std::string path = values["workspace"].as<std::string>();
   LoadedModel loaded;
   loaded.workspace = hf::Workspace::FromJson(PatchedWorkspace(values), path);
+  hf::Workspace model_workspace = loaded.workspace;
+  if (!needs_observations) {
+    model_workspace.observations.clear();
+    for (const hf::Channel& channel : loaded.workspace.channels) {
+      model_workspace.observations.emplace_back(
+          channel.name, std::vector<double>(channel.num_bins(), 0.0));
+    }
+  }
   hf::ModelOptions options;
   options.measurement = values["measurement"].as<std::string>();
   if (values.count("normsys-interpcode") != 0) {
@@ -151,7 +173,7 @@ LoadedModel LoadModel(const po::variables_map& values) {
     options.clip_bin_data = values["clip-bin-data"].as<double>();
   }
   try {
-    loaded.model = std::make_unique<hf::Model>(loaded.workspace, options);
+    loaded.model = std::make_unique<hf::Model>(model_workspace, options);
   } catch (const InvalidInput& error) {
     const std::string message = error.what();
     throw InvalidInput(message.rfind(path, 0) == 0 ? message
@@ -169,24 +191,15 @@ bool Parse(const std::string& name,
            po::variables_map* values,
            const char* positional = "workspace",
            int max_positional = 1) {
-  po::positional_options_description positionals;
-  positionals.add(positional, max_positional);
-  po::options_description all(options);
-  all.add_options()("help,h", "show this help");
-  po::store(po::command_line_parser(arguments)
-                .options(all)
-                .positional(positionals)
-                .run(),
-            *values);
-  if (values->count("help") != 0) {
-    streams.out << "Usage: goldmine histfactory " << name << " " << usage
-                << "\n\n"
-                << description << "\n\n"
-                << all << "\n";
-    return false;
-  }
-  po::notify(*values);
-  return true;
+  return ParseHistFactoryOptions(name,
+                                 usage,
+                                 description,
+                                 std::move(options),
+                                 arguments,
+                                 streams,
+                                 values,
+                                 positional,
+                                 max_positional);
 }
 
 // Values grouped by parameter set: {"mu": [v], "gamma": [v0, v1, ...]}.
@@ -212,7 +225,7 @@ ordered_json Array(const std::array<double, 5>& values) {
 void AddHypotestOptions(po::options_description* options) {
   options->add_options()("test-stat",
                          po::value<std::string>()->default_value("qtilde"),
-                         "qtilde or q")(
+                         "qtilde or q; cls also q0 (discovery, mu = 0)")(
       "calctype",
       po::value<std::string>()->default_value("asymptotics"),
       "asymptotics or toybased")(
@@ -223,9 +236,9 @@ void AddHypotestOptions(po::options_description* options) {
 hf::HypotestOptions HypotestOptionsFrom(const po::variables_map& values) {
   hf::HypotestOptions options;
   const std::string statistic = values["test-stat"].as<std::string>();
-  if (statistic != "qtilde" && statistic != "q") {
-    throw InvalidInput("--test-stat must be qtilde or q, not \"" + statistic +
-                       "\"");
+  if (statistic != "qtilde" && statistic != "q" && statistic != "q0") {
+    throw InvalidInput("--test-stat must be qtilde, q or q0, not \"" +
+                       statistic + "\"");
   }
   options.test_statistic = hf::ParseTestStatistic(statistic);
   const std::string calctype = values["calctype"].as<std::string>();
@@ -243,21 +256,49 @@ hf::HypotestOptions HypotestOptionsFrom(const po::variables_map& values) {
   return options;
 }
 
+// pyhf inspect's "systematics": [[parameter, constraint, [modifier types]]]
+// sorted by parameter name, with pyhf's constraint names.
+ordered_json PyhfSystematics(
+    const hf::Model& model,
+    const std::set<std::pair<std::string, std::string>>& modifiers) {
+  std::map<std::string, const hf::ParameterSet*> sorted;
+  for (const hf::ParameterSet& set : model.parameter_sets()) {
+    sorted[set.name] = &set;
+  }
+  ordered_json systematics = ordered_json::array();
+  for (const auto& [name, set] : sorted) {
+    ordered_json types = ordered_json::array();
+    for (const auto& [modifier, type] : modifiers) {
+      if (modifier == name) types.push_back(type);
+    }
+    systematics.push_back({name,
+                           set->constraint == hf::ConstraintType::kGaussian
+                               ? "constrained_by_normal"
+                           : set->constraint == hf::ConstraintType::kPoisson
+                               ? "constrained_by_poisson"
+                               : "unconstrained",
+                           types});
+  }
+  return systematics;
+}
+
 int Inspect(const std::vector<std::string>& arguments, Streams streams) {
   po::variables_map values;
   if (!Parse("inspect",
              "WS.json [--patchset PS.json --patch-name NAME] [--patch P.json] "
              "[--measurement NAME] [--output OUT.json]",
              "Summary of a workspace: channels (bins, samples), samples, "
-             "modifiers, measurements,\nparameters (pyhf order, with inits, "
-             "bounds, fixed, constraint).",
+             "modifiers, measurements\n(poi, configured parameters), "
+             "systematics (as pyhf inspect: [parameter, constraint,\n"
+             "[modifier types]]), parameters (pyhf order, with inits, bounds, "
+             "fixed, constraint).",
              ModelWorkspaceOptions(),
              arguments,
              streams,
              &values)) {
     return kSuccess;
   }
-  const LoadedModel loaded = LoadModel(values);
+  const LoadedModel loaded = LoadModel(values, false);
   const hf::Model& model = *loaded.model;
   ordered_json result;
   ordered_json channels = ordered_json::array();
@@ -288,10 +329,16 @@ int Inspect(const std::vector<std::string>& arguments, Streams streams) {
   result["modifiers"] = modifier_list;
   ordered_json measurements = ordered_json::array();
   for (const hf::Measurement& measurement : loaded.workspace.measurements) {
-    measurements.push_back(
-        {{"name", measurement.name}, {"poi", measurement.poi}});
+    ordered_json configured = ordered_json::array();
+    for (const hf::ParameterConfig& parameter : measurement.parameters) {
+      configured.push_back(parameter.name);
+    }
+    measurements.push_back({{"name", measurement.name},
+                            {"poi", measurement.poi},
+                            {"parameters", configured}});
   }
   result["measurements"] = measurements;
+  result["systematics"] = PyhfSystematics(model, modifiers);
   result["poi"] =
       model.has_poi() ? ordered_json(model.poi_name()) : ordered_json(nullptr);
   result["modifier_settings"] = {
@@ -332,6 +379,16 @@ int Inspect(const std::vector<std::string>& arguments, Streams streams) {
   return kSuccess;
 }
 
+// pyhf fit prints the objective's value only with --value; goldmine's fit
+// always prints twice_nll (DESIGN.md §5.7), so --value is accepted for
+// pyhf's command lines and changes nothing.
+po::options_description FitOptions() {
+  po::options_description options = ModelWorkspaceOptions();
+  options.add_options()("value",
+                        "accepted as in pyhf fit; twice_nll is always printed");
+  return options;
+}
+
 int FitCommand(const std::vector<std::string>& arguments, Streams streams) {
   po::variables_map values;
   if (!Parse("fit",
@@ -341,7 +398,7 @@ int FitCommand(const std::vector<std::string>& arguments, Streams streams) {
              "{NAME: [v, ...]}, twice_nll\n(-2 ln L with every constant, as "
              "pyhf), uncertainties {NAME: [sigma, ...]} (Hessian),\n"
              "converged, message, poi (null without POI).",
-             ModelWorkspaceOptions(),
+             FitOptions(),
              arguments,
              streams,
              &values)) {
@@ -369,11 +426,14 @@ int Cls(const std::vector<std::string>& arguments, Streams streams) {
   AddHypotestOptions(&options);
   po::variables_map values;
   if (!Parse("cls",
-             "WS.json [...] [--poi-value 1.0] [--test-stat qtilde|q] "
+             "WS.json [...] [--poi-value 1.0] [--test-stat qtilde|q|q0] "
              "[--calctype asymptotics|toybased] [--ntoys N --seed S]",
              "CLs of the POI value. Output keys: CLs_obs, CLs_exp (-2, -1, 0, "
              "+1, +2 sigma),\nCLsb_obs, CLb_obs, test_stat, poi_value, "
-             "teststat_obs, teststat_asimov, poi_hat, converged.",
+             "teststat_obs, teststat_asimov, poi_hat, converged.\nWith "
+             "--test-stat q0 (discovery test of mu = 0), CLs_obs and CLs_exp "
+             "hold p0 and its\nexpected band, as pyhf's hypotest returns "
+             "them.",
              options,
              arguments,
              streams,
@@ -393,7 +453,9 @@ int Cls(const std::vector<std::string>& arguments, Streams streams) {
   result["CLb_obs"] = test.clb_obs;
   result["test_stat"] = values["test-stat"].as<std::string>();
   result["calctype"] = values["calctype"].as<std::string>();
-  result["poi_value"] = mu;
+  // q0 tests μ = 0 whatever --poi-value says (pyhf's discovery test).
+  result["poi_value"] =
+      hypotest_options.test_statistic == hf::TestStatistic::kQ0 ? 0.0 : mu;
   result["teststat_obs"] = test.test_statistic_obs;
   if (hypotest_options.calculator == hf::Calculator::kAsymptotics) {
     result["teststat_asimov"] = test.test_statistic_asimov;
@@ -504,7 +566,7 @@ int PatchCommand(const std::vector<std::string>& arguments, Streams streams) {
     return kSuccess;
   }
   const std::string text = PatchedWorkspace(values);
-  hf::Workspace::FromJson(text, values["workspace"].as<std::string>());
+  hf::ValidatePyhfWorkspace(text, values["workspace"].as<std::string>());
   WriteText(hf::CanonicalJson(text), OutputPath(values), streams);
   return kSuccess;
 }
@@ -535,10 +597,10 @@ int Combine(const std::vector<std::string>& arguments, Streams streams) {
   const auto paths = values["workspace"].as<std::vector<std::string>>();
   if (paths.size() < 2) throw InvalidInput("combine needs >= 2 workspaces");
   std::string text = ReadText(paths[0], "workspace");
-  hf::Workspace::FromJson(text, paths[0]);
+  hf::ValidatePyhfWorkspace(text, paths[0]);
   for (std::size_t i = 1; i < paths.size(); ++i) {
     const std::string right = ReadText(paths[i], "workspace");
-    hf::Workspace::FromJson(right, paths[i]);
+    hf::ValidatePyhfWorkspace(right, paths[i]);
     text = hf::CombineWorkspaces(text,
                                  right,
                                  values["join"].as<std::string>(),
@@ -583,7 +645,7 @@ int Prune(const std::vector<std::string>& arguments, Streams streams) {
   prune.measurements = Strings(values, "measurement");
   const std::string path = values["workspace"].as<std::string>();
   const std::string text = ReadText(path, "workspace");
-  hf::Workspace::FromJson(text, path);
+  hf::ValidatePyhfWorkspace(text, path);
   WriteText(hf::PruneWorkspace(text, prune), OutputPath(values), streams);
   return kSuccess;
 }
@@ -632,7 +694,7 @@ int Rename(const std::vector<std::string>& arguments, Streams streams) {
   rename.measurements = Pairs(values, "measurement");
   const std::string path = values["workspace"].as<std::string>();
   const std::string text = ReadText(path, "workspace");
-  hf::Workspace::FromJson(text, path);
+  hf::ValidatePyhfWorkspace(text, path);
   WriteText(hf::RenameWorkspace(text, rename), OutputPath(values), streams);
   return kSuccess;
 }
@@ -652,6 +714,10 @@ Subcommands() {
           {"combine", {Combine, "combine workspaces (pyhf join semantics)"}},
           {"prune", {Prune, "remove modifiers, samples, channels, ..."}},
           {"rename", {Rename, "rename modifiers, samples, channels, ..."}},
+          {"digest", {HistFactoryDigest, "workspace digest (sha256, md5)"}},
+          {"sort", {HistFactorySort, "sort a workspace as pyhf sort does"}},
+          {"patchset",
+           {HistFactoryPatchSet, "PatchSet inspect, extract, verify, apply"}},
       };
   return subcommands;
 }

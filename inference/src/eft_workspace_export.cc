@@ -3,9 +3,11 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <regex>
 #include <utility>
 
 #include "goldmine/core/errors.h"
+#include "goldmine/inference/pyhf_schema.h"
 #include "goldmine/inference/workspace_json.h"
 #include "json_reader.h"
 
@@ -163,9 +165,21 @@ std::string ExportEftWorkspace(const BinnedEftModel& model,
 
 std::string EftPatchName(int index) { return "point_" + std::to_string(index); }
 
+void RequireHepDataId(const std::string& id, const std::string& what) {
+  static const std::regex kHepData("^ins[0-9]{7}$");
+  if (!std::regex_match(id, kHepData)) {
+    throw InvalidInput(what +
+                       ": expected a HEPData id insNNNNNNN (^ins[0-9]{7}$, "
+                       "as pyhf's PatchSet schema requires), got \"" +
+                       id + "\"");
+  }
+}
+
 std::string ExportEftPatchSet(const BinnedEftModel& model,
                               const Eigen::MatrixXd& grid,
-                              const std::string& workspace_json) {
+                              const std::string& workspace_json,
+                              const std::string& hepdata_id) {
+  RequireHepDataId(hepdata_id, "patchset metadata.references.hepdata");
   if (grid.cols() != model.num_parameters() || grid.rows() == 0) {
     throw InvalidInput("patchset grid: expected points of " +
                        std::to_string(model.num_parameters()) + " parameters");
@@ -192,12 +206,15 @@ std::string ExportEftPatchSet(const BinnedEftModel& model,
          "sample (" +
              model.Description() + ")"},
         {"digests",
-         {{"sha256", Sha256Digest(workspace_json, "workspace.json")}}},
+         {{"md5", WorkspaceDigest(workspace_json, "md5", "workspace.json")},
+          {"sha256", Sha256Digest(workspace_json, "workspace.json")}}},
         {"labels", labels},
-        {"references", json::object()}}},
+        {"references", {{"hepdata", hepdata_id}}}}},
       {"patches", patches},
       {"version", "1.0.0"}};
-  return Canonical(patchset, "patchset");
+  const std::string text = Canonical(patchset, "patchset");
+  ValidatePyhfPatchSet(text, "exported patchset");  // what pyhf will check
+  return text;
 }
 
 std::string ExportExtendedEftWorkspace(const BinnedEftModel& model,

@@ -7,6 +7,7 @@
 
 #include "goldmine/core/errors.h"
 #include "json_reader.h"
+#include "pyhf_schema_rules.h"
 
 namespace goldmine::inference {
 namespace {
@@ -158,6 +159,9 @@ Measurement ParseMeasurement(const JsonReader& node) {
 
 Workspace ParseWorkspace(const nlohmann::json& json,
                          const std::string& source) {
+  // First everything pyhf's schema and Workspace class refuse, then what
+  // goldmine's likelihood needs on top (bins, bounds, unique names).
+  internal::CheckPyhfWorkspace(json, source);
   const JsonReader root(json, source, "");
   root.RequireOnlyKeys({"channels", "measurements", "observations", "version"});
   const JsonReader version = root.At("version");
@@ -175,44 +179,20 @@ Workspace ParseWorkspace(const nlohmann::json& json,
     workspace.channels.push_back(std::move(channel));
   }
 
+  // Observations are checked against the channels only when a likelihood
+  // is built (Workspace::Observation): pyhf's schema allows a channel
+  // without observation, observations of other channels (e.g. pruned
+  // validation regions) and negative counts, and inspect, prune, rename,
+  // combine and patch work on such workspaces as in pyhf.
   std::set<std::string> observed;
   for (const JsonReader& node : root.At("observations").Elements(false)) {
     node.RequireOnlyKeys({"name", "data"});
     const std::string name = node.At("name").AsString();
-    const Channel* channel = nullptr;
-    for (const Channel& candidate : workspace.channels) {
-      if (candidate.name == name) channel = &candidate;
-    }
     if (!observed.insert(name).second) {
       node.At("name").FailWith("second observation for channel \"" + name +
                                "\"");
     }
-    // Observations of channels that are not in the workspace (e.g. pruned
-    // validation regions in published likelihoods) are kept but unused, as
-    // in pyhf.
-    const JsonReader data = node.At("data");
-    std::vector<double> counts =
-        channel == nullptr
-            ? data.AsDoubles()
-            : data.AsDoubles(channel->num_bins(),
-                             "one per bin of channel \"" + name + "\"");
-    for (std::size_t b = 0; b < counts.size(); ++b) {
-      // A Poisson count cannot be negative (the likelihood would be NaN).
-      if (!(counts[b] >= 0)) {
-        data.FailWith("bin " + std::to_string(b) +
-                      ": expected a non-negative observed count, got " +
-                      internal::ShortDump(data.value()[b]));
-      }
-    }
-    workspace.observations.emplace_back(name, std::move(counts));
-  }
-  for (std::size_t c = 0; c < workspace.channels.size(); ++c) {
-    if (observed.count(workspace.channels[c].name) == 0) {
-      root.At("observations")
-          .FailWith("no observation for channel \"" +
-                    workspace.channels[c].name + "\" (channels[" +
-                    std::to_string(c) + "])");
-    }
+    workspace.observations.emplace_back(name, node.At("data").AsDoubles());
   }
 
   std::set<std::string> measurement_names;
@@ -281,10 +261,38 @@ const Measurement& Workspace::FindMeasurement(const std::string& name) const {
 
 const std::vector<double>& Workspace::Observation(
     const std::string& name) const {
-  for (const auto& [channel, data] : observations) {
-    if (channel == name) return data;
+  int channel_index = -1;
+  for (std::size_t c = 0; c < channels.size(); ++c) {
+    if (channels[c].name == name) channel_index = static_cast<int>(c);
   }
-  throw InvalidInput(source + ": no observation for channel \"" + name + "\"");
+  for (std::size_t k = 0; k < observations.size(); ++k) {
+    const auto& [channel, data] = observations[k];
+    if (channel != name) continue;
+    const std::string path =
+        source + ": observations[" + std::to_string(k) + "].data";
+    if (channel_index >= 0 &&
+        static_cast<int>(data.size()) != channels[channel_index].num_bins()) {
+      throw InvalidInput(path + ": expected " +
+                         std::to_string(channels[channel_index].num_bins()) +
+                         " numbers (one per bin of channel \"" + name +
+                         "\"), got " + std::to_string(data.size()));
+    }
+    for (std::size_t b = 0; b < data.size(); ++b) {
+      // A Poisson count cannot be negative: no likelihood.
+      if (!(data[b] >= 0)) {
+        throw InvalidInput(path + "[" + std::to_string(b) +
+                           "]: expected a non-negative observed count (the "
+                           "likelihood is Poisson), got " +
+                           nlohmann::json(data[b]).dump());
+      }
+    }
+    return data;
+  }
+  throw InvalidInput(
+      source + ": observations: no observation for channel \"" + name + "\"" +
+      (channel_index >= 0 ? " (channels[" + std::to_string(channel_index) + "])"
+                          : std::string()) +
+      "; a likelihood needs the observed counts of every channel");
 }
 
 }  // namespace goldmine::inference

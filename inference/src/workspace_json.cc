@@ -12,11 +12,14 @@
 #include <set>
 
 #include "goldmine/core/errors.h"
+#include "goldmine/inference/digests.h"
 #include "goldmine/inference/workspace.h"
 #include "json_reader.h"
+#include "pyhf_schema_rules.h"
+#include "workspace_json_internal.h"
 
 namespace goldmine::inference {
-namespace {
+namespace internal {
 
 using nlohmann::json;
 
@@ -167,82 +170,20 @@ std::string Canonical(const json& value) {
   return out + "\n";
 }
 
-// SHA-256 (FIPS 180-4).
-std::string Sha256Hex(const std::string& message) {
-  static constexpr std::uint32_t kRound[64] = {
-      0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
-      0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
-      0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
-      0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-      0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
-      0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
-      0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-      0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-      0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
-      0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
-      0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
-  std::array<std::uint32_t, 8> h = {0x6a09e667,
-                                    0xbb67ae85,
-                                    0x3c6ef372,
-                                    0xa54ff53a,
-                                    0x510e527f,
-                                    0x9b05688c,
-                                    0x1f83d9ab,
-                                    0x5be0cd19};
-  std::string data = message;
-  const std::uint64_t bits = static_cast<std::uint64_t>(message.size()) * 8;
-  data += static_cast<char>(0x80);
-  while (data.size() % 64 != 56) data += '\0';
-  for (int i = 7; i >= 0; --i)
-    data += static_cast<char>((bits >> (8 * i)) & 0xff);
-  const auto rotate = [](std::uint32_t x, int n) {
-    return (x >> n) | (x << (32 - n));
-  };
-  for (std::size_t chunk = 0; chunk < data.size(); chunk += 64) {
-    std::uint32_t w[64];
-    for (int i = 0; i < 16; ++i) {
-      w[i] = 0;
-      for (int j = 0; j < 4; ++j) {
-        w[i] =
-            (w[i] << 8) | static_cast<unsigned char>(data[chunk + 4 * i + j]);
-      }
-    }
-    for (int i = 16; i < 64; ++i) {
-      const std::uint32_t s0 =
-          rotate(w[i - 15], 7) ^ rotate(w[i - 15], 18) ^ (w[i - 15] >> 3);
-      const std::uint32_t s1 =
-          rotate(w[i - 2], 17) ^ rotate(w[i - 2], 19) ^ (w[i - 2] >> 10);
-      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    std::array<std::uint32_t, 8> v = h;
-    for (int i = 0; i < 64; ++i) {
-      const std::uint32_t s1 =
-          rotate(v[4], 6) ^ rotate(v[4], 11) ^ rotate(v[4], 25);
-      const std::uint32_t choice = (v[4] & v[5]) ^ (~v[4] & v[6]);
-      const std::uint32_t t1 = v[7] + s1 + choice + kRound[i] + w[i];
-      const std::uint32_t s0 =
-          rotate(v[0], 2) ^ rotate(v[0], 13) ^ rotate(v[0], 22);
-      const std::uint32_t majority =
-          (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
-      const std::uint32_t t2 = s0 + majority;
-      for (int j = 7; j > 0; --j) v[j] = v[j - 1];
-      v[4] += t1;
-      v[0] = t1 + t2;
-    }
-    for (int i = 0; i < 8; ++i) h[i] += v[i];
-  }
-  std::string hex;
-  char buffer[9];
-  for (std::uint32_t word : h) {
-    std::snprintf(buffer, sizeof buffer, "%08x", word);
-    hex += buffer;
-  }
-  return hex;
+std::string DigestOf(const json& value, const std::string& algorithm) {
+  std::string dumped;
+  PythonDump(value, -1, 0, &dumped);
+  if (algorithm == "sha256") return Sha256Hex(dumped);
+  if (algorithm == "md5") return Md5Hex(dumped);
+  throw InvalidInput("digest algorithm \"" + algorithm +
+                     "\": expected md5 or sha256");
 }
 
-// Validates a document as a workspace and returns it in canonical form.
+// Validates a document as a pyhf workspace (schema level: structural
+// operations work on everything pyhf loads) and returns it in canonical
+// form.
 std::string Finish(const json& document, const std::string& source) {
-  Workspace::FromJson(document.dump(), source);
+  internal::CheckPyhfWorkspace(document, source);
   return Canonical(document);
 }
 
@@ -282,9 +223,10 @@ json PatchDocument(const json& document,
       throw InvalidInput(where + " (" + op + " " + path +
                          "): missing \"value\"");
     }
-    if ((op == "move" || op == "copy") && !operation.contains("from")) {
+    if ((op == "move" || op == "copy") &&
+        !(operation.contains("from") && operation["from"].is_string())) {
       throw InvalidInput(where + " (" + op + " " + path +
-                         "): missing \"from\"");
+                         "): expected a string \"from\"");
     }
     try {
       result = result.patch(json::array({operation}));
@@ -298,6 +240,16 @@ json PatchDocument(const json& document,
   }
   return result;
 }
+
+}  // namespace internal
+
+namespace {
+
+using internal::Canonical;
+using internal::Finish;
+using internal::Parse;
+using internal::PatchDocument;
+using nlohmann::json;
 
 json* FindMeasurement(json& workspace,
                       const std::string& name,
@@ -407,7 +359,7 @@ void RequireContained(const std::set<std::string>& available,
 
 json Validated(const std::string& text, const std::string& source) {
   const json document = Parse(text, source);
-  Workspace::FromJson(text, source);
+  internal::CheckPyhfWorkspace(document, source);
   return document;
 }
 
@@ -418,9 +370,49 @@ std::string CanonicalJson(const std::string& text, const std::string& source) {
 }
 
 std::string Sha256Digest(const std::string& text, const std::string& source) {
-  std::string out;
-  PythonDump(Parse(text, source), -1, 0, &out);
-  return Sha256Hex(out);
+  return internal::DigestOf(Parse(text, source), "sha256");
+}
+
+std::string WorkspaceDigest(const std::string& text,
+                            const std::string& algorithm,
+                            const std::string& source) {
+  return internal::DigestOf(Validated(text, source), algorithm);
+}
+
+std::string SortWorkspace(const std::string& workspace_text,
+                          const std::string& source) {
+  json workspace = Validated(workspace_text, source);
+  const auto by_name = [](const json& a, const json& b) {
+    return a["name"].get<std::string>() < b["name"].get<std::string>();
+  };
+  // Python's list.sort is stable; so is std::stable_sort.
+  std::stable_sort(
+      workspace["channels"].begin(), workspace["channels"].end(), by_name);
+  for (json& channel : workspace["channels"]) {
+    std::stable_sort(
+        channel["samples"].begin(), channel["samples"].end(), by_name);
+    for (json& sample : channel["samples"]) {
+      std::stable_sort(sample["modifiers"].begin(),
+                       sample["modifiers"].end(),
+                       [](const json& a, const json& b) {
+                         return std::make_pair(a["name"].get<std::string>(),
+                                               a["type"].get<std::string>()) <
+                                std::make_pair(b["name"].get<std::string>(),
+                                               b["type"].get<std::string>());
+                       });
+    }
+  }
+  std::stable_sort(workspace["measurements"].begin(),
+                   workspace["measurements"].end(),
+                   by_name);
+  for (json& measurement : workspace["measurements"]) {
+    json& parameters = measurement["config"]["parameters"];
+    std::stable_sort(parameters.begin(), parameters.end(), by_name);
+  }
+  std::stable_sort(workspace["observations"].begin(),
+                   workspace["observations"].end(),
+                   by_name);
+  return Finish(workspace, "sorted workspace");
 }
 
 std::string ApplyJsonPatch(const std::string& document_text,
@@ -449,89 +441,11 @@ std::string ApplyModelPatch(const std::string& workspace_text,
   }
   workspace["channels"] = patched["channels"];
   (*chosen)["config"]["parameters"] = patched["parameters"];
-  return Finish(workspace, "workspace patched by " + patch_source);
-}
-
-std::vector<std::string> PatchSetNames(const std::string& patchset_text,
-                                       const std::string& patchset_source) {
-  const json patchset = Parse(patchset_text, patchset_source);
-  const internal::JsonReader root(patchset, patchset_source, "");
-  root.RequireOnlyKeys({"metadata", "patches", "version"});
-  if (root.At("version").AsString() != "1.0.0") {
-    root.At("version").Fail("\"1.0.0\"");
-  }
-  const internal::JsonReader metadata = root.At("metadata");
-  metadata.RequireObject();
-  const std::vector<internal::JsonReader> labels =
-      metadata.At("labels").Elements(false);
-  metadata.At("digests").RequireObject();
-  metadata.At("description").AsString();
-  static const std::regex kName("^[a-zA-Z0-9_]+$");
-  std::vector<std::string> names;
-  std::set<std::string> values_seen;
-  for (const internal::JsonReader& patch : root.At("patches").Elements(false)) {
-    patch.RequireOnlyKeys({"metadata", "patch"});
-    const internal::JsonReader patch_metadata = patch.At("metadata");
-    const internal::JsonReader name = patch_metadata.At("name");
-    const std::string text = name.AsString();
-    if (!std::regex_match(text, kName))
-      name.Fail("a name matching ^[a-zA-Z0-9_]+$");
-    if (std::find(names.begin(), names.end(), text) != names.end()) {
-      name.FailWith("duplicate patch name \"" + text + "\"");
-    }
-    const internal::JsonReader values = patch_metadata.At("values");
-    if (!values.value().is_array() || values.value().size() != labels.size()) {
-      values.Fail(std::to_string(labels.size()) +
-                  " values (one per label in metadata.labels)");
-    }
-    if (!values_seen.insert(values.value().dump()).second) {
-      values.FailWith("duplicate patch values " + values.value().dump());
-    }
-    if (!patch.At("patch").value().is_array())
-      patch.At("patch").Fail("an array");
-    names.push_back(text);
-  }
-  return names;
-}
-
-std::string ApplyPatchSet(const std::string& workspace_text,
-                          const std::string& patchset_text,
-                          const std::string& patch_name,
-                          const std::string& patchset_source) {
-  const std::vector<std::string> names =
-      PatchSetNames(patchset_text, patchset_source);
-  const json patchset = Parse(patchset_text, patchset_source);
-  const json workspace = Validated(workspace_text, "workspace");
-  for (const auto& [algorithm, digest] :
-       patchset["metadata"]["digests"].items()) {
-    if (algorithm != "sha256") {
-      throw InvalidInput(patchset_source + ": metadata.digests." + algorithm +
-                         ": only sha256 digests are supported");
-    }
-    std::string dumped;
-    PythonDump(workspace, -1, 0, &dumped);
-    const std::string actual = Sha256Hex(dumped);
-    if (!digest.is_string() || digest.get<std::string>() != actual) {
-      throw InvalidInput(patchset_source + ": metadata.digests.sha256: " +
-                         internal::ShortDump(digest) +
-                         " does not match the workspace (sha256 " + actual +
-                         "); the PatchSet belongs to another workspace");
-    }
-  }
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == patch_name) {
-      const std::string source =
-          patchset_source + ": patches[" + std::to_string(i) + "].patch";
-      return Finish(
-          PatchDocument(workspace, patchset["patches"][i]["patch"], source),
-          "workspace patched by " + patchset_source + " " + patch_name);
-    }
-  }
-  std::string list;
-  for (const std::string& name : names)
-    list += (list.empty() ? "" : ", ") + name;
-  throw InvalidInput(patchset_source + ": no patch named \"" + patch_name +
-                     "\"; the PatchSet has " + list);
+  // pyhf applies these patches to the *model* specification and builds the
+  // model, so the result must also be a model (bins, bounds).
+  const std::string source = "workspace patched by " + patch_source;
+  Workspace::FromJson(workspace.dump(), source);
+  return Finish(workspace, source);
 }
 
 std::string CombineWorkspaces(const std::string& left_text,
@@ -557,14 +471,16 @@ std::string CombineWorkspaces(const std::string& left_text,
                        right["version"].dump() + ")");
   }
   if (join == "none") {
-    for (const char* key : {"channels", "measurements"}) {
+    for (const char* key : {"channels", "observations", "measurements"}) {
       std::set<std::string> names;
       for (const json& item : left[key]) names.insert(item["name"]);
       for (const json& item : right[key]) {
         if (names.count(item["name"]) != 0) {
           throw InvalidInput(std::string("combine: both workspaces have ") +
-                             (key[0] == 'c' ? "channel" : "measurement") + " " +
-                             item["name"].dump() +
+                             (key[0] == 'c'   ? "channel"
+                              : key[0] == 'o' ? "observation"
+                                              : "measurement") +
+                             " " + item["name"].dump() +
                              "; use an outer join or rename/prune it first");
         }
       }

@@ -108,6 +108,39 @@ TEST_F(EftWorkspaceCommand, RefusesANonEmptyOutputFolderWithoutForce) {
   EXPECT_EQ(result.exit_code, 0) << result.err;
 }
 
+// Issue 14 item 4: pyhf refused the PatchSet ("references": {}). It now
+// names a HEPData record (--hepdata, default ins0000000 = none) and the
+// workspace by sha256 and md5; `histfactory patchset verify` applies
+// pyhf's schema and checks both digests.
+TEST_F(EftWorkspaceCommand, PatchSetIsValidForPyhfWithHepDataReference) {
+  const auto output = folder_ / "hepdata";
+  auto arguments = Arguments(events_, output);
+  arguments.insert(arguments.end(), {"--hepdata", "ins1234567"});
+  const auto result = testing::RunGoldmine(arguments);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto patchset = nlohmann::json::parse(
+      testing::ReadText((output / "patchset.json").string()));
+  EXPECT_EQ(patchset["metadata"]["references"],
+            nlohmann::json({{"hepdata", "ins1234567"}}));
+  EXPECT_TRUE(patchset["metadata"]["digests"].contains("md5"));
+  const auto verify =
+      testing::RunGoldmine({"histfactory",
+                            "patchset",
+                            "verify",
+                            (output / "workspace.json").string(),
+                            (output / "patchset.json").string()});
+  EXPECT_EQ(verify.exit_code, 0) << verify.err;
+
+  const auto bad_output = folder_ / "bad_hepdata";
+  auto bad = Arguments(events_, bad_output);
+  bad.insert(bad.end(), {"--hepdata", "wrongid12374"});
+  const auto refused = testing::RunGoldmine(bad);
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_THAT(refused.err,
+              HasSubstr("--hepdata: expected a HEPData id insNNNNNNN"));
+  EXPECT_FALSE(std::filesystem::exists(bad_output / "patchset.json"));
+}
+
 TEST_F(EftWorkspaceCommand, BadInputExitsTwoWithAOneLineMessage) {
   const auto output = folder_ / "bad";
   struct Case {

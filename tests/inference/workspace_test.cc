@@ -98,13 +98,15 @@ TEST(Workspace, RejectsSampleWithWrongNumberOfBins) {
                             "(one per bin, as in the first sample")));
 }
 
-TEST(Workspace, RejectsChannelWithoutObservation) {
+// pyhf's schema allows it; only a likelihood needs the observation.
+TEST(Workspace, LoadsChannelWithoutObservationButRefusesItsLikelihood) {
   const std::string text = R"({"channels": [{"name": "sr", "samples": [
       {"name": "a", "data": [1], "modifiers": []}]}],
     "observations": [{"name": "cr", "data": [1]}],
     "measurements": [{"name": "m", "config": {"poi": "", "parameters": []}}],
     "version": "1.0.0"})";
-  EXPECT_THAT([&] { Workspace::FromJson(text, "ws.json"); },
+  const Workspace workspace = Workspace::FromJson(text, "ws.json");
+  EXPECT_THAT([&] { workspace.Observation("sr"); },
               ThrowsMessage<InvalidInput>(
                   HasSubstr("ws.json: observations: no observation for "
                             "channel \"sr\" (channels[0])")));

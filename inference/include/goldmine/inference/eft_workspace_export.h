@@ -6,8 +6,12 @@
 //  - patchset.json: a pyhf PatchSet with one patch per grid point, named
 //    "point_<i>" (grid order), metadata.labels = the parameter names
 //    (characters outside [A-Za-z0-9_] replaced by "_"), values = θ, and the
-//    sha256 digest of workspace.json. Each patch replaces the sample
-//    /channels/0/samples/0 ("signal": yields, histosys templates and
+//    sha256 and md5 digests of workspace.json, and metadata.references =
+//    {"hepdata": ID}. pyhf's schema requires exactly such a reference (an
+//    INSPIRE id "ins" + 7 digits); without a published HEPData record the
+//    placeholder kNoHepDataRecord ("ins0000000", which is no INSPIRE
+//    record) is written, so the file stays valid for pyhf. Each patch replaces
+//    the sample /channels/0/samples/0 ("signal": yields, histosys templates and
 //    staterror at that θ), so `pyhf fit` of the patched workspace (or
 //    `goldmine histfactory fit WS --patchset PS --patch-name point_i`) gives
 //    the profiled −2 ln L of that grid point.
@@ -41,11 +45,20 @@ std::string ExportEftWorkspace(const BinnedEftModel& model,
                                const Eigen::VectorXd& theta,
                                const Eigen::VectorXd& observed);
 
-// patchset.json for the rows of `grid`, with the digest of `workspace_json`
-// (the text ExportEftWorkspace returned).
+// metadata.references.hepdata of a PatchSet without HEPData record.
+inline constexpr const char* kNoHepDataRecord = "ins0000000";
+
+// Throws InvalidInput "<what>: expected a HEPData id insNNNNNNN
+// (^ins[0-9]{7}$), got ..." unless `id` matches pyhf's pattern.
+void RequireHepDataId(const std::string& id, const std::string& what);
+
+// patchset.json for the rows of `grid`, with the digests of
+// `workspace_json` (the text ExportEftWorkspace returned) and the HEPData
+// reference `hepdata_id` (checked with RequireHepDataId).
 std::string ExportEftPatchSet(const BinnedEftModel& model,
                               const Eigen::MatrixXd& grid,
-                              const std::string& workspace_json);
+                              const std::string& workspace_json,
+                              const std::string& hepdata_id = kNoHepDataRecord);
 
 // Name of the patch of grid point i: "point_<i>".
 std::string EftPatchName(int index);

@@ -4,19 +4,22 @@
 // interest and override parameter settings.
 //
 // This is the validated *specification* only; Model turns it into a
-// likelihood. Parsing checks everything that can be checked without building
-// parameter sets (types, required keys, unknown keys, bin counts, duplicate
-// names) and reports the first problem with its JSON path, e.g.
+// likelihood. Parsing first applies pyhf's schema (pyhf_schema.h), then
+// checks what goldmine's likelihood needs and can be checked without
+// building parameter sets (bin counts, bounds pairs, duplicate names) and
+// reports the first problem with its JSON path, e.g.
 //   channels[0].samples[2].modifiers[1].data.hi_data: expected 3 numbers (one
 //   per bin), got 2
 // Indices in paths refer to the order in the file, not pyhf's sorted order.
 //
-// Negative numbers. Observed counts must be >= 0 (they are Poisson counts).
-// Nominal yields, histosys templates and shapesys / staterror uncertainties
-// may be negative, as pyhf accepts them (xml2json writes them where a Monte
-// Carlo yield is negative): a negative expected rate gives a NaN likelihood,
-// i.e. a fit reported as not converged, unless ModelOptions clips it; a
-// shapesys bin with σ <= 0 is fixed, as in pyhf; staterror uses δ². Model
+// Observations. As in pyhf, a channel may lack an observation and observed
+// counts may be negative when the workspace is read; Observation() (called
+// when a Model is built) refuses both with the JSON path, since there is no
+// likelihood then. Nominal yields, histosys templates and shapesys / staterror
+// uncertainties may be negative, as pyhf accepts them (xml2json writes them
+// where a Monte Carlo yield is negative): a negative expected rate gives a NaN
+// likelihood, i.e. a fit reported as not converged, unless ModelOptions clips
+// it; a shapesys bin with σ <= 0 is fixed, as in pyhf; staterror uses δ². Model
 // rejects measurement `sigmas` and `factors` that are not > 0.
 #pragma once
 
@@ -107,7 +110,8 @@ struct Workspace {
   // The measurement called `name`, or the first one when `name` is empty.
   // Throws InvalidInput naming the available measurements otherwise.
   const Measurement& FindMeasurement(const std::string& name) const;
-  // Observed counts of channel `name`; throws InvalidInput when absent.
+  // Observed counts of channel `name`. Throws InvalidInput with the JSON
+  // path when absent, of the wrong length or negative.
   const std::vector<double>& Observation(const std::string& name) const;
 };
 

@@ -1,12 +1,13 @@
 // Operations on pyhf workspace *documents* (JSON text in, JSON text out), as
 // pyhf's Workspace, JsonPatch and PatchSet perform them
 // (docs/HISTFACTORY.md §13, §14): RFC 6902 JSON Patches, PatchSets with
-// their sha256 digest check, combination with pyhf's join semantics, prune
-// and rename. Results are written in pyhf's canonical form
+// their digest check (patchset.h), combination with pyhf's join semantics,
+// prune and rename. Results are written in pyhf's canonical form
 // (json.dumps(..., indent=4, sort_keys=True)), so that reading and writing
 // a document again gives the same bytes.
 //
-// Every function validates its result as a workspace (Workspace::FromJson)
+// Every function validates its inputs and result against pyhf's workspace
+// schema (pyhf_schema.h), so that it works on every workspace pyhf loads,
 // and throws InvalidInput / FileFormatError with the offending file and
 // JSON path, e.g. "p.json: patch[2] (replace /channels/7/samples): ...".
 #pragma once
@@ -14,6 +15,9 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+// PatchSets (ApplyPatchSet, PatchSetNames, ...) used to be declared here.
+#include "goldmine/inference/patchset.h"
 
 namespace goldmine::inference {
 
@@ -27,6 +31,18 @@ std::string CanonicalJson(const std::string& text,
 std::string Sha256Digest(const std::string& text,
                          const std::string& source = "document");
 
+// pyhf digest WORKSPACE -a ALGORITHM: pyhf.utils.digest of the workspace
+// (checked against pyhf's schema first); algorithm "sha256" or "md5".
+std::string WorkspaceDigest(const std::string& workspace_text,
+                            const std::string& algorithm,
+                            const std::string& source = "workspace");
+
+// pyhf sort / Workspace.sorted: channels, samples, modifiers (by name, then
+// type), measurements, their parameter configs and observations sorted by
+// name (stable).
+std::string SortWorkspace(const std::string& workspace_text,
+                          const std::string& source = "workspace");
+
 // Applies the RFC 6902 patch `patch_text` to the whole document.
 std::string ApplyJsonPatch(const std::string& document_text,
                            const std::string& patch_text,
@@ -39,19 +55,6 @@ std::string ApplyModelPatch(const std::string& workspace_text,
                             const std::string& patch_text,
                             const std::string& measurement,
                             const std::string& patch_source = "patch");
-
-// pyhf's PatchSet.apply(workspace, name): checks the PatchSet against its
-// schema, verifies every digest of its metadata against the workspace, then
-// applies the patch called `patch_name` to the whole workspace.
-std::string ApplyPatchSet(const std::string& workspace_text,
-                          const std::string& patchset_text,
-                          const std::string& patch_name,
-                          const std::string& patchset_source = "patchset");
-
-// Patch names of a PatchSet, in file order.
-std::vector<std::string> PatchSetNames(
-    const std::string& patchset_text,
-    const std::string& patchset_source = "patchset");
 
 // pyhf's Workspace.combine(left, right, join, merge_channels); join is one
 // of "none", "outer", "left outer", "right outer".
