@@ -182,5 +182,36 @@ TEST_F(EventInputCommandTest, ZeroOrNegativeNominalWeightsAreFlagged) {
   }
 }
 
+// The inputs that crashed `inspect` through HepMC3 3.1.2 (SIGSEGV, SIGABRT).
+TEST_F(EventInputCommandTest, FormerCrashInputsExitTwoOrRead) {
+  const std::string hepmc2 =
+      "HepMC::Version 2.06.09\nHepMC::IO_GenEvent-START_EVENT_LISTING\n"
+      "E 1 -1 -1 0.1 0.007 0 -1 1 1 2 0 1 1.5\nU GEV MM\n"
+      "P 1 2212 0 0 6500 6500 0.938 4 0 0 -1 0\n"
+      "V -1 0 0 0 0 0 1 1 0\nP 2 11 10 0 5 11.18 0 1 0 0 0 0\n"
+      "HepMC::IO_GenEvent-END_EVENT_LISTING\n";
+  ExpectOneLineNaming(
+      testing::RunGoldmine({"inspect", Write("p_first.hepmc", hepmc2)}),
+      "p_first.hepmc, line 5: a particle (P line) before any vertex");
+  std::string long_name = UnweightedHepMC3();
+  long_name.insert(long_name.find("U GEV MM"),
+                   "A 0 " + std::string(200, 'n') + " value\n");
+  const auto read =
+      testing::RunGoldmine({"inspect", Write("long.hepmc3", long_name)});
+  EXPECT_EQ(read.exit_code, 0) << read.err;
+}
+
+// NaN momenta used to flow from `mine` into events files.
+TEST_F(EventInputCommandTest, MineRefusesNonFiniteMomenta) {
+  std::string text = Lhe("1.5", "a");
+  text.replace(text.find(" 11 1 0 0 0 0 10"), 16, " 11 1 0 0 0 0 nan");
+  Write("nan.lhe", text);
+  const std::string output = (folder_ / "events.h5").string();
+  ExpectOneLineNaming(
+      testing::RunGoldmine({"mine", MineConfig("nan.lhe"), "--output", output}),
+      "nan.lhe, line 13: expected a finite number for PX, got \"nan\"");
+  EXPECT_FALSE(fs::exists(output));
+}
+
 }  // namespace
 }  // namespace goldmine
