@@ -276,9 +276,14 @@ nlohmann::json ReadJsonFile(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw InvalidInput(path + ": cannot read the file");
-  StrictParseState state(path);
+  return ParseJsonText(text.str(), path);
+}
+
+nlohmann::json ParseJsonText(const std::string& text,
+                             const std::string& source) {
+  StrictParseState state(source);
   try {
-    return nlohmann::json::parse(text.str(),
+    return nlohmann::json::parse(text,
                                  [&state](int depth,
                                           nlohmann::json::parse_event_t event,
                                           nlohmann::json& parsed) {
@@ -286,7 +291,7 @@ nlohmann::json ReadJsonFile(const std::string& path) {
                                  });
   } catch (const nlohmann::json::parse_error& error) {
     // "parse error at line 3, column 5: ..."
-    throw FileFormatError(path + ": not valid JSON: " +
+    throw FileFormatError(source + ": not valid JSON: " +
                           WithoutExceptionId(error.what(), "parse error"));
   } catch (const nlohmann::json::out_of_range& error) {
     // 406: a number such as 1e999 that no double can hold.

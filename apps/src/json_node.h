@@ -68,4 +68,9 @@ class JsonNode {
 // a double, or nests deeper than 512 levels (these three with the JSON path).
 nlohmann::json ReadJsonFile(const std::string& path);
 
+// The same for text already in memory (standard input, fuzz targets);
+// `source` names it in messages.
+nlohmann::json ParseJsonText(const std::string& text,
+                             const std::string& source);
+
 }  // namespace goldmine::cli
