@@ -359,5 +359,47 @@ TEST_F(LimitsProfileTest, ScoreMethodsOnTwoParameters) {
   EXPECT_THROW(limits.Compute(only_c2, grid, asimov), InvalidInput);
 }
 
+// A score model trained on a file with systematics also outputs the nuisance
+// scores after the parameters' (augment local): sally uses the parameters'
+// components, as the model without them; a model whose components are not
+// the file's parameters is refused (issue 14 item 7).
+class ScoreWithNuisance : public core::ScoreModel {
+ public:
+  explicit ScoreWithNuisance(std::vector<std::string> names)
+      : names_(std::move(names)) {}
+  Eigen::MatrixXd Score(const Eigen::MatrixXd& x) const override {
+    Eigen::MatrixXd t(x.rows(), 3);
+    t.leftCols(2) = SimpleScore().Score(x);
+    t.col(2) = x.col(2);
+    return t;
+  }
+  std::vector<std::string> parameter_names() const override { return names_; }
+  std::vector<std::string> observable_names() const override {
+    return {"pt", "dphi", "eta"};
+  }
+
+ private:
+  std::vector<std::string> names_;
+};
+
+TEST_F(LimitsProfileTest, ScoreModelWithNuisanceScores) {
+  const AsymptoticLimits limits(*folder_ / "toy.h5");
+  const ObservedData asimov = limits.Asimov(Eigen::VectorXd::Zero(2));
+  const ThetaGrid grid({{"c1", -1.0, 1.0, 5}, {"c2", -1.0, 1.0, 5}});
+  KinematicSetup setup;
+  setup.method = LimitMethod::kSally;
+  const SimpleScore plain;
+  setup.score_model = &plain;
+  const LimitResult expected = limits.Compute(setup, grid, asimov);
+  const ScoreWithNuisance with_nuisance({"c1", "c2", "nu"});
+  setup.score_model = &with_nuisance;
+  const LimitResult result = limits.Compute(setup, grid, asimov);
+  EXPECT_EQ(result.histogram_edges, expected.histogram_edges);
+  EXPECT_EQ(result.minus_two_delta_log_l, expected.minus_two_delta_log_l);
+  const ScoreWithNuisance swapped({"c2", "c1", "nu"});
+  setup.score_model = &swapped;
+  EXPECT_THROW(limits.Compute(setup, grid, asimov), InvalidInput);
+}
+
 }  // namespace
 }  // namespace goldmine::inference

@@ -789,6 +789,15 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
                          " components, the events file " +
                          std::to_string(num_parameters) + " parameters");
     }
+    // The score's components are the file's parameters, in order, followed
+    // by the nuisance scores of a model trained on a file with systematics
+    // (augment local), which the kinematic term does not use.
+    const std::vector<std::string> model_names = model->parameter_names();
+    if (!std::equal(names.begin(), names.end(), model_names.begin())) {
+      throw InvalidInput("the score model's components (" + Join(model_names) +
+                         ") do not start with the events file's parameters (" +
+                         Join(names) + ")");
+    }
     std::vector<int> components = kinematics.score_components;
     if (components.empty()) {
       components.resize(static_cast<std::size_t>(num_parameters));
