@@ -96,6 +96,18 @@ class ScaledProblem {
     return value;
   }
 
+  // twice_nll along free parameter i through x, at scaled values `grid`.
+  std::vector<double> Slice(const std::vector<double>& x,
+                            int i,
+                            const std::vector<double>& grid) {
+    std::vector<double> values(grid.size());
+    for (std::size_t k = 0; k < grid.size(); ++k) {
+      values[k] = full_(free_[i]) + grid[k] * scales_[i];
+    }
+    ++evaluations_;
+    return model_.TwiceNllSlice(ToFull(x), data_, free_[i], values);
+  }
+
   // While `optimizer` runs, force it to stop at a new best point whose
   // projected gradient is below `threshold`; nullptr disables this.
   void StopWhenConverged(nlopt::opt* optimizer,
@@ -106,6 +118,12 @@ class ScaledProblem {
     stop_gradient_ = threshold;
     lower_ = lower;
     upper_ = upper;
+  }
+
+  // Forget the best point so far (a new minimisation starts).
+  void ResetBest() {
+    best_value_ = std::numeric_limits<double>::infinity();
+    best_x_.clear();
   }
 
   double best_value() const { return best_value_; }
@@ -155,6 +173,144 @@ Eigen::MatrixXd ScaledHessian(ScaledProblem& problem,
   return 0.5 * (hessian + hessian.transpose());
 }
 
+// One local minimisation from `start`: rounds of the optimiser, repeated
+// from the best point until twice_nll stops improving.
+struct LocalFit {
+  std::vector<double> x;
+  double value = std::numeric_limits<double>::infinity();
+  std::string stop_reason;
+};
+
+LocalFit MinimizeFrom(ScaledProblem& problem,
+                      const std::vector<double>& start,
+                      const std::vector<double>& lower,
+                      const std::vector<double>& upper,
+                      const FitOptions& options) {
+  const int m = problem.size();
+  LocalFit fit;
+  problem.ResetBest();
+  std::vector<double> gradient(m);
+  fit.value = problem.Evaluate(start, &gradient);
+  fit.x = start;
+  if (!std::isfinite(fit.value)) {
+    fit.stop_reason = "twice_nll is not finite at the initial parameters";
+    return fit;
+  }
+  double previous = fit.value;
+  for (int round = 0; round < options.max_rounds; ++round) {
+    // Alternate algorithms after the first round: each can stall where the
+    // other still makes progress.
+    const bool use_lbfgs =
+        (options.algorithm == FitAlgorithm::kLbfgs) == (round % 2 == 0);
+    nlopt::opt optimizer(use_lbfgs ? nlopt::LD_LBFGS : nlopt::LD_SLSQP,
+                         static_cast<unsigned>(m));
+    optimizer.set_lower_bounds(lower);
+    optimizer.set_upper_bounds(upper);
+    optimizer.set_min_objective(Objective, &problem);
+    optimizer.set_ftol_abs(1e-12);
+    optimizer.set_xtol_rel(1e-12);
+    optimizer.set_maxeval(options.max_evaluations);
+    if (use_lbfgs) optimizer.set_vector_storage(std::min(m, 20));
+    std::vector<double> x = problem.best_x();
+    double value = 0.0;
+    problem.StopWhenConverged(
+        &optimizer, 1e-2 * options.gradient_tolerance, &lower, &upper);
+    try {
+      const nlopt::result status = optimizer.optimize(x, value);
+      fit.stop_reason =
+          "NLopt status " + std::to_string(static_cast<int>(status));
+    } catch (const nlopt::forced_stop&) {
+      fit.stop_reason = "projected gradient below " +
+                        std::to_string(1e-2 * options.gradient_tolerance);
+    } catch (const nlopt::roundoff_limited&) {
+      fit.stop_reason = "NLopt stopped: roundoff limited";
+    } catch (const std::exception& error) {
+      fit.stop_reason = std::string("NLopt stopped: ") + error.what();
+    }
+    problem.StopWhenConverged(nullptr, 0.0, nullptr, nullptr);
+    x = problem.best_x();
+    problem.Evaluate(x, &gradient);
+    const double projected = ProjectedGradient(x, gradient, lower, upper);
+    const double best = problem.best_value();
+    if (projected < 1e-2 * options.gradient_tolerance ||
+        (round > 0 && previous - best < 1e-10)) {
+      break;
+    }
+    previous = best;
+  }
+  fit.x = problem.best_x();
+  fit.value = problem.best_value();
+  return fit;
+}
+
+// A free parameter (scaled index) to slice and the scaled range of the slice.
+struct SliceAxis {
+  int index;
+  double from;
+  double to;
+};
+
+// Starting points in the other basins of the non-monotonic free parameters:
+// the minima of a coarse slice of twice_nll along each of them through
+// `best`, where the slice rises above both that minimum and twice_nll at
+// `best` somewhere in between. Sorted by slice value.
+std::vector<std::pair<double, std::vector<double>>> BasinStarts(
+    ScaledProblem& problem,
+    const std::vector<SliceAxis>& axes,
+    const LocalFit& best) {
+  constexpr double kStep = 0.2;  // grid spacing in constraint widths
+  std::vector<std::pair<double, std::vector<double>>> starts;
+  for (const SliceAxis& axis : axes) {
+    const int i = axis.index;
+    const double from = axis.from;
+    const double to = axis.to;
+    if (!(to > from)) continue;
+    const int intervals =
+        std::max(2, static_cast<int>(std::ceil((to - from) / kStep)));
+    std::vector<double> grid(intervals + 1);
+    for (int k = 0; k <= intervals; ++k) {
+      grid[k] = from + (to - from) * k / intervals;
+    }
+    std::vector<double> values = problem.Slice(best.x, i, grid);
+    for (double& value : values) {
+      if (!std::isfinite(value))
+        value = std::numeric_limits<double>::infinity();
+    }
+    std::vector<double> x = best.x;
+    const double current = best.x[i];
+    for (int k = 0; k <= intervals; ++k) {
+      if (!std::isfinite(values[k])) continue;
+      if (k > 0 && values[k - 1] < values[k]) continue;
+      if (k < intervals && values[k + 1] < values[k]) continue;
+      // A barrier between grid[k] and the current minimum?
+      const double level = std::max(values[k], best.value) + 1e-9;
+      bool barrier = false;
+      for (int j = 0; j <= intervals && !barrier; ++j) {
+        const bool between = (grid[j] - grid[k]) * (grid[j] - current) < 0;
+        barrier = between && values[j] > level;
+      }
+      if (!barrier) continue;
+      x[i] = grid[k];
+      starts.emplace_back(values[k], x);
+    }
+  }
+  std::sort(starts.begin(), starts.end(), [](const auto& a, const auto& b) {
+    return a.first < b.first;
+  });
+  return starts;
+}
+
+// Different minima: twice_nll or the point (in widths) differ visibly.
+bool DistinctMinima(const LocalFit& a, const LocalFit& b) {
+  if (std::abs(a.value - b.value) > 1e-6 * std::max(1.0, std::abs(a.value))) {
+    return true;
+  }
+  for (std::size_t i = 0; i < a.x.size(); ++i) {
+    if (std::abs(a.x[i] - b.x[i]) > 1e-3) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string FitOptions::Validate() const {
@@ -165,6 +321,7 @@ std::string FitOptions::Validate() const {
   if (!(gradient_tolerance > 0)) add("gradient_tolerance must be > 0");
   if (max_evaluations < 1) add("max_evaluations must be >= 1");
   if (max_rounds < 1) add("max_rounds must be >= 1");
+  if (max_basin_starts < 0) add("max_basin_starts must be >= 0");
   return problems;
 }
 
@@ -174,7 +331,11 @@ std::string FitOptions::Description() const {
          ", scaled parameters, gradient tolerance " +
          std::to_string(gradient_tolerance) + ", up to " +
          std::to_string(max_rounds) + " rounds of " +
-         std::to_string(max_evaluations) + " evaluations";
+         std::to_string(max_evaluations) + " evaluations" +
+         (search_basins ? ", basin search over non-monotonic parameters (up "
+                          "to " +
+                              std::to_string(max_basin_starts) + " restarts)"
+                        : "");
 }
 
 FitResult MinimizeTwiceNll(const Model& model,
@@ -223,63 +384,67 @@ FitResult MinimizeTwiceNll(const Model& model,
     scaled_lower[i] = problem.ToScaled(i, lower(p));
     scaled_upper[i] = problem.ToScaled(i, upper(p));
   }
-  std::vector<double> gradient(m);
-  const double start_value = problem.Evaluate(x, &gradient);
-  if (!std::isfinite(start_value)) {
+  LocalFit best = MinimizeFrom(problem, x, scaled_lower, scaled_upper, options);
+  if (!std::isfinite(best.value)) {
     result.parameters = init;
-    result.twice_nll = start_value;
-    result.message = "twice_nll is not finite at the initial parameters";
+    result.twice_nll = best.value;
+    result.message = best.stop_reason;
     result.num_evaluations = problem.evaluations();
     return result;
   }
 
-  std::string stop_reason;
-  double previous = start_value;
-  for (int round = 0; round < options.max_rounds; ++round) {
-    // Alternate algorithms after the first round: each can stall where the
-    // other still makes progress.
-    const bool use_lbfgs =
-        (options.algorithm == FitAlgorithm::kLbfgs) == (round % 2 == 0);
-    nlopt::opt optimizer(use_lbfgs ? nlopt::LD_LBFGS : nlopt::LD_SLSQP,
-                         static_cast<unsigned>(m));
-    optimizer.set_lower_bounds(scaled_lower);
-    optimizer.set_upper_bounds(scaled_upper);
-    optimizer.set_min_objective(Objective, &problem);
-    optimizer.set_ftol_abs(1e-12);
-    optimizer.set_xtol_rel(1e-12);
-    optimizer.set_maxeval(options.max_evaluations);
-    if (use_lbfgs) optimizer.set_vector_storage(std::min(m, 20));
-    x = problem.best_x();
-    double value = 0.0;
-    problem.StopWhenConverged(&optimizer,
-                              1e-2 * options.gradient_tolerance,
-                              &scaled_lower,
-                              &scaled_upper);
-    try {
-      const nlopt::result status = optimizer.optimize(x, value);
-      stop_reason = "NLopt status " + std::to_string(static_cast<int>(status));
-    } catch (const nlopt::forced_stop&) {
-      stop_reason = "projected gradient below " +
-                    std::to_string(1e-2 * options.gradient_tolerance);
-    } catch (const nlopt::roundoff_limited&) {
-      stop_reason = "NLopt stopped: roundoff limited";
-    } catch (const std::exception& error) {
-      stop_reason = std::string("NLopt stopped: ") + error.what();
+  // The basin search over the non-monotonic free parameters.
+  // The slice covers the bounds, at most ±6 widths around the suggested
+  // init (histosys and normsys: ±5 around 0).
+  constexpr double kReach = 6.0;
+  std::vector<SliceAxis> flagged;
+  if (options.search_basins) {
+    for (int parameter : model.non_monotonic_parameters()) {
+      for (int i = 0; i < m; ++i) {
+        if (problem.free_parameter(i) != parameter) continue;
+        const double center = model.inits()(parameter);
+        const double reach = kReach * problem.scale(i);
+        flagged.push_back(
+            {i,
+             std::max(scaled_lower[i], problem.ToScaled(i, center - reach)),
+             std::min(scaled_upper[i], problem.ToScaled(i, center + reach))});
+      }
     }
-    problem.StopWhenConverged(nullptr, 0.0, nullptr, nullptr);
-    x = problem.best_x();
-    problem.Evaluate(x, &gradient);
-    const double projected =
-        ProjectedGradient(x, gradient, scaled_lower, scaled_upper);
-    const double best = problem.best_value();
-    if (projected < 1e-2 * options.gradient_tolerance ||
-        (round > 0 && previous - best < 1e-10)) {
-      break;
-    }
-    previous = best;
   }
-
-  x = problem.best_x();
+  std::vector<LocalFit> minima{best};
+  while (!flagged.empty() &&
+         result.num_basin_starts < options.max_basin_starts) {
+    bool improved = false;
+    for (const auto& start : BasinStarts(problem, flagged, best)) {
+      if (result.num_basin_starts >= options.max_basin_starts) break;
+      ++result.num_basin_starts;
+      LocalFit local = MinimizeFrom(
+          problem, start.second, scaled_lower, scaled_upper, options);
+      if (!std::isfinite(local.value)) continue;
+      const bool known =
+          std::any_of(minima.begin(), minima.end(), [&](const LocalFit& found) {
+            return !DistinctMinima(found, local);
+          });
+      if (!known) minima.push_back(local);
+      if (local.value < best.value - 1e-9) {
+        best = std::move(local);
+        improved = true;
+        break;  // slice again through the new minimum
+      }
+    }
+    if (!improved) break;
+  }
+  std::sort(minima.begin(), minima.end(), [](const auto& a, const auto& b) {
+    return a.value < b.value;
+  });
+  for (const LocalFit& minimum : minima) {
+    if (DistinctMinima(minimum, best)) {
+      result.other_minima.push_back({minimum.value, problem.ToFull(minimum.x)});
+    }
+  }
+  const std::string stop_reason = best.stop_reason;
+  std::vector<double> gradient(m);
+  x = best.x;
   result.twice_nll = problem.Evaluate(x, &gradient);
   result.parameters = problem.ToFull(x);
   const double projected =

@@ -484,6 +484,46 @@ Model::Model(const Workspace& workspace, const ModelOptions& options)
   observed.insert(observed.end(), auxdata.begin(), auxdata.end());
   observed_data_ =
       Eigen::Map<Eigen::VectorXd>(observed.data(), observed.size());
+  FindNonMonotonicParameters();
+}
+
+void Model::FindNonMonotonicParameters() {
+  // Changes of the rate at α = +1 and α = −1, per (bin, parameter), summed
+  // over the bin's samples; a single term on the same side is enough too.
+  std::map<std::pair<int, int>, std::pair<double, double>> bin_changes;
+  std::set<int> flagged;
+  auto add = [&](int bin, int parameter, double up, double down) {
+    if (up * down > 0) flagged.insert(parameter);
+    auto& [bin_up, bin_down] = bin_changes[{bin, parameter}];
+    bin_up += up;
+    bin_down += down;
+  };
+  for (const SampleTerm& term : samples_) {
+    const int num_bins = static_cast<int>(term.nominal.size());
+    for (const ScalarFactor& scalar : term.scalars) {
+      if (!scalar.normsys) continue;
+      const double up = scalar.interpolator.Factor(1.0).value - 1.0;
+      const double down = scalar.interpolator.Factor(-1.0).value - 1.0;
+      for (int b = 0; b < num_bins; ++b) {
+        add(term.first_bin + b,
+            scalar.parameter,
+            term.nominal[b] * up,
+            term.nominal[b] * down);
+      }
+    }
+    for (const HistoSysTerm& histosys : term.histosys) {
+      for (int b = 0; b < num_bins; ++b) {
+        add(term.first_bin + b,
+            histosys.parameter,
+            histosys.bins[b].Shift(1.0).value,
+            histosys.bins[b].Shift(-1.0).value);
+      }
+    }
+  }
+  for (const auto& [key, change] : bin_changes) {
+    if (change.first * change.second > 0) flagged.insert(key.second);
+  }
+  non_monotonic_.assign(flagged.begin(), flagged.end());
 }
 
 int Model::ParameterIndex(const std::string& name) const {
@@ -671,6 +711,137 @@ double Model::TwiceNll(const Eigen::VectorXd& pars,
     }
   }
   return -2.0 * log_likelihood;
+}
+
+std::vector<double> Model::TwiceNllSlice(
+    const Eigen::VectorXd& pars,
+    const Eigen::VectorXd& data,
+    int parameter,
+    const std::vector<double>& values) const {
+  CheckSizes(pars, &data);
+  GOLDMINE_REQUIRE(0 <= parameter && parameter < num_parameters(),
+                   "slice: no parameter " + std::to_string(parameter));
+  std::vector<double> result(values.size());
+  if (options_.clip_sample_data || options_.clip_bin_data) {
+    // Clipping makes rates non-additive: evaluate in full.
+    Eigen::VectorXd point = pars;
+    for (std::size_t k = 0; k < values.size(); ++k) {
+      point(parameter) = values[k];
+      result[k] = TwiceNll(point, data);
+    }
+    return result;
+  }
+  const double base = TwiceNll(pars, data);
+  const Eigen::VectorXd rates = MainRates(pars, nullptr);
+  // Per sample and bin using the parameter: the rate is
+  // rest_product × Π f_p(α) × (rest_additive + Σ shift_p(α)), with the
+  // parameter's normsys factors f_p and histosys shifts kept apart.
+  struct Piece {
+    int bin;
+    double rest_product;
+    double rest_additive;
+    double rate;       // at pars
+    int first_factor;  // [first_factor, end_factor) in `factors`
+    int end_factor;
+    int first_shift;  // [first_shift, end_shift) in `shifts`
+    int end_shift;
+  };
+  // The parameter's factors: a normsys interpolator, or nullptr for a
+  // normfactor (lumi) that multiplies by the parameter itself.
+  std::vector<const Interpolator*> factors;
+  std::vector<const Interpolator*> shifts;
+  std::vector<Piece> pieces;
+  const double current = pars(parameter);
+  for (const SampleTerm& term : samples_) {
+    const int first_factor = static_cast<int>(factors.size());
+    double rest_scalar = 1.0;
+    for (const ScalarFactor& scalar : term.scalars) {
+      if (scalar.parameter == parameter) {
+        factors.push_back(scalar.normsys ? &scalar.interpolator : nullptr);
+        continue;
+      }
+      const double alpha = pars(scalar.parameter);
+      rest_scalar *=
+          scalar.normsys ? scalar.interpolator.Factor(alpha).value : alpha;
+    }
+    const int end_factor = static_cast<int>(factors.size());
+    bool has_histosys = false;
+    for (const HistoSysTerm& histosys : term.histosys) {
+      has_histosys = has_histosys || histosys.parameter == parameter;
+    }
+    if (end_factor == first_factor && !has_histosys) continue;
+    for (int b = 0; b < static_cast<int>(term.nominal.size()); ++b) {
+      double product = rest_scalar;
+      for (int offset : term.bin_factors) product *= pars(offset + b);
+      double additive = term.nominal[b];
+      const int first_shift = static_cast<int>(shifts.size());
+      for (const HistoSysTerm& histosys : term.histosys) {
+        if (histosys.parameter == parameter) {
+          shifts.push_back(&histosys.bins[b]);
+        } else {
+          additive += histosys.bins[b].Shift(pars(histosys.parameter)).value;
+        }
+      }
+      pieces.push_back({term.first_bin + b,
+                        product,
+                        additive,
+                        0.0,
+                        first_factor,
+                        end_factor,
+                        first_shift,
+                        static_cast<int>(shifts.size())});
+    }
+  }
+  auto piece_rate = [&](const Piece& piece, double alpha) {
+    double product = piece.rest_product;
+    for (int i = piece.first_factor; i < piece.end_factor; ++i) {
+      product *=
+          factors[i] != nullptr ? factors[i]->Factor(alpha).value : alpha;
+    }
+    double additive = piece.rest_additive;
+    for (int i = piece.first_shift; i < piece.end_shift; ++i) {
+      additive += shifts[i]->Shift(alpha).value;
+    }
+    return product * additive;
+  };
+  for (Piece& piece : pieces) piece.rate = piece_rate(piece, current);
+  const ParameterSet* set = nullptr;
+  for (const ParameterSet& candidate : sets_) {
+    if (candidate.offset <= parameter &&
+        parameter < candidate.offset + candidate.size) {
+      set = &candidate;
+    }
+  }
+  // −2 ln (constraint) of the parameter at a value.
+  auto constraint = [&](double value) {
+    if (set == nullptr || set->constraint == ConstraintType::kNone) return 0.0;
+    const int i = parameter - set->offset;
+    const double aux = data(num_main_bins_ + set->auxdata_offset + i);
+    if (set->constraint == ConstraintType::kGaussian) {
+      const double pull = (aux - value) / set->widths[i];
+      return pull * pull;
+    }
+    return -2.0 * LogPoisson(aux, value * set->widths[i]);
+  };
+  const double base_constraint = constraint(current);
+  std::vector<double> changes(num_main_bins_, 0.0);
+  std::vector<int> touched;
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    touched.clear();
+    for (const Piece& piece : pieces) {
+      if (changes[piece.bin] == 0.0) touched.push_back(piece.bin);
+      changes[piece.bin] += piece_rate(piece, values[k]) - piece.rate;
+      if (changes[piece.bin] == 0.0) changes[piece.bin] = 1e-300;
+    }
+    double value = base + constraint(values[k]) - base_constraint;
+    for (int bin : touched) {
+      value -= 2.0 * (LogPoisson(data(bin), rates(bin) + changes[bin]) -
+                      LogPoisson(data(bin), rates(bin)));
+      changes[bin] = 0.0;
+    }
+    result[k] = value;
+  }
+  return result;
 }
 
 std::string Model::Description() const {

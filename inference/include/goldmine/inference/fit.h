@@ -9,6 +9,18 @@
 // the best point until twice_nll stops improving. Uncertainties come from the
 // inverse Hessian of ½ twice_nll at the minimum (finite differences of the
 // analytic gradient).
+//
+// Several minima: where an expected rate is not monotonic in a nuisance
+// parameter (Model::non_monotonic_parameters(), e.g. a histosys with both
+// variations below the nominal), the likelihood can have a minimum on each
+// side of the rate's extremum, and a local minimiser stops in whichever basin
+// it starts in. After the first minimisation the fit therefore scans
+// twice_nll along each such free parameter (a coarse 1D slice through the
+// minimum, others held) and restarts the minimiser from every slice minimum
+// separated from the current one by a barrier, lowest slice value first,
+// keeping the lowest minimum (at most max_basin_starts restarts per fit;
+// repeated while a restart finds a lower minimum). Distinct minima found on
+// the way are reported in FitResult::other_minima (docs/histfactory.md).
 #pragma once
 
 #include <Eigen/Core>
@@ -29,10 +41,19 @@ struct FitOptions {
   int max_evaluations = 20000;  // per minimisation round
   int max_rounds = 8;
   bool compute_uncertainties = true;
+  // Search the other basins of non-monotonic parameters (see above).
+  bool search_basins = true;
+  int max_basin_starts = 8;
 
   // Lists every problem at once; empty when the options are usable.
   std::string Validate() const;
   std::string Description() const;
+};
+
+// A local minimum of twice_nll other than the reported one.
+struct LocalMinimum {
+  double twice_nll = 0.0;
+  Eigen::VectorXd parameters;
 };
 
 struct FitResult {
@@ -45,6 +66,10 @@ struct FitResult {
   bool converged = false;
   std::string message;  // why it stopped; the problem when not converged
   int num_evaluations = 0;
+  // Distinct local minima above the reported one, lowest first; empty when
+  // the basin search found only one minimum.
+  std::vector<LocalMinimum> other_minima;
+  int num_basin_starts = 0;  // restarts made by the basin search
 };
 
 // The general fit: start at `init`, bounds [lower, upper], parameters with

@@ -118,6 +118,24 @@ class Model {
                   const Eigen::VectorXd& data,
                   Eigen::VectorXd* gradient) const;
 
+  // Parameters on which some expected rate is not monotonic: a histosys or
+  // normsys whose +1σ and −1σ variations lie on the same side of the nominal
+  // in some sample and bin, or in the sum over a bin's samples. The
+  // likelihood can then have several minima along that parameter; the fit
+  // searches the other basins of these parameters (fit.h).
+  const std::vector<int>& non_monotonic_parameters() const {
+    return non_monotonic_;
+  }
+
+  // twice_nll at `pars` with parameter `parameter` set to each of `values`
+  // and the others held: a 1D slice, computed from the rates of the bins
+  // that parameter changes (much cheaper than full evaluations on large
+  // workspaces). NaN where a rate turns negative.
+  std::vector<double> TwiceNllSlice(const Eigen::VectorXd& pars,
+                                    const Eigen::VectorXd& data,
+                                    int parameter,
+                                    const std::vector<double>& values) const;
+
   // The options the model was built with.
   const ModelOptions& options() const { return options_; }
 
@@ -157,6 +175,8 @@ class Model {
   // sample to *jacobian when not null.
   Eigen::VectorXd MainRates(const Eigen::VectorXd& pars,
                             std::vector<JacobianEntry>* jacobian) const;
+  // Fills non_monotonic_ from the prepared sample terms.
+  void FindNonMonotonicParameters();
 
   ModelOptions options_;
   std::vector<ParameterSet> sets_;
@@ -171,6 +191,7 @@ class Model {
   double gaussian_normalisation_ = 0.0;
   int poi_index_ = -1;
   std::string poi_name_;
+  std::vector<int> non_monotonic_;
   Eigen::VectorXd inits_;
   Eigen::VectorXd lower_bounds_;
   Eigen::VectorXd upper_bounds_;
