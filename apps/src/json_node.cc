@@ -18,7 +18,13 @@ namespace {
 std::string Shown(const nlohmann::json& value) {
   std::string text = value.dump();
   constexpr std::size_t kMaxLength = 60;
-  if (text.size() > kMaxLength) text = text.substr(0, kMaxLength - 3) + "...";
+  if (text.size() > kMaxLength) {
+    // Cut before a character, not inside a UTF-8 sequence.
+    std::size_t cut = kMaxLength - 3;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+      --cut;
+    text = text.substr(0, cut) + "...";
+  }
   return text;
 }
 

@@ -224,6 +224,17 @@ TEST_F(MorphingInputChecksTest, FolderGivenAsInputIsBadInput) {
   ExpectBadInputResult(result, ": is a folder; expected a JSON file");
 }
 
+TEST_F(MorphingInputChecksTest, ShortenedValuesInMessagesStayValidUtf8) {
+  // The value shown is cut to 60 bytes; a cut inside "θ" (2 bytes) printed
+  // half a character.
+  json input = TutorialCase();
+  input["thetas"][0] = std::string(55, 'a') + "θθθθθθ";
+  const auto result = RunOn(input);
+  ExpectBadInputResult(result, "thetas[0]: expected a list of 2 numbers");
+  // '"' and 55 letters fill 56 bytes; the 57-byte cut fell inside θ.
+  EXPECT_THAT(result.err, HasSubstr(std::string(55, 'a') + "...\n"));
+}
+
 TEST_F(MorphingInputChecksTest, InvalidUtf8IsBadInput) {
   ExpectBadInputText("{\"name\": \"\xff\xfe\"}", "case.json: not valid JSON");
 }
