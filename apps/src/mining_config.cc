@@ -27,7 +27,7 @@ std::string Resolve(const std::string& config_path, const std::string& file) {
 void ReadParameters(const YamlNode& node, MadminerSetup* setup) {
   for (const auto& [name, spec] : node.Entries()) {
     spec.RequireOnlyKeys(
-        {"lha_block", "lha_id", "max_power", "range", "transform"});
+        {"lha_block", "lha_id", "max_power", "range", "transform", "label"});
     MadminerParameter parameter;
     parameter.name = name;
     parameter.lha_block =

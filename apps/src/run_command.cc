@@ -103,7 +103,7 @@ int RunStudy(const po::variables_map& values, Streams streams) {
               << files.workdir.string() << "\n";
 
   std::vector<run::Stage> stages = run::StudyStages(config, files, threads);
-  run::StageRunner runner(files.workdir, config.path, streams.err);
+  run::StageRunner runner(files.workdir, streams.err);
   std::vector<run::StageOutcome> outcomes;
   try {
     for (std::size_t i = 0; i < stages.size(); ++i)

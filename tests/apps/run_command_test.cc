@@ -137,6 +137,23 @@ TEST(RunReport, ScoreFisherInformationOfKnownScores) {
   EXPECT_NEAR(information(1, 1), 45.0, 1e-12);
 }
 
+// Issue 17, item 12: a rank-deficient information is "singular", not a
+// determinant of rounding noise.
+TEST(RunReport, RankDeficientInformationIsSingular) {
+  // g gᵀ (the rate information: one constrained direction) in floating
+  // point has a determinant of rounding noise, not 0.
+  const Eigen::Vector2d g(1195.3, -0.3187);
+  const Eigen::Matrix2d rank_one = g * g.transpose();
+  EXPECT_TRUE(IsSingular(rank_one));
+  Eigen::Matrix2d full;
+  full << 1842, 1.5, 1.5, 767.2;
+  EXPECT_FALSE(IsSingular(full));
+  // Strongly correlated but regular: det / (I_00 I_11) = 1e-6.
+  Eigen::Matrix2d correlated;
+  correlated << 1.0, 1.0 - 5e-7, 1.0 - 5e-7, 1.0;
+  EXPECT_FALSE(IsSingular(correlated));
+}
+
 // A tiny study without estimators: a few seconds per run.
 class RunCommandTest : public ::testing::Test {
  protected:
@@ -291,6 +308,51 @@ TEST_F(RunCommandTest, SetupReadsARunConfigAndDryRunPrintsTheCommands) {
   EXPECT_FALSE(fs::exists(work));
 }
 
+// Issue 17, item 12: labels from the `label` key everywhere (the name
+// otherwise), captions that say the level, "singular" for a rank-deficient
+// matrix, dashed 95% lines and the SM point in the key.
+TEST_F(RunCommandTest, LabelsLevelSingularAndContourStyle) {
+  EditConfig("    cHW: {range: [-1, 1]}",
+             "    cHW: {range: [-1, 1], label: \"c_{HW}\"}");
+  EditConfig("  smearing: wh-1908.06980\n", "");
+  std::ofstream(config_, std::ios::app)
+      << "limits:\n  grid: {cHW: [-0.5, 0.5, 11], cHq3: [-0.1, 0.1, 11]}\n"
+         "  methods: [histo, rate]\n  histograms: [stxs]\n";
+  const auto result = Run();
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const fs::path work = folder_ / "work";
+  const std::string report = testing::ReadText(work / "report.md");
+  // Tables: the label without braces, and the bare name without a label.
+  EXPECT_THAT(report, HasSubstr("| I(c_HW, c_HW) | I(c_HW, cHq3) |"));
+  EXPECT_THAT(report, HasSubstr("c_HW 68% CL"));
+  EXPECT_THAT(report, HasSubstr("cHq3 95% CL"));
+  // Figures: the label as gnuplot enhanced text.
+  const std::string contours =
+      testing::ReadText(work / "report/plots/limits_contours.gp");
+  EXPECT_THAT(contours, HasSubstr("set xlabel \"c_{HW}"));
+  EXPECT_THAT(contours, HasSubstr("set ylabel \"cHq3"));
+  // 95% lines dashed with long dashes, the SM a key entry, not a label.
+  EXPECT_THAT(contours, HasSubstr("dt (7,5)"));
+  EXPECT_THAT(contours, ::testing::Not(HasSubstr("dt 2 ")));
+  EXPECT_THAT(contours, ::testing::Not(HasSubstr("set label 1 'SM'")));
+  EXPECT_THAT(contours, HasSubstr("title \"SM\""));
+  // No smearing: parton level, not "detector level".
+  EXPECT_THAT(report, HasSubstr("parton level, no detector smearing"));
+  EXPECT_THAT(report, ::testing::Not(HasSubstr("detector level")));
+  // The rate alone constrains one direction: singular, in both outputs.
+  EXPECT_THAT(
+      report,
+      ::testing::ContainsRegex("\\| rate only \\|[^\n]*\\| singular \\|"));
+  const nlohmann::json results = testing::ReadJson(work / "results.json");
+  EXPECT_TRUE(results.at("fisher").at("rate").at("singular").get<bool>());
+  EXPECT_EQ(results.at("fisher").at("rate").at("determinant"), 0.0);
+  EXPECT_FALSE(results.at("fisher").at("truth").at("singular").get<bool>());
+  // `goldmine setup` accepts the label key.
+  const auto setup = testing::RunGoldmine(
+      {"setup", config_.string(), "--output", (folder_ / "s.h5").string()});
+  EXPECT_EQ(setup.exit_code, 0) << setup.err;
+}
+
 // Issue 17, item 8: `limits: {enabled: false}` needs no grid.
 TEST_F(RunCommandTest, LimitsCanBeSwitchedOff) {
   std::ofstream(config_, std::ios::app) << "limits: {enabled: false}\n";
@@ -364,8 +426,10 @@ TEST_F(RunCommandTest, EditingAFisherBinningRerunsOnlyFisherAndReport) {
                 .at("bin_boundaries")
                 .size(),
             4u);
-  // A label is read by the report only.
+  // Labels are read by the report only.
   EditConfig("label: STXS,", "label: STXS pT,");
+  EditConfig("    cHW: {range: [-1, 1]}",
+             "    cHW: {range: [-1, 1], label: \"c_{HW}\"}");
   statuses = Statuses(Run());
   for (const char* stage : {"generate", "mine", "augment", "fisher"})
     EXPECT_EQ(statuses[stage], "skipped") << stage;

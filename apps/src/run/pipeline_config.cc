@@ -436,6 +436,8 @@ PipelineConfig ParseDocument(const YamlNode& root,
   }
   for (const auto& [name, spec] : mining.At("parameters").Entries()) {
     config.parameters.push_back(name);
+    config.parameter_labels.push_back(
+        spec.Has("label") ? spec.At("label").AsString() : std::string());
     const std::vector<double> range = spec.At("range").AsDoubles(2);
     config.parameter_ranges.emplace_back(range[0], range[1]);
   }

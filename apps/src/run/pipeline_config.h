@@ -113,6 +113,9 @@ struct PipelineConfig {
   // as the sample.
   YAML::Node mining;
   std::vector<std::string> parameters;  // from mining.parameters, in order
+  // Their `label` keys (gnuplot enhanced text, e.g. "c_{HW}"), empty when
+  // absent: tables and figures then show the parameter's name.
+  std::vector<std::string> parameter_labels;
   std::vector<std::pair<double, double>> parameter_ranges;
   std::vector<std::string> benchmarks;  // from mining.benchmarks
   AugmentSettings augment;

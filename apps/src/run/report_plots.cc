@@ -71,10 +71,9 @@ const FisherEntry* FindFisher(const std::vector<FisherEntry>& entries,
 
 std::string AxisLabels(const PipelineConfig& config) {
   return "set xlabel " +
-         GnuplotString(OperatorLabel(config.parameters[0]) + "  (Λ = 1 TeV)") +
+         GnuplotString(ParameterLabel(config, 0) + "  (Λ = 1 TeV)") +
          "\nset ylabel " +
-         GnuplotString(OperatorLabel(config.parameters[1]) + "  (Λ = 1 TeV)") +
-         "\n";
+         GnuplotString(ParameterLabel(config, 1) + "  (Λ = 1 TeV)") + "\n";
 }
 
 // The plotted range of the 2D figures: the limits grid, or 1.6× the widest
@@ -103,6 +102,36 @@ std::string Ranges2D(const ReportInputs& inputs) {
   const double cy = config.fisher.theta[1];
   return "set xrange [" + Num(cx - x) + ":" + Num(cx + x) + "]\nset yrange [" +
          Num(cy - y) + ":" + Num(cy + y) + "]\n";
+}
+
+// Dashed lines (95% CL, validation loss): long dashes with wide gaps, which
+// stay visibly dashed at the figures' line width (`dt 2` looks solid).
+constexpr const char* kDashed = "dt (7,5)";
+
+// The legend entry of the point θ at which the contours are centred.
+std::string SmTitle(const PipelineConfig& config) {
+  for (double value : config.fisher.theta)
+    if (value != 0.0) return "θ = (" + JoinNumbers(config.fisher.theta) + ")";
+  return "SM";
+}
+
+// Where the events' observables come from, for captions: detector level
+// only with a smearing that is not `none` or `perfect`.
+std::string EventLevel(const PipelineConfig& config) {
+  const YAML::Node smearing = config.mining["smearing"];
+  const bool smeared =
+      smearing.IsDefined() && !smearing.IsNull() &&
+      !(smearing.IsScalar() && (smearing.as<std::string>() == "none" ||
+                                smearing.as<std::string>() == "perfect"));
+  if (smeared) return "detector level";
+  // (A missing key gives an invalid node: only IsDefined() may be asked.)
+  const YAML::Node objects = config.mining["objects"];
+  const YAML::Node level =
+      objects.IsDefined() && objects.IsMap() ? objects["level"] : YAML::Node();
+  const bool particle = level.IsDefined() && level.IsScalar() &&
+                        level.as<std::string>() == "particle";
+  return std::string(particle ? "particle" : "parton") +
+         " level, no detector smearing";
 }
 
 FigureResult LimitsContours(const ReportInputs& inputs,
@@ -171,18 +200,25 @@ FigureResult LimitsContours(const ReportInputs& inputs,
         name + "_" + std::to_string(i) + "_68", curves[i].data68);
     const fs::path d95 = plotter.WriteData(
         name + "_" + std::to_string(i) + "_95", curves[i].data95);
-    plots +=
-        std::string(plots.empty() ? "" : ", ") + GnuplotString(d68.string()) +
-        " using 1:2 with lines lw 2 lc rgb '" + Colour(i) + "' title " +
-        GnuplotString(curves[i].title) + " noenhanced, " +
-        GnuplotString(d95.string()) +
-        " using 1:2 with lines lw 2 dt 2 lc rgb '" + Colour(i) + "' notitle";
+    plots += std::string(plots.empty() ? "" : ", ") +
+             GnuplotString(d68.string()) +
+             " using 1:2 with lines lw 2 lc rgb '" + Colour(i) + "' title " +
+             GnuplotString(curves[i].title) + " noenhanced, " +
+             GnuplotString(d95.string()) + " using 1:2 with lines lw 2 " +
+             kDashed + " lc rgb '" + Colour(i) + "' notitle";
   }
   if (plots.empty())
     return Missing(name, caption, "no limits and no Fisher information");
-  body << "set label 1 'SM' at " << Num(center(0)) << "," << Num(center(1))
-       << " point pt 7 ps 1.5 offset 0.8,0.8\n"
-       << "plot " << plots << "\n";
+  // The SM point is a key entry, not a text label next to it, which would
+  // overlap the truth ellipse around it.
+  const fs::path sm = plotter.WriteData(
+      name + "_sm", Num(center(0)) + " " + Num(center(1)) + "\n");
+  body << "plot " << plots << ", " << GnuplotString(sm.string())
+       << " using 1:2 with points pt 7 ps 1.5 lc rgb 'black' title "
+       << GnuplotString(SmTitle(config))
+       << " noenhanced, 1/0 with lines lw 2 lc rgb 'gray40' title '68% CL', "
+          "1/0 with lines lw 2 "
+       << kDashed << " lc rgb 'gray40' title '95% CL'\n";
   return Draw(plotter, name, caption, body.str());
 }
 
@@ -280,8 +316,7 @@ FigureResult ScoreDistributions(const ReportInputs& inputs,
                "' title " + GnuplotString("events at " + samples[s].first) +
                " noenhanced";
     }
-    const std::string op =
-        OperatorLabel(config.parameters[static_cast<std::size_t>(p)]);
+    const std::string op = ParameterLabel(config, static_cast<std::size_t>(p));
     body << "set xlabel " << GnuplotString("t̂ component along " + op) << "\n"
          << "set ylabel 'probability density'\nset title "
          << GnuplotString("SALLY score, " + op) << "\nplot " << plots << "\n";
@@ -331,7 +366,7 @@ FigureResult LossCurves(const ReportInputs& inputs,
                "' title " + GnuplotString(title + " training") + " noenhanced";
       if (!validation.empty()) {
         plots += ", " + GnuplotString(data_path.string()) +
-                 " using 1:3 with linespoints pt 6 dt 2 lc rgb '" +
+                 " using 1:3 with linespoints pt 6 " + kDashed + " lc rgb '" +
                  Colour(colour) + "' title " +
                  GnuplotString(title + " validation") + " noenhanced";
       }
@@ -408,9 +443,9 @@ std::vector<FigureResult> ObservablePlots(const ReportInputs& inputs,
   if (benchmarks.empty()) benchmarks = ScoreBenchmarks(config);
   for (const ObservablePlot& plot : config.report.observables) {
     const std::string name = "observable_" + plot.name;
-    const std::string caption =
-        "Distribution of " + plot.name +
-        " at the benchmarks (detector level, after cuts)";
+    const std::string caption = "Distribution of " + plot.name +
+                                " at the benchmarks (" + EventLevel(config) +
+                                ", after cuts)";
     if (inputs.events == nullptr) {
       figures.push_back(Missing(name, caption, "no events file"));
       continue;
@@ -452,8 +487,8 @@ std::vector<FigureResult> ObservablePlots(const ReportInputs& inputs,
       for (int p = 0; p < setup.num_parameters(); ++p) {
         if (setup.benchmarks.values(b, p) == 0.0) continue;
         point += (point.empty() ? "" : ", ") +
-                 OperatorText(config.parameters[static_cast<std::size_t>(p)]) +
-                 " = " + Num(setup.benchmarks.values(b, p));
+                 ParameterText(config, static_cast<std::size_t>(p)) + " = " +
+                 Num(setup.benchmarks.values(b, p));
       }
       plots += std::string(plots.empty() ? "" : ", ") +
                GnuplotString(path.string()) +

@@ -57,15 +57,19 @@ double Crossing(double x0, double y0, double x1, double y1, double threshold) {
 
 }  // namespace
 
+bool IsSingular(const Eigen::MatrixXd& information) {
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(information);
+  const Eigen::VectorXd& eigenvalues = solver.eigenvalues();
+  return eigenvalues.size() == 0 ||
+         !(eigenvalues.minCoeff() > 1e-10 * eigenvalues.maxCoeff());
+}
+
 Interval FisherInterval(const Eigen::MatrixXd& information,
                         int parameter,
                         double threshold,
                         double center) {
   Interval interval;
-  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(information);
-  const Eigen::VectorXd& eigenvalues = solver.eigenvalues();
-  if (eigenvalues.size() == 0 ||
-      !(eigenvalues.minCoeff() > 1e-10 * eigenvalues.maxCoeff()))
+  if (IsSingular(information))
     return interval;  // a flat direction: nothing constrains the profile
   const Eigen::MatrixXd covariance = information.inverse();
   const double sigma = std::sqrt(threshold * covariance(parameter, parameter));
@@ -323,19 +327,11 @@ std::vector<LimitsEntry> LoadLimitsEntries(const PipelineConfig& config,
   return entries;
 }
 
-std::string OperatorLabel(const std::string& parameter) {
-  static const std::map<std::string, std::string> names = {
-      {"cHW", "c_{HW}"},
-      {"cHq3", "c_{Hq}^{(3)}"},
-      {"cHbox", "c_{H□}"},
-      {"cHDD", "c_{HD}"},
-      {"cHWtil", "c_{H~W}"},
-      {"c1", "c_1"},
-      {"c2", "c_2"}};
-  const auto found = names.find(parameter);
-  if (found != names.end()) return found->second;
+std::string ParameterLabel(const PipelineConfig& config, std::size_t p) {
+  const std::string& label = config.parameter_labels.at(p);
+  if (!label.empty()) return label;
   std::string escaped;
-  for (char c : parameter) {
+  for (char c : config.parameters.at(p)) {
     if (c == '_' || c == '^' || c == '{' || c == '}' || c == '@' || c == '&' ||
         c == '~')
       escaped += '\\';
@@ -344,14 +340,13 @@ std::string OperatorLabel(const std::string& parameter) {
   return escaped;
 }
 
-std::string OperatorText(const std::string& parameter) {
-  static const std::map<std::string, std::string> names = {{"cHW", "c_HW"},
-                                                           {"cHq3", "c_Hq(3)"},
-                                                           {"cHbox", "c_H□"},
-                                                           {"cHDD", "c_HD"},
-                                                           {"cHWtil", "c_HW~"}};
-  const auto found = names.find(parameter);
-  return found != names.end() ? found->second : parameter;
+std::string ParameterText(const PipelineConfig& config, std::size_t p) {
+  const std::string& label = config.parameter_labels.at(p);
+  if (label.empty()) return config.parameters.at(p);
+  std::string text;
+  for (char c : label)
+    if (c != '{' && c != '}') text += c;
+  return text;
 }
 
 }  // namespace goldmine::cli::run

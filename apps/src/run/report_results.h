@@ -51,6 +51,11 @@ inline constexpr double kOneDof95 = 3.841458820694124;
 inline constexpr double kTwoDof68 = 2.295748928898636;  // −2 ln(1 − 0.6827)
 inline constexpr double kTwoDof95 = 5.991464547107979;
 
+// Whether a Fisher information is singular (rank-deficient, e.g. the rate
+// alone): its smallest eigenvalue is at most 1e-10 of the largest, so that
+// its determinant is rounding noise (−6e−50) rather than a number to show.
+bool IsSingular(const Eigen::MatrixXd& information);
+
 // The profiled interval from the Fisher information (asymptotic, centred
 // at `center`): center ± sqrt(threshold (I⁻¹)_ii).
 Interval FisherInterval(const Eigen::MatrixXd& information,
@@ -91,9 +96,11 @@ std::vector<FisherEntry> LoadFisherEntries(const PipelineConfig& config,
 std::vector<LimitsEntry> LoadLimitsEntries(const PipelineConfig& config,
                                            const StudyFiles& files);
 
-// Display name of an operator in gnuplot's enhanced text ("c_{HW}").
-std::string OperatorLabel(const std::string& parameter);
-// The same in plain text for tables ("c_HW").
-std::string OperatorText(const std::string& parameter);
+// Display name of parameter `p` in gnuplot's enhanced text: its `label`
+// ("c_{HW}"), else its name with enhanced-text markup escaped.
+std::string ParameterLabel(const PipelineConfig& config, std::size_t p);
+// The same in plain text for tables: the label without braces ("c_HW"), else
+// the name.
+std::string ParameterText(const PipelineConfig& config, std::size_t p);
 
 }  // namespace goldmine::cli::run

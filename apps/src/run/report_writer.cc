@@ -68,9 +68,9 @@ void IntervalTable(const PipelineConfig& config,
                    const std::vector<LimitsEntry>& limits,
                    ReportDocument* doc) {
   std::vector<std::string> header = {"method", "from"};
-  for (const std::string& parameter : config.parameters) {
-    header.push_back(OperatorText(parameter) + " 68% CL");
-    header.push_back(OperatorText(parameter) + " 95% CL");
+  for (std::size_t p = 0; p < config.parameters.size(); ++p) {
+    header.push_back(ParameterText(config, p) + " 68% CL");
+    header.push_back(ParameterText(config, p) + " 95% CL");
   }
   std::vector<std::vector<std::string>> rows;
   for (const LimitsEntry& entry : limits) {
@@ -107,19 +107,19 @@ void FisherTable(const PipelineConfig& config,
   const FisherEntry* truth = nullptr;
   for (const FisherEntry& entry : fisher)
     if (entry.name == "truth" && entry.available) truth = &entry;
-  const double truth_det =
-      truth != nullptr ? truth->information.determinant() : 0.0;
+  const double truth_det = truth != nullptr && !IsSingular(truth->information)
+                               ? truth->information.determinant()
+                               : 0.0;
   std::vector<std::string> header = {"method"};
   const std::size_t n = config.parameters.size();
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = i; j < n; ++j)
-      header.push_back("I(" + OperatorText(config.parameters[i]) + ", " +
-                       OperatorText(config.parameters[j]) + ")");
+      header.push_back("I(" + ParameterText(config, i) + ", " +
+                       ParameterText(config, j) + ")");
   header.push_back("det I");
   header.push_back("det I / det I_truth");
   for (std::size_t i = 0; i < n; ++i)
-    header.push_back("I_ii / I_ii,truth (" +
-                     OperatorText(config.parameters[i]) + ")");
+    header.push_back("I_ii / I_ii,truth (" + ParameterText(config, i) + ")");
   std::vector<std::vector<std::string>> rows;
   for (const FisherEntry& entry : fisher) {
     std::vector<std::string> row = {entry.label};
@@ -133,9 +133,14 @@ void FisherTable(const PipelineConfig& config,
       for (std::size_t j = i; j < n; ++j)
         row.push_back(Format(
             info(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j))));
-    const double det = info.determinant();
-    row.push_back(Format(det));
-    row.push_back(truth_det > 0 ? Format(det / truth_det) : "no truth");
+    if (IsSingular(info)) {
+      row.push_back("singular");
+      row.push_back("0 (singular)");
+    } else {
+      const double det = info.determinant();
+      row.push_back(Format(det));
+      row.push_back(truth_det > 0 ? Format(det / truth_det) : "no truth");
+    }
     for (std::size_t i = 0; i < n; ++i) {
       const auto k = static_cast<Eigen::Index>(i);
       row.push_back(truth != nullptr
@@ -162,10 +167,8 @@ void ReferenceTable(const PipelineConfig& config,
   const std::size_t n = config.parameters.size();
   std::vector<std::string> header = {"method"};
   for (std::size_t i = 0; i < n; ++i) {
-    header.push_back("I/I_truth " + OperatorText(config.parameters[i]) +
-                     " (this run)");
-    header.push_back("I/I_truth " + OperatorText(config.parameters[i]) +
-                     " (reference)");
+    header.push_back("I/I_truth " + ParameterText(config, i) + " (this run)");
+    header.push_back("I/I_truth " + ParameterText(config, i) + " (reference)");
   }
   std::vector<std::vector<std::string>> rows;
   for (const auto& [name, matrix] : reference) {
@@ -220,7 +223,9 @@ nlohmann::ordered_json ResultsJson(const PipelineConfig& config,
                                            entry.information.row(i).end()));
       }
       item["fisher_information"] = rows;
-      item["determinant"] = entry.information.determinant();
+      const bool singular = IsSingular(entry.information);
+      item["determinant"] = singular ? 0.0 : entry.information.determinant();
+      item["singular"] = singular;
       item["source"] = entry.source;
     }
     item["events"] = entry.events;
@@ -294,8 +299,8 @@ void WriteReport(const PipelineConfig& config,
   char date[64];
   std::strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
   std::string parameters;
-  for (const std::string& parameter : config.parameters)
-    parameters += (parameters.empty() ? "" : ", ") + OperatorText(parameter);
+  for (std::size_t p = 0; p < config.parameters.size(); ++p)
+    parameters += (parameters.empty() ? "" : ", ") + ParameterText(config, p);
   doc.Paragraph("Configuration `" + config.path.string() + "`, work folder `" +
                 files.workdir.string() + "`, " + date + ", " + VersionLine() +
                 ". Parameters: " + parameters +

@@ -62,11 +62,8 @@ std::uint64_t HashFile(const fs::path& path, std::uint64_t seed) {
   return hash;
 }
 
-StageRunner::StageRunner(fs::path workdir,
-                         fs::path config,
-                         std::ostream& progress)
+StageRunner::StageRunner(fs::path workdir, std::ostream& progress)
     : workdir_(std::move(workdir)),
-      config_(std::move(config)),
       program_(SelfExecutable()),
       progress_(progress) {}
 

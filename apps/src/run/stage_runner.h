@@ -2,7 +2,8 @@
 // in-process work) with declared input and output files. A stage is skipped
 // when DIR/<stage>/stage.json records the same content hash of its settings,
 // command lines and input files, and every output exists and is newer than
-// the inputs and the configuration (DESIGN.md §5.8). stage.json is written
+// the inputs (DESIGN.md §5.8). The configuration file is not an input: each
+// stage's settings are what it reads of it. stage.json is written
 // only after every output is in place, so an interrupted run resumes at the
 // stage it was in.
 #pragma once
@@ -75,11 +76,8 @@ std::uint64_t HashFile(const std::filesystem::path& path, std::uint64_t seed);
 
 class StageRunner {
  public:
-  // `workdir` holds DIR/<stage>/{stage.json,log.txt}; `config` is the
-  // configuration file, an input of every stage.
-  StageRunner(std::filesystem::path workdir,
-              std::filesystem::path config,
-              std::ostream& progress);
+  // `workdir` holds DIR/<stage>/{stage.json,log.txt}.
+  StageRunner(std::filesystem::path workdir, std::ostream& progress);
 
   // Runs or skips the stage; `force` reruns it regardless. Throws
   // StageFailure when a required step fails.
@@ -94,7 +92,6 @@ class StageRunner {
   bool UpToDate(const Stage& stage, std::uint64_t hash) const;
 
   std::filesystem::path workdir_;
-  std::filesystem::path config_;
   std::filesystem::path program_;
   std::ostream& progress_;
 };

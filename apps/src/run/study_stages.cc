@@ -131,6 +131,9 @@ Stage MineStage(const PipelineConfig& config,
   stage.name = "mine";
   const fs::path folder = files.workdir / "mine";
   YAML::Node mining = YAML::Clone(config.mining);
+  // Labels are for the report: an edited label must not rerun the mining.
+  for (auto parameter : mining["parameters"])
+    if (parameter.second.IsMap()) parameter.second.remove("label");
   if (config.generate) {
     YAML::Node sample;
     sample["file"] = (files.workdir / kGeneratedEvents).string();
