@@ -3,6 +3,8 @@
 // never exit 1 or a destroyed input; issue 14 item 12: unweighted files).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -211,6 +213,29 @@ TEST_F(EventInputCommandTest, MineRefusesNonFiniteMomenta) {
       testing::RunGoldmine({"mine", MineConfig("nan.lhe"), "--output", output}),
       "nan.lhe, line 13: expected a finite number for PX, got \"nan\"");
   EXPECT_FALSE(fs::exists(output));
+}
+
+// Issue 15 (debris): staging files of a killed run are removed by the next
+// run in the same folder; those of a live process are not touched.
+TEST_F(EventInputCommandTest, MineRemovesStagingFilesOfKilledRuns) {
+  Write("ok.lhe", Lhe("0.5", "a"));
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ::waitpid(child, nullptr, 0);  // now a process id that does not exist
+  const std::string stale =
+      Write("old.h5.stage-" + std::to_string(child) + "-0.h5", "debris");
+  const std::string live =
+      Write("old.h5.stage-" + std::to_string(::getpid()) + "-0.h5", "live");
+  const std::string output = (folder_ / "events.h5").string();
+  const auto mine =
+      testing::RunGoldmine({"mine", MineConfig("ok.lhe"), "--output", output});
+  ASSERT_EQ(mine.exit_code, 0) << mine.err;
+  EXPECT_FALSE(fs::exists(stale));
+  EXPECT_TRUE(fs::exists(live));
+  int staging = 0;
+  for (const auto& entry : fs::directory_iterator(folder_))
+    staging += entry.path().string().find(".stage-") != std::string::npos;
+  EXPECT_EQ(staging, 1);  // the live one; this run left none
 }
 
 }  // namespace

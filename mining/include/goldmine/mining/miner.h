@@ -2,8 +2,10 @@
 // and benchmark weights for every event that passes (MadMiner's
 // LHEReader.analyse_samples + save).
 //
-// Samples are read in parallel, each into a staging file beside the output;
-// the staged samples are then merged into the final file. With shuffle on
+// Samples are read in parallel, each into a staging file beside the output
+// (<output>.stage-<pid>-<i>.h5, removed however Mine() ends; those of killed
+// runs are removed by the next Mine() writing into the same folder); the
+// staged samples are then merged into the final file. With shuffle on
 // (MadMiner shuffles too), the merge interleaves the samples at random, row
 // by row with probability proportional to the rows each has left: for
 // samples of independent events this is distributed like a full shuffle, so
