@@ -1,16 +1,20 @@
 // goldmine histfactory inspect|fit|cls|upper-limit|patch|combine|prune|rename
 // (DESIGN.md §5.7): pyhf's command line on goldmine's HistFactory engine.
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <set>
 #include <sstream>
+#include <stdexcept>
+#include <vector>
 
 #include "cli.h"
 #include "goldmine/core/atomic_file.h"
 #include "goldmine/core/errors.h"
 #include "goldmine/inference/fit.h"
 #include "goldmine/inference/hypotest.h"
+#include "goldmine/inference/likelihood_checks.h"
 #include "goldmine/inference/model.h"
 #include "goldmine/inference/pyhf_schema.h"
 #include "goldmine/inference/workspace.h"
@@ -389,6 +393,53 @@ po::options_description FitOptions() {
   return options;
 }
 
+// Statistical commands refuse a workspace without a meaningful likelihood
+// (likelihood_checks.h): exit 2 with the JSON path.
+void RefuseWithoutLikelihood(const LoadedModel& loaded,
+                             const po::variables_map& values,
+                             bool hypotest) {
+  const std::string problem =
+      hypotest ? hf::HypotestLikelihoodProblem(loaded.workspace, *loaded.model)
+               : hf::FitLikelihoodProblem(loaded.workspace, *loaded.model);
+  if (!problem.empty()) {
+    throw InvalidInput(values["workspace"].as<std::string>() + ": " + problem);
+  }
+}
+
+// Non-convergence and several minima are reported in the output
+// ("converged", "several_minima") and by one line on stderr each
+// (docs/histfactory.md "Convergence").
+void ReportFitStatus(Streams streams,
+                     const std::string& command,
+                     const po::variables_map& values,
+                     bool converged,
+                     const std::string& message,
+                     bool several_minima) {
+  const std::string prefix = "goldmine histfactory " + command + ": ";
+  const std::string path = values["workspace"].as<std::string>();
+  if (!converged) {
+    streams.err << prefix << "warning: " << path
+                << ": not converged (\"converged\": false): " << message
+                << "\n";
+  }
+  if (several_minima) {
+    streams.err << prefix << "note: " << path
+                << ": the likelihood has several local minima; the lowest "
+                   "found is used (\"several_minima\": true)\n";
+  }
+}
+
+// Results are numbers: a NaN or infinity would print as null.
+void RequireFinite(const std::vector<double>& numbers,
+                   const std::string& what) {
+  for (double number : numbers) {
+    if (!std::isfinite(number)) {
+      throw std::runtime_error(what + " is not finite (" +
+                               std::to_string(number) + ")");
+    }
+  }
+}
+
 int FitCommand(const std::vector<std::string>& arguments, Streams streams) {
   po::variables_map values;
   if (!Parse("fit",
@@ -396,8 +447,11 @@ int FitCommand(const std::vector<std::string>& arguments, Streams streams) {
              "[--measurement NAME] [--output OUT.json]",
              "Global maximum-likelihood fit. Output keys: mle_parameters "
              "{NAME: [v, ...]}, twice_nll\n(-2 ln L with every constant, as "
-             "pyhf), uncertainties {NAME: [sigma, ...]} (Hessian),\n"
-             "converged, message, poi (null without POI).",
+             "pyhf), uncertainties {NAME: [sigma, ...]} (Hessian; omitted, "
+             "with\nuncertainties_unavailable, when the Hessian is not "
+             "positive definite),\nconverged, message, poi (null without "
+             "POI), several_minima, other_minima\n[{twice_nll, "
+             "mle_parameters}] (higher local minima found, lowest first).",
              FitOptions(),
              arguments,
              streams,
@@ -405,14 +459,43 @@ int FitCommand(const std::vector<std::string>& arguments, Streams streams) {
     return kSuccess;
   }
   const LoadedModel loaded = LoadModel(values);
+  RefuseWithoutLikelihood(loaded, values, false);
   const hf::Model& model = *loaded.model;
   const hf::FitResult fit = hf::Fit(model, model.observed_data());
+  RequireFinite({fit.twice_nll}, "twice_nll of the fit");
+  RequireFinite(
+      {fit.parameters.data(), fit.parameters.data() + fit.parameters.size()},
+      "a fitted parameter");
   ordered_json result;
   result["mle_parameters"] = BySet(model, fit.parameters);
   result["twice_nll"] = fit.twice_nll;
-  result["uncertainties"] = BySet(model, fit.uncertainties);
+  if (fit.uncertainties.allFinite()) {
+    result["uncertainties"] = BySet(model, fit.uncertainties);
+  } else {
+    result["uncertainties_unavailable"] =
+        "the Hessian at the minimum is not positive definite";
+    streams.err << "goldmine histfactory fit: warning: "
+                << values["workspace"].as<std::string>()
+                << ": no uncertainties, the Hessian at the minimum is not "
+                   "positive definite\n";
+  }
   result["converged"] = fit.converged;
   result["message"] = fit.message;
+  result["several_minima"] = !fit.other_minima.empty();
+  if (!fit.other_minima.empty()) {
+    ordered_json minima = ordered_json::array();
+    for (const hf::LocalMinimum& minimum : fit.other_minima) {
+      minima.push_back({{"twice_nll", minimum.twice_nll},
+                        {"mle_parameters", BySet(model, minimum.parameters)}});
+    }
+    result["other_minima"] = minima;
+  }
+  ReportFitStatus(streams,
+                  "fit",
+                  values,
+                  fit.converged,
+                  fit.message,
+                  !fit.other_minima.empty());
   result["poi"] =
       model.has_poi() ? ordered_json(model.poi_name()) : ordered_json(nullptr);
   WriteJsonResult(result, OutputPath(values), streams);
@@ -442,10 +525,20 @@ int Cls(const std::vector<std::string>& arguments, Streams streams) {
   }
   const hf::HypotestOptions hypotest_options = HypotestOptionsFrom(values);
   const LoadedModel loaded = LoadModel(values);
+  RefuseWithoutLikelihood(loaded, values, true);
   const hf::Model& model = *loaded.model;
   const double mu = values["poi-value"].as<double>();
   const hf::HypotestResult test =
       hf::Hypotest(model, model.observed_data(), mu, hypotest_options);
+  RequireFinite({test.cls_obs,
+                 test.clsb_obs,
+                 test.clb_obs,
+                 test.test_statistic_obs,
+                 test.test_statistic_asimov,
+                 test.poi_hat},
+                "a CLs result");
+  RequireFinite({test.cls_expected.begin(), test.cls_expected.end()},
+                "an expected CLs");
   ordered_json result;
   result["CLs_obs"] = test.cls_obs;
   result["CLs_exp"] = Array(test.cls_expected);
@@ -465,7 +558,14 @@ int Cls(const std::vector<std::string>& arguments, Streams streams) {
   }
   result["poi_hat"] = test.poi_hat;
   result["converged"] = test.converged;
+  result["several_minima"] = test.several_minima;
   if (!test.message.empty()) result["message"] = test.message;
+  ReportFitStatus(streams,
+                  "cls",
+                  values,
+                  test.converged,
+                  test.message,
+                  test.several_minima);
   WriteJsonResult(result, OutputPath(values), streams);
   return kSuccess;
 }
@@ -534,9 +634,13 @@ int UpperLimitCommand(const std::vector<std::string>& arguments,
     limit_options.scan = ParseScan(values["scan"].as<std::string>());
   }
   const LoadedModel loaded = LoadModel(values);
+  RefuseWithoutLikelihood(loaded, values, true);
   const hf::Model& model = *loaded.model;
   const hf::UpperLimitResult limit =
       hf::UpperLimit(model, model.observed_data(), limit_options);
+  RequireFinite({limit.observed}, "the observed limit");
+  RequireFinite({limit.expected.begin(), limit.expected.end()},
+                "an expected limit");
   ordered_json result;
   result["obs"] = limit.observed;
   result["exp"] = Array(limit.expected);
@@ -547,7 +651,14 @@ int UpperLimitCommand(const std::vector<std::string>& arguments,
   result["level"] = limit_options.level;
   result["poi"] = model.poi_name();
   result["converged"] = limit.converged;
+  result["several_minima"] = limit.several_minima;
   if (!limit.message.empty()) result["message"] = limit.message;
+  ReportFitStatus(streams,
+                  "upper-limit",
+                  values,
+                  limit.converged,
+                  limit.message,
+                  limit.several_minima);
   WriteJsonResult(result, OutputPath(values), streams);
   return kSuccess;
 }

@@ -496,6 +496,7 @@ HypotestResult Hypotester::TestAsymptotic(double mu) {
   HypotestResult result;
   result.poi_value = mu;
   auto note = [&](const FitResult& fit, const std::string& which) {
+    if (!fit.other_minima.empty()) result.several_minima = true;
     if (!fit.converged) {
       result.converged = false;
       result.message +=
@@ -729,6 +730,7 @@ UpperLimitResult UpperLimit(const Model& model,
         result.poi_bounds_widened = true;
       }
       found = cache.emplace(mu, tester.Test(mu)).first;
+      if (found->second.several_minima) result.several_minima = true;
       if (!found->second.converged) {
         result.converged = false;
         if (result.message.empty()) {
@@ -788,6 +790,15 @@ UpperLimitResult UpperLimit(const Model& model,
     };
     for (int i = 0; i < 60 && any(lower, true); ++i) lower /= 2;
     for (int i = 0; i < 60 && any(upper, false); ++i) upper *= 2;
+    if (any(upper, false)) {
+      // CLs never reaches the level (e.g. a POI without effect): there is
+      // no limit, whatever the root finder returns below.
+      result.converged = false;
+      result.message = "CLs stays above the level " + std::to_string(level) +
+                       " up to " + model.poi_name() + " = " +
+                       std::to_string(upper) + "; no limit" +
+                       (result.message.empty() ? "" : "; " + result.message);
+    }
     for (int curve = 0; curve < 6; ++curve) {
       double a = lower;
       double b = upper;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -41,6 +42,9 @@ double StirlingError(double n) {
 // costs ~1e-4 absolute at n ~ 1e11 (shapesys auxiliary data,
 // HISTFACTORY.md §15.3).
 double LogPoisson(double n, double rate) {
+  // A negative rate has no likelihood, also where nothing is observed (pyhf:
+  // 0 · ln(rate) = NaN).
+  if (rate < 0) return std::numeric_limits<double>::quiet_NaN();
   if (n == 0.0) return -rate;
   if (n < 10.0) return n * std::log(rate) - rate - std::lgamma(n + 1.0);
   const double r = rate / n - 1.0;

@@ -112,6 +112,8 @@ struct HypotestResult {
   int num_toys = 0;                    // toys only
   bool converged = true;               // every fit converged
   std::string message;                 // which fit failed, if any
+  // Some fit found several distinct minima (the lowest is used; fit.h).
+  bool several_minima = false;
 };
 
 // Hypothesis tests of one model and data set at several POI values. Caches
@@ -180,8 +182,11 @@ struct UpperLimitResult {
   int num_hypotests = 0;
   // Every hypothesis test made, in order of POI value.
   std::vector<HypotestResult> tests;
+  // Every fit converged and every limit was bracketed (CLs reaches the
+  // level below the widened POI bound).
   bool converged = true;
   std::string message;
+  bool several_minima = false;  // some fit found several minima
 };
 
 // CLs upper limits on the POI, observed and expected band. When a limit lies
