@@ -5,6 +5,7 @@
 // written here, each broken in one place.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -120,6 +121,23 @@ TEST_F(EventReaderHardening, FixturesAreValid) {
   ASSERT_TRUE(lhe->Next(&event));
   EXPECT_EQ(event.weights, (std::vector<double>{1.5, 2.5}));
   EXPECT_EQ(event.particles.at(0).energy, 4.0);
+}
+
+// Gzip-compressed HepMC reads as the plain file (HepMC 3.1.2 could not).
+TEST_F(EventReaderHardening, GzipHepMCGivesThePlainFilesEvents) {
+  for (const auto& [name, text] :
+       {std::pair<std::string, std::string>{"ok.hepmc", kHepMC2},
+        std::pair<std::string, std::string>{"ok.hepmc3", kHepMC3}}) {
+    const std::string gz_path = (folder_ / (name + ".gz")).string();
+    gzFile file = gzopen(gz_path.c_str(), "wb");
+    gzwrite(file, text.data(), static_cast<unsigned>(text.size()));
+    gzclose(file);
+    const EventFileSummary plain = Read(Write(name, text));
+    const EventFileSummary packed = Read(gz_path);
+    EXPECT_EQ(packed.num_events, plain.num_events) << name;
+    EXPECT_EQ(packed.weight_sums, plain.weight_sums) << name;
+    EXPECT_EQ(packed.info.weight_names, plain.info.weight_names) << name;
+  }
 }
 
 // --- HepMC2: what crashed HepMC3's ReaderAsciiHepMC2 ---
