@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "inference/several_minima_workspaces.h"
 #include "support/run_command.h"
 #include "support/scratch_folder.h"
 
@@ -169,25 +170,8 @@ TEST_F(DegenerateModel, ReportsFitsThatDoNotConverge) {
 TEST_F(DegenerateModel, ReportsSeveralMinima) {
   // pyhf's validation model 2bin_2channel_coupledhisto (issue 14 item 13):
   // minima at twice_nll 29.2874 (global) and 30.2853.
-  const std::string path = Write("coupledhisto.json", R"({"channels": [
-    {"name": "signal", "samples": [
-      {"name": "signal", "data": [30.0, 35.0], "modifiers": [
-        {"name": "mu", "type": "normfactor", "data": null}]},
-      {"name": "bkg1", "data": [100.0, 100.0], "modifiers": [
-        {"name": "coupled_histosys", "type": "histosys",
-         "data": {"lo_data": [90.0, 90.0], "hi_data": [110.0, 110.0]}}]},
-      {"name": "bkg2", "data": [50.0, 120.0], "modifiers": [
-        {"name": "coupled_histosys", "type": "histosys",
-         "data": {"lo_data": [45.0, 45.0], "hi_data": [55.0, 55.0]}}]}]},
-    {"name": "control", "samples": [
-      {"name": "background", "data": [105.0, 100.0], "modifiers": [
-        {"name": "coupled_histosys", "type": "histosys",
-         "data": {"lo_data": [95.0, 90.0], "hi_data": [110.0, 115.0]}}]}]}],
-   "observations": [{"name": "control", "data": [110.0, 105.0]},
-                    {"name": "signal", "data": [170.0, 220.0]}],
-   "measurements": [{"name": "meas",
-                     "config": {"poi": "mu", "parameters": []}}],
-   "version": "1.0.0"})");
+  const std::string path =
+      Write("coupledhisto.json", inference::testing::kCoupledHisto);
   const testing::CommandResult result = RunGoldmine({"histfactory",
                                                      "fit",
                                                      path,
