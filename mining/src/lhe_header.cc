@@ -1,11 +1,13 @@
 #include "lhe_header.h"
 
-#include <cstdlib>
+#include <cmath>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <stdexcept>
 
 #include "goldmine/core/errors.h"
+#include "goldmine/core/strict_number.h"
 #include "xml_scan.h"
 
 namespace goldmine::mining {
@@ -77,12 +79,14 @@ std::map<std::string, double> ParseReweightSettings(const std::string& text,
       throw FileFormatError(where + ": \"" + Trimmed(line) +
                             "\": expected set param_card BLOCK ID VALUE");
     }
-    char* end = nullptr;
-    const double value = std::strtod(tokens.back().c_str(), &end);
-    if (end == tokens.back().c_str() || *end != '\0') {
+    // Strict: "0x10" is not 16, and a reweighting to nan or inf means
+    // nothing (it became null in inspect's JSON).
+    const std::optional<double> parsed = ParseDouble(tokens.back());
+    if (!parsed || !std::isfinite(*parsed)) {
       throw FileFormatError(where + ": \"" + Trimmed(line) + "\": value \"" +
-                            tokens.back() + "\" is not a number");
+                            tokens.back() + "\" is not a finite number");
     }
+    const double value = *parsed;
     std::string key = tokens[2];
     for (std::size_t i = 3; i + 1 < tokens.size(); ++i) key += " " + tokens[i];
     settings[key] = value;

@@ -8,6 +8,8 @@
 #include <sstream>
 
 #include "goldmine/core/errors.h"
+#include "goldmine/core/strict_number.h"
+#include "xml_scan.h"
 
 namespace goldmine::mining {
 namespace {
@@ -25,9 +27,10 @@ std::optional<double> Number(
     const std::map<std::string, std::string>& attributes, const char* key) {
   const auto found = attributes.find(key);
   if (found == attributes.end()) return std::nullopt;
-  char* end = nullptr;
-  const double value = std::strtod(found->second.c_str(), &end);
-  if (end == found->second.c_str()) return std::nullopt;
+  // Strict (strict_number.h): "2.0abc" or "0x10" is no scale at all, not 2
+  // or 16; neither is nan.
+  const std::optional<double> value = ParseDouble(Trimmed(found->second));
+  if (!value || !std::isfinite(*value)) return std::nullopt;
   return value;
 }
 
@@ -41,8 +44,11 @@ std::vector<Variation> Variations(const EventFileInfo& file) {
         variations[static_cast<std::size_t>(index - file.weight_names.begin())];
     variation.mur = Number(weight.attributes, "MUR");
     variation.muf = Number(weight.attributes, "MUF");
-    if (const auto pdf = Number(weight.attributes, "PDF"))
-      variation.pdf = static_cast<long>(*pdf);
+    if (const auto pdf = weight.attributes.find("PDF");
+        pdf != weight.attributes.end()) {
+      if (const auto id = ParseInteger(Trimmed(pdf->second)))
+        variation.pdf = static_cast<long>(*id);
+    }
     variation.dynamic_scale = weight.attributes.count("DYN_SCALE") != 0;
     variation.group = weight.group;
   }
@@ -60,11 +66,20 @@ std::vector<Variation> Variations(const EventFileInfo& file) {
     const bool has_mur = std::regex_search(name, mur, mur_pattern);
     const bool has_muf = std::regex_search(name, muf, muf_pattern);
     if (!has_mur && !has_muf) continue;
-    variation.mur = has_mur ? std::stod(mur[1]) : 1.0;
-    variation.muf = has_muf ? std::stod(muf[1]) : 1.0;
+    // Digits only (the patterns), but possibly too many for a double or a
+    // long: such a name is no variation (std::stod would throw).
+    const std::optional<double> mur_value =
+        has_mur ? ParseDouble(mur[1].str()) : std::optional<double>(1.0);
+    const std::optional<double> muf_value =
+        has_muf ? ParseDouble(muf[1].str()) : std::optional<double>(1.0);
+    if (!mur_value || !muf_value) continue;
+    variation.mur = mur_value;
+    variation.muf = muf_value;
     std::smatch pdf;
-    if (std::regex_search(name, pdf, pdf_pattern))
-      variation.pdf = std::stol(pdf[1]);
+    if (std::regex_search(name, pdf, pdf_pattern)) {
+      if (const auto id = ParseInteger(pdf[1].str()))
+        variation.pdf = static_cast<long>(*id);
+    }
   }
   return variations;
 }

@@ -16,6 +16,7 @@
 #include "goldmine/core/utf8.h"
 #include "goldmine/mining/event_file_summary.h"
 #include "goldmine/mining/event_reader.h"
+#include "goldmine/mining/systematics.h"
 #include "support/scratch_folder.h"
 
 namespace goldmine::mining {
@@ -388,6 +389,41 @@ TEST_F(EventReaderHardening, LheInvalidUtf8IsRefusedWithItsLine) {
       ErrorOf("wgt.lhe",
               Replaced(no_header, "<wgt id='a'>", "<wgt id='\xc0\xaf'>")),
       HasSubstr("wgt.lhe, line 12: the weight id is not valid UTF-8"));
+}
+
+TEST_F(EventReaderHardening, LheReweightValuesAreParsedStrictly) {
+  for (const char* bad : {"0x10", "nan", "1e999", "2.0abc"}) {
+    EXPECT_THAT(
+        ErrorOf("card.lhe",
+                Replaced(kLhe, "x 1 2.0<", std::string("x 1 ") + bad + "<")),
+        HasSubstr("\"set param_card x 1 " + std::string(bad) + "\": value \"" +
+                  bad + "\" is not a finite number"))
+        << bad;
+  }
+}
+
+// Scale variations found from weight names: a name with more digits than a
+// double or a long holds is no variation (std::stod threw out_of_range: an
+// internal error, exit 1); "MUR2.0abc"-like attributes are no scale either.
+TEST(StrictVariationNames, OverlongOrMalformedScalesAreNoVariation) {
+  EventFileInfo info;
+  info.format = EventFormat::kHepMC2;
+  info.weight_names = {"nominal",
+                       "MUR" + std::string(400, '9') + "_MUF1",
+                       "MUR1_MUF1_PDF" + std::string(30, '9')};
+  WeightDefinition attribute;
+  attribute.id = "nominal";
+  attribute.attributes = {{"MUR", "2.0abc"}, {"MUF", "0x10"}};
+  info.weight_definitions = {attribute};
+  SystematicSpec scale;
+  scale.name = "scale";
+  scale.type = SystematicSpec::Type::kScale;
+  EXPECT_THAT([&] { BuildNuisanceLayout({scale}, info); },
+              ThrowsMessage<InvalidInput>(HasSubstr("no weight with MUR=")));
+  SystematicSpec pdf;
+  pdf.name = "pdf";
+  pdf.type = SystematicSpec::Type::kPdf;
+  EXPECT_THROW(BuildNuisanceLayout({pdf}, info), InvalidInput);
 }
 
 // --- every format ---
