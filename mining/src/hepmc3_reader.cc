@@ -105,7 +105,9 @@ class HepMC3Reader final : public HepMCReaderBase {
         ++i;
       if (i > begin) split.push_back(names.substr(begin, i - begin));
     }
-    declared_names_ = std::move(split);
+    // An empty W line names nothing: weights, if any, are named by position
+    // (as ReaderAscii, which then had no names either).
+    if (!split.empty()) declared_names_ = std::move(split);
   }
 
   bool ReadEvent(Event* event) override {

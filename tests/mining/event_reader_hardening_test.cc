@@ -338,6 +338,10 @@ TEST_F(EventReaderHardening, WeightsWithoutNamesAreNamedByPosition) {
   const auto reader = EventReader::Open(
       Write("positional.hepmc3", Replaced(kHepMC3, "W nominal\\|alt\n", "")));
   EXPECT_EQ(reader->info().weight_names, (std::vector<std::string>{"0", "1"}));
+  // An empty W line in the run header names nothing either.
+  const auto empty = EventReader::Open(
+      Write("empty_w.hepmc3", Replaced(kHepMC3, "W nominal\\|alt\n", "W\n")));
+  EXPECT_EQ(empty->info().weight_names, (std::vector<std::string>{"0", "1"}));
 }
 
 // --- LHE ---
