@@ -4,6 +4,7 @@
 // reference tolerances: 1e-3 relative with a 1e-12 absolute floor.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <memory>
@@ -91,6 +92,67 @@ TEST_P(ClsScan, MatchesPyhfAtEveryPoint) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
   ::testing::Test::RecordProperty("seconds", std::to_string(seconds));
+}
+
+// Beyond the POI bound (issue 14 item 2): sbottom RegionB has its limit at
+// μ ≈ 107, ten times its bound of 10. pyhf b3dc4bb (numpy, SLSQP tolerance
+// 1e-10), hypotest(mu, test_stat="qtilde", return_expected_set=True) with
+// the POI bounds raised to [0, 640]:
+TEST(ClsBeyondThePoiBound, MatchesPyhfOnSbottomRegionB) {
+  Case loaded;
+  if (!LoadCase("sbottom_B_1400_550_60", &loaded)) {
+    GTEST_SKIP() << "reference case sbottom_B_1400_550_60 not found";
+  }
+  const Model model(Workspace::FromJson(loaded.workspace_text, "sbottom_B"));
+  struct Point {
+    double mu;
+    double cls_obs;
+    std::array<double, 5> cls_expected;
+  };
+  const Point points[] = {
+      {20.0,
+       0.567217336637363,
+       {0.25133974796953273,
+        0.39785418436492404,
+        0.5967463182550997,
+        0.8095958269875426,
+        0.9509777845039442}},
+      {50.0,
+       0.2255391637085501,
+       {0.036146782865618836,
+        0.09997982442609173,
+        0.2510251683543674,
+        0.5244288839862776,
+        0.8216230327068963}},
+      {107.0,
+       0.050350982705343585,
+       {0.0021708390406028908,
+        0.012003123435972414,
+        0.05828017436985148,
+        0.2208037855967536,
+        0.554999950016773}},
+      {200.0,
+       0.01489548246237538,
+       {0.00025352434389217443,
+        0.0022334817933206954,
+        0.017024029751922562,
+        0.09846700757588049,
+        0.35781902181675423}},
+  };
+  // As UpperLimit does: the suggested bound, widened when needed.
+  Hypotester tester(model, model.observed_data());
+  tester.WidenUpperBound(640.0);
+  for (const Point& point : points) {
+    const HypotestResult result = tester.Test(point.mu);
+    const std::string at = "mu=" + std::to_string(point.mu);
+    EXPECT_TRUE(result.converged) << at << ": " << result.message;
+    ExpectClose(result.cls_obs, point.cls_obs, at + " CLs_obs");
+    for (int i = 0; i < 5; ++i) {
+      ExpectClose(result.cls_expected[i],
+                  point.cls_expected[i],
+                  at + " CLs_exp[" + std::to_string(i) + "]");
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Pyhf,
