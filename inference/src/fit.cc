@@ -300,15 +300,10 @@ std::vector<std::pair<double, std::vector<double>>> BasinStarts(
   return starts;
 }
 
-// Different minima: twice_nll or the point (in widths) differ visibly.
+// Different minima: their twice_nll differ visibly. (Points along a flat
+// valley, with equal twice_nll, are one minimum.)
 bool DistinctMinima(const LocalFit& a, const LocalFit& b) {
-  if (std::abs(a.value - b.value) > 1e-6 * std::max(1.0, std::abs(a.value))) {
-    return true;
-  }
-  for (std::size_t i = 0; i < a.x.size(); ++i) {
-    if (std::abs(a.x[i] - b.x[i]) > 1e-3) return true;
-  }
-  return false;
+  return std::abs(a.value - b.value) > 1e-6 * std::max(1.0, std::abs(a.value));
 }
 
 }  // namespace
