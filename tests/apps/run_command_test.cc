@@ -154,6 +154,23 @@ TEST(RunReport, RankDeficientInformationIsSingular) {
   EXPECT_FALSE(IsSingular(correlated));
 }
 
+// Issue 17, item 4: the information of a slice. I = [[4, 1, 1], [1, 3, 0],
+// [1, 0, 2]] (by hand): fixing the third parameter keeps the top-left
+// block; profiling it gives the Schur complement I_SS − I_S3 I_3S / I_33.
+TEST(RunReport, SliceInformationFixesOrProfiles) {
+  Eigen::Matrix3d information;
+  information << 4, 1, 1, 1, 3, 0, 1, 0, 2;
+  const Eigen::MatrixXd fixed = SliceInformation(information, {0, 1}, {});
+  EXPECT_NEAR((fixed - information.topLeftCorner(2, 2)).norm(), 0.0, 1e-12);
+  const Eigen::MatrixXd profiled = SliceInformation(information, {0, 1}, {2});
+  Eigen::Matrix2d schur;
+  schur << 4 - 0.5, 1, 1, 3;
+  EXPECT_NEAR((profiled - schur).norm(), 0.0, 1e-12);
+  // One parameter, the other two profiled: 1 / (I⁻¹)_00.
+  const Eigen::MatrixXd one = SliceInformation(information, {0}, {1, 2});
+  EXPECT_NEAR(one(0, 0), 1.0 / information.inverse()(0, 0), 1e-12);
+}
+
 // A tiny study without estimators: a few seconds per run.
 class RunCommandTest : public ::testing::Test {
  protected:
@@ -351,6 +368,99 @@ TEST_F(RunCommandTest, LabelsLevelSingularAndContourStyle) {
   const auto setup = testing::RunGoldmine(
       {"setup", config_.string(), "--output", (folder_ / "s.h5").string()});
   EXPECT_EQ(setup.exit_code, 0) << setup.err;
+}
+
+// Issue 17, item 4: a study with three parameters, scanned in slices with
+// the others fixed or profiled.
+TEST_F(RunCommandTest, SlicesOfAThreeParameterStudy) {
+  std::ofstream(config_)
+      << "name: three operators\n"
+         "generate: {process: wh, events: 1500, seed: 3}\n"
+         "mining:\n"
+         "  parameters:\n"
+         "    cHW: {range: [-1, 1]}\n"
+         "    cHq3: {range: [-0.2, 0.2]}\n"
+         "    cHbox: {range: [-1, 1]}\n"
+         "  benchmarks:\n"
+         "    sm: {}\n    a: {cHW: 1}\n    b: {cHW: -1}\n    c: {cHq3: 0.2}\n"
+         "    d: {cHq3: -0.2}\n    e: {cHbox: 1}\n    f: {cHbox: -1}\n"
+         "    g: {cHW: 0.7, cHq3: 0.14}\n    h: {cHW: 0.5, cHbox: 0.5}\n"
+         "    i: {cHq3: 0.1, cHbox: -0.6}\n"
+         "  morphing: {max_overall_power: 2}\n"
+         "  smearing: wh-1908.06980\n"
+         "  observables:\n"
+         "    pt_w: {expression: \"(l[0] + met).pt\", required: true}\n"
+         "augment: {n_samples: 500, test_samples: 200, seed: 2}\n"
+         "fisher:\n"
+         "  histograms:\n"
+         "    stxs: {label: STXS, observable: pt_w, bins: [75, 150, 250]}\n"
+         "limits:\n"
+         "  grid: {cHW: [-1, 1, 21], cHq3: [-0.2, 0.2, 21]}\n"
+         "  methods: [histo]\n"
+         "  histograms: [stxs]\n"
+         "  scans:\n"
+         "    - {parameters: [cHW, cHq3]}\n"
+         "    - {parameters: [cHW], profile: [cHq3]}\n"
+         "    - {parameters: [cHW], fix: {cHq3: 0}}\n";
+  const auto result = Run();
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const fs::path work = folder_ / "work";
+  const nlohmann::json plane =
+      testing::ReadJson(work / "limits/histo_stxs_cHW_cHq3.json");
+  const nlohmann::json profiled =
+      testing::ReadJson(work / "limits/histo_stxs_cHW.json");
+  const nlohmann::json fixed =
+      testing::ReadJson(work / "limits/histo_stxs_cHW_3.json");
+  const std::string commands =
+      testing::ReadJson(work / "limits/stage.json").at("commands").dump();
+  EXPECT_THAT(commands, HasSubstr("--fix cHbox=0"));
+  EXPECT_THAT(commands, HasSubstr("--profile cHq3:-0.2:0.2"));
+  EXPECT_THAT(commands, HasSubstr("--fix cHq3=0,cHbox=0"));
+
+  // −2Δln L along cHW (relative to its minimum on the line): the scan with
+  // cHq3 fixed at 0 is the plane's cHq3 = 0 line; profiling cHq3 can only
+  // lower it.
+  auto values = [](const nlohmann::json& scan) {
+    std::vector<double> v;
+    for (const auto& x : scan.at("minus_two_delta_log_l"))
+      v.push_back(x.get<double>());
+    return v;
+  };
+  const std::vector<double> v_plane = values(plane);
+  const std::vector<double> v_fixed = values(fixed);
+  const std::vector<double> v_profiled = values(profiled);
+  ASSERT_EQ(v_plane.size(), 21u * 21u);
+  ASSERT_EQ(v_fixed.size(), 21u);
+  std::vector<double> line;
+  for (int i = 0; i < 21; ++i) line.push_back(v_plane[i * 21 + 10]);
+  const double line_min = *std::min_element(line.begin(), line.end());
+  const double fixed_min = *std::min_element(v_fixed.begin(), v_fixed.end());
+  const double profiled_min =
+      *std::min_element(v_profiled.begin(), v_profiled.end());
+  for (int i = 0; i < 21; ++i) {
+    EXPECT_NEAR(v_fixed[i] - fixed_min, line[i] - line_min, 1e-6) << i;
+    EXPECT_LE(v_profiled[i] - profiled_min, v_fixed[i] - fixed_min + 1e-6) << i;
+  }
+
+  // The report: a row per slice saying what is fixed or profiled, the
+  // Fisher information of all three operators, one figure per 2D slice,
+  // and the morphing diagnostics (Σ w² = 1 at a basis point, the SM).
+  const std::string report = testing::ReadText(work / "report.md");
+  EXPECT_THAT(report, HasSubstr("(cHW × cHq3; fixed: cHbox = 0)"));
+  EXPECT_THAT(report, HasSubstr("(cHW; fixed: cHbox = 0; profiled: cHq3)"));
+  EXPECT_THAT(report, HasSubstr("I(cHbox, cHbox)"));
+  EXPECT_THAT(report, HasSubstr("| Σ w² at θ = (0,0,0) | 1 |"));
+  EXPECT_THAT(report, HasSubstr("condition number of the morphing matrix"));
+  EXPECT_TRUE(fs::exists(work / "report/plots/limits_contours_1.png"));
+  EXPECT_THAT(testing::ReadText(work / "report/plots/limits_contours_1.gp"),
+              HasSubstr("set xlabel \"cHW"));
+  const nlohmann::json results = testing::ReadJson(work / "results.json");
+  int truth_intervals = 0;
+  for (const auto& interval : results.at("intervals"))
+    if (interval.at("method") == "truth") ++truth_intervals;
+  EXPECT_EQ(truth_intervals, 3);
+  EXPECT_EQ(results.at("limits").at("histo_stxs_cHW").at("parameters"),
+            nlohmann::json::array({"cHW"}));
 }
 
 // Issue 17, item 8: `limits: {enabled: false}` needs no grid.

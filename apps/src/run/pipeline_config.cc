@@ -1,5 +1,6 @@
 #include "run/pipeline_config.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -255,11 +256,73 @@ FisherSettings ReadFisher(const YamlNode& node, std::size_t num_parameters) {
   return settings;
 }
 
+bool OnGrid(const LimitsSettings& settings, const std::string& parameter) {
+  for (const GridAxis& axis : settings.grid)
+    if (axis.parameter == parameter) return true;
+  return false;
+}
+
+// limits.scans: [{parameters: [a, b], fix: {c: 0}, profile: [d]}, ...].
+void ReadScans(const YamlNode& node,
+               const std::vector<std::string>& parameters,
+               LimitsSettings* settings) {
+  auto known = [&](const YamlNode& entry) {
+    const std::string name = entry.AsString();
+    if (std::find(parameters.begin(), parameters.end(), name) ==
+        parameters.end())
+      entry.Fail("a parameter of mining.parameters");
+    return name;
+  };
+  for (const YamlNode& spec : node.Elements()) {
+    spec.RequireOnlyKeys({"parameters", "fix", "profile"});
+    ScanSettings scan;
+    std::vector<std::string> used;
+    auto use = [&](const YamlNode& entry, const std::string& name) {
+      if (std::find(used.begin(), used.end(), name) != used.end())
+        entry.Fail(
+            "each parameter at most once per scan (scanned, fixed or "
+            "profiled)");
+      used.push_back(name);
+    };
+    for (const YamlNode& entry : spec.At("parameters").Elements()) {
+      const std::string name = known(entry);
+      if (!OnGrid(*settings, name))
+        entry.Fail("a parameter with a limits.grid entry");
+      use(entry, name);
+      scan.parameters.push_back(name);
+    }
+    if (scan.parameters.empty() || scan.parameters.size() > 2)
+      spec.At("parameters").Fail("one or two parameters to scan");
+    if (spec.Has("fix")) {
+      for (const auto& [name, value] : spec.At("fix").Entries()) {
+        if (std::find(parameters.begin(), parameters.end(), name) ==
+            parameters.end())
+          value.Fail("a value for a parameter of mining.parameters");
+        use(value, name);
+        scan.fix.emplace_back(name, value.AsDouble());
+      }
+    }
+    if (spec.Has("profile")) {
+      for (const YamlNode& entry : spec.At("profile").Elements()) {
+        const std::string name = known(entry);
+        if (!OnGrid(*settings, name))
+          entry.Fail(
+              "a parameter with a limits.grid entry (its LO, HI bound "
+              "the profiling)");
+        use(entry, name);
+        scan.profile.push_back(name);
+      }
+    }
+    settings->scans.push_back(scan);
+  }
+  if (settings->scans.empty()) node.Fail("a list of scans");
+}
+
 LimitsSettings ReadLimits(const YamlNode& node,
                           const std::vector<std::string>& parameters,
                           const FisherSettings& fisher) {
   node.RequireOnlyKeys(
-      {"enabled", "grid", "luminosity", "methods", "histograms"});
+      {"enabled", "grid", "luminosity", "methods", "histograms", "scans"});
   LimitsSettings settings;
   settings.enabled = !node.Has("enabled") || node.At("enabled").AsBool();
   settings.luminosity = fisher.luminosity;
@@ -269,7 +332,10 @@ LimitsSettings ReadLimits(const YamlNode& node,
   // (the other keys, when present, are still checked).
   if (settings.enabled || node.Has("grid")) {
     const YamlNode grid = node.At("grid");
+    // Without scans every parameter is scanned; with scans, the grid lists
+    // the scanned and profiled ones (in the order of mining.parameters).
     for (const std::string& parameter : parameters) {
+      if (node.Has("scans") && !grid.Has(parameter)) continue;
       const YamlNode axis = grid.At(parameter);
       const std::vector<double> values = axis.AsDoubles(3);
       if (!(values[0] < values[1]) || values[2] < 2 ||
@@ -278,10 +344,14 @@ LimitsSettings ReadLimits(const YamlNode& node,
       settings.grid.push_back(
           {parameter, values[0], values[1], static_cast<int>(values[2])});
     }
-    if (grid.node().size() != parameters.size())
-      grid.Fail("one [LO, HI, N] per parameter (" +
-                std::to_string(parameters.size()) + ")");
+    if (grid.node().size() != settings.grid.size()) {
+      grid.Fail(node.Has("scans")
+                    ? "[LO, HI, N] per parameter of mining.parameters"
+                    : "one [LO, HI, N] per parameter (" +
+                          std::to_string(parameters.size()) + ")");
+    }
   }
+  if (node.Has("scans")) ReadScans(node.At("scans"), parameters, &settings);
   settings.methods = {"sally", "histo", "rate"};
   if (node.Has("methods")) {
     settings.methods.clear();
@@ -384,6 +454,28 @@ PipelineConfig ParseDocument(const YamlNode& root,
                              bool quick);
 
 }  // namespace
+
+std::string ParameterLabel(const PipelineConfig& config, std::size_t p) {
+  const std::string& label = config.parameter_labels.at(p);
+  if (!label.empty()) return label;
+  std::string escaped;
+  for (char c : config.parameters.at(p)) {
+    if (c == '_' || c == '^' || c == '{' || c == '}' || c == '@' || c == '&' ||
+        c == '~')
+      escaped += '\\';
+    escaped += c;
+  }
+  return escaped;
+}
+
+std::string ParameterText(const PipelineConfig& config, std::size_t p) {
+  const std::string& label = config.parameter_labels.at(p);
+  if (label.empty()) return config.parameters.at(p);
+  std::string text;
+  for (char c : label)
+    if (c != '{' && c != '}') text += c;
+  return text;
+}
 
 PipelineConfig ReadPipelineConfig(const fs::path& path, bool quick) {
   const YamlNode loaded = LoadYamlFile(path.string());

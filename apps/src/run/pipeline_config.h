@@ -73,9 +73,23 @@ struct GridAxis {
   int n = 0;
 };
 
+// One likelihood scan (a slice of a study with many parameters): the
+// scanned parameters (on their grid axes), parameters fixed at a value, and
+// parameters profiled within their grid range. Parameters in none of these
+// are fixed at their fisher.theta value.
+struct ScanSettings {
+  std::vector<std::string> parameters;
+  std::vector<std::pair<std::string, double>> fix;
+  std::vector<std::string> profile;
+};
+
 struct LimitsSettings {
   bool enabled = true;
+  // [LO, HI, N] per parameter: every parameter without `scans`, else the
+  // scanned and profiled ones.
   std::vector<GridAxis> grid;
+  // limits.scans; empty: one scan over every parameter.
+  std::vector<ScanSettings> scans;
   double luminosity = 300000.0;
   std::vector<std::string> methods;     // sally, histo, rate
   std::vector<std::string> histograms;  // names in FisherSettings
@@ -126,6 +140,13 @@ struct PipelineConfig {
   // The effective configuration (after --quick) as YAML text, per section.
   std::map<std::string, std::string> section_text;
 };
+
+// Display name of parameter `p` in gnuplot's enhanced text: its `label`
+// ("c_{HW}"), else its name with enhanced-text markup escaped.
+std::string ParameterLabel(const PipelineConfig& config, std::size_t p);
+// The same in plain text for tables: the label without braces ("c_HW"), else
+// the name.
+std::string ParameterText(const PipelineConfig& config, std::size_t p);
 
 // Reads, merges the `quick` overrides when `quick` is set, and validates.
 // Throws InvalidInput naming the file, line and key.

@@ -69,11 +69,74 @@ const FisherEntry* FindFisher(const std::vector<FisherEntry>& entries,
   return nullptr;
 }
 
-std::string AxisLabels(const PipelineConfig& config) {
+// Dashed lines (95% CL, validation loss): long dashes with wide gaps, which
+// stay visibly dashed at the figures' line width (`dt 2` looks solid).
+constexpr const char* kDashed = "dt (7,5)";
+
+// The legend entry of the point θ at which the contours are centred.
+std::string SmTitle(const PipelineConfig& config) {
+  for (double value : config.fisher.theta)
+    if (value != 0.0) return "θ = (" + JoinNumbers(config.fisher.theta) + ")";
+  return "SM";
+}
+
+std::string AxisLabels(const PipelineConfig& config,
+                       std::size_t x = 0,
+                       std::size_t y = 1) {
   return "set xlabel " +
-         GnuplotString(ParameterLabel(config, 0) + "  (Λ = 1 TeV)") +
+         GnuplotString(ParameterLabel(config, x) + "  (Λ = 1 TeV)") +
          "\nset ylabel " +
-         GnuplotString(ParameterLabel(config, 1) + "  (Λ = 1 TeV)") + "\n";
+         GnuplotString(ParameterLabel(config, y) + "  (Λ = 1 TeV)") + "\n";
+}
+
+// A 68% / 95% CL pair of curves in a contour figure.
+struct Curve {
+  std::string title;
+  std::string data68;
+  std::string data95;
+};
+
+// Draws contour curves (68% solid, 95% dashed) with the point θ, the
+// `setup` lines (axis labels, ranges) first.
+FigureResult DrawContours(const PipelineConfig& config,
+                          const GnuplotPlotter& plotter,
+                          const std::string& name,
+                          const std::string& caption,
+                          const std::string& setup,
+                          const Eigen::Vector2d& center,
+                          const std::vector<Curve>& curves) {
+  std::ostringstream body;
+  body << setup
+       << "set key top right box opaque font ',15'\nset grid lc rgb '#dddddd'\n"
+       << "set title " << GnuplotString("Expected limits, SM hypothesis")
+       << "\n";
+  std::string plots;
+  for (std::size_t i = 0; i < curves.size(); ++i) {
+    if (curves[i].data68.empty()) continue;
+    const fs::path d68 = plotter.WriteData(
+        name + "_" + std::to_string(i) + "_68", curves[i].data68);
+    const fs::path d95 = plotter.WriteData(
+        name + "_" + std::to_string(i) + "_95", curves[i].data95);
+    plots += std::string(plots.empty() ? "" : ", ") +
+             GnuplotString(d68.string()) +
+             " using 1:2 with lines lw 2 lc rgb '" + Colour(i) + "' title " +
+             GnuplotString(curves[i].title) + " noenhanced, " +
+             GnuplotString(d95.string()) + " using 1:2 with lines lw 2 " +
+             kDashed + " lc rgb '" + Colour(i) + "' notitle";
+  }
+  if (plots.empty())
+    return Missing(name, caption, "no limits and no Fisher information");
+  // The SM point is a key entry, not a text label next to it, which would
+  // overlap the truth ellipse around it.
+  const fs::path sm = plotter.WriteData(
+      name + "_sm", Num(center(0)) + " " + Num(center(1)) + "\n");
+  body << "plot " << plots << ", " << GnuplotString(sm.string())
+       << " using 1:2 with points pt 7 ps 1.5 lc rgb 'black' title "
+       << GnuplotString(SmTitle(config))
+       << " noenhanced, 1/0 with lines lw 2 lc rgb 'gray40' title '68% CL', "
+          "1/0 with lines lw 2 "
+       << kDashed << " lc rgb 'gray40' title '95% CL'\n";
+  return Draw(plotter, name, caption, body.str());
 }
 
 // The plotted range of the 2D figures: the limits grid, or 1.6× the widest
@@ -102,17 +165,6 @@ std::string Ranges2D(const ReportInputs& inputs) {
   const double cy = config.fisher.theta[1];
   return "set xrange [" + Num(cx - x) + ":" + Num(cx + x) + "]\nset yrange [" +
          Num(cy - y) + ":" + Num(cy + y) + "]\n";
-}
-
-// Dashed lines (95% CL, validation loss): long dashes with wide gaps, which
-// stay visibly dashed at the figures' line width (`dt 2` looks solid).
-constexpr const char* kDashed = "dt (7,5)";
-
-// The legend entry of the point θ at which the contours are centred.
-std::string SmTitle(const PipelineConfig& config) {
-  for (double value : config.fisher.theta)
-    if (value != 0.0) return "θ = (" + JoinNumbers(config.fisher.theta) + ")";
-  return "SM";
 }
 
 // Where the events' observables come from, for captions: detector level
@@ -145,11 +197,6 @@ FigureResult LimitsContours(const ReportInputs& inputs,
   if (config.parameters.size() != 2)
     return Missing(name, caption, "contours need exactly two parameters");
   const Eigen::Vector2d center(config.fisher.theta[0], config.fisher.theta[1]);
-  struct Curve {
-    std::string title;
-    std::string data68;
-    std::string data95;
-  };
   std::vector<Curve> curves;
   // STXS: the first histogram of the limits section, else the last 1D
   // Fisher histogram.
@@ -188,38 +235,74 @@ FigureResult LimitsContours(const ReportInputs& inputs,
                       FisherEllipse(truth->information, center, kTwoDof68),
                       FisherEllipse(truth->information, center, kTwoDof95)});
   }
-  std::ostringstream body;
-  body << AxisLabels(config) << Ranges2D(inputs)
-       << "set key top right box opaque font ',15'\nset grid lc rgb '#dddddd'\n"
-       << "set title " << GnuplotString("Expected limits, SM hypothesis")
-       << "\n";
-  std::string plots;
-  for (std::size_t i = 0; i < curves.size(); ++i) {
-    if (curves[i].data68.empty()) continue;
-    const fs::path d68 = plotter.WriteData(
-        name + "_" + std::to_string(i) + "_68", curves[i].data68);
-    const fs::path d95 = plotter.WriteData(
-        name + "_" + std::to_string(i) + "_95", curves[i].data95);
-    plots += std::string(plots.empty() ? "" : ", ") +
-             GnuplotString(d68.string()) +
-             " using 1:2 with lines lw 2 lc rgb '" + Colour(i) + "' title " +
-             GnuplotString(curves[i].title) + " noenhanced, " +
-             GnuplotString(d95.string()) + " using 1:2 with lines lw 2 " +
-             kDashed + " lc rgb '" + Colour(i) + "' notitle";
+  return DrawContours(config,
+                      plotter,
+                      name,
+                      caption,
+                      AxisLabels(config) + Ranges2D(inputs),
+                      center,
+                      curves);
+}
+
+// limits.scans: one figure per two-parameter slice, every method's scan with
+// the truth's Fisher ellipse of the same slice (SliceInformation).
+std::vector<FigureResult> SliceContours(const ReportInputs& inputs,
+                                        const GnuplotPlotter& plotter) {
+  std::vector<FigureResult> figures;
+  const PipelineConfig& config = inputs.config;
+  std::vector<std::string> done;
+  const FisherEntry* truth = FindFisher(inputs.fisher, "truth");
+  for (const LimitsRun& run : LimitsRuns(config, inputs.files)) {
+    if (run.scanned.size() != 2 || run.scan.empty()) continue;
+    if (std::find(done.begin(), done.end(), run.scan) != done.end()) continue;
+    done.push_back(run.scan);
+    const auto x = static_cast<std::size_t>(run.scanned[0]);
+    const auto y = static_cast<std::size_t>(run.scanned[1]);
+    const std::string name = "limits_contours_" + std::to_string(done.size());
+    const std::string caption =
+        "Expected limits at " +
+        std::to_string(static_cast<int>(config.limits.luminosity / 1000)) +
+        " fb⁻¹ in the slice " + run.scan +
+        ": 68% (solid) and 95% CL (dashed) contours of every method, and "
+        "the truth's Fisher ellipse of the same slice";
+    const Eigen::Vector2d center(config.fisher.theta[x],
+                                 config.fisher.theta[y]);
+    std::vector<Curve> curves;
+    for (const LimitsEntry& entry : inputs.limits) {
+      if (!entry.available || entry.scan != run.scan) continue;
+      const std::vector<double> xs = Axis(entry.grid, 0);
+      const std::vector<double> ys = Axis(entry.grid, 1);
+      if (xs.size() * ys.size() != static_cast<std::size_t>(entry.grid.rows()))
+        continue;
+      curves.push_back(
+          {entry.label + " (likelihood scan)",
+           ContourSegments(xs, ys, entry.minus_two_dlnl, kTwoDof68),
+           ContourSegments(xs, ys, entry.minus_two_dlnl, kTwoDof95)});
+    }
+    if (truth != nullptr) {
+      const Eigen::MatrixXd slice =
+          SliceInformation(truth->information, run.scanned, run.profiled);
+      curves.push_back({"truth (Fisher ellipse)",
+                        FisherEllipse(slice, center, kTwoDof68),
+                        FisherEllipse(slice, center, kTwoDof95)});
+    }
+    std::string ranges;
+    for (const GridAxis& axis : config.limits.grid) {
+      const bool is_x = axis.parameter == config.parameters[x];
+      const bool is_y = axis.parameter == config.parameters[y];
+      if (is_x || is_y)
+        ranges += std::string(is_x ? "set xrange [" : "set yrange [") +
+                  Num(axis.lo) + ":" + Num(axis.hi) + "]\n";
+    }
+    figures.push_back(DrawContours(config,
+                                   plotter,
+                                   name,
+                                   caption,
+                                   AxisLabels(config, x, y) + ranges,
+                                   center,
+                                   curves));
   }
-  if (plots.empty())
-    return Missing(name, caption, "no limits and no Fisher information");
-  // The SM point is a key entry, not a text label next to it, which would
-  // overlap the truth ellipse around it.
-  const fs::path sm = plotter.WriteData(
-      name + "_sm", Num(center(0)) + " " + Num(center(1)) + "\n");
-  body << "plot " << plots << ", " << GnuplotString(sm.string())
-       << " using 1:2 with points pt 7 ps 1.5 lc rgb 'black' title "
-       << GnuplotString(SmTitle(config))
-       << " noenhanced, 1/0 with lines lw 2 lc rgb 'gray40' title '68% CL', "
-          "1/0 with lines lw 2 "
-       << kDashed << " lc rgb 'gray40' title '95% CL'\n";
-  return Draw(plotter, name, caption, body.str());
+  return figures;
 }
 
 FigureResult FisherEllipses(const ReportInputs& inputs,
@@ -581,11 +664,18 @@ std::string FisherEllipse(const Eigen::MatrixXd& information,
 
 std::vector<FigureResult> DrawFigures(const ReportInputs& inputs,
                                       const GnuplotPlotter& plotter) {
-  std::vector<FigureResult> figures = {LimitsContours(inputs, plotter),
-                                       FisherEllipses(inputs, plotter),
-                                       ScoreDistributions(inputs, plotter),
-                                       LossCurves(inputs, plotter),
-                                       SumSquaredWeights(inputs, plotter)};
+  std::vector<FigureResult> figures;
+  if (inputs.config.limits.scans.empty()) {
+    figures.push_back(LimitsContours(inputs, plotter));
+  } else {
+    for (FigureResult& figure : SliceContours(inputs, plotter))
+      figures.push_back(figure);
+  }
+  for (FigureResult figure : {FisherEllipses(inputs, plotter),
+                              ScoreDistributions(inputs, plotter),
+                              LossCurves(inputs, plotter),
+                              SumSquaredWeights(inputs, plotter)})
+    figures.push_back(figure);
   for (FigureResult& figure : ObservablePlots(inputs, plotter))
     figures.push_back(figure);
   return figures;

@@ -64,6 +64,23 @@ bool IsSingular(const Eigen::MatrixXd& information) {
          !(eigenvalues.minCoeff() > 1e-10 * eigenvalues.maxCoeff());
 }
 
+Eigen::MatrixXd SliceInformation(const Eigen::MatrixXd& information,
+                                 const std::vector<int>& scanned,
+                                 const std::vector<int>& profiled) {
+  std::vector<int> kept = scanned;
+  kept.insert(kept.end(), profiled.begin(), profiled.end());
+  const auto n = static_cast<Eigen::Index>(kept.size());
+  Eigen::MatrixXd block(n, n);
+  for (Eigen::Index i = 0; i < n; ++i)
+    for (Eigen::Index j = 0; j < n; ++j)
+      block(i, j) = information(kept[static_cast<std::size_t>(i)],
+                                kept[static_cast<std::size_t>(j)]);
+  const auto m = static_cast<Eigen::Index>(scanned.size());
+  if (profiled.empty()) return block;
+  if (IsSingular(block)) return Eigen::MatrixXd::Zero(m, m);
+  return block.inverse().topLeftCorner(m, m).inverse();
+}
+
 Interval FisherInterval(const Eigen::MatrixXd& information,
                         int parameter,
                         double threshold,
@@ -278,12 +295,15 @@ std::vector<LimitsEntry> LoadLimitsEntries(const PipelineConfig& config,
   std::vector<LimitsEntry> entries;
   if (!config.limits.enabled) return entries;
   const fs::path record = files.workdir / "limits/stage.json";
-  const std::size_t num_parameters = config.parameters.size();
   for (const LimitsRun& run : LimitsRuns(config, files)) {
+    const std::size_t num_parameters = run.scanned.size();
     LimitsEntry entry;
     entry.name = run.name;
     entry.label = run.label;
     entry.events = run.events;
+    entry.parameters = run.scanned;
+    entry.profiled = run.profiled;
+    entry.scan = run.scan;
     const fs::path path = files.limits(run.name);
     if (!fs::exists(path)) {
       entry.reason = StepReason(record, "limits " + run.name);
@@ -325,28 +345,6 @@ std::vector<LimitsEntry> LoadLimitsEntries(const PipelineConfig& config,
     entries.push_back(entry);
   }
   return entries;
-}
-
-std::string ParameterLabel(const PipelineConfig& config, std::size_t p) {
-  const std::string& label = config.parameter_labels.at(p);
-  if (!label.empty()) return label;
-  std::string escaped;
-  for (char c : config.parameters.at(p)) {
-    if (c == '_' || c == '^' || c == '{' || c == '}' || c == '@' || c == '&' ||
-        c == '~')
-      escaped += '\\';
-    escaped += c;
-  }
-  return escaped;
-}
-
-std::string ParameterText(const PipelineConfig& config, std::size_t p) {
-  const std::string& label = config.parameter_labels.at(p);
-  if (label.empty()) return config.parameters.at(p);
-  std::string text;
-  for (char c : label)
-    if (c != '{' && c != '}') text += c;
-  return text;
 }
 
 }  // namespace goldmine::cli::run

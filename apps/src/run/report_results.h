@@ -28,9 +28,12 @@ struct LimitsEntry {
   std::string name;
   std::string label;
   std::string events;  // which events fill the templates and Asimov data
+  std::vector<int> parameters;  // the scanned ones (indices), grid columns
+  std::vector<int> profiled;    // profiled at every grid point
+  std::string scan;             // limits.scans: what is fixed or profiled
   bool available = false;
   std::string reason;
-  Eigen::MatrixXd grid;            // points × P, first parameter slowest
+  Eigen::MatrixXd grid;  // points × scanned parameters, first slowest
   Eigen::VectorXd minus_two_dlnl;  // one per point
 };
 
@@ -55,6 +58,14 @@ inline constexpr double kTwoDof95 = 5.991464547107979;
 // alone): its smallest eigenvalue is at most 1e-10 of the largest, so that
 // its determinant is rounding noise (−6e−50) rather than a number to show.
 bool IsSingular(const Eigen::MatrixXd& information);
+
+// The Fisher information of the `scanned` parameters in a slice where the
+// `profiled` ones are maximised over and all others fixed: with S = scanned
+// ∪ profiled, the inverse of the scanned block of (I_SS)⁻¹ (I_SS itself
+// when nothing is profiled). The asymptotic counterpart of a limits scan.
+Eigen::MatrixXd SliceInformation(const Eigen::MatrixXd& information,
+                                 const std::vector<int>& scanned,
+                                 const std::vector<int>& profiled);
 
 // The profiled interval from the Fisher information (asymptotic, centred
 // at `center`): center ± sqrt(threshold (I⁻¹)_ii).
@@ -95,12 +106,5 @@ std::vector<FisherEntry> LoadFisherEntries(const PipelineConfig& config,
                                            const StudyFiles& files);
 std::vector<LimitsEntry> LoadLimitsEntries(const PipelineConfig& config,
                                            const StudyFiles& files);
-
-// Display name of parameter `p` in gnuplot's enhanced text: its `label`
-// ("c_{HW}"), else its name with enhanced-text markup escaped.
-std::string ParameterLabel(const PipelineConfig& config, std::size_t p);
-// The same in plain text for tables: the label without braces ("c_HW"), else
-// the name.
-std::string ParameterText(const PipelineConfig& config, std::size_t p);
 
 }  // namespace goldmine::cli::run

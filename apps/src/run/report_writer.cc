@@ -3,6 +3,7 @@
 #include <Eigen/Dense>
 #include <cmath>
 #include <ctime>
+#include <limits>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -63,6 +64,13 @@ void StageTable(const std::vector<StageOutcome>& outcomes,
   doc->Table({"stage", "status", "notes"}, rows);
 }
 
+// The grid column of parameter `p` in a scan, −1 when it is not scanned.
+int ScannedColumn(const LimitsEntry& entry, std::size_t p) {
+  for (std::size_t c = 0; c < entry.parameters.size(); ++c)
+    if (entry.parameters[c] == static_cast<int>(p)) return static_cast<int>(c);
+  return -1;
+}
+
 void IntervalTable(const PipelineConfig& config,
                    const std::vector<FisherEntry>& fisher,
                    const std::vector<LimitsEntry>& limits,
@@ -75,13 +83,20 @@ void IntervalTable(const PipelineConfig& config,
   std::vector<std::vector<std::string>> rows;
   for (const LimitsEntry& entry : limits) {
     if (!entry.available) continue;
-    std::vector<std::string> row = {entry.label, "likelihood scan"};
+    std::vector<std::string> row = {
+        entry.label,
+        entry.scan.empty() ? "likelihood scan"
+                           : "likelihood scan (" + entry.scan + ")"};
     for (std::size_t p = 0; p < config.parameters.size(); ++p) {
-      const int index = static_cast<int>(p);
+      const int column = ScannedColumn(entry, p);
+      if (column < 0) {
+        row.insert(row.end(), {"—", "—"});  // not scanned in this slice
+        continue;
+      }
       row.push_back(IntervalText(
-          ScanInterval(entry.grid, entry.minus_two_dlnl, index, kOneDof68)));
+          ScanInterval(entry.grid, entry.minus_two_dlnl, column, kOneDof68)));
       row.push_back(IntervalText(
-          ScanInterval(entry.grid, entry.minus_two_dlnl, index, kOneDof95)));
+          ScanInterval(entry.grid, entry.minus_two_dlnl, column, kOneDof95)));
     }
     rows.push_back(row);
   }
@@ -150,6 +165,62 @@ void FisherTable(const PipelineConfig& config,
     rows.push_back(row);
   }
   doc->Table(header, rows);
+}
+
+// Morphing diagnostics for any number of parameters: the basis, the
+// condition number of the morphing matrix, and Σ_b w_b(θ)² (the factor by
+// which morphing inflates the MC variance) at θ and at its worst over the
+// 3^P points {LO, centre, HI} of the parameter ranges.
+void MorphingTable(const PipelineConfig& config,
+                   const mining::MadminerSetup& setup,
+                   ReportDocument* doc) {
+  if (!setup.morphing) return;
+  const Eigen::JacobiSVD<Eigen::MatrixXd> svd(setup.morphing->morphing_matrix);
+  const Eigen::VectorXd& singular = svd.singularValues();
+  const double condition = singular.size() > 0 && singular.minCoeff() > 0
+                               ? singular.maxCoeff() / singular.minCoeff()
+                               : std::numeric_limits<double>::infinity();
+  const auto num = static_cast<Eigen::Index>(config.parameters.size());
+  auto sum_squared = [&](const Eigen::VectorXd& theta) {
+    return MorphingWeights(setup, theta).squaredNorm();
+  };
+  const Eigen::VectorXd theta =
+      Eigen::Map<const Eigen::VectorXd>(config.fisher.theta.data(), num);
+  double worst = 0.0;
+  std::string worst_at;
+  if (num <= 8) {
+    long points = 1;
+    for (Eigen::Index p = 0; p < num; ++p) points *= 3;
+    for (long k = 0; k < points; ++k) {
+      Eigen::VectorXd point(num);
+      long rest = k;
+      for (Eigen::Index p = 0; p < num; ++p, rest /= 3) {
+        const auto& [lo, hi] =
+            config.parameter_ranges[static_cast<std::size_t>(p)];
+        point(p) = lo + 0.5 * static_cast<double>(rest % 3) * (hi - lo);
+      }
+      const double value = sum_squared(point);
+      if (value > worst) {
+        worst = value;
+        worst_at = JoinNumbers({point.data(), point.data() + num});
+      }
+    }
+  }
+  std::string basis;
+  for (int b = 0; b < setup.benchmarks.num_physics(); ++b)
+    basis += (basis.empty() ? "" : ", ") +
+             setup.benchmarks.names[static_cast<std::size_t>(b)];
+  doc->Heading("Morphing", 3);
+  doc->Table({"quantity", "value"},
+             {{"basis benchmarks", basis},
+              {"morphing components",
+               std::to_string(setup.morphing->morphing_matrix.rows())},
+              {"condition number of the morphing matrix", Format(condition)},
+              {"Σ w² at θ = (" + JoinNumbers(config.fisher.theta) + ")",
+               Format(sum_squared(theta))},
+              {"largest Σ w² on the 3^P corners and centres of the ranges",
+               num <= 8 ? Format(worst) + " at (" + worst_at + ")"
+                        : "not computed (more than 8 parameters)"}});
 }
 
 // Ratios I_ii / I_ii,truth next to the reference's (PHYSICS.md §6.3).
@@ -239,14 +310,21 @@ nlohmann::ordered_json ResultsJson(const PipelineConfig& config,
     item["available"] = entry.available;
     if (!entry.available) item["reason"] = entry.reason;
     item["events"] = entry.events;
+    std::vector<std::string> scanned;
+    for (int p : entry.parameters)
+      scanned.push_back(config.parameters[static_cast<std::size_t>(p)]);
+    item["parameters"] = scanned;
+    if (!entry.scan.empty()) item["scan"] = entry.scan;
     limits_json[entry.name] = item;
   }
   json["limits"] = limits_json;
   nlohmann::ordered_json intervals = nlohmann::ordered_json::array();
   auto add = [&](const std::string& method,
                  const std::string& from,
-                 auto interval_at) {
+                 auto interval_at,
+                 const LimitsEntry* scan) {
     for (std::size_t p = 0; p < config.parameters.size(); ++p) {
+      if (scan != nullptr && ScannedColumn(*scan, p) < 0) continue;
       intervals.push_back(
           {{"method", method},
            {"from", from},
@@ -258,18 +336,30 @@ nlohmann::ordered_json ResultsJson(const PipelineConfig& config,
   };
   for (const LimitsEntry& entry : limits) {
     if (!entry.available) continue;
-    add(entry.name, "likelihood scan", [&](int p, double threshold) {
-      return ScanInterval(entry.grid, entry.minus_two_dlnl, p, threshold);
-    });
+    add(
+        entry.name,
+        "likelihood scan",
+        [&](int p, double threshold) {
+          return ScanInterval(entry.grid,
+                              entry.minus_two_dlnl,
+                              ScannedColumn(entry, static_cast<std::size_t>(p)),
+                              threshold);
+        },
+        &entry);
   }
   for (const FisherEntry& entry : fisher) {
     if (!entry.available) continue;
-    add(entry.name, "Fisher information", [&](int p, double threshold) {
-      return FisherInterval(entry.information,
-                            p,
-                            threshold,
-                            config.fisher.theta[static_cast<std::size_t>(p)]);
-    });
+    add(
+        entry.name,
+        "Fisher information",
+        [&](int p, double threshold) {
+          return FisherInterval(
+              entry.information,
+              p,
+              threshold,
+              config.fisher.theta[static_cast<std::size_t>(p)]);
+        },
+        nullptr);
   }
   json["intervals"] = intervals;
   return json;
@@ -351,6 +441,8 @@ void WriteReport(const PipelineConfig& config,
       "`goldmine augment` draws every training sample from the train "
       "partition, the model-based numbers use the test partition.");
   doc.Table({"result", "source", "events"}, sources);
+
+  if (events) MorphingTable(config, events->setup, &doc);
 
   doc.Heading("Figures");
   for (const FigureResult& figure : figures) {

@@ -1,5 +1,6 @@
 #include "run/study_stages.h"
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <sstream>
@@ -450,29 +451,40 @@ bool ModelLimitsConfigured(const PipelineConfig& config) {
   return false;
 }
 
-std::vector<LimitsRun> LimitsRuns(const PipelineConfig& config,
-                                  const StudyFiles& files) {
+namespace {
+
+const GridAxis& AxisOf(const PipelineConfig& config,
+                       const std::string& parameter) {
+  for (const GridAxis& axis : config.limits.grid)
+    if (axis.parameter == parameter) return axis;
+  throw InternalError("no limits.grid axis for " + parameter);
+}
+
+// The runs of every method for one scan: `scan_options` are its --grid,
+// --fix and --profile options; `suffix` is appended to the run names.
+void AddScanRuns(const PipelineConfig& config,
+                 const StudyFiles& files,
+                 const std::vector<std::string>& scan_options,
+                 const std::string& suffix,
+                 const std::vector<int>& scanned,
+                 const std::vector<int>& profiled,
+                 const std::string& description,
+                 std::vector<LimitsRun>* output) {
   std::vector<LimitsRun> runs;
-  std::string grid;
-  for (const GridAxis& axis : config.limits.grid) {
-    grid += (grid.empty() ? "" : ",") + axis.parameter + ":" + Number(axis.lo) +
-            ":" + Number(axis.hi) + ":" + std::to_string(axis.n);
-  }
   // Asimov histograms free of MC noise and templates that hold every event
   // (not MadMiner's conventions, which bias the best fit with many bins; see
   // docs/limits.md).
-  const std::vector<std::string> common = {"--events",
-                                           files.events().string(),
-                                           "--grid",
-                                           grid,
-                                           "--luminosity",
-                                           Number(config.limits.luminosity),
-                                           "--theta-true",
-                                           JoinNumbers(config.fisher.theta),
-                                           "--include-xsec",
-                                           "--asimov-from",
-                                           "templates",
-                                           "--fill-overflow"};
+  std::vector<std::string> common = {"--events",
+                                     files.events().string(),
+                                     "--luminosity",
+                                     Number(config.limits.luminosity),
+                                     "--theta-true",
+                                     JoinNumbers(config.fisher.theta),
+                                     "--include-xsec",
+                                     "--asimov-from",
+                                     "templates",
+                                     "--fill-overflow"};
+  common.insert(common.end(), scan_options.begin(), scan_options.end());
   // The model-based scans: templates and Asimov data from the events no
   // model was trained on; σ(θ) from the others (run/held_out_events.h).
   std::vector<std::string> held_out = common;
@@ -493,7 +505,10 @@ std::vector<LimitsRun> LimitsRuns(const PipelineConfig& config,
           LimitsRun run{"histo_" + name,
                         histogram.label,
                         {"limits", "--method", "histo"},
-                        all};
+                        all,
+                        scanned,
+                        profiled,
+                        description};
           run.arguments.insert(
               run.arguments.end(), common.begin(), common.end());
           std::string observables = histogram.observable;
@@ -517,8 +532,13 @@ std::vector<LimitsRun> LimitsRuns(const PipelineConfig& config,
         if (train.method == "sally" || !train.enabled) continue;
         std::string label = train.method;
         for (char& c : label) c = static_cast<char>(std::toupper(c));
-        LimitsRun run{
-            "ml_" + train.method, label, {"limits", "--method", "ml"}, unseen};
+        LimitsRun run{"ml_" + train.method,
+                      label,
+                      {"limits", "--method", "ml"},
+                      unseen,
+                      scanned,
+                      profiled,
+                      description};
         run.arguments.insert(
             run.arguments.end(), held_out.begin(), held_out.end());
         run.arguments.insert(run.arguments.end(),
@@ -532,7 +552,10 @@ std::vector<LimitsRun> LimitsRuns(const PipelineConfig& config,
     LimitsRun run{method,
                   sally ? "SALLY" : "rate only",
                   {"limits", "--method", method},
-                  sally ? unseen : rate};
+                  sally ? unseen : rate,
+                  scanned,
+                  profiled,
+                  description};
     const std::vector<std::string>& events = sally ? held_out : common;
     run.arguments.insert(run.arguments.end(), events.begin(), events.end());
     if (sally) {
@@ -541,6 +564,89 @@ std::vector<LimitsRun> LimitsRuns(const PipelineConfig& config,
           {"--model", files.model("sally").string(), "--information-binning"});
     }
     runs.push_back(run);
+  }
+  for (LimitsRun& run : runs) {
+    run.name += suffix;
+    output->push_back(run);
+  }
+}
+
+}  // namespace
+
+std::vector<LimitsRun> LimitsRuns(const PipelineConfig& config,
+                                  const StudyFiles& files) {
+  std::vector<LimitsRun> runs;
+  std::vector<ScanSettings> scans = config.limits.scans;
+  const bool named = !scans.empty();
+  if (!named) scans.push_back({config.parameters, {}, {}});
+  std::vector<std::string> suffixes;
+  for (std::size_t k = 0; k < scans.size(); ++k) {
+    const ScanSettings& scan = scans[k];
+    std::vector<std::string> options;
+    std::string grid;
+    std::vector<int> scanned;
+    for (const std::string& parameter : scan.parameters) {
+      const GridAxis& axis = AxisOf(config, parameter);
+      grid += (grid.empty() ? "" : ",") + parameter + ":" + Number(axis.lo) +
+              ":" + Number(axis.hi) + ":" + std::to_string(axis.n);
+      scanned.push_back(static_cast<int>(std::find(config.parameters.begin(),
+                                                   config.parameters.end(),
+                                                   parameter) -
+                                         config.parameters.begin()));
+    }
+    options = {"--grid", grid};
+    // Every parameter off the grid is fixed (explicitly, or at θ of the
+    // Fisher information, which is also θ_true) or profiled.
+    std::string fix;
+    std::string profile;
+    std::string fixed_text;
+    std::vector<int> profiled;
+    for (std::size_t p = 0; p < config.parameters.size(); ++p) {
+      const std::string& name = config.parameters[p];
+      if (std::find(scan.parameters.begin(), scan.parameters.end(), name) !=
+          scan.parameters.end())
+        continue;
+      if (std::find(scan.profile.begin(), scan.profile.end(), name) !=
+          scan.profile.end()) {
+        const GridAxis& axis = AxisOf(config, name);
+        profile += (profile.empty() ? "" : ",") + name + ":" + Number(axis.lo) +
+                   ":" + Number(axis.hi);
+        profiled.push_back(static_cast<int>(p));
+        continue;
+      }
+      double value = config.fisher.theta[p];
+      for (const auto& [fixed, at] : scan.fix)
+        if (fixed == name) value = at;
+      fix += (fix.empty() ? "" : ",") + name + "=" + Number(value);
+      fixed_text += (fixed_text.empty() ? "" : ", ") +
+                    ParameterText(config, p) + " = " + Number(value);
+    }
+    if (!fix.empty()) options.insert(options.end(), {"--fix", fix});
+    if (!profile.empty()) options.insert(options.end(), {"--profile", profile});
+    std::string description;
+    if (named) {
+      for (int p : scanned)
+        description += (description.empty() ? "" : " × ") +
+                       ParameterText(config, static_cast<std::size_t>(p));
+      if (!fixed_text.empty()) description += "; fixed: " + fixed_text;
+      if (!scan.profile.empty()) {
+        std::string names;
+        for (int p : profiled)
+          names += (names.empty() ? "" : ", ") +
+                   ParameterText(config, static_cast<std::size_t>(p));
+        description += "; profiled: " + names;
+      }
+    }
+    std::string suffix;
+    if (named) {
+      for (const std::string& parameter : scan.parameters)
+        suffix += "_" + parameter;
+      if (std::find(suffixes.begin(), suffixes.end(), suffix) != suffixes.end())
+        suffix += "_" + std::to_string(k + 1);
+      suffixes.push_back(suffix);
+    }
+    AddScanRuns(
+        config, files, options, suffix, scanned, profiled, description, &runs);
   }
   return runs;
 }

@@ -62,6 +62,11 @@ struct LimitsRun {
   std::string label;
   std::vector<std::string> arguments;
   std::string events;
+  // The scanned parameters (indices into config.parameters, in grid order)
+  // and, for limits.scans, what the scan is ("cHW × cHq3; fixed: cHbox = 0").
+  std::vector<int> scanned;
+  std::vector<int> profiled;  // profiled at every grid point
+  std::string scan;
 };
 
 // Whether a limits run uses a trained model (and so the held-out events).
