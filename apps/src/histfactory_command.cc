@@ -513,7 +513,8 @@ int Cls(const std::vector<std::string>& arguments, Streams streams) {
              "[--calctype asymptotics|toybased] [--ntoys N --seed S]",
              "CLs of the POI value. Output keys: CLs_obs, CLs_exp (-2, -1, 0, "
              "+1, +2 sigma),\nCLsb_obs, CLb_obs, test_stat, poi_value, "
-             "teststat_obs, teststat_asimov, poi_hat, converged.\nWith "
+             "teststat_obs, teststat_asimov, poi_hat, converged, "
+             "several_minima.\nWith "
              "--test-stat q0 (discovery test of mu = 0), CLs_obs and CLs_exp "
              "hold p0 and its\nexpected band, as pyhf's hypotest returns "
              "them.",
@@ -617,7 +618,8 @@ int UpperLimitCommand(const std::vector<std::string>& arguments,
              "CLs upper limit on the POI. Output keys: obs, exp (-2, -1, 0, "
              "+1, +2 sigma),\npoi_bounds_widened (the POI's upper bound was "
              "raised to bracket a limit),\npoi_bounds_used, n_hypotests, "
-             "level, converged.",
+             "level, converged (false: a fit did not converge or no limit\n"
+             "was bracketed; a warning goes to stderr), several_minima.",
              options,
              arguments,
              streams,
