@@ -130,8 +130,9 @@ FitResult BestConditionalFit(const Model& model,
       std::isfinite(other.twice_nll) && !(other.twice_nll >= best.twice_nll);
   FitResult& lower = other_lower ? other : best;
   FitResult& higher = other_lower ? best : other;
-  // A higher minimum that differs from the lower one is another minimum.
-  if (std::isfinite(higher.twice_nll) &&
+  // A higher (converged) minimum that differs from the lower one is another
+  // minimum.
+  if (higher.converged && std::isfinite(higher.twice_nll) &&
       higher.twice_nll - lower.twice_nll >
           1e-6 * std::max(1.0, std::abs(lower.twice_nll))) {
     lower.other_minima.push_back({higher.twice_nll, higher.parameters});
