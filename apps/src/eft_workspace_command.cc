@@ -16,9 +16,11 @@
 #include "cli.h"
 #include "goldmine/core/atomic_file.h"
 #include "goldmine/core/errors.h"
+#include "goldmine/core/output_guard.h"
 #include "goldmine/inference/eft_events_histogram.h"
 #include "goldmine/inference/eft_profile_likelihood.h"
 #include "goldmine/inference/eft_workspace_export.h"
+#include "output_options.h"
 
 namespace goldmine::cli {
 
@@ -169,6 +171,17 @@ Command EftWorkspaceCommand() {
             &values)) {
       return kSuccess;
     }
+    const std::vector<std::string> inputs = PathsOfOptions(values, {"events"});
+    RequireOutputOptionIsNotAnInput(values, "output", inputs);
+    for (const char* written :
+         {"workspace.json", "patchset.json", "eft_workspace.json"}) {
+      RequireOutputIsNotAnInput(
+          (std::filesystem::path(values["output-dir"].as<std::string>()) /
+           written)
+              .string(),
+          inputs,
+          "--output-dir");
+    }
     const std::string hepdata = values["hepdata"].as<std::string>();
     inference::RequireHepDataId(hepdata, "--hepdata");
     const std::filesystem::path output_dir =
@@ -301,6 +314,7 @@ Command EftWorkspaceCommand() {
     json["p_values"] =
         std::vector<double>(profile.p_values.data(),
                             profile.p_values.data() + profile.p_values.size());
+    json["dof"] = profile.dof;
     json["best_fit"] =
         std::vector<double>(profile.best_fit.data(),
                             profile.best_fit.data() + profile.best_fit.size());

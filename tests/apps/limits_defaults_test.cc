@@ -342,6 +342,7 @@ TEST_F(LimitsDefaults, OnePointAxesAreNotDegreesOfFreedom) {
                                                     "c1:-1:1:5,c2:0:0:1",
                                                     "--output-dir",
                                                     Path("ws")}));
+  EXPECT_EQ(exported["dof"].get<int>(), 1);
   for (const nlohmann::json* json : {&limits, &exported}) {
     for (std::size_t i = 0; i < 5; ++i) {
       const double q = (*json)["minus_two_delta_log_l"][i].get<double>();
