@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <Eigen/Core>
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -13,6 +15,7 @@
 #include <sstream>
 #include <vector>
 
+#include "goldmine/mining/madminer_file.h"
 #include "support/reference_data.h"
 #include "support/run_command.h"
 #include "support/scratch_folder.h"
@@ -197,6 +200,81 @@ TEST(RunCommandQuick, WhExampleEndToEnd) {
           << i << "," << j;
     }
   }
+  fs::remove_all(work);
+}
+
+// Issue 17, item 13: the five-operator example on a user's MadGraph file
+// (examples/madgraph_multi_operator), quick profile.
+TEST(RunCommandQuick, FiveOperatorExampleEndToEnd) {
+  const fs::path lhe = testing::SharedDir() /
+                       "data/events/mg5-3.5.6_smeftsim_dy1j_reweight37.lhe.gz";
+  if (!fs::exists(lhe)) GTEST_SKIP() << lhe << " absent";
+  const fs::path config =
+      testing::SourceDir() / "examples/madgraph_multi_operator/config.yaml";
+  const fs::path work = testing::MakeScratchFolder("run_multi_operator");
+  const auto result = testing::RunGoldmine(
+      {"run", config.string(), "--quick", "--workdir", work.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  for (const auto& stage : nlohmann::json::parse(result.out).at("stages"))
+    EXPECT_EQ(stage.at("status"),
+              stage.at("stage") == "generate" ? "not configured" : "ran")
+        << stage.dump();
+
+  // The truth information of all five operators from the raw weights: with
+  // one reweighting point per operator at 0.1 and linear morphing,
+  // ∂w/∂θ_i = (w_i − w_SM)/0.1 and I_ij = L Σ ∂_i w ∂_j w / w_SM.
+  const nlohmann::json results = testing::ReadJson(work / "results.json");
+  const std::vector<std::string> names = {
+      "cHj3", "cHl3", "clj3", "cHWB", "cHDD"};
+  ASSERT_EQ(results.at("parameters"), nlohmann::json(names));
+  const mining::MadminerEvents events =
+      mining::ReadEvents(work / "mine/events.h5");
+  auto column = [&](const std::string& benchmark) {
+    const auto& all = events.setup.benchmarks.names;
+    const auto found = std::find(all.begin(), all.end(), benchmark);
+    EXPECT_NE(found, all.end()) << benchmark;
+    return events.events.weights.col(found - all.begin());
+  };
+  const Eigen::VectorXd sm = column("SM");
+  const auto& truth = results.at("fisher").at("truth").at("fisher_information");
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    for (std::size_t j = 0; j < names.size(); ++j) {
+      const Eigen::VectorXd di = (column(names[i] + "_0p1") - sm) / 0.1;
+      const Eigen::VectorXd dj = (column(names[j] + "_0p1") - sm) / 0.1;
+      const double expected =
+          300000.0 * (di.array() * dj.array() / sm.array()).sum();
+      EXPECT_NEAR(
+          truth[i][j].get<double>(), expected, 1e-6 * std::abs(expected) + 1e-9)
+          << names[i] << ", " << names[j];
+    }
+  }
+  // Intervals for every operator from every Fisher matrix that has them.
+  int truth_intervals = 0;
+  for (const auto& interval : results.at("intervals"))
+    if (interval.at("method") == "truth" && !interval.at("cl68").is_null())
+      ++truth_intervals;
+  EXPECT_EQ(truth_intervals, 5);
+  // Two 2D slices (one with a profiled operator) with their figures, and a
+  // 1D scan with two profiled operators; the Asimov best fit is the SM.
+  const std::string report = testing::ReadText(work / "report.md");
+  for (const char* slice :
+       {"(c_Hj^(3) × c_Hl^(3); fixed:",
+        "(c_HWB × c_HDD; fixed: c_Hj^(3) = 0, c_lj^(3) = 0; "
+        "profiled: c_Hl^(3))",
+        "profiled: c_Hj^(3), c_Hl^(3))"})
+    EXPECT_THAT(report, HasSubstr(slice));
+  for (const char* figure : {"limits_contours_1", "limits_contours_2"})
+    EXPECT_TRUE(
+        fs::exists(work / "report/plots" / (std::string(figure) + ".png")))
+        << figure;
+  for (const char* scan : {"sally_cHj3_cHl3", "histo_m_ll_pt_ll_cHWB_cHDD"}) {
+    const nlohmann::json json =
+        testing::ReadJson(work / "limits" / (std::string(scan) + ".json"));
+    EXPECT_EQ(json.at("best_fit"), nlohmann::json({0.0, 0.0})) << scan;
+  }
+  // The morphing diagnostics: Σ w² = 1 at a basis point (the SM).
+  EXPECT_THAT(report, HasSubstr("| Σ w² at θ = (0,0,0,0,0) | 1 |"));
+  EXPECT_THAT(report, ::testing::Not(HasSubstr("WARNING")));
   fs::remove_all(work);
 }
 

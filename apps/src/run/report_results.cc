@@ -313,6 +313,9 @@ std::vector<LimitsEntry> LoadLimitsEntries(const PipelineConfig& config,
       continue;
     }
     const nlohmann::json json = ReadJson(path);
+    if (json.contains("profile_fits_not_converged"))
+      entry.profile_not_converged =
+          json.at("profile_fits_not_converged").get<int>();
     const auto& values = json.at("minus_two_delta_log_l");
     entry.minus_two_dlnl.resize(static_cast<Eigen::Index>(values.size()));
     for (std::size_t i = 0; i < values.size(); ++i)

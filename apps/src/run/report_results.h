@@ -28,9 +28,10 @@ struct LimitsEntry {
   std::string name;
   std::string label;
   std::string events;  // which events fill the templates and Asimov data
-  std::vector<int> parameters;  // the scanned ones (indices), grid columns
-  std::vector<int> profiled;    // profiled at every grid point
-  std::string scan;             // limits.scans: what is fixed or profiled
+  std::vector<int> parameters;    // the scanned ones (indices), grid columns
+  std::vector<int> profiled;      // profiled at every grid point
+  std::string scan;               // limits.scans: what is fixed or profiled
+  int profile_not_converged = 0;  // grid points whose profile fit failed
   bool available = false;
   std::string reason;
   Eigen::MatrixXd grid;  // points × scanned parameters, first slowest

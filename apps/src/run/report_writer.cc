@@ -83,10 +83,15 @@ void IntervalTable(const PipelineConfig& config,
   std::vector<std::vector<std::string>> rows;
   for (const LimitsEntry& entry : limits) {
     if (!entry.available) continue;
-    std::vector<std::string> row = {
-        entry.label,
-        entry.scan.empty() ? "likelihood scan"
-                           : "likelihood scan (" + entry.scan + ")"};
+    std::string from = entry.scan.empty()
+                           ? "likelihood scan"
+                           : "likelihood scan (" + entry.scan + ")";
+    // A failed profile fit leaves a point too high: say so next to it.
+    if (entry.profile_not_converged > 0)
+      from += "; WARNING: the profile fit did not converge at " +
+              std::to_string(entry.profile_not_converged) + " of " +
+              std::to_string(entry.grid.rows()) + " grid points";
+    std::vector<std::string> row = {entry.label, from};
     for (std::size_t p = 0; p < config.parameters.size(); ++p) {
       const int column = ScannedColumn(entry, p);
       if (column < 0) {
@@ -315,6 +320,7 @@ nlohmann::ordered_json ResultsJson(const PipelineConfig& config,
       scanned.push_back(config.parameters[static_cast<std::size_t>(p)]);
     item["parameters"] = scanned;
     if (!entry.scan.empty()) item["scan"] = entry.scan;
+    item["profile_fits_not_converged"] = entry.profile_not_converged;
     limits_json[entry.name] = item;
   }
   json["limits"] = limits_json;

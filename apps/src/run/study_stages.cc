@@ -562,6 +562,20 @@ void AddScanRuns(const PipelineConfig& config,
       run.arguments.insert(
           run.arguments.end(),
           {"--model", files.model("sally").string(), "--information-binning"});
+      // A slice: the histogram of the score components of the parameters
+      // that vary in it (the others are fixed: their components carry no
+      // information on the slice, and every component multiplies the
+      // number of bins).
+      std::vector<int> varying = scanned;
+      varying.insert(varying.end(), profiled.begin(), profiled.end());
+      if (varying.size() < config.parameters.size()) {
+        std::sort(varying.begin(), varying.end());
+        std::string components;
+        for (int p : varying)
+          components += (components.empty() ? "" : ",") + std::to_string(p);
+        run.arguments.insert(run.arguments.end(),
+                             {"--score-components", components});
+      }
     }
     runs.push_back(run);
   }
