@@ -267,7 +267,8 @@ TEST(RunCommandQuick, FiveOperatorExampleEndToEnd) {
     EXPECT_TRUE(
         fs::exists(work / "report/plots" / (std::string(figure) + ".png")))
         << figure;
-  for (const char* scan : {"sally_cHj3_cHl3", "histo_m_ll_pt_ll_cHWB_cHDD"}) {
+  for (const char* scan :
+       {"sally_cHj3_cHl3", "sally_cHWB_cHDD", "histo_m_ll_pt_ll_cHWB_cHDD"}) {
     const nlohmann::json json =
         testing::ReadJson(work / "limits" / (std::string(scan) + ".json"));
     EXPECT_EQ(json.at("best_fit"), nlohmann::json({0.0, 0.0})) << scan;

@@ -461,6 +461,16 @@ TEST_F(RunCommandTest, SlicesOfAThreeParameterStudy) {
   EXPECT_EQ(truth_intervals, 3);
   EXPECT_EQ(results.at("limits").at("histo_stxs_cHW").at("parameters"),
             nlohmann::json::array({"cHW"}));
+
+  // A scan whose profile fits did not all converge is flagged.
+  EXPECT_THAT(report, ::testing::Not(HasSubstr("WARNING")));
+  nlohmann::json failed = profiled;
+  failed["profile_fits_not_converged"] = 3;
+  std::ofstream(work / "limits/histo_stxs_cHW.json") << failed.dump();
+  ASSERT_EQ(Run({"--from", "report"}).exit_code, 0);
+  EXPECT_THAT(testing::ReadText(work / "report.md"),
+              HasSubstr("WARNING: the profile fit did not converge at 3 of 21 "
+                        "grid points"));
 }
 
 // Issue 17, item 8: `limits: {enabled: false}` needs no grid.
