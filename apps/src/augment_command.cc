@@ -2,12 +2,14 @@
 //   --output S.h5 --n-samples N --seed S [--theta SPEC] [--theta0 SPEC]
 //   [--theta1 SPEC] [--partition train|validation|test]      (DESIGN.md §5.4)
 #include <chrono>
+#include <cmath>
 
 #include "cli.h"
 #include "goldmine/core/errors.h"
 #include "goldmine/core/random.h"
 #include "goldmine/mining/augmenter.h"
 #include "goldmine/mining/sample_file.h"
+#include "output_options.h"
 
 namespace goldmine::cli {
 
@@ -97,6 +99,8 @@ Command AugmentCommand() {
             &positional)) {
       return kSuccess;
     }
+    RequireOutputOptionIsNotAnInput(
+        values, "output", PathsOfOptions(values, {"events"}));
     const auto start = std::chrono::steady_clock::now();
     const std::string method = values["method"].as<std::string>();
     if (method != "plain" && method != "local" && method != "density" &&
@@ -162,6 +166,14 @@ Command AugmentCommand() {
     mining::SampleFileOptions file_options;
     file_options.double_precision = !values["float32"].as<bool>();
     const std::string output = values["output"].as<std::string>();
+    if (!std::isfinite(data.n_eff)) {
+      // Checked before writing: a sample without an effective size is no
+      // sample (issue 15).
+      throw InvalidInput("--events " + values["events"].as<std::string>() +
+                         ": the augmented samples have no finite effective "
+                         "size (n_eff " +
+                         std::to_string(data.n_eff) + ")");
+    }
     mining::WriteSamples(output, data, file_options);
     nlohmann::ordered_json result;
     result["method"] = method;

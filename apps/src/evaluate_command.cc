@@ -12,6 +12,7 @@
 #include "goldmine/core/errors.h"
 #include "goldmine/estimators/estimator.h"
 #include "goldmine/mining/sample_file.h"
+#include "output_options.h"
 
 namespace goldmine::cli {
 namespace po = boost::program_options;
@@ -106,6 +107,9 @@ Command EvaluateCommand() {
     const std::string model = values["model"].as<std::string>();
     const std::string samples_path = values["samples"].as<std::string>();
     const std::string output = values["output"].as<std::string>();
+    std::vector<std::string> inputs = ModelFiles(model);
+    inputs.push_back(samples_path);
+    RequireOutputOptionIsNotAnInput(values, "output", inputs);
     est::SetNumThreads(values["threads"].as<int>());
     const est::Method method = est::ReadModelMethod(model);
     const mining::SampleData samples = mining::ReadSamples(samples_path);

@@ -4,10 +4,12 @@
 #include <sstream>
 
 #include "cli.h"
+#include "finite_result.h"
 #include "goldmine/core/errors.h"
 #include "goldmine/mining/fisher_information.h"
 #include "histogram_edges_json.h"
 #include "model_loading.h"
+#include "output_options.h"
 
 namespace goldmine::cli {
 
@@ -156,6 +158,13 @@ Command FisherCommand() {
             &positional)) {
       return kSuccess;
     }
+    std::vector<std::string> inputs = PathsOfOptions(values, {"events"});
+    if (values.count("model") != 0) {
+      for (const std::string& file :
+           ModelFiles(values["model"].as<std::string>()))
+        inputs.push_back(file);
+    }
+    RequireOutputOptionIsNotAnInput(values, "output", inputs);
     const std::string mode = values["mode"].as<std::string>();
     if (mode != "truth" && mode != "rate" && mode != "histogram" &&
         mode != "sally") {
@@ -234,6 +243,7 @@ Command FisherCommand() {
     if (!result.histogram_edges.empty()) {
       json["histogram_edges"] = HistogramEdgesJson(result.histogram_edges);
     }
+    RequireFiniteResult(json, "--events " + values["events"].as<std::string>());
     std::optional<std::string> output_path;
     if (values.count("output") != 0) {
       output_path = values["output"].as<std::string>();

@@ -6,6 +6,7 @@
 
 #include "goldmine/core/atomic_file.h"
 #include "goldmine/core/errors.h"
+#include "output_options.h"
 
 namespace goldmine::cli {
 namespace po = boost::program_options;
@@ -61,6 +62,13 @@ bool ParseHistFactoryOptions(const std::string& name,
 std::optional<std::string> HistFactoryOutputPath(
     const po::variables_map& values) {
   if (values.count("output") == 0) return std::nullopt;
+  // Every subcommand asks for its output path here before writing, so this
+  // is where `histfactory fit ws.json --output ws.json` is refused. The
+  // documents are the positional and --patchset/--patch options.
+  RequireOutputOptionIsNotAnInput(
+      values,
+      "output",
+      PathsOfOptions(values, {"workspace", "patchset", "patch", "documents"}));
   return values["output"].as<std::string>();
 }
 

@@ -33,7 +33,8 @@ bool ParseHistFactoryOptions(
     const char* positional,
     int max_positional);
 
-// --output FILE when given.
+// --output FILE when given. Throws InvalidInput when it names one of the
+// subcommand's documents (workspace, patchset, patch, documents options).
 std::optional<std::string> HistFactoryOutputPath(
     const boost::program_options::variables_map& values);
 

@@ -20,6 +20,7 @@
 #include <sstream>
 
 #include "cli.h"
+#include "finite_result.h"
 #include "goldmine/core/atomic_file.h"
 #include "goldmine/core/errors.h"
 #include "goldmine/core/likelihood_ratio_model.h"
@@ -30,6 +31,7 @@
 #include "histogram_edges_json.h"
 #include "limits_systematics.h"
 #include "model_loading.h"
+#include "output_options.h"
 
 namespace goldmine::cli {
 
@@ -272,6 +274,15 @@ Command LimitsCommand() {
             &values)) {
       return kSuccess;
     }
+    std::vector<std::string> inputs =
+        PathsOfOptions(values, {"events", "observed"});
+    if (values.count("model") != 0) {
+      for (const std::string& file :
+           ModelFiles(values["model"].as<std::string>()))
+        inputs.push_back(file);
+    }
+    RequireOutputOptionIsNotAnInput(values, "output", inputs);
+    RequireOutputOptionIsNotAnInput(values, "csv", inputs);
     const inference::LimitMethod method =
         inference::ParseLimitMethod(values["method"].as<std::string>());
     const inference::ThetaGrid grid =
@@ -541,6 +552,7 @@ Command LimitsCommand() {
     json["contour_levels"] = {
         {"68%", inference::ChiSquaredQuantile(0.6826894921370859, result.dof)},
         {"95%", inference::ChiSquaredQuantile(0.95, result.dof)}};
+    RequireFiniteResult(json, "--events " + values["events"].as<std::string>());
     if (values.count("csv") != 0) {
       WriteCsv(values["csv"].as<std::string>(), result);
     }

@@ -9,6 +9,7 @@
 #include "goldmine/mining/event_reader.h"
 #include "goldmine/morphing/basis_optimizer.h"
 #include "goldmine/morphing/morpher.h"
+#include "library_message.h"
 
 namespace goldmine::cli {
 namespace {
@@ -153,6 +154,19 @@ void ReadBenchmarksFromReweightHeader(const YamlNode& node,
   }
 }
 
+// Runs a morphing library call; its messages name the key ("max_overall_power:
+// ...") but not the file, and carry a source location: put the file and line
+// of the `morphing:` block in front, drop the location.
+template <typename Step>
+auto InMorphing(const YamlNode& node, Step&& step) -> decltype(step()) {
+  try {
+    return step();
+  } catch (const InvalidInput& error) {
+    throw InvalidInput(node.Where() + ": " +
+                       WithoutSourceLocation(error.what()));
+  }
+}
+
 void ReadMorphing(const YamlNode& node, MadminerSetup* setup) {
   node.RequireOnlyKeys({"max_overall_power", "n_trials", "seed"});
   std::vector<int> max_powers;
@@ -162,10 +176,14 @@ void ReadMorphing(const YamlNode& node, MadminerSetup* setup) {
     ranges.push_back(parameter.range);
   }
   std::optional<int> overall;
-  if (node.Has("max_overall_power"))
-    overall = node.At("max_overall_power").AsInt();
-  const morphing::Components components =
-      morphing::Components::FromMaxPowers(max_powers, overall);
+  if (node.Has("max_overall_power")) {
+    const YamlNode value = node.At("max_overall_power");
+    overall = value.AsInt();
+    if (*overall < 0) value.Fail("a non-negative integer");
+  }
+  const morphing::Components components = InMorphing(node, [&] {
+    return morphing::Components::FromMaxPowers(max_powers, overall);
+  });
   const int existing = setup->benchmarks.size();
   Eigen::MatrixXd basis = setup->benchmarks.values;
   if (existing < components.num_components()) {
@@ -175,9 +193,10 @@ void ReadMorphing(const YamlNode& node, MadminerSetup* setup) {
     if (node.Has("n_trials")) options.n_trials = node.At("n_trials").AsInt();
     if (node.Has("seed"))
       options.seed = static_cast<std::uint64_t>(node.At("seed").AsInt());
-    basis = morphing::OptimizeBasis(
-                components, ranges, setup->benchmarks.values, options)
-                .basis;
+    basis = InMorphing(node, [&] {
+              return morphing::OptimizeBasis(
+                  components, ranges, setup->benchmarks.values, options);
+            }).basis;
     for (Eigen::Index b = existing; b < basis.rows(); ++b) {
       AddBenchmark(setup,
                    "morphing_basis_vector_" + std::to_string(b),
@@ -190,9 +209,9 @@ void ReadMorphing(const YamlNode& node, MadminerSetup* setup) {
     setup->morphing = mining::MadminerMorphing{components.powers(),
                                                morpher.morphing_matrix()};
   } catch (const InvalidInput& error) {
-    throw InvalidInput(
-        node.Where() +
-        ": the benchmarks do not make a morphing basis: " + error.what());
+    throw InvalidInput(node.Where() +
+                       ": the benchmarks do not make a morphing basis: " +
+                       WithoutSourceLocation(error.what()));
   }
 }
 

@@ -11,6 +11,7 @@
 #include "goldmine/morphing/basis_optimizer.h"
 #include "goldmine/morphing/morpher.h"
 #include "goldmine/morphing/sum_squared_weights.h"
+#include "library_message.h"
 #include "morphing_coupling_basis.h"
 
 namespace goldmine::cli {
@@ -40,19 +41,6 @@ nlohmann::ordered_json MatrixToJson(const Eigen::MatrixXi& matrix) {
     rows.push_back(std::move(row));
   }
   return rows;
-}
-
-// A library message without the " [morpher.cc:88]" that GOLDMINE_REQUIRE
-// adds for developers: the CLI names the file and the key instead.
-std::string WithoutSourceLocation(const std::string& message) {
-  const std::size_t open = message.rfind(" [");
-  if (open == std::string::npos || message.back() != ']') return message;
-  const std::string inside = message.substr(open + 2);
-  const std::size_t colon = inside.rfind(':');
-  const bool source = colon != std::string::npos &&
-                      (inside.rfind(".cc:", colon) != std::string::npos ||
-                       inside.rfind(".h:", colon) != std::string::npos);
-  return source ? message.substr(0, open) : message;
 }
 
 // Runs `step`; library messages start with the key ("basis: ..."), so put

@@ -9,8 +9,10 @@
 
 #include "cli.h"
 #include "goldmine/core/errors.h"
+#include "goldmine/core/output_guard.h"
 #include "goldmine/estimators/estimator.h"
 #include "goldmine/mining/sample_file.h"
+#include "output_options.h"
 
 namespace goldmine::cli {
 namespace po = boost::program_options;
@@ -202,6 +204,11 @@ Command TrainCommand() {
              << " s)\n";
         streams.err << line.str() << std::flush;
       };
+    }
+    for (const std::string& file :
+         ModelFiles(values["output"].as<std::string>())) {
+      RequireOutputIsNotAnInput(
+          file, PathsOfOptions(values, {"samples", "validation-samples"}));
     }
     const std::string samples_path = values["samples"].as<std::string>();
     const mining::SampleData samples = mining::ReadSamples(samples_path);

@@ -1,8 +1,10 @@
 // goldmine xsec --events F.h5 --theta V1,V2,... [--theta ...]
 //               [--partition all|train|validation|test]      (DESIGN.md §5.4)
 #include "cli.h"
+#include "finite_result.h"
 #include "goldmine/core/random.h"
 #include "goldmine/mining/augmenter.h"
+#include "output_options.h"
 
 namespace goldmine::cli {
 
@@ -49,6 +51,8 @@ Command XsecCommand() {
             &values)) {
       return kSuccess;
     }
+    RequireOutputOptionIsNotAnInput(
+        values, "output", PathsOfOptions(values, {"events"}));
     mining::AugmenterOptions augmenter_options;
     augmenter_options.madminer_partitions =
         values["madminer-partitions"].as<bool>();
@@ -94,6 +98,8 @@ Command XsecCommand() {
       gradient_names.push_back(name);
     result["xsec_gradient_parameters"] = gradient_names;
     result["partition"] = values["partition"].as<std::string>();
+    RequireFiniteResult(result,
+                        "--events " + values["events"].as<std::string>());
     std::optional<std::string> output_path;
     if (values.count("output") != 0) {
       output_path = values["output"].as<std::string>();
