@@ -65,7 +65,8 @@ class JsonNode {
 // Parses a whole file strictly; throws InvalidInput when it cannot be opened
 // (or is a folder) and FileFormatError when it is not JSON (with line and
 // column), repeats a key within an object, holds a number beyond the range of
-// a double, or nests deeper than 512 levels (these three with the JSON path).
+// a double, or nests deeper than kMaxJsonDepth levels (these three with the
+// JSON path): core's ParseStrictJson, shared with the HistFactory readers.
 nlohmann::json ReadJsonFile(const std::string& path);
 
 // The same for text already in memory (standard input, fuzz targets);

@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "goldmine/core/errors.h"
+#include "goldmine/core/scratch_files.h"
 
 namespace goldmine {
 namespace {
@@ -27,6 +28,8 @@ AtomicOutputFile::AtomicOutputFile(std::filesystem::path final_path)
     throw InvalidInput(final_path_.string() +
                        ": cannot write, it is a folder; give a file name");
   }
+  // The debris of killed runs in this folder goes now (scratch_files.h).
+  RemoveStaleScratchFiles(folder);
   temporary_path_ = final_path_;
   temporary_path_ += ".tmp-" + std::to_string(::getpid()) + "-" +
                      std::to_string(temporary_counter++);

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "goldmine/core/errors.h"
+#include "goldmine/core/strict_json.h"
 #include "goldmine/inference/pyhf_schema.h"
 #include "goldmine/inference/workspace_json.h"
 #include "json_reader.h"
@@ -261,12 +262,7 @@ std::string ExportExtendedEftWorkspace(const BinnedEftModel& model,
 
 ExtendedEftWorkspace ReadExtendedEftWorkspace(const std::string& text,
                                               const std::string& source) {
-  json document;
-  try {
-    document = json::parse(text);
-  } catch (const json::parse_error& error) {
-    throw FileFormatError(source + ": not valid JSON (" + error.what() + ")");
-  }
+  json document = ParseStrictJson(text, source);
   const JsonReader root(document, source, "");
   root.RequireObject();
   const std::vector<JsonReader> channels = root.At("channels").Elements(false);

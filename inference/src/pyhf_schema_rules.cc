@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "goldmine/core/errors.h"
+#include "goldmine/core/strict_json.h"
 #include "goldmine/inference/pyhf_schema.h"
 #include "json_reader.h"
 
@@ -279,11 +280,7 @@ void CheckPyhfPatchSet(const json& document, const std::string& source) {
 namespace {
 
 json ParseDocument(const std::string& text, const std::string& source) {
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& error) {
-    throw FileFormatError(source + ": not valid JSON (" + error.what() + ")");
-  }
+  return ParseStrictJson(text, source);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "goldmine/core/errors.h"
+#include "goldmine/core/strict_json.h"
 #include "json_reader.h"
 #include "pyhf_schema_rules.h"
 
@@ -231,13 +232,7 @@ std::string ModifierTypeName(ModifierType type) {
 
 Workspace Workspace::FromJson(const std::string& text,
                               const std::string& source) {
-  nlohmann::json json;
-  try {
-    json = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& error) {
-    throw FileFormatError(source + ": not valid JSON (" + error.what() + ")");
-  }
-  return ParseWorkspace(json, source);
+  return ParseWorkspace(ParseStrictJson(text, source), source);
 }
 
 Workspace Workspace::FromFile(const std::string& path) {

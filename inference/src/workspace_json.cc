@@ -12,6 +12,7 @@
 #include <set>
 
 #include "goldmine/core/errors.h"
+#include "goldmine/core/strict_json.h"
 #include "goldmine/inference/digests.h"
 #include "goldmine/inference/workspace.h"
 #include "json_reader.h"
@@ -24,11 +25,7 @@ namespace internal {
 using nlohmann::json;
 
 json Parse(const std::string& text, const std::string& source) {
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& error) {
-    throw FileFormatError(source + ": not valid JSON (" + error.what() + ")");
-  }
+  return ParseStrictJson(text, source);
 }
 
 // Python's repr(float): shortest digits that round-trip; fixed notation for
