@@ -50,8 +50,9 @@ class YamlNode {
   std::string path_;
 };
 
-// Loads a YAML file; InvalidInput when unreadable, FileFormatError (with line
-// and column) when it is not YAML.
+// Loads a YAML file; InvalidInput when unreadable or when a map repeats a key
+// (with the line), FileFormatError (with line and column) when it is not
+// YAML.
 YamlNode LoadYamlFile(const std::string& path);
 
 }  // namespace goldmine::cli
