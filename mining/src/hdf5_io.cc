@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "goldmine/core/errors.h"
+#include "goldmine/core/utf8.h"
 
 namespace goldmine::mining::hdf5 {
 namespace {
@@ -227,6 +228,7 @@ std::vector<std::string> InputFile::ReadStrings(const Dataset& dataset) const {
     const Id space(H5Dget_space(dataset.id.get()), H5Sclose);
     H5Dvlen_reclaim(
         memory_type.get(), space.get(), H5P_DEFAULT, pointers.data());
+    RequireUtf8(dataset, values);
     return values;
   }
   const std::size_t size = H5Tget_size(file_type.get());
@@ -249,7 +251,21 @@ std::vector<std::string> InputFile::ReadStrings(const Dataset& dataset) const {
     }
     values.emplace_back(begin, length);
   }
+  RequireUtf8(dataset, values);
   return values;
+}
+
+// Names and definitions end up in JSON output, which refuses invalid UTF-8
+// only when it is written (exit 1 after all the work, issue 15).
+void InputFile::RequireUtf8(const Dataset& dataset,
+                            const std::vector<std::string>& values) const {
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const std::size_t offset = FindInvalidUtf8(values[i]);
+    if (offset == std::string::npos) continue;
+    Fail(dataset.name,
+         "string " + std::to_string(i) + " is not valid UTF-8 (byte " +
+             std::to_string(offset) + "); expected UTF-8 text");
+  }
 }
 
 void InputFile::ReadRows(const Dataset& dataset,

@@ -89,7 +89,7 @@ class InputFile {
   [[noreturn]] void Fail(const std::string& object_path,
                          const std::string& problem) const;
 
-  // Whole dataset, flattened row-major.
+  // Whole dataset, flattened row-major. Strings must be valid UTF-8.
   std::vector<std::string> ReadStrings(const Dataset& dataset) const;
   std::vector<std::int64_t> ReadIntegers(const Dataset& dataset) const;
   std::vector<double> ReadReals(const Dataset& dataset) const;
@@ -115,6 +115,8 @@ class InputFile {
   }
 
  private:
+  void RequireUtf8(const Dataset& dataset,
+                   const std::vector<std::string>& values) const;
   void ReadRows(const Dataset& dataset,
                 hid_t memory_type,
                 std::int64_t first,

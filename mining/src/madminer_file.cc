@@ -1,6 +1,7 @@
 #include "goldmine/mining/madminer_file.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <limits>
@@ -906,6 +907,24 @@ void MadminerEventsReader::Read(std::int64_t first,
   };
   read(impl_->observations, &batch->observations);
   read(impl_->weights, &batch->weights);
+  // A NaN or infinite weight turns every cross section, Fisher matrix and
+  // augmented sample into NaN (printed as null, issue 15). Observations may
+  // be NaN (an undefined observable: the overflow bin), weights may not.
+  for (Eigen::Index c = 0; c < batch->weights.cols(); ++c) {
+    for (Eigen::Index r = 0; r < batch->weights.rows(); ++r) {
+      const double weight = batch->weights(r, c);
+      if (std::isfinite(weight)) continue;
+      throw FileFormatError(
+          impl_->path.string() + ": samples/weights: event " +
+          std::to_string(first + r) + ", benchmark " +
+          impl_->setup.benchmarks.names[static_cast<std::size_t>(c)] +
+          ": weight " +
+          (std::isnan(weight) ? "nan"
+           : weight > 0       ? "inf"
+                              : "-inf") +
+          "; expected a finite number");
+    }
+  }
   batch->sampling_benchmarks.resize(static_cast<std::size_t>(count));
   if (count > 0) {
     file.ReadIntegerRows(impl_->sampling_benchmarks,
