@@ -10,6 +10,7 @@
 
 #include "goldmine/core/atomic_file.h"
 #include "goldmine/core/errors.h"
+#include "goldmine/core/utf8.h"
 #include "goldmine/core/version.h"
 #include "hdf5_io.h"
 
@@ -138,6 +139,14 @@ std::optional<std::vector<std::string>> ReadStringsAttribute(
       const char* start = buffer.data() + static_cast<std::size_t>(i) * size;
       values.emplace_back(start, strnlen(start, size));
     }
+  }
+  // Names end up in JSON output and in model files (issue 15).
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const std::size_t offset = FindInvalidUtf8(values[i]);
+    if (offset == std::string::npos) continue;
+    throw FileFormatError(file + ": attribute " + name + ": string " +
+                          std::to_string(i) + " is not valid UTF-8 (byte " +
+                          std::to_string(offset) + "); expected UTF-8 text");
   }
   return values;
 }

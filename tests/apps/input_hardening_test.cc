@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "goldmine/core/errors.h"
+#include "goldmine/mining/sample_file.h"
 #include "support/dead_process.h"
 #include "support/reference_data.h"
 #include "support/run_command.h"
@@ -380,6 +382,54 @@ TEST_F(InputHardeningTest, OverflowingThetaGivesNoNullCrossSection) {
               HasSubstr("--events " + events +
                         ": the result is not finite at xsec[0]"));
   EXPECT_THAT(result.out, Not(HasSubstr("null")));
+}
+
+// Replaces the variable-length string attribute `name` of a file's root by
+// one string of `bytes`.
+void SetStringAttribute(const std::string& path,
+                        const char* name,
+                        const std::string& bytes) {
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  ASSERT_GE(file, 0);
+  ASSERT_GE(H5Adelete(file, name), 0) << name;
+  const hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, H5T_VARIABLE);
+  const hsize_t count = 1;
+  const hid_t space = H5Screate_simple(1, &count, nullptr);
+  const hid_t attribute =
+      H5Acreate2(file, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  const char* pointer = bytes.c_str();
+  EXPECT_GE(H5Awrite(attribute, type, &pointer), 0);
+  H5Aclose(attribute);
+  H5Sclose(space);
+  H5Tclose(type);
+  H5Fclose(file);
+}
+
+TEST_F(InputHardeningTest, InvalidUtf8NameInSamplesFileIsRefused) {
+  const std::string events = CopyEvents();
+  if (events.empty()) GTEST_SKIP() << "MadMiner reference data absent";
+  const std::string samples = (folder_ / "s.h5").string();
+  const auto augment = testing::RunGoldmine({"augment",
+                                             "local",
+                                             "--events",
+                                             events,
+                                             "--output",
+                                             samples,
+                                             "--n-samples",
+                                             "10",
+                                             "--seed",
+                                             "1",
+                                             "--theta",
+                                             "benchmark:sm"});
+  ASSERT_EQ(augment.exit_code, 0) << augment.err;
+  SetStringAttribute(samples, "observables", "pt\xc3(");
+  // train and evaluate read samples files through ReadSamples.
+  EXPECT_THAT(
+      [&] { mining::ReadSamples(samples); },
+      ::testing::ThrowsMessage<FileFormatError>(HasSubstr(
+          samples + ": attribute observables: string 0 is not valid UTF-8 "
+                    "(byte 2)")));
 }
 
 // ------------------------------------------------ scratch files
