@@ -128,7 +128,6 @@ TEST(RunHeldOut, ModelNumbersUseEventsTheModelNeverSaw) {
                                               "--include-xsec",
                                               "--asimov-from",
                                               "templates",
-                                              "--fill-overflow",
                                               "--information-binning",
                                               "--test-split",
                                               test_split});

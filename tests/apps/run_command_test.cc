@@ -259,8 +259,20 @@ TEST_F(RunCommandTest, AListIsAlwaysEdgesAndACountIsExplicit) {
   EXPECT_EQ(config.fisher.histograms[2].num_bins, 4);
   EXPECT_TRUE(config.fisher.histograms[2].bins.empty());
 
+  std::ofstream(config_, std::ios::app)
+      << "limits:\n  grid: {cHW: [-0.5, 0.5, 5], cHq3: [-0.1, 0.1, 5]}\n"
+         "  methods: [histo]\n  histograms: [one_edge]\n";
   const auto result = Run();
   ASSERT_EQ(result.exit_code, 0) << result.err;
+  // The same bins in the Fisher information and in the limits, both shown
+  // in the report from the commands' own outputs.
+  const std::string report = testing::ReadText(folder_ / "work/report.md");
+  EXPECT_THAT(report,
+              HasSubstr("| one_edge | Fisher information | (−∞, 200, +∞) × "
+                        "(−∞, 100, +∞) |"));
+  EXPECT_THAT(report,
+              HasSubstr("| one_edge | limits (histo_one_edge) | (−∞, 200, +∞) "
+                        "× (−∞, 100, +∞) |"));
   // One edge is two bins per axis in the Fisher histogram (its boundaries),
   // not 200 quantile bins; n_bins: 4 is four quantile bins.
   const nlohmann::json one_edge =

@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "goldmine/core/errors.h"
 #include "run/hdf5_matrix.h"
@@ -206,6 +208,45 @@ Eigen::MatrixXd ScoreFisherInformation(const Eigen::MatrixXd& scores,
                        xsec.gradient * xsec.gradient.transpose() / xsec.sigma);
 }
 
+namespace {
+
+// `histogram_edges` of a fisher or limits result: null stands for ±∞.
+std::vector<std::vector<double>> HistogramEdges(const nlohmann::json& json) {
+  std::vector<std::vector<double>> edges;
+  if (!json.contains("histogram_edges")) return edges;
+  for (const auto& axis : json.at("histogram_edges")) {
+    std::vector<double> values;
+    for (std::size_t i = 0; i < axis.size(); ++i) {
+      const double infinity = std::numeric_limits<double>::infinity();
+      values.push_back(axis[i].is_number() ? axis[i].get<double>()
+                       : i == 0            ? -infinity
+                                           : infinity);
+    }
+    edges.push_back(values);
+  }
+  return edges;
+}
+
+}  // namespace
+
+std::string EdgesText(const std::vector<std::vector<double>>& edges) {
+  if (edges.empty()) return "—";
+  std::string text;
+  for (const std::vector<double>& axis : edges) {
+    std::string values;
+    for (double edge : axis) {
+      std::ostringstream number;
+      number.precision(6);
+      number << edge;
+      values += (values.empty() ? "" : ", ") +
+                (std::isinf(edge) ? std::string(edge < 0 ? "−∞" : "+∞")
+                                  : number.str());
+    }
+    text += (text.empty() ? "" : " × ") + ("(" + values + ")");
+  }
+  return text;
+}
+
 std::vector<FisherEntry> LoadFisherEntries(const PipelineConfig& config,
                                            const StudyFiles& files) {
   std::vector<FisherEntry> entries;
@@ -220,8 +261,10 @@ std::vector<FisherEntry> LoadFisherEntries(const PipelineConfig& config,
     entry.events = "all events (no trained model involved)";
     const fs::path path = files.fisher(name);
     if (fs::exists(path)) {
-      entry.information = MatrixFromJson(
-          ReadJson(path).at("fisher_information"), path.string());
+      const nlohmann::json json = ReadJson(path);
+      entry.information =
+          MatrixFromJson(json.at("fisher_information"), path.string());
+      entry.edges = HistogramEdges(json);
       entry.available = true;
     } else {
       entry.reason = StepReason(record, step_label);
@@ -313,6 +356,7 @@ std::vector<LimitsEntry> LoadLimitsEntries(const PipelineConfig& config,
       continue;
     }
     const nlohmann::json json = ReadJson(path);
+    entry.edges = HistogramEdges(json);
     if (json.contains("profile_fits_not_converged"))
       entry.profile_not_converged =
           json.at("profile_fits_not_converged").get<int>();

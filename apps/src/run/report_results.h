@@ -19,6 +19,9 @@ struct FisherEntry {
   std::string label;   // "truth (parton level)", "STXS 5 bins", "SALLY"
   std::string source;  // how the matrix was obtained
   std::string events;  // which events it was computed on
+  // Histograms: the bin edges per axis the command used (±∞ for the
+  // underflow and overflow bins), from its `histogram_edges`.
+  std::vector<std::vector<double>> edges;
   bool available = false;
   std::string reason;           // when not available
   Eigen::MatrixXd information;  // P × P at fisher.theta
@@ -32,6 +35,7 @@ struct LimitsEntry {
   std::vector<int> profiled;      // profiled at every grid point
   std::string scan;               // limits.scans: what is fixed or profiled
   int profile_not_converged = 0;  // grid points whose profile fit failed
+  std::vector<std::vector<double>> edges;  // as FisherEntry::edges
   bool available = false;
   std::string reason;
   Eigen::MatrixXd grid;  // points × scanned parameters, first slowest
@@ -102,6 +106,9 @@ Eigen::VectorXd MorphingWeights(const mining::MadminerSetup& setup,
 Eigen::MatrixXd ScoreFisherInformation(const Eigen::MatrixXd& scores,
                                        const MorphedCrossSection& xsec,
                                        double luminosity);
+
+// "(−∞, 50, 100, +∞)" per axis, axes joined by " × "; empty: "—".
+std::string EdgesText(const std::vector<std::vector<double>>& edges);
 
 std::vector<FisherEntry> LoadFisherEntries(const PipelineConfig& config,
                                            const StudyFiles& files);

@@ -228,6 +228,28 @@ void MorphingTable(const PipelineConfig& config,
                         : "not computed (more than 8 parameters)"}});
 }
 
+// The bins every histogram result used, from the commands' own outputs: one
+// definition should mean one binning in Fisher and limits (issue 17, item 3).
+void HistogramBinsTable(const std::vector<FisherEntry>& fisher,
+                        const std::vector<LimitsEntry>& limits,
+                        ReportDocument* doc) {
+  std::vector<std::vector<std::string>> rows;
+  for (const FisherEntry& entry : fisher)
+    if (entry.available && !entry.edges.empty())
+      rows.push_back(
+          {entry.label, "Fisher information", EdgesText(entry.edges)});
+  for (const LimitsEntry& entry : limits)
+    if (entry.available && !entry.edges.empty())
+      rows.push_back(
+          {entry.label, "limits (" + entry.name + ")", EdgesText(entry.edges)});
+  if (rows.empty()) return;
+  doc->Heading("Histogram bins", 3);
+  doc->Paragraph(
+      "The bin edges each command used per axis (−∞ and +∞: underflow and "
+      "overflow bins).");
+  doc->Table({"histogram", "used by", "edges"}, rows);
+}
+
 // Ratios I_ii / I_ii,truth next to the reference's (PHYSICS.md §6.3).
 void ReferenceTable(const PipelineConfig& config,
                     const std::vector<FisherEntry>& fisher,
@@ -447,6 +469,7 @@ void WriteReport(const PipelineConfig& config,
       "`goldmine augment` draws every training sample from the train "
       "partition, the model-based numbers use the test partition.");
   doc.Table({"result", "source", "events"}, sources);
+  HistogramBinsTable(fisher, limits, &doc);
 
   if (events) MorphingTable(config, events->setup, &doc);
 

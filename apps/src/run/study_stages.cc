@@ -68,8 +68,9 @@ std::string FisherBins(const std::vector<double>& edges, int count) {
 }
 
 // `goldmine limits --binning` for one axis: a lone number is a count there,
-// so a one-edge list gets the infinite outer edges, which mean the same
-// bins: (-inf, E] and (E, inf), as `goldmine fisher` makes of [E].
+// so a one-edge list gets the infinite outer edges, which `goldmine limits`
+// does not add twice: the bins (-inf, E] and (E, inf), as `goldmine fisher`
+// makes of [E].
 std::string LimitsAxis(const std::vector<double>& edges, int count) {
   if (edges.empty()) return std::to_string(count);
   if (edges.size() == 1) return "-inf," + Number(edges[0]) + ",inf";
@@ -471,9 +472,9 @@ void AddScanRuns(const PipelineConfig& config,
                  const std::string& description,
                  std::vector<LimitsRun>* output) {
   std::vector<LimitsRun> runs;
-  // Asimov histograms free of MC noise and templates that hold every event
-  // (not MadMiner's conventions, which bias the best fit with many bins; see
-  // docs/limits.md).
+  // goldmine limits' own conventions (not --madminer): Asimov histograms
+  // free of MC noise (said explicitly) and underflow/overflow bins, the bins
+  // `goldmine fisher histogram` makes of the same edges (docs/limits.md).
   std::vector<std::string> common = {"--events",
                                      files.events().string(),
                                      "--luminosity",
@@ -482,8 +483,7 @@ void AddScanRuns(const PipelineConfig& config,
                                      JoinNumbers(config.fisher.theta),
                                      "--include-xsec",
                                      "--asimov-from",
-                                     "templates",
-                                     "--fill-overflow"};
+                                     "templates"};
   common.insert(common.end(), scan_options.begin(), scan_options.end());
   // The model-based scans: templates and Asimov data from the events no
   // model was trained on; σ(θ) from the others (run/held_out_events.h).
