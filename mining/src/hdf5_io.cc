@@ -255,16 +255,21 @@ std::vector<std::string> InputFile::ReadStrings(const Dataset& dataset) const {
   return values;
 }
 
-// Names and definitions end up in JSON output, which refuses invalid UTF-8
-// only when it is written (exit 1 after all the work, issue 15).
 void InputFile::RequireUtf8(const Dataset& dataset,
                             const std::vector<std::string>& values) const {
+  RequireUtf8Strings(values, name_ + ": " + dataset.name);
+}
+
+// Names and definitions end up in JSON output, which refuses invalid UTF-8
+// only when it is written (exit 1 after all the work, issue 15).
+void RequireUtf8Strings(const std::vector<std::string>& values,
+                        const std::string& where) {
   for (std::size_t i = 0; i < values.size(); ++i) {
     const std::size_t offset = FindInvalidUtf8(values[i]);
     if (offset == std::string::npos) continue;
-    Fail(dataset.name,
-         "string " + std::to_string(i) + " is not valid UTF-8 (byte " +
-             std::to_string(offset) + "); expected UTF-8 text");
+    throw FileFormatError(where + ": string " + std::to_string(i) +
+                          " is not valid UTF-8 (byte " +
+                          std::to_string(offset) + "); expected UTF-8 text");
   }
 }
 

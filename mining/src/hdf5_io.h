@@ -127,6 +127,11 @@ class InputFile {
   Id file_;
 };
 
+// Throws FileFormatError "<where>: string I is not valid UTF-8 (byte K)..."
+// for the first of `values` that is not UTF-8 (core/utf8.h).
+void RequireUtf8Strings(const std::vector<std::string>& values,
+                        const std::string& where);
+
 class OutputFile {
  public:
   // Creates (truncates) `path`; messages name `label` (the final path).

@@ -10,7 +10,6 @@
 
 #include "goldmine/core/atomic_file.h"
 #include "goldmine/core/errors.h"
-#include "goldmine/core/utf8.h"
 #include "goldmine/core/version.h"
 #include "hdf5_io.h"
 
@@ -140,14 +139,7 @@ std::optional<std::vector<std::string>> ReadStringsAttribute(
       values.emplace_back(start, strnlen(start, size));
     }
   }
-  // Names end up in JSON output and in model files (issue 15).
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    const std::size_t offset = FindInvalidUtf8(values[i]);
-    if (offset == std::string::npos) continue;
-    throw FileFormatError(file + ": attribute " + name + ": string " +
-                          std::to_string(i) + " is not valid UTF-8 (byte " +
-                          std::to_string(offset) + "); expected UTF-8 text");
-  }
+  hdf5::RequireUtf8Strings(values, file + ": attribute " + name);
   return values;
 }
 
