@@ -5,10 +5,14 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
+#include <system_error>
 
 #include "goldmine/core/errors.h"
+#include "goldmine/core/yaml_unique_keys.h"
 #include "goldmine/morphing/basis_optimizer.h"
 #include "goldmine/morphing/components.h"
 
@@ -62,13 +66,18 @@ void ValidateBenchmarks(const std::vector<NamedBenchmark>& benchmarks,
 
 std::vector<NamedBenchmark> ReadBenchmarkFile(
     const std::string& path, const std::vector<std::string>& parameter_names) {
-  {
-    std::ifstream probe(path);
-    if (!probe) throw InvalidInput(path + ": cannot open the benchmarks file");
-  }
+  std::error_code error_code;
+  if (std::filesystem::is_directory(path, error_code))
+    throw InvalidInput(path + ": is a folder; expected a YAML file");
+  std::ifstream in(path);
+  if (!in) throw InvalidInput(path + ": cannot open the benchmarks file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  // A repeated "benchmarks:" or benchmark name would be dropped silently.
+  RequireUniqueYamlKeys(text.str(), path);
   YAML::Node root;
   try {
-    root = YAML::LoadFile(path);
+    root = YAML::Load(text.str());
   } catch (const YAML::Exception& error) {
     throw FileFormatError(path + ", line " +
                           std::to_string(error.mark.line + 1) +

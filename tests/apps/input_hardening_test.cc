@@ -249,6 +249,40 @@ TEST_F(InputHardeningTest, RepeatedNestedYamlKeyIsAnError) {
                                  "\"lha_id\""));
 }
 
+TEST_F(InputHardeningTest, RepeatedBenchmarkInAGeneratorFileIsAnError) {
+  // goldmine generate reads its benchmarks file in generators/, not through
+  // apps' YamlNode; a second "hw" used to replace the first silently.
+  const std::string benchmarks = Write("b.yaml",
+                                       "benchmarks:\n"
+                                       "  sm: {}\n"
+                                       "  hw: {cHW: 0.5}\n"
+                                       "  hw: {cHW: -0.5}\n");
+  const auto result = testing::RunGoldmine({"generate",
+                                            "wh",
+                                            "--events",
+                                            "10",
+                                            "--seed",
+                                            "4",
+                                            "--output",
+                                            (folder_ / "wh.hepmc3").string(),
+                                            "--benchmarks",
+                                            benchmarks,
+                                            "--operators",
+                                            "cHW,cHq3"});
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_THAT(result.err,
+              HasSubstr(benchmarks + ", line 4: duplicate key \"hw\" (first "
+                                     "on line 3)"));
+}
+
+TEST_F(InputHardeningTest, FolderGivenAsYamlConfigIsRefused) {
+  fs::create_directory(folder_ / "config.yaml");
+  const std::string config = (folder_ / "config.yaml").string();
+  const auto result = RunSetup(config);
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_THAT(result.err, HasSubstr(config + ": is a folder"));
+}
+
 TEST_F(InputHardeningTest, WorkspaceWithARepeatedKeyIsRefused) {
   std::string text = kWorkspace;
   // A second "data" for the background: nlohmann would keep the last.
