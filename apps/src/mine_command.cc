@@ -114,28 +114,6 @@ mining::ObjectOptions ReadObjectOptions(const MiningConfig& config) {
   return options;
 }
 
-mining::EventAnalysis ReadAnalysis(const MiningConfig& config) {
-  std::vector<mining::ObservableDefinition> observables;
-  for (const ObservableConfig& observable : config.observables) {
-    observables.push_back({observable.name,
-                           observable.expression,
-                           observable.required,
-                           observable.default_value});
-  }
-  std::vector<mining::CutDefinition> cuts;
-  for (const CutConfig& cut : config.cuts)
-    cuts.push_back({cut.expression, cut.required});
-  std::vector<mining::EfficiencyDefinition> efficiencies;
-  for (const EfficiencyConfig& efficiency : config.efficiencies) {
-    efficiencies.push_back({efficiency.expression, efficiency.default_value});
-  }
-  try {
-    return mining::EventAnalysis(observables, cuts, efficiencies);
-  } catch (const InvalidInput& error) {
-    throw InvalidInput(config.path + ": " + error.what());
-  }
-}
-
 }  // namespace
 
 Command MineCommand() {
@@ -209,7 +187,7 @@ Command MineCommand() {
       mining_options.nuisance_sources = layout.sources;
     }
     const AnalysisProcessor processor(ReadObjectOptions(config),
-                                      ReadAnalysis(config));
+                                      BuildEventAnalysis(config));
     mining_options.setup = config.setup;
     mining_options.samples = config.samples;
     mining_options.seed = config.seed;

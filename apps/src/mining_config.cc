@@ -440,4 +440,26 @@ MiningConfig ReadMiningConfig(const std::string& path, bool with_samples) {
   return config;
 }
 
+mining::EventAnalysis BuildEventAnalysis(const MiningConfig& config) {
+  std::vector<mining::ObservableDefinition> observables;
+  for (const ObservableConfig& observable : config.observables) {
+    observables.push_back({observable.name,
+                           observable.expression,
+                           observable.required,
+                           observable.default_value});
+  }
+  std::vector<mining::CutDefinition> cuts;
+  for (const CutConfig& cut : config.cuts)
+    cuts.push_back({cut.expression, cut.required});
+  std::vector<mining::EfficiencyDefinition> efficiencies;
+  for (const EfficiencyConfig& efficiency : config.efficiencies) {
+    efficiencies.push_back({efficiency.expression, efficiency.default_value});
+  }
+  try {
+    return mining::EventAnalysis(observables, cuts, efficiencies);
+  } catch (const InvalidInput& error) {
+    throw InvalidInput(config.path + ": " + error.what());
+  }
+}
+
 }  // namespace goldmine::cli

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "goldmine/mining/event_analysis.h"
 #include "goldmine/mining/madminer_file.h"
 #include "goldmine/mining/sample.h"
 #include "goldmine/mining/systematics.h"
@@ -57,5 +58,10 @@ struct MiningConfig {
 // `goldmine setup`, which needs only parameters, benchmarks and morphing.
 // Relative file names are taken relative to the configuration's folder.
 MiningConfig ReadMiningConfig(const std::string& path, bool with_samples);
+
+// The observables, cuts and efficiencies parsed (`goldmine mine`, and
+// `goldmine run --dry-run` to check them). Throws InvalidInput naming the
+// configuration and the definition.
+mining::EventAnalysis BuildEventAnalysis(const MiningConfig& config);
 
 }  // namespace goldmine::cli

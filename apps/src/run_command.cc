@@ -30,7 +30,8 @@ int DryRun(const run::PipelineConfig& config,
            const run::StudyFiles& files,
            int threads,
            Streams streams) {
-  ReadMiningConfig(config.path.string(), !config.generate.has_value());
+  BuildEventAnalysis(
+      ReadMiningConfig(config.path.string(), !config.generate.has_value()));
   const std::vector<run::Stage> stages =
       run::StudyStages(config, files, threads, /*write_inputs=*/false);
   streams.out

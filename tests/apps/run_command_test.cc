@@ -335,6 +335,13 @@ TEST_F(RunCommandTest, SetupReadsARunConfigAndDryRunPrintsTheCommands) {
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_THAT(bad.err, HasSubstr("unknown key \"n_bins\""));
   EXPECT_FALSE(fs::exists(work));
+  // Observable expressions are parsed as `goldmine mine` parses them.
+  EditConfig("augment: {n_bins: 3, ", "augment: {");
+  EditConfig("(b[0] + b[1]).m", "(b[0] + b[1]).bogus");
+  bad = Run({"--dry-run"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("m_bb"));
+  EXPECT_FALSE(fs::exists(work));
 }
 
 // Issue 17, item 12: labels from the `label` key everywhere (the name
