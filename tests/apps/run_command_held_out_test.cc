@@ -162,6 +162,10 @@ TEST(RunHeldOut, ModelNumbersUseEventsTheModelNeverSaw) {
             << width_training << "\n";
   EXPECT_GT(width_ours, 1.25 * width_training);
 
+  // The SALLY Fisher information is computed on the test partition too.
+  EXPECT_THAT(
+      testing::ReadJson(work / "fisher/stage.json").at("commands").dump(),
+      HasSubstr("--partition test"));
   // The report says which events each number uses.
   const nlohmann::json results = testing::ReadJson(work / "results.json");
   EXPECT_THAT(results.at("limits").at("sally").at("events").get<std::string>(),

@@ -380,8 +380,11 @@ Stage FisherStage(const PipelineConfig& config, const StudyFiles& files) {
     stage.inputs.push_back(files.model("sally").string() + ".json");
     std::vector<std::string> arguments = {"fisher", "sally"};
     arguments.insert(arguments.end(), common.begin(), common.end());
-    arguments.insert(arguments.end(),
-                     {"--model", files.model("sally").string()});
+    // The test partition, never used for training (run/held_out_events.h),
+    // said explicitly: the report names these events.
+    arguments.insert(
+        arguments.end(),
+        {"--model", files.model("sally").string(), "--partition", "test"});
     add("sally", "fisher sally", arguments, true);
   }
   return stage;
