@@ -23,9 +23,10 @@ class StrictParseState {
 
   explicit StrictParseState(std::string file) : file_(std::move(file)) {}
 
+  template <typename Json>
   bool OnEvent(int depth,
                nlohmann::json::parse_event_t event,
-               const nlohmann::json& parsed) {
+               const Json& parsed) {
     using Event = nlohmann::json::parse_event_t;
     switch (event) {
       case Event::object_start:
@@ -39,11 +40,11 @@ class StrictParseState {
         break;
       case Event::key: {
         Frame& object = frames_.back();
-        object.key = parsed.get<std::string>();
+        object.key = parsed.template get<std::string>();
         if (!object.keys.insert(object.key).second) {
           object.key.clear();
           throw FileFormatError(Where() + ": duplicate key \"" +
-                                parsed.get<std::string>() +
+                                parsed.template get<std::string>() +
                                 "\" (each key may appear once)");
         }
         break;
@@ -104,16 +105,18 @@ std::string WithoutExceptionId(const std::string& message,
 
 }  // namespace
 
-nlohmann::json ParseStrictJson(const std::string& text,
-                               const std::string& source) {
+namespace {
+
+// Both JSON flavours share the parser state; only the value type differs.
+template <typename Json>
+Json ParseStrict(const std::string& text, const std::string& source) {
   StrictParseState state(source);
   try {
-    return nlohmann::json::parse(text,
-                                 [&state](int depth,
-                                          nlohmann::json::parse_event_t event,
-                                          nlohmann::json& parsed) {
-                                   return state.OnEvent(depth, event, parsed);
-                                 });
+    return Json::parse(
+        text,
+        [&state](int depth, typename Json::parse_event_t event, Json& parsed) {
+          return state.OnEvent(depth, event, parsed);
+        });
   } catch (const nlohmann::json::parse_error& error) {
     // "parse error at line 3, column 5: ..."
     throw FileFormatError(source + ": not valid JSON: " +
@@ -124,6 +127,18 @@ nlohmann::json ParseStrictJson(const std::string& text,
                           WithoutExceptionId(error.what(), "number overflow") +
                           " (beyond the range of a double)");
   }
+}
+
+}  // namespace
+
+nlohmann::json ParseStrictJson(const std::string& text,
+                               const std::string& source) {
+  return ParseStrict<nlohmann::json>(text, source);
+}
+
+nlohmann::ordered_json ParseStrictOrderedJson(const std::string& text,
+                                              const std::string& source) {
+  return ParseStrict<nlohmann::ordered_json>(text, source);
 }
 
 }  // namespace goldmine

@@ -21,6 +21,7 @@
 
 #include "goldmine/core/atomic_file.h"
 #include "goldmine/core/errors.h"
+#include "goldmine/core/strict_json.h"
 #include "goldmine/core/version.h"
 #include "model.h"
 
@@ -658,13 +659,10 @@ Json ReadModelJson(const std::filesystem::path& prefix) {
                           ": cannot open the model file (give the prefix "
                           "DIR/NAME of DIR/NAME.json and DIR/NAME.pt)");
   }
-  Json j;
-  try {
-    j = Json::parse(in);
-  } catch (const nlohmann::json::exception& error) {
-    throw FileFormatError(path.string() + ": not valid JSON (" + error.what() +
-                          ")");
-  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  // Strict (core/strict_json.h): a repeated key is an error, not a choice.
+  const Json j = ParseStrictOrderedJson(text.str(), path.string());
   if (!j.is_object() || j.value("format", std::string()) != kFormatName) {
     throw FileFormatError(path.string() +
                           ": not a goldmine model file (no "

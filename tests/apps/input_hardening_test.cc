@@ -221,6 +221,23 @@ TEST_F(InputHardeningTest, TorchCommandsRefuseTheirInputsAsOutput) {
 
 // ------------------------------------------------ duplicate keys
 
+TEST_F(InputHardeningTest, ModelFileWithARepeatedKeyIsRefused) {
+  if (!fs::exists(fs::path(GOLDMINE_CLI).parent_path() / "goldmine-torch"))
+    GTEST_SKIP() << "built without LibTorch";
+  const std::string model =
+      Write("m.json", R"({"format": "a", "format": "b"})");
+  const std::string samples = Write("s.h5", "samples");
+  const auto result = testing::RunGoldmine({"evaluate",
+                                            "--model",
+                                            (folder_ / "m").string(),
+                                            "--samples",
+                                            samples,
+                                            "--output",
+                                            (folder_ / "e.h5").string()});
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_THAT(result.err, HasSubstr(model + ": duplicate key \"format\""));
+}
+
 TEST_F(InputHardeningTest, RepeatedYamlKeyIsAnErrorWithItsLine) {
   const std::string config = Write("config.yaml",
                                    std::string(kOneOperator) +

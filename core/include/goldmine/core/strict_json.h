@@ -22,5 +22,8 @@ inline constexpr int kMaxJsonDepth = 512;
 // "ws.json: channels[0].samples[1]: duplicate key \"data\" ...").
 nlohmann::json ParseStrictJson(const std::string& text,
                                const std::string& source);
+// The same keeping the keys in document order.
+nlohmann::ordered_json ParseStrictOrderedJson(const std::string& text,
+                                              const std::string& source);
 
 }  // namespace goldmine
