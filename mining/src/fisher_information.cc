@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <sstream>
 
 #include "goldmine/core/errors.h"
 #include "goldmine/mining/augmenter.h"
@@ -19,12 +20,14 @@ namespace {
 // and their uncertainties U (MADMINER.md §7).
 class Accumulator {
  public:
-  Accumulator(const WeightedEvents& events,
+  Accumulator(const std::filesystem::path& events_file,
+              const WeightedEvents& events,
               const Eigen::VectorXd& theta,
               bool nuisance,
               double luminosity,
               bool madminer_sign)
-      : events_(events),
+      : events_file_(events_file),
+        events_(events),
         theta_(theta),
         c_(events.Coefficients(theta)),
         g_(events.CoefficientGradients(theta)),
@@ -84,14 +87,15 @@ class Accumulator {
   // per unit cross section is then undefined.
   FisherResult Result() const {
     if (!(total_ > 0.0)) {
-      std::string point;
-      for (Eigen::Index i = 0; i < theta_.size(); ++i) {
-        point += (i > 0 ? ", " : "") + std::to_string(theta_(i));
-      }
-      throw InvalidInput("cross section at theta (" + point + ") is " +
-                         std::to_string(total_) +
-                         " pb after cuts and efficiencies; the Fisher "
-                         "information needs events with positive weight");
+      // Shortest form: θ = 1e200 once printed 200 digits.
+      std::ostringstream message;
+      message << events_file_.string() << ": cross section at theta (";
+      for (Eigen::Index i = 0; i < theta_.size(); ++i)
+        message << (i > 0 ? ", " : "") << theta_(i);
+      message << ") is " << total_
+              << " pb after cuts and efficiencies; the Fisher information "
+                 "needs events with positive weight";
+      throw InvalidInput(message.str());
     }
     FisherResult result;
     result.information = information_;
@@ -106,6 +110,7 @@ class Accumulator {
   }
 
  private:
+  const std::filesystem::path& events_file_;
   const WeightedEvents& events_;
   Eigen::VectorXd theta_;
   Eigen::VectorXd c_;
@@ -160,7 +165,8 @@ struct FisherInformation::Impl {
                          " values; the events file has " +
                          std::to_string(events.num_parameters()) +
                          " parameters");
-    return Accumulator(events,
+    return Accumulator(events_file,
+                       events,
                        theta,
                        nuisance(),
                        options.luminosity,
