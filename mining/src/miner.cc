@@ -1,17 +1,16 @@
 #include "goldmine/mining/miner.h"
 
-#include <signal.h>
-#include <unistd.h>
+#include <unistd.h>  // getpid: staging file names carry the pid
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <exception>
 #include <memory>
 #include <mutex>
 #include <thread>
 
 #include "goldmine/core/errors.h"
+#include "goldmine/core/scratch_files.h"
 #include "goldmine/mining/event_reader.h"
 
 namespace goldmine::mining {
@@ -20,42 +19,6 @@ namespace {
 constexpr std::int64_t kBatchRows = 4096;
 
 constexpr const char* kStageMarker = ".stage-";
-
-// "<output>.stage-<pid>-<i>.h5": the process id of a staging file's run, or
-// 0 when `name` is not a staging file name.
-long StagingFilePid(const std::string& name) {
-  const std::size_t marker = name.rfind(kStageMarker);
-  if (marker == std::string::npos || name.size() < 3 ||
-      name.compare(name.size() - 3, 3, ".h5") != 0)
-    return 0;
-  const std::string rest =
-      name.substr(marker + 7, name.size() - 3 - marker - 7);
-  const std::size_t dash = rest.find('-');
-  if (dash == std::string::npos || dash == 0 || dash > 9 ||
-      dash + 1 == rest.size() ||
-      rest.find_first_not_of("0123456789-") != std::string::npos ||
-      rest.find('-', dash + 1) != std::string::npos)
-    return 0;
-  return std::stol(rest.substr(0, dash));
-}
-
-// A run killed before its cleanup (kill -9) leaves its staging files. Every
-// Mine() removes those of the output's folder whose process no longer
-// exists (issue 15: debris of up to 100 MB was never cleaned up).
-void RemoveStaleStagingFiles(const std::filesystem::path& output) {
-  const std::filesystem::path folder =
-      output.has_parent_path() ? output.parent_path() : ".";
-  std::error_code error;
-  for (std::filesystem::directory_iterator it(folder, error), end;
-       !error && it != end;
-       it.increment(error)) {
-    const long pid = StagingFilePid(it->path().filename().string());
-    if (pid <= 0 || pid == static_cast<long>(::getpid())) continue;
-    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
-    std::error_code ignored;
-    std::filesystem::remove(it->path(), ignored);
-  }
-}
 
 // Removes staging files however Mine() ends.
 class StagingFiles {
@@ -245,7 +208,10 @@ MiningReport Mine(const MiningOptions& options,
   for (const SampleSpec& sample : options.samples)
     sampling_indices.push_back(SamplingIndex(sample, options.setup));
 
-  RemoveStaleStagingFiles(output);
+  // A run killed before its cleanup (kill -9) leaves its staging files; the
+  // next run in the folder removes those (issue 15).
+  RemoveStaleScratchFiles(output.has_parent_path() ? output.parent_path()
+                                                   : ".");
   const StagingFiles staging(output, options.samples.size());
   MiningReport report;
   report.samples.resize(options.samples.size());
