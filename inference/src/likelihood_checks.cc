@@ -143,7 +143,13 @@ std::string FitLikelihoodProblem(const Workspace& workspace,
 std::string HypotestLikelihoodProblem(const Workspace& workspace,
                                       const Model& model) {
   std::string problem = FitLikelihoodProblem(workspace, model);
-  if (!problem.empty() || !model.has_poi() || Clipped(model)) return problem;
+  if (!problem.empty()) return problem;
+  if (!model.has_poi()) {
+    return workspace.FindMeasurement(model.options().measurement).json_path +
+           ".config.poi: is \"\" (no parameter of interest): only fits are "
+           "defined, not CLs or upper limits";
+  }
+  if (Clipped(model)) return problem;
   const std::string poi = model.poi_name();
   return EmptyBinWithEvents(
       workspace,

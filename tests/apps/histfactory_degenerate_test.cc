@@ -117,6 +117,17 @@ TEST_F(DegenerateModel, RefusesAPoiWithoutEffect) {
       path, {"fit", "cls", "upper-limit"}, "measurements[0].config.poi");
 }
 
+TEST_F(DegenerateModel, RefusesHypothesisTestsWithoutAPoiNamingFileAndKey) {
+  // Issue 15: the message named neither the file nor the key
+  // ("... (measurement config.poi is ""); only fits are defined").
+  std::string text =
+      OneChannel("[5.0, 3.0]", "[50.0, 40.0]", "[]", "[52.0, 44.0]");
+  text.replace(text.find(R"("poi": "mu")"), 11, R"("poi": "")");
+  const std::string path = Write("poiless.json", text);
+  EXPECT_EQ(RunGoldmine({"histfactory", "fit", path}).exit_code, 0);
+  ExpectRefused(path, {"cls", "upper-limit"}, "measurements[0].config.poi");
+}
+
 TEST_F(DegenerateModel, KeepsAZeroExpectedBinWithoutEvents) {
   // pyhf (b3dc4bb, numpy, SLSQP tolerance 1e-12): fit twice_nll 5.79232587,
   // mu_hat 0.4; hypotest(1.0, qtilde) CLs_obs 0.5608708530541495, CLs_exp

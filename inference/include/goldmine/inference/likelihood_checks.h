@@ -10,7 +10,9 @@
 //     rate <= 0 where events are observed, or negative);
 //   - a parameter of interest without effect on any expected rate (every
 //     sample it scales is zero): μ̂, CLs and limits are undefined.
-// Hypothesis tests (CLs, limits) also need a finite likelihood at μ = 0:
+// Hypothesis tests (CLs, limits) need a parameter of interest (a POI-less
+// measurement, "poi": "", defines only fits), and a finite likelihood at
+// μ = 0:
 //   - a bin with observed events where only samples scaled by the POI
 //     contribute.
 // Clipped rates (ModelOptions clip_*_data > 0) are never zero; the zero-rate
