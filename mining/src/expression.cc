@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "goldmine/core/errors.h"
+#include "goldmine/mining/angular_observables.h"
 
 namespace goldmine::mining {
 namespace {
@@ -140,7 +141,25 @@ const char* TypeName(Type type) {
   return "";
 }
 
-enum class Collection { kP, kPTruth, kE, kMu, kTau, kL, kA, kJ, kB, kV };
+// kH, kW, kZ, kT are pdg(25), pdg(24), pdg(23), pdg(6); kPdg is pdg(ids...)
+// with the ids in the node.
+enum class Collection {
+  kP,
+  kPTruth,
+  kE,
+  kMu,
+  kTau,
+  kL,
+  kA,
+  kJ,
+  kB,
+  kV,
+  kH,
+  kW,
+  kZ,
+  kT,
+  kPdg
+};
 const std::pair<const char*, Collection> kCollections[] = {
     {"p", Collection::kP},
     {"p_truth", Collection::kPTruth},
@@ -151,7 +170,14 @@ const std::pair<const char*, Collection> kCollections[] = {
     {"a", Collection::kA},
     {"j", Collection::kJ},
     {"b", Collection::kB},
-    {"v", Collection::kV}};
+    {"v", Collection::kV},
+    {"h", Collection::kH},
+    {"w", Collection::kW},
+    {"z", Collection::kZ},
+    {"t", Collection::kT}};
+
+// The function that makes a collection of record particles by |PDG id|.
+constexpr const char* kPdgFunction = "pdg";
 
 enum class NamedObject { kMet, kVisible, kAll };
 const std::pair<const char*, NamedObject> kNamedObjects[] = {
@@ -242,22 +268,47 @@ enum class Function {
   kSum,
   kDeltaR,
   kDeltaPhi,
-  kDeltaEta
+  kDeltaEta,
+  kSignedDeltaPhi,
+  kDeltaY,
+  kCosThetaCs,
+  kPhiCs,
+  kCosThetaDecay,
+  kPhiDecay
 };
 const std::pair<const char*, Function> kFunctions[] = {
-    {"sqrt", Function::kSqrt},         {"abs", Function::kAbs},
-    {"fabs", Function::kAbs},          {"exp", Function::kExp},
-    {"log", Function::kLog},           {"log10", Function::kLog10},
-    {"sin", Function::kSin},           {"cos", Function::kCos},
-    {"tan", Function::kTan},           {"asin", Function::kAsin},
-    {"acos", Function::kAcos},         {"atan", Function::kAtan},
-    {"sinh", Function::kSinh},         {"cosh", Function::kCosh},
-    {"tanh", Function::kTanh},         {"floor", Function::kFloor},
-    {"ceil", Function::kCeil},         {"atan2", Function::kAtan2},
-    {"pow", Function::kPow},           {"min", Function::kMin},
-    {"max", Function::kMax},           {"len", Function::kLen},
-    {"sum", Function::kSum},           {"deltaR", Function::kDeltaR},
-    {"deltaphi", Function::kDeltaPhi}, {"deltaeta", Function::kDeltaEta}};
+    {"sqrt", Function::kSqrt},
+    {"abs", Function::kAbs},
+    {"fabs", Function::kAbs},
+    {"exp", Function::kExp},
+    {"log", Function::kLog},
+    {"log10", Function::kLog10},
+    {"sin", Function::kSin},
+    {"cos", Function::kCos},
+    {"tan", Function::kTan},
+    {"asin", Function::kAsin},
+    {"acos", Function::kAcos},
+    {"atan", Function::kAtan},
+    {"sinh", Function::kSinh},
+    {"cosh", Function::kCosh},
+    {"tanh", Function::kTanh},
+    {"floor", Function::kFloor},
+    {"ceil", Function::kCeil},
+    {"atan2", Function::kAtan2},
+    {"pow", Function::kPow},
+    {"min", Function::kMin},
+    {"max", Function::kMax},
+    {"len", Function::kLen},
+    {"sum", Function::kSum},
+    {"deltaR", Function::kDeltaR},
+    {"deltaphi", Function::kDeltaPhi},
+    {"deltaeta", Function::kDeltaEta},
+    {"signed_deltaphi", Function::kSignedDeltaPhi},
+    {"deltay", Function::kDeltaY},
+    {"costheta_cs", Function::kCosThetaCs},
+    {"phi_cs", Function::kPhiCs},
+    {"costheta_decay", Function::kCosThetaDecay},
+    {"phi_decay", Function::kPhiDecay}};
 
 const std::pair<const char*, double> kConstants[] = {
     {"pi", kPi}, {"True", 1.0}, {"False", 0.0}, {"true", 1.0}, {"false", 0.0}};
@@ -358,6 +409,7 @@ struct Expression::Node {
   int which = 0;                        // enum value or observable index
   std::vector<Comparison> comparisons;  // kCompare: between children
   std::string name;                     // observable name, for Canonical()
+  std::vector<int> pdg_ids;             // Collection::kPdg: |PDG ids|
   std::vector<std::unique_ptr<Node>> children;
 };
 
@@ -693,9 +745,9 @@ class Parser {
     if (Find(kFunctions, name) != nullptr) {
       Fail(tokens_[position_], "'(' after function " + name);
     }
-    std::string known = "collections " + Names(kCollections) + "; objects " +
-                        Names(kNamedObjects) + "; numbers " + Names(kScalars) +
-                        " pi";
+    std::string known = "collections " + Names(kCollections) +
+                        " pdg(id); objects " + Names(kNamedObjects) +
+                        "; numbers " + Names(kScalars) + " pi";
     if (!observable_names_.empty()) {
       known += "; observables";
       for (const std::string& observable : observable_names_)
@@ -704,7 +756,32 @@ class Parser {
     FailAt(token, "unknown name '" + name + "'; known: " + known);
   }
 
+  // pdg(25) or pdg(11, 13): the record particles whose |PDG id| is listed.
+  // The ids are positive integer literals, so that the collection is known
+  // while parsing.
+  NodePtr ParsePdgCollection() {
+    Expect("(");
+    NodePtr node = MakeNode(Node::Op::kCollection, Type::kCollection);
+    node->which = static_cast<int>(Collection::kPdg);
+    while (true) {
+      const Token id = Peek();
+      if (id.kind != TokenKind::kNumber || !(id.number >= 1.0) ||
+          id.number != std::floor(id.number) || id.number > 1e9) {
+        Fail(id,
+             "a positive integer PDG id (particle and antiparticle both "
+             "match)");
+      }
+      Next();
+      node->pdg_ids.push_back(static_cast<int>(id.number));
+      if (!IsSymbol(",")) break;
+      Next();
+    }
+    Expect(")");
+    return node;
+  }
+
   NodePtr ParseCall(const Token& name) {
+    if (name.text == kPdgFunction) return ParsePdgCollection();
     const Function* function = Find(kFunctions, name.text);
     if (function == nullptr) {
       FailAt(name,
@@ -750,7 +827,17 @@ class Parser {
       case Function::kDeltaR:
       case Function::kDeltaPhi:
       case Function::kDeltaEta:
+      case Function::kSignedDeltaPhi:
+      case Function::kDeltaY:
+      case Function::kCosThetaCs:
+      case Function::kPhiCs:
         min_arguments = max_arguments = 2;
+        argument_type = Type::kObject;
+        break;
+      case Function::kCosThetaDecay:
+      case Function::kPhiDecay:
+        min_arguments = 2;
+        max_arguments = 3;
         argument_type = Type::kObject;
         break;
       default:
@@ -759,7 +846,11 @@ class Parser {
     const std::size_t count = node->children.size();
     if (count < min_arguments || count > max_arguments) {
       std::string expected = std::to_string(min_arguments);
-      if (max_arguments != min_arguments) expected += " or more";
+      if (max_arguments == min_arguments + 1) {
+        expected += " or " + std::to_string(max_arguments);
+      } else if (max_arguments != min_arguments) {
+        expected += " or more";
+      }
       FailAt(close,
              name.text + "() takes " + expected + " argument" +
                  (min_arguments == 1 && max_arguments == 1 ? "" : "s") +
@@ -788,9 +879,42 @@ struct Context {
   const double* observables;
 };
 
-const std::vector<PhysicsObject>& CollectionOf(const EventObjects& objects,
-                                               int which) {
-  switch (static_cast<Collection>(which)) {
+// The record particles whose |PDG id| is one of `ids`, in the record's
+// (descending pT) order.
+const std::vector<PhysicsObject>& ParticlesWithIds(
+    const EventObjects& objects,
+    const std::vector<int>& ids,
+    std::vector<PhysicsObject>* scratch) {
+  scratch->clear();
+  for (const PhysicsObject& particle : objects.record) {
+    const int abs_id = std::abs(particle.pdg_id);
+    for (int id : ids) {
+      if (abs_id == id) {
+        scratch->push_back(particle);
+        break;
+      }
+    }
+  }
+  return *scratch;
+}
+
+// `collection` is a kCollection node; pdg collections are filtered into
+// `scratch`, which must outlive the use of the result.
+const std::vector<PhysicsObject>& CollectionOf(
+    const EventObjects& objects,
+    const Node& collection,
+    std::vector<PhysicsObject>* scratch) {
+  switch (static_cast<Collection>(collection.which)) {
+    case Collection::kH:
+      return ParticlesWithIds(objects, {25}, scratch);
+    case Collection::kW:
+      return ParticlesWithIds(objects, {24}, scratch);
+    case Collection::kZ:
+      return ParticlesWithIds(objects, {23}, scratch);
+    case Collection::kT:
+      return ParticlesWithIds(objects, {6}, scratch);
+    case Collection::kPdg:
+      return ParticlesWithIds(objects, collection.pdg_ids, scratch);
     case Collection::kP:
       return objects.p;
     case Collection::kPTruth:
@@ -905,8 +1029,9 @@ bool EvaluateObject(const Node& node,
       }
       return false;
     case Node::Op::kIndex: {
+      std::vector<PhysicsObject> scratch;
       const std::vector<PhysicsObject>& collection =
-          CollectionOf(context.objects, node.children[0]->which);
+          CollectionOf(context.objects, *node.children[0], &scratch);
       double index = 0.0;
       if (!EvaluateNumber(*node.children[1], context, &index)) return false;
       if (index != std::floor(index)) return false;
@@ -955,8 +1080,9 @@ bool EvaluateObject(const Node& node,
       return true;
     }
     case Node::Op::kFunction: {  // sum(collection)
+      std::vector<PhysicsObject> scratch;
       const std::vector<PhysicsObject>& collection =
-          CollectionOf(context.objects, node.children[0]->which);
+          CollectionOf(context.objects, *node.children[0], &scratch);
       *value = PhysicsObject{};
       for (const PhysicsObject& object : collection) {
         value->momentum += object.momentum;
@@ -987,31 +1113,76 @@ bool Compare(Comparison comparison, double a, double b) {
   return false;
 }
 
+// The functions of two objects (and an optional reference frame). The frame
+// angles describe the negatively charged object when the two have opposite
+// charges (the ℓ⁻ convention), otherwise the first argument.
+bool EvaluateOfObjects(const Node& node,
+                       const Context& context,
+                       double* value) {
+  const auto function = static_cast<Function>(node.which);
+  PhysicsObject a;
+  PhysicsObject b;
+  if (!EvaluateObject(*node.children[0], context, &a) ||
+      !EvaluateObject(*node.children[1], context, &b)) {
+    return false;
+  }
+  if (function == Function::kDeltaR) {
+    *value = DeltaR(a.momentum, b.momentum);
+    return true;
+  }
+  if (function == Function::kDeltaPhi) {
+    *value = DeltaPhi(a.momentum, b.momentum);
+    return true;
+  }
+  if (function == Function::kDeltaEta) {
+    *value = a.momentum.eta() - b.momentum.eta();
+    return true;
+  }
+  if (function == Function::kSignedDeltaPhi) {
+    *value = SignedDeltaPhi(a.momentum, b.momentum);
+    return true;
+  }
+  if (function == Function::kDeltaY) {
+    *value = a.momentum.rapidity() - b.momentum.rapidity();
+    return std::isfinite(*value);
+  }
+  if (a.charge > 0.0 && b.charge < 0.0) std::swap(a, b);
+  std::optional<FrameAngles> angles;
+  if (function == Function::kCosThetaCs || function == Function::kPhiCs) {
+    angles = CollinsSoperAngles(a.momentum, b.momentum);
+  } else if (node.children.size() == 3) {
+    PhysicsObject reference;
+    if (!EvaluateObject(*node.children[2], context, &reference)) return false;
+    angles = HelicityAngles(a.momentum, b.momentum, reference.momentum);
+  } else {
+    angles = HelicityAngles(a.momentum, b.momentum);
+  }
+  if (!angles) return false;
+  const bool polar =
+      function == Function::kCosThetaCs || function == Function::kCosThetaDecay;
+  *value = polar ? angles->cos_theta : angles->phi;
+  return true;
+}
+
 bool EvaluateFunction(const Node& node, const Context& context, double* value) {
   const auto function = static_cast<Function>(node.which);
   switch (function) {
-    case Function::kLen:
+    case Function::kLen: {
+      std::vector<PhysicsObject> scratch;
       *value = static_cast<double>(
-          CollectionOf(context.objects, node.children[0]->which).size());
-      return true;
-    case Function::kDeltaR:
-    case Function::kDeltaPhi:
-    case Function::kDeltaEta: {
-      PhysicsObject a;
-      PhysicsObject b;
-      if (!EvaluateObject(*node.children[0], context, &a) ||
-          !EvaluateObject(*node.children[1], context, &b)) {
-        return false;
-      }
-      if (function == Function::kDeltaR) {
-        *value = DeltaR(a.momentum, b.momentum);
-      } else if (function == Function::kDeltaPhi) {
-        *value = DeltaPhi(a.momentum, b.momentum);
-      } else {
-        *value = a.momentum.eta() - b.momentum.eta();
-      }
+          CollectionOf(context.objects, *node.children[0], &scratch).size());
       return true;
     }
+    case Function::kDeltaR:
+    case Function::kDeltaPhi:
+    case Function::kDeltaEta:
+    case Function::kSignedDeltaPhi:
+    case Function::kDeltaY:
+    case Function::kCosThetaCs:
+    case Function::kPhiCs:
+    case Function::kCosThetaDecay:
+    case Function::kPhiDecay:
+      return EvaluateOfObjects(node, context, value);
     case Function::kMin:
     case Function::kMax: {
       for (std::size_t i = 0; i < node.children.size(); ++i) {
@@ -1214,6 +1385,14 @@ void Print(const Node& node, std::string* out) {
       *out += NameOf(kScalars, static_cast<Scalar>(node.which));
       return;
     case Node::Op::kCollection:
+      if (static_cast<Collection>(node.which) == Collection::kPdg) {
+        *out += kPdgFunction;
+        for (std::size_t i = 0; i < node.pdg_ids.size(); ++i) {
+          *out += (i == 0 ? "(" : ", ") + std::to_string(node.pdg_ids[i]);
+        }
+        *out += ")";
+        return;
+      }
       *out += NameOf(kCollections, static_cast<Collection>(node.which));
       return;
     case Node::Op::kNamedObject:
@@ -1308,8 +1487,8 @@ bool IsReservedExpressionName(const std::string& name) {
   return Find(kCollections, name) != nullptr ||
          Find(kNamedObjects, name) != nullptr ||
          Find(kScalars, name) != nullptr || Find(kFunctions, name) != nullptr ||
-         Find(kConstants, name) != nullptr || name == "and" || name == "or" ||
-         name == "not";
+         Find(kConstants, name) != nullptr || name == kPdgFunction ||
+         name == "and" || name == "or" || name == "not";
 }
 
 }  // namespace goldmine::mining

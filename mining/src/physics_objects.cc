@@ -202,6 +202,9 @@ bool IsExtraInvisible(const ObjectOptions& options, int abs_id) {
 
 // Sorts every collection and fills l and b from e, mu and j.
 void Finish(EventObjects* objects) {
+  SortByPt(&objects->p);
+  SortByPt(&objects->p_truth);
+  SortByPt(&objects->record);
   SortByPt(&objects->e);
   SortByPt(&objects->mu);
   SortByPt(&objects->tau);
@@ -224,6 +227,9 @@ EventObjects BuildPartonLevel(const Event& event,
   FourMomentum visible;
   double ht = 0.0;
   for (const Particle& particle : event.particles) {
+    if (particle.status == 1 || particle.status == 2) {
+      objects.record.push_back(ObjectOf(particle));
+    }
     if (particle.status != 1) continue;
     PhysicsObject truth = ObjectOf(particle);
     objects.p_truth.push_back(truth);

@@ -7,6 +7,7 @@
 
 #include "goldmine/core/errors.h"
 #include "goldmine/core/random.h"
+#include "mining/record_particle.h"
 
 namespace goldmine::mining {
 namespace {
@@ -15,21 +16,6 @@ using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
 
 constexpr double kPi = 3.14159265358979323846;
-
-Particle MakeParticle(int pdg_id,
-                      int status,
-                      const FourMomentum& p,
-                      double mass = 0.0) {
-  Particle particle;
-  particle.pdg_id = pdg_id;
-  particle.status = status;
-  particle.px = p.px();
-  particle.py = p.py();
-  particle.pz = p.pz();
-  particle.energy = p.e();
-  particle.mass = mass;
-  return particle;
-}
 
 Particle Massless(int pdg_id, int status, double pt, double eta, double phi) {
   return MakeParticle(
@@ -87,8 +73,8 @@ TEST(PartonLevelObjects, WhEventGivesTwoBJetsOneLeptonAndNeutrinoMet) {
   const EventObjects objects = BuildObjects(event, ObjectOptions{}, nullptr);
   EXPECT_EQ(objects.n_particles, 8);
   ASSERT_EQ(objects.p.size(), 4u);
-  EXPECT_EQ(objects.p[0].pdg_id, -11);  // file order
-  EXPECT_EQ(objects.p[3].pdg_id, -5);
+  // Sorted by pT, not in file order (collection_order_test.cc).
+  EXPECT_EQ(objects.p[3].pdg_id, 12);  // the 35 GeV neutrino is the softest
   ASSERT_EQ(objects.j.size(), 2u);
   ASSERT_EQ(objects.b.size(), 2u);
   EXPECT_GE(objects.j[0].momentum.pt(), objects.j[1].momentum.pt());

@@ -18,13 +18,24 @@
 //  - objects: met, visible, all (= visible + met), an element c[i] of a
 //    collection (negative i counts from the end), sums and differences of
 //    objects, number · object, sum(c) (the summed momentum of a collection);
-//  - collections: p, p_truth, e, mu, tau, l, a, j, b, v (physics_objects.h);
+//  - collections: p, p_truth, e, mu, tau, l, a, j, b, v (physics_objects.h),
+//    all sorted by descending pT; pdg(25) or pdg(11, 13), the particles of
+//    the record (status 1 and 2, parton level, unsmeared) whose |PDG id| is
+//    listed (positive integer literals; particle and antiparticle both
+//    match), and the named h, w, z, t = pdg(25), pdg(24), pdg(23), pdg(6);
 //    len(c) is a number.
 // Object attributes: pt eta phi m (mass) e (energy, also E) px py pz (also
 // x y z t) mt (ROOT's sqrt(E² - pz²), four_momentum.h) theta rapidity p
 // charge pdgid (pdg_id) b_tag t_tag tau_tag; `met.phi()` is accepted like
 // `met.phi`. Functions and methods of two objects: deltaR, deltaphi,
-// deltaeta (`deltaR(b[0], b[1])` or `b[0].deltaR(b[1])`).
+// deltaeta (`deltaR(b[0], b[1])` or `b[0].deltaR(b[1])`). Functions of two
+// objects (angular_observables.h has the conventions): deltay (rapidity
+// difference), signed_deltaphi (φ of the higher-rapidity object minus φ of
+// the other), costheta_cs and phi_cs (Collins–Soper angles), costheta_decay
+// and phi_decay (decay angles in the rest frame of the pair, with an optional
+// third object whose rest frame defines the pair's flight direction). The
+// frame angles are those of the negatively charged object when the charges
+// are opposite, else of the first argument.
 // Booleans are the numbers 1 and 0; a number is true when it is not 0.
 //
 // Evaluation is "undefined" (std::nullopt) where Python would raise: an index

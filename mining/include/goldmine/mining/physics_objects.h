@@ -19,9 +19,13 @@
 // hadrons, a b quark; c likewise. Jets get pdg_id 5, 4 or 21 by flavour. MET
 // is Σ pT of the invisible final-state particles + noise.
 //
-// In both modes the collections are sorted by descending pT, l = e + mu,
-// b ⊂ j are the b-tagged jets, and p_truth holds the unsmeared final-state
-// particles in file order.
+// In both modes every collection is sorted by descending pT (stable: equal pT
+// keeps file order), l = e + mu, b ⊂ j are the b-tagged jets, and p_truth
+// holds the unsmeared final-state particles. At parton level `record` holds
+// the outgoing particles and decayed resonances of the record (status 1 and
+// 2: W, Z, H, t, ...), unsmeared, for the expression language's pdg(...) and
+// h, w, z, t collections; it stays empty at particle level, where showered
+// records mark resonances with generator-specific status codes.
 #pragma once
 
 #include <limits>
@@ -48,8 +52,9 @@ struct PhysicsObject {
 };
 
 struct EventObjects {
-  std::vector<PhysicsObject> p;        // final state, file order (smeared)
-  std::vector<PhysicsObject> p_truth;  // final state, file order, unsmeared
+  std::vector<PhysicsObject> p;        // final state (smeared)
+  std::vector<PhysicsObject> p_truth;  // final state, unsmeared
+  std::vector<PhysicsObject> record;   // status 1 and 2, parton level only
   std::vector<PhysicsObject> e;
   std::vector<PhysicsObject> mu;
   std::vector<PhysicsObject> tau;
