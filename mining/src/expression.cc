@@ -742,7 +742,7 @@ class Parser {
       node->which = static_cast<int>(*scalar);
       return node;
     }
-    if (Find(kFunctions, name) != nullptr) {
+    if (Find(kFunctions, name) != nullptr || name == kPdgFunction) {
       Fail(tokens_[position_], "'(' after function " + name);
     }
     std::string known = "collections " + Names(kCollections) +

@@ -178,6 +178,12 @@ TEST(ObjectCollections, PdgTakesPositiveIntegerLiterals) {
         ThrowsMessage<InvalidInput>(HasSubstr("a positive integer PDG id")))
         << text;
   }
+  EXPECT_THAT([] { Expression{"len(pdg)"}; },
+              ThrowsMessage<InvalidInput>(HasSubstr("'(' after function pdg")));
+  EXPECT_THAT([] { Expression{"len(pdg(25"}; },
+              ThrowsMessage<InvalidInput>(HasSubstr("got end of expression")));
+  EXPECT_THAT([] { Expression{"pdg(25).pt"}; },
+              ThrowsMessage<InvalidInput>(HasSubstr("needs an object")));
   EXPECT_TRUE(IsReservedExpressionName("pdg"));
   EXPECT_TRUE(IsReservedExpressionName("h"));
   EXPECT_TRUE(IsReservedExpressionName("signed_deltaphi"));
