@@ -22,6 +22,8 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
 
+constexpr double kPi = 3.14159265358979323846;
+
 // A particle with its generated mass (the momentum's).
 Particle WithMass(int pdg_id, int status, const FourMomentum& p) {
   return MakeParticle(pdg_id, status, p, std::max(p.m(), 0.0));
@@ -245,6 +247,41 @@ TEST(ObjectCollections, AngularFunctionsInExpressions) {
   // Undefined, not a number, for a pair without a rest frame.
   EXPECT_FALSE(
       Expression("costheta_cs(l[0], l[0])").Evaluate(objects).has_value());
+}
+
+// An independent spelling of the W decay azimuth: examples/wh_smeft writes
+// the lepton's azimuth around the W = l + MET direction, relative to the
+// (beam, W) plane, as a lab-frame atan2 (boost invariance along the W makes
+// it the rest-frame angle). Its axes are phi_decay's rotated by π/2, so
+// phi_l = phi_decay(l[0], met) − π/2 (mod 2π).
+TEST(ObjectCollections, DecayAzimuthMatchesTheWhExamplesLabFormula) {
+  const std::string pt_w = "(l[0] + met).pt";
+  const std::string phi_l =
+      "atan2((l[0].pz * " + pt_w +
+      "**2 - (l[0] + met).pz * (l[0].px * (l[0] "
+      "+ met).px + l[0].py * (l[0] + met).py)) / (" +
+      pt_w +
+      " * (l[0] + met).p), (l[0].py * (l[0] + met).px - l[0].px * (l[0] + "
+      "met).py) / " +
+      pt_w + ")";
+  const double leptons[][3] = {
+      {40.0, 0.5, 0.3}, {25.0, -1.7, -2.9}, {90.0, 2.2, 1.4}, {33.0, 0.0, 3.1}};
+  const double missing[][2] = {{35.0, 2.5}, {60.0, -0.4}, {20.0, -2.0}};
+  for (const auto& lepton : leptons) {
+    for (const auto& met : missing) {
+      EventObjects objects;
+      objects.l = {Lepton(
+          FourMomentum::FromPtEtaPhiM(lepton[0], lepton[1], lepton[2], 0.0),
+          -11)};
+      objects.met.momentum = FourMomentum(
+          met[0] * std::cos(met[1]), met[0] * std::sin(met[1]), 0.0, met[0]);
+      const double expected = Value(phi_l, objects);
+      double shifted = Value("phi_decay(l[0], met)", objects) - kPi / 2.0;
+      if (shifted <= -kPi) shifted += 2.0 * kPi;
+      EXPECT_NEAR(std::remainder(shifted - expected, 2.0 * kPi), 0.0, 1e-9)
+          << lepton[0] << " " << met[0];
+    }
+  }
 }
 
 }  // namespace
