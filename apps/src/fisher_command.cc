@@ -7,6 +7,7 @@
 #include "finite_result.h"
 #include "goldmine/core/errors.h"
 #include "goldmine/mining/fisher_information.h"
+#include "goldmine/mining/fisher_uncertainty.h"
 #include "histogram_edges_json.h"
 #include "model_loading.h"
 #include "output_options.h"
@@ -147,7 +148,14 @@ Command FisherCommand() {
             "--luminosity L [--observable NAME --bins E0,E1,...]",
             "Output: {\"fisher_information\": [[..]], \"covariance\": "
             "[[..]] (n^2 x n^2, row (i,j), column (k,l)), \"parameters\": "
-            "[..]}.\nsally: I = L sigma(theta) E[t_hat t_hat^T] over the "
+            "[..], \"fisher_information_uncertainty\": [[..]] (Monte Carlo "
+            "standard error per element), \"effective_number_of_events\", "
+            "\"expected_number_of_events\", \"largest_event_fraction\" "
+            "(truth, sally), \"warnings\": [..]}; sally adds "
+            "\"truth_information_same_events\", "
+            "\"truth_difference_uncertainty\", \"exceeds_truth\" "
+            "(docs/fisher_uncertainty.md).\nsally: I = L sigma(theta) E[t_hat "
+            "t_hat^T] over the "
             "weighted events of --partition (default test) with the score of "
             "--model, plus the rate information unless --no-xsec-info; no "
             "covariance.",
@@ -237,6 +245,29 @@ Command FisherCommand() {
       json["covariance"] = Matrix(Covariance(result));
     }
     json["parameters"] = result.parameters;
+    // Monte Carlo uncertainties and diagnostics (docs/fisher_uncertainty.md).
+    if (result.information_uncertainty.size() != 0) {
+      json["fisher_information_uncertainty"] =
+          Matrix(result.information_uncertainty);
+    }
+    json["effective_number_of_events"] = result.effective_number_of_events;
+    json["expected_number_of_events"] = result.expected_number_of_events;
+    if (result.largest_event_fraction.size() != 0) {
+      json["largest_event_fraction"] =
+          std::vector<double>(result.largest_event_fraction.begin(),
+                              result.largest_event_fraction.end());
+    }
+    if (result.truth_information.size() != 0) {
+      json["truth_information_same_events"] = Matrix(result.truth_information);
+      json["truth_difference_uncertainty"] =
+          Matrix(result.truth_difference_uncertainty);
+      json["exceeds_truth"] = mining::ExceedsTruth(result);
+    }
+    const std::vector<std::string> warnings = mining::FisherWarnings(result);
+    for (const std::string& warning : warnings) {
+      streams.err << "goldmine fisher: warning: " << warning << "\n";
+    }
+    json["warnings"] = warnings;
     json["theta"] = theta_values;
     json["luminosity"] = fisher_options.luminosity;
     if (!result.boundaries.empty()) json["bin_boundaries"] = result.boundaries;

@@ -10,6 +10,7 @@
 #include "goldmine/core/errors.h"
 #include "goldmine/mining/augmenter.h"
 #include "goldmine/mining/expression.h"
+#include "goldmine/mining/fisher_uncertainty.h"
 #include "goldmine/mining/histogram_bins.h"
 #include "weighted_events.h"
 
@@ -56,16 +57,14 @@ class Accumulator {
       const double s = sigma(bin);
       if (s == 0.0 || !std::isfinite(1.0 / s)) continue;
       const Eigen::VectorXd d = dsigma.row(bin).transpose();
-      information_.topLeftCorner(p_, p_).noalias() +=
-          (luminosity_ / s) * d * d.transpose();
-      if (k_ > 0) {
-        const Eigen::VectorXd nuisance_a = a.row(bin).transpose();
-        information_.bottomRightCorner(k_, k_).noalias() +=
-            luminosity_ * s * nuisance_a * nuisance_a.transpose();
-        const Eigen::MatrixXd mixed = luminosity_ * d * nuisance_a.transpose();
-        information_.topRightCorner(p_, k_) += mixed;
-        information_.bottomLeftCorner(k_, p_) += mixed.transpose();
-      }
+      const Eigen::MatrixXd f = k_ > 0
+                                    ? Contribution(s, d, a.row(bin).transpose())
+                                    : Contribution(s, d, Eigen::VectorXd());
+      information_ += f;
+      // For the truth information a bin is one event: f is its exact
+      // contribution (fisher_uncertainty.h).
+      squares_ += f.cwiseAbs2();
+      largest_ = largest_.cwiseMax(f.diagonal());
       // (J U)_ij = L [(G U)_i d_j/σ + (G U)_j d_i/σ ± (c·U) d_i d_j/σ²].
       const Eigen::VectorXd du = dsigma_u.row(bin).transpose();
       v.noalias() =
@@ -80,6 +79,68 @@ class Accumulator {
         }
       }
     }
+  }
+
+  // Weights at θ of kept events (benchmark weights, rows), for n_eff.
+  void CountEvents(const Eigen::MatrixXd& weights) {
+    const Eigen::VectorXd at_theta = weights * c_;
+    weight_sum_ += at_theta.sum();
+    weight_squares_ += at_theta.squaredNorm();
+  }
+
+  // Standard error when every bin added was one event (truth information).
+  Eigen::MatrixXd EventStandardError() const {
+    return ContributionStandardError(
+        information_, squares_, events_.num_events());
+  }
+
+  // Share of each diagonal element held by the largest bin (event).
+  Eigen::VectorXd LargestFraction() const {
+    Eigen::VectorXd fraction = Eigen::VectorXd::Zero(largest_.size());
+    for (Eigen::Index i = 0; i < fraction.size(); ++i) {
+      if (information_(i, i) > 0.0) {
+        fraction(i) = largest_(i) / information_(i, i);
+      }
+    }
+    return fraction;
+  }
+
+  // Standard error of binned information from the bins' benchmark weights
+  // W_b (rows of `sums`) and second moments C_b = Σ_e∈b w_e w_eᵀ: y_e =
+  // J_b · w_e with J_b = ∂F_b/∂W_b by central differences of the bin term F_b
+  // (which also covers the nuisance block), Σ_e∈b y_e² = J_bᵀ C_b J_b.
+  Eigen::MatrixXd BinnedStandardError(
+      const Eigen::MatrixXd& sums,
+      const std::vector<Eigen::MatrixXd>& second_moments) const {
+    const int n = p_ + k_;
+    const auto b = sums.cols();
+    Eigen::MatrixXd squares = Eigen::MatrixXd::Zero(n, n);
+    std::vector<Eigen::MatrixXd> gradient(static_cast<std::size_t>(b));
+    for (Eigen::Index bin = 0; bin < sums.rows(); ++bin) {
+      const Eigen::RowVectorXd w = sums.row(bin);
+      const double step = 1e-4 * w.cwiseAbs().maxCoeff();
+      if (!(step > 0.0)) continue;
+      for (Eigen::Index k = 0; k < b; ++k) {
+        Eigen::RowVectorXd up = w;
+        Eigen::RowVectorXd down = w;
+        up(k) += step;
+        down(k) -= step;
+        gradient[static_cast<std::size_t>(k)] =
+            (BinInformation(up) - BinInformation(down)) / (2.0 * step);
+      }
+      const Eigen::MatrixXd& c = second_moments[static_cast<std::size_t>(bin)];
+      Eigen::VectorXd j(b);
+      for (int row = 0; row < n; ++row) {
+        for (int col = 0; col < n; ++col) {
+          for (Eigen::Index k = 0; k < b; ++k) {
+            j(k) = gradient[static_cast<std::size_t>(k)](row, col);
+          }
+          squares(row, col) += j.dot(c * j);
+        }
+      }
+    }
+    return ContributionStandardError(
+        information_, squares, events_.num_events());
   }
 
   // Throws InvalidInput when σ(θ) of the kept events is not positive (no
@@ -100,6 +161,10 @@ class Accumulator {
     FisherResult result;
     result.information = information_;
     result.covariance = covariance_;
+    result.effective_number_of_events =
+        weight_squares_ > 0.0 ? weight_sum_ * weight_sum_ / weight_squares_
+                              : 0.0;
+    result.expected_number_of_events = luminosity_ * total_;
     result.parameters = events_.parameter_names();
     if (k_ > 0) {
       for (const std::string& name : events_.nuisance_names()) {
@@ -110,6 +175,37 @@ class Accumulator {
   }
 
  private:
+  // The term of one bin with cross section s and gradient d (and nuisance
+  // coefficients a when k_ > 0): n × n.
+  Eigen::MatrixXd Contribution(double s,
+                               const Eigen::VectorXd& d,
+                               const Eigen::VectorXd& a) const {
+    const int n = p_ + k_;
+    Eigen::MatrixXd f = Eigen::MatrixXd::Zero(n, n);
+    f.topLeftCorner(p_, p_).noalias() = (luminosity_ / s) * d * d.transpose();
+    if (k_ > 0) {
+      f.bottomRightCorner(k_, k_).noalias() =
+          luminosity_ * s * a * a.transpose();
+      f.topRightCorner(p_, k_).noalias() = luminosity_ * d * a.transpose();
+      f.bottomLeftCorner(k_, p_) = f.topRightCorner(p_, k_).transpose();
+    }
+    return f;
+  }
+
+  // The term of a bin with benchmark weights w (zero when σ_b = 0).
+  Eigen::MatrixXd BinInformation(const Eigen::RowVectorXd& w) const {
+    const double s = w.dot(c_);
+    if (s == 0.0 || !std::isfinite(1.0 / s)) {
+      return Eigen::MatrixXd::Zero(p_ + k_, p_ + k_);
+    }
+    const Eigen::VectorXd d = g_ * w.transpose();
+    if (k_ == 0) return Contribution(s, d, Eigen::VectorXd());
+    Eigen::MatrixXd a;
+    Eigen::MatrixXd b;
+    events_.Nuisance(Eigen::MatrixXd(w), &a, &b);
+    return Contribution(s, d, a.row(0).transpose());
+  }
+
   const std::filesystem::path& events_file_;
   const WeightedEvents& events_;
   Eigen::VectorXd theta_;
@@ -122,6 +218,10 @@ class Accumulator {
   Eigen::MatrixXd information_;
   std::vector<Eigen::MatrixXd> covariance_;
   double total_ = 0.0;  // Σ σ over the bins added
+  Eigen::MatrixXd squares_ = Eigen::MatrixXd::Zero(p_ + k_, p_ + k_);
+  Eigen::VectorXd largest_ = Eigen::VectorXd::Zero(p_ + k_);
+  double weight_sum_ = 0.0;
+  double weight_squares_ = 0.0;
 };
 
 }  // namespace
@@ -287,8 +387,11 @@ struct FisherInformation::Impl {
     const int b = events.num_benchmarks();
     Eigen::MatrixXd sums = Eigen::MatrixXd::Zero(total_bins, b);
     Eigen::MatrixXd squares = Eigen::MatrixXd::Zero(total_bins, b);
+    std::vector<Eigen::MatrixXd> second_moments(
+        static_cast<std::size_t>(total_bins), Eigen::MatrixXd::Zero(b, b));
     static const EventObjects kNoObjects{};
     Events([&](const Eigen::MatrixXd& w, const Eigen::MatrixXd& x) {
+      accumulator.CountEvents(w);
       for (Eigen::Index e = 0; e < x.rows(); ++e) {
         const Eigen::VectorXd row = x.row(e).transpose();
         // Undefined and NaN values go to the overflow bin (histogram_bins.h).
@@ -301,10 +404,14 @@ struct FisherInformation::Impl {
         }
         sums.row(bin) += w.row(e);
         squares.row(bin) += w.row(e).cwiseAbs2();
+        second_moments[static_cast<std::size_t>(bin)].noalias() +=
+            w.row(e).transpose() * w.row(e);
       }
     });
     accumulator.Add(sums, squares.cwiseSqrt());
     FisherResult result = accumulator.Result();
+    result.information_uncertainty =
+        accumulator.BinnedStandardError(sums, second_moments);
     constexpr double kInfinity = std::numeric_limits<double>::infinity();
     for (const auto& edges : boundaries) {
       result.boundaries.insert(
@@ -336,8 +443,12 @@ FisherResult FisherInformation::Truth(const Eigen::VectorXd& theta) const {
   Accumulator accumulator = impl_->MakeAccumulator(theta);
   impl_->Events([&](const Eigen::MatrixXd& w, const Eigen::MatrixXd&) {
     accumulator.Add(w, w);
+    accumulator.CountEvents(w);
   });
-  return accumulator.Result();
+  FisherResult result = accumulator.Result();
+  result.information_uncertainty = accumulator.EventStandardError();
+  result.largest_event_fraction = accumulator.LargestFraction();
+  return result;
 }
 
 FisherResult FisherInformation::Rate(const Eigen::VectorXd& theta) const {
@@ -345,12 +456,18 @@ FisherResult FisherInformation::Rate(const Eigen::VectorXd& theta) const {
   const int b = impl_->events.num_benchmarks();
   Eigen::MatrixXd sums = Eigen::MatrixXd::Zero(1, b);
   Eigen::MatrixXd squares = Eigen::MatrixXd::Zero(1, b);
+  std::vector<Eigen::MatrixXd> second_moments = {Eigen::MatrixXd::Zero(b, b)};
   impl_->Events([&](const Eigen::MatrixXd& w, const Eigen::MatrixXd&) {
     sums += w.colwise().sum();
     squares += w.cwiseAbs2().colwise().sum();
+    second_moments[0].noalias() += w.transpose() * w;
+    accumulator.CountEvents(w);
   });
   accumulator.Add(sums, squares.cwiseSqrt());
-  return accumulator.Result();
+  FisherResult result = accumulator.Result();
+  result.information_uncertainty =
+      accumulator.BinnedStandardError(sums, second_moments);
+  return result;
 }
 
 FisherResult FisherInformation::Histogram(
@@ -410,8 +527,32 @@ FisherResult FisherInformation::Score(const Eigen::VectorXd& theta,
       partition_name, impl_->events.num_events(), partition_options);
 
   const Eigen::VectorXd c = impl_->events.Coefficients(theta);
-  Eigen::MatrixXd moments = Eigen::MatrixXd::Zero(n, n);
-  double weight_sum = 0.0;
+  const Eigen::MatrixXd g = impl_->events.CoefficientGradients(theta);
+  const double luminosity = impl_->options.luminosity;
+  // The truth comparison needs the joint score of every component; the
+  // morphing gives it for the physics parameters only.
+  const bool compare_truth = (n == p);
+  WeightedMeanInformation estimated(n);
+  WeightedMeanInformation truth(n);
+  WeightedMeanInformation difference(n);
+  // First pass, all kept events: σ(θ) and ∇σ(θ) (for t = ∇σ_e/σ_e − ∇σ/σ).
+  double xsec = 0.0;
+  Eigen::VectorXd dxsec = Eigen::VectorXd::Zero(p);
+  impl_->Events([&](const Eigen::MatrixXd& w, const Eigen::MatrixXd&) {
+    const Eigen::VectorXd at_theta = w * c;
+    xsec += at_theta.sum();
+    dxsec += g * w.colwise().sum().transpose();
+    for (Eigen::Index e = 0; e < at_theta.size(); ++e) {
+      estimated.AddAnyEvent(at_theta(e));
+      truth.AddAnyEvent(at_theta(e));
+      difference.AddAnyEvent(at_theta(e));
+    }
+  });
+  const Eigen::VectorXd rate_score =
+      xsec != 0.0 ? Eigen::VectorXd(dxsec / xsec) : Eigen::VectorXd::Zero(p);
+  double partition_squares = 0.0;
+  Eigen::MatrixXd outer(n, n);
+  Eigen::MatrixXd truth_outer(n, n);
   impl_->Events(partition.first,
                 partition.end,
                 [&](const Eigen::MatrixXd& w, const Eigen::MatrixXd& x) {
@@ -424,19 +565,46 @@ FisherResult FisherInformation::Score(const Eigen::VectorXd& theta,
                   }
                   const Eigen::VectorXd at_theta = w * c;
                   const Eigen::MatrixXd scores = model.Score(inputs);
-                  moments.noalias() +=
-                      scores.transpose() * at_theta.asDiagonal() * scores;
-                  weight_sum += at_theta.sum();
+                  const Eigen::MatrixXd gradients = w * g.transpose();
+                  for (Eigen::Index e = 0; e < at_theta.size(); ++e) {
+                    const double we = at_theta(e);
+                    partition_squares += we * we;
+                    outer.noalias() = scores.row(e).transpose() * scores.row(e);
+                    estimated.AddPartitionEvent(we, outer);
+                    if (!compare_truth) continue;
+                    truth_outer.setZero();
+                    if (we != 0.0) {
+                      const Eigen::VectorXd t =
+                          gradients.row(e).transpose() / we - rate_score;
+                      truth_outer.noalias() = t * t.transpose();
+                    }
+                    truth.AddPartitionEvent(we, truth_outer);
+                    difference.AddPartitionEvent(we, outer - truth_outer);
+                  }
                 });
+  const double weight_sum = estimated.partition_weight();
   if (!(weight_sum > 0.0)) {
     throw InvalidInput("fisher sally: the events of partition " +
                        partition.name + " have total weight " +
                        std::to_string(weight_sum) + " at theta");
   }
-  const double xsec = CrossSection(theta);
+  const std::int64_t num_events = impl_->events.num_events();
   FisherResult result;
-  result.information = impl_->options.luminosity * xsec * moments / weight_sum;
+  result.information = estimated.Information(luminosity);
+  result.information_uncertainty =
+      estimated.StandardError(luminosity, num_events);
+  result.largest_event_fraction = estimated.LargestEventFraction();
+  result.effective_number_of_events =
+      weight_sum * weight_sum / partition_squares;
+  result.expected_number_of_events = luminosity * xsec;
   result.parameters = wanted;
+  if (compare_truth) {
+    result.truth_information = truth.Information(luminosity);
+    // Same events, same rate term: the difference's error is that of the
+    // kinematic terms' difference.
+    result.truth_difference_uncertainty =
+        difference.StandardError(luminosity, num_events);
+  }
   if (include_rate) {
     FisherOptions rate_options = impl_->options;
     rate_options.include_nuisance_parameters = (n == p + k && k > 0);
@@ -445,6 +613,13 @@ FisherResult FisherInformation::Score(const Eigen::VectorXd& theta,
             ? Rate(theta)
             : FisherInformation(impl_->events_file, rate_options).Rate(theta);
     result.information += rate.information;
+    // The correlation between the kinematic and the rate term (same
+    // events) is neglected.
+    result.information_uncertainty =
+        (result.information_uncertainty.cwiseAbs2() +
+         rate.information_uncertainty.cwiseAbs2())
+            .cwiseSqrt();
+    if (compare_truth) result.truth_information += rate.information;
   }
   return result;
 }

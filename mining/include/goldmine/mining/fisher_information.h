@@ -60,6 +60,25 @@ struct FisherResult {
   // Histograms: per axis the edges of every bin including the underflow and
   // overflow bins, −∞, b_0, …, b_last, +∞.
   std::vector<std::vector<double>> histogram_edges;
+
+  // Monte Carlo statistical standard error of every element of
+  // `information`, from the event weights (fisher_uncertainty.h); same shape.
+  // Unlike `covariance` (MadMiner's convention: fully correlated benchmark
+  // weights, Poisson per bin) it is the delta-method variance for a fixed
+  // number of simulated events, and it covers the nuisance block.
+  Eigen::MatrixXd information_uncertainty;
+  // (Σw)²/Σw² of the weights at θ of the kept events, and L σ(θ).
+  double effective_number_of_events = 0.0;
+  double expected_number_of_events = 0.0;
+  // Per diagonal element, the largest share of it that one event carries
+  // (truth; sally: of the kinematic term). Empty for rate and histograms.
+  Eigen::VectorXd largest_event_fraction;
+  // sally on a file without nuisance components: the truth information
+  // L σ E_p[t tᵀ] (+ rate) on the same partition from the events' joint
+  // scores t = ∇σ_e/σ_e − ∇σ/σ, and the standard error of
+  // information − truth_information. Empty otherwise.
+  Eigen::MatrixXd truth_information;
+  Eigen::MatrixXd truth_difference_uncertainty;
 };
 
 class FisherInformation {

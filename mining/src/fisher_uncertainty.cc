@@ -1,0 +1,125 @@
+#include "goldmine/mining/fisher_uncertainty.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "goldmine/mining/fisher_information.h"
+
+namespace goldmine::mining {
+
+Eigen::MatrixXd ContributionStandardError(const Eigen::MatrixXd& sum,
+                                          const Eigen::MatrixXd& squares,
+                                          std::int64_t num_events) {
+  if (num_events < 2) return Eigen::MatrixXd::Zero(sum.rows(), sum.cols());
+  const auto n = static_cast<double>(num_events);
+  const Eigen::MatrixXd variance =
+      (n / (n - 1.0)) * (squares - sum.cwiseAbs2() / n).array();
+  return variance.cwiseMax(0.0).cwiseSqrt();
+}
+
+WeightedMeanInformation::WeightedMeanInformation(int n)
+    : sum_(Eigen::MatrixXd::Zero(n, n)),
+      q_(Eigen::MatrixXd::Zero(n, n)),
+      q2_(Eigen::MatrixXd::Zero(n, n)),
+      largest_(Eigen::VectorXd::Zero(n)) {}
+
+void WeightedMeanInformation::AddAnyEvent(double w) {
+  total_ += w;
+  total_squares_ += w * w;
+}
+
+void WeightedMeanInformation::AddPartitionEvent(double w,
+                                                const Eigen::MatrixXd& t) {
+  partition_weight_ += w;
+  partition_squares_ += w * w;
+  sum_ += w * t;
+  q_ += (w * w) * t;
+  q2_ += (w * w) * t.cwiseAbs2();
+  largest_ = largest_.cwiseMax(w * t.diagonal());
+}
+
+Eigen::MatrixXd WeightedMeanInformation::Information(double luminosity) const {
+  if (partition_weight_ == 0.0)
+    return Eigen::MatrixXd::Zero(q_.rows(), q_.cols());
+  return luminosity * total_ * sum_ / partition_weight_;
+}
+
+Eigen::MatrixXd WeightedMeanInformation::StandardError(
+    double luminosity, std::int64_t num_events) const {
+  if (partition_weight_ == 0.0) {
+    return Eigen::MatrixXd::Zero(q_.rows(), q_.cols());
+  }
+  const Eigen::ArrayXXd r = (sum_ / partition_weight_).array();
+  const double k = total_ / partition_weight_;
+  const Eigen::ArrayXXd squares =
+      luminosity * luminosity *
+      (r.square() * total_squares_ +
+       2.0 * k * r * (q_.array() - r * partition_squares_) +
+       k * k *
+           (q2_.array() - 2.0 * r * q_.array() +
+            r.square() * partition_squares_));
+  return ContributionStandardError(
+      Information(luminosity), squares.matrix(), num_events);
+}
+
+Eigen::VectorXd WeightedMeanInformation::LargestEventFraction() const {
+  Eigen::VectorXd fraction = Eigen::VectorXd::Zero(largest_.size());
+  for (Eigen::Index i = 0; i < fraction.size(); ++i) {
+    if (sum_(i, i) > 0.0) fraction(i) = largest_(i) / sum_(i, i);
+  }
+  return fraction;
+}
+
+std::vector<bool> ExceedsTruth(const FisherResult& result) {
+  std::vector<bool> exceeds;
+  if (result.truth_information.size() == 0) return exceeds;
+  for (Eigen::Index i = 0; i < result.truth_information.rows(); ++i) {
+    const double excess =
+        result.information(i, i) - result.truth_information(i, i);
+    exceeds.push_back(excess > kExcessOverTruthSigmas *
+                                   result.truth_difference_uncertainty(i, i));
+  }
+  return exceeds;
+}
+
+std::vector<std::string> FisherWarnings(const FisherResult& result) {
+  std::vector<std::string> warnings;
+  const double expected = result.expected_number_of_events;
+  const double effective = result.effective_number_of_events;
+  if (effective < kEffectiveEventsRatio * expected) {
+    std::ostringstream line;
+    line << "the effective number of simulated events (Σw)²/Σw² = " << effective
+         << " is below the expected number of events L·σ = " << expected
+         << ": Monte Carlo fluctuations are as large as the statistical "
+            "ones (see fisher_information_uncertainty)";
+    warnings.push_back(line.str());
+  }
+  for (Eigen::Index i = 0; i < result.largest_event_fraction.size(); ++i) {
+    const double fraction = result.largest_event_fraction(i);
+    if (fraction > kLargestEventFractionLimit) {
+      std::ostringstream line;
+      line << "one event carries " << 100.0 * fraction << " % of I("
+           << result.parameters[static_cast<std::size_t>(i)] << ", "
+           << result.parameters[static_cast<std::size_t>(i)] << ")";
+      warnings.push_back(line.str());
+    }
+  }
+  const std::vector<bool> exceeds = ExceedsTruth(result);
+  for (std::size_t i = 0; i < exceeds.size(); ++i) {
+    if (!exceeds[i]) continue;
+    const auto d = static_cast<Eigen::Index>(i);
+    std::ostringstream line;
+    line << "the estimated I(" << result.parameters[i] << ", "
+         << result.parameters[i] << ") = " << result.information(d, d)
+         << " exceeds the truth information on the same events, "
+         << result.truth_information(d, d) << ", by more than "
+         << kExcessOverTruthSigmas << " standard errors ("
+         << result.truth_difference_uncertainty(d, d)
+         << "): the estimator is biased or overfitted";
+    warnings.push_back(line.str());
+  }
+  return warnings;
+}
+
+}  // namespace goldmine::mining
