@@ -153,7 +153,8 @@ Command FisherCommand() {
             "\"expected_number_of_events\", \"largest_event_fraction\" "
             "(truth, sally), \"warnings\": [..]}; sally adds "
             "\"truth_information_same_events\", "
-            "\"truth_difference_uncertainty\", \"exceeds_truth\" "
+            "\"truth_difference_uncertainty\", \"exceeds_truth\", "
+            "\"fisher_information_ensemble_uncertainty\" (ensembles) "
             "(docs/fisher_uncertainty.md).\nsally: I = L sigma(theta) E[t_hat "
             "t_hat^T] over the "
             "weighted events of --partition (default test) with the score of "
@@ -217,8 +218,16 @@ Command FisherCommand() {
       const std::string partition = values.count("partition") != 0
                                         ? values["partition"].as<std::string>()
                                         : std::string("test");
-      result = fisher.Score(
-          theta, *model, partition, !values["no-xsec-info"].as<bool>());
+      // An ensemble's members give the spread of its information.
+      mining::MemberScores members;
+      if (Models().member_scores) {
+        members = Models().member_scores(values["model"].as<std::string>());
+      }
+      result = fisher.Score(theta,
+                            *model,
+                            partition,
+                            !values["no-xsec-info"].as<bool>(),
+                            members);
     } else if (mode == "truth") {
       result = fisher.Truth(theta);
     } else if (mode == "rate") {
@@ -262,6 +271,10 @@ Command FisherCommand() {
       json["truth_difference_uncertainty"] =
           Matrix(result.truth_difference_uncertainty);
       json["exceeds_truth"] = mining::ExceedsTruth(result);
+    }
+    if (result.ensemble_uncertainty.size() != 0) {
+      json["fisher_information_ensemble_uncertainty"] =
+          Matrix(result.ensemble_uncertainty);
     }
     const std::vector<std::string> warnings = mining::FisherWarnings(result);
     for (const std::string& warning : warnings) {

@@ -21,6 +21,13 @@ void InstallModelLoaders() {
         std::make_unique<est::ScoreEstimator>(
             est::ScoreEstimator::Load(prefix)));
   };
+  loaders.member_scores = [](const std::filesystem::path& prefix) {
+    const auto estimator = std::make_shared<est::ScoreEstimator>(
+        est::ScoreEstimator::Load(prefix));
+    return [estimator](const Eigen::MatrixXd& x) {
+      return estimator->MemberScores(x);
+    };
+  };
   loaders.ratio = [](const std::filesystem::path& prefix) {
     return std::unique_ptr<goldmine::core::LikelihoodRatioModel>(
         std::make_unique<est::RatioEstimator>(

@@ -6,6 +6,7 @@
 // code serves analytic models in tests.
 #pragma once
 
+#include <Eigen/Core>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -25,6 +26,11 @@ struct ModelLoaders {
   std::function<std::unique_ptr<core::LikelihoodRatioModel>(
       const std::filesystem::path&)>
       ratio;
+  // DIR/NAME → t̂(x) of every ensemble member (K matrices events ×
+  // parameters), for the ensemble spread of `fisher sally`. Optional.
+  std::function<std::function<std::vector<Eigen::MatrixXd>(
+      const Eigen::MatrixXd&)>(const std::filesystem::path&)>
+      member_scores;
 
   bool available() const { return score && ratio; }
 };

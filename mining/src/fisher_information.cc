@@ -490,7 +490,8 @@ FisherResult FisherInformation::Histogram2D(
 FisherResult FisherInformation::Score(const Eigen::VectorXd& theta,
                                       const core::ScoreModel& model,
                                       const std::string& partition_name,
-                                      bool include_rate) const {
+                                      bool include_rate,
+                                      const MemberScores& members) const {
   const int p = num_parameters();
   const int k = impl_->events.num_nuisance();
   const int n = model.num_parameters();
@@ -551,37 +552,49 @@ FisherResult FisherInformation::Score(const Eigen::VectorXd& theta,
   const Eigen::VectorXd rate_score =
       xsec != 0.0 ? Eigen::VectorXd(dxsec / xsec) : Eigen::VectorXd::Zero(p);
   double partition_squares = 0.0;
+  // Σ_p w t̂_m t̂_mᵀ of every ensemble member m.
+  std::vector<Eigen::MatrixXd> member_moments;
   Eigen::MatrixXd outer(n, n);
   Eigen::MatrixXd truth_outer(n, n);
-  impl_->Events(partition.first,
-                partition.end,
-                [&](const Eigen::MatrixXd& w, const Eigen::MatrixXd& x) {
-                  if (x.rows() == 0) return;
-                  Eigen::MatrixXd inputs(
-                      x.rows(), static_cast<Eigen::Index>(columns.size()));
-                  for (std::size_t i = 0; i < columns.size(); ++i) {
-                    inputs.col(static_cast<Eigen::Index>(i)) =
-                        x.col(columns[i]);
-                  }
-                  const Eigen::VectorXd at_theta = w * c;
-                  const Eigen::MatrixXd scores = model.Score(inputs);
-                  const Eigen::MatrixXd gradients = w * g.transpose();
-                  for (Eigen::Index e = 0; e < at_theta.size(); ++e) {
-                    const double we = at_theta(e);
-                    partition_squares += we * we;
-                    outer.noalias() = scores.row(e).transpose() * scores.row(e);
-                    estimated.AddPartitionEvent(we, outer);
-                    if (!compare_truth) continue;
-                    truth_outer.setZero();
-                    if (we != 0.0) {
-                      const Eigen::VectorXd t =
-                          gradients.row(e).transpose() / we - rate_score;
-                      truth_outer.noalias() = t * t.transpose();
-                    }
-                    truth.AddPartitionEvent(we, truth_outer);
-                    difference.AddPartitionEvent(we, outer - truth_outer);
-                  }
-                });
+  impl_->Events(
+      partition.first,
+      partition.end,
+      [&](const Eigen::MatrixXd& w, const Eigen::MatrixXd& x) {
+        if (x.rows() == 0) return;
+        Eigen::MatrixXd inputs(x.rows(),
+                               static_cast<Eigen::Index>(columns.size()));
+        for (std::size_t i = 0; i < columns.size(); ++i) {
+          inputs.col(static_cast<Eigen::Index>(i)) = x.col(columns[i]);
+        }
+        const Eigen::VectorXd at_theta = w * c;
+        const Eigen::MatrixXd scores = model.Score(inputs);
+        const Eigen::MatrixXd gradients = w * g.transpose();
+        if (members) {
+          const std::vector<Eigen::MatrixXd> member_scores = members(inputs);
+          member_moments.resize(member_scores.size(),
+                                Eigen::MatrixXd::Zero(n, n));
+          for (std::size_t m = 0; m < member_scores.size(); ++m) {
+            member_moments[m].noalias() += member_scores[m].transpose() *
+                                           at_theta.asDiagonal() *
+                                           member_scores[m];
+          }
+        }
+        for (Eigen::Index e = 0; e < at_theta.size(); ++e) {
+          const double we = at_theta(e);
+          partition_squares += we * we;
+          outer.noalias() = scores.row(e).transpose() * scores.row(e);
+          estimated.AddPartitionEvent(we, outer);
+          if (!compare_truth) continue;
+          truth_outer.setZero();
+          if (we != 0.0) {
+            const Eigen::VectorXd t =
+                gradients.row(e).transpose() / we - rate_score;
+            truth_outer.noalias() = t * t.transpose();
+          }
+          truth.AddPartitionEvent(we, truth_outer);
+          difference.AddPartitionEvent(we, outer - truth_outer);
+        }
+      });
   const double weight_sum = estimated.partition_weight();
   if (!(weight_sum > 0.0)) {
     throw InvalidInput("fisher sally: the events of partition " +
@@ -604,6 +617,18 @@ FisherResult FisherInformation::Score(const Eigen::VectorXd& theta,
     // kinematic terms' difference.
     result.truth_difference_uncertainty =
         difference.StandardError(luminosity, num_events);
+  }
+  if (member_moments.size() >= 2) {
+    // The rate term is the same for every member: it has no spread.
+    const auto k_members = static_cast<double>(member_moments.size());
+    Eigen::MatrixXd mean = Eigen::MatrixXd::Zero(n, n);
+    for (const auto& moments : member_moments) mean += moments / k_members;
+    Eigen::MatrixXd variance = Eigen::MatrixXd::Zero(n, n);
+    for (const auto& moments : member_moments) {
+      variance += (moments - mean).cwiseAbs2() / (k_members - 1.0);
+    }
+    result.ensemble_uncertainty =
+        luminosity * xsec * variance.cwiseSqrt() / weight_sum;
   }
   if (include_rate) {
     FisherOptions rate_options = impl_->options;

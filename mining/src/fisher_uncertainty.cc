@@ -71,14 +71,22 @@ Eigen::VectorXd WeightedMeanInformation::LargestEventFraction() const {
   return fraction;
 }
 
+double ExcessUncertainty(const FisherResult& result, Eigen::Index i) {
+  const double mc = result.truth_difference_uncertainty(i, i);
+  const double ensemble = result.ensemble_uncertainty.size() != 0
+                              ? result.ensemble_uncertainty(i, i)
+                              : 0.0;
+  return std::hypot(mc, ensemble);
+}
+
 std::vector<bool> ExceedsTruth(const FisherResult& result) {
   std::vector<bool> exceeds;
   if (result.truth_information.size() == 0) return exceeds;
   for (Eigen::Index i = 0; i < result.truth_information.rows(); ++i) {
     const double excess =
         result.information(i, i) - result.truth_information(i, i);
-    exceeds.push_back(excess > kExcessOverTruthSigmas *
-                                   result.truth_difference_uncertainty(i, i));
+    exceeds.push_back(excess >
+                      kExcessOverTruthSigmas * ExcessUncertainty(result, i));
   }
   return exceeds;
 }
@@ -115,7 +123,7 @@ std::vector<std::string> FisherWarnings(const FisherResult& result) {
          << " exceeds the truth information on the same events, "
          << result.truth_information(d, d) << ", by more than "
          << kExcessOverTruthSigmas << " standard errors ("
-         << result.truth_difference_uncertainty(d, d)
+         << ExcessUncertainty(result, d)
          << "): the estimator is biased or overfitted";
     warnings.push_back(line.str());
   }

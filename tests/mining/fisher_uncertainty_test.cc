@@ -374,6 +374,52 @@ TEST_F(FisherUncertaintyOnToyEvents, FlagsAnEstimatorAboveTheTruth) {
   EXPECT_EQ(ExceedsTruth(zero), (std::vector<bool>{false, false}));
 }
 
+// Two members with constant scores c1, c2 (the model is their mean): each
+// member's information is L σ c_m c_mᵀ, so the spread over members is
+// L σ |c1 c1ᵀ − c2 c2ᵀ| / √2 (standard deviation with K − 1 = 1).
+TEST_F(FisherUncertaintyOnToyEvents, EnsembleSpreadOfConstantMembers) {
+  const Eigen::Vector2d c1(0.5, -1.0);
+  const Eigen::Vector2d c2(0.7, -0.4);
+  const LinearScoreModel mean(
+      Parameters(), (c1 + c2) / 2.0, Eigen::Vector2d::Zero());
+  const MemberScores members = [&](const Eigen::MatrixXd& x) {
+    const auto n = x.rows();
+    return std::vector<Eigen::MatrixXd>{
+        Eigen::MatrixXd(Eigen::VectorXd::Ones(n) * c1.transpose()),
+        Eigen::MatrixXd(Eigen::VectorXd::Ones(n) * c2.transpose())};
+  };
+  const FisherInformation fisher(path_);
+  const FisherResult result = fisher.Score(theta_, mean, "test", true, members);
+  const Eigen::Matrix2d expected =
+      kLuminosity * w_.sum() *
+      (c1 * c1.transpose() - c2 * c2.transpose()).cwiseAbs() / std::sqrt(2.0);
+  EXPECT_TRUE(result.ensemble_uncertainty.isApprox(expected, 1e-10))
+      << result.ensemble_uncertainty << "\nvs\n"
+      << expected;
+  // A single member has no spread.
+  const MemberScores one = [&](const Eigen::MatrixXd& x) {
+    return std::vector<Eigen::MatrixXd>{
+        Eigen::MatrixXd(Eigen::VectorXd::Ones(x.rows()) * c1.transpose())};
+  };
+  EXPECT_EQ(
+      fisher.Score(theta_, mean, "test", true, one).ensemble_uncertainty.size(),
+      0);
+}
+
+// The excess over the truth is measured against the Monte Carlo error of
+// the difference and the ensemble spread in quadrature.
+TEST(ExceedsTruth, CountsTheEnsembleSpread) {
+  FisherResult result;
+  result.parameters = {"a"};
+  result.information = Eigen::MatrixXd::Constant(1, 1, 110.0);
+  result.truth_information = Eigen::MatrixXd::Constant(1, 1, 100.0);
+  result.truth_difference_uncertainty = Eigen::MatrixXd::Constant(1, 1, 3.0);
+  EXPECT_EQ(ExceedsTruth(result), std::vector<bool>{true});  // 10 > 2·3
+  result.ensemble_uncertainty = Eigen::MatrixXd::Constant(1, 1, 4.0);
+  EXPECT_EQ(ExcessUncertainty(result, 0), 5.0);
+  EXPECT_EQ(ExceedsTruth(result), std::vector<bool>{false});  // 10 = 2·5
+}
+
 // Warnings name the diagnostics that trigger them.
 TEST(FisherWarnings, FewEffectiveEventsAndOneHeavyEvent) {
   FisherResult result;

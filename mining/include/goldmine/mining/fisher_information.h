@@ -14,6 +14,7 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -79,7 +80,16 @@ struct FisherResult {
   // information − truth_information. Empty otherwise.
   Eigen::MatrixXd truth_information;
   Eigen::MatrixXd truth_difference_uncertainty;
+  // sally with an ensemble of K ≥ 2 members: the standard deviation over
+  // members of each member's information (same events, same weights).
+  // Empty otherwise.
+  Eigen::MatrixXd ensemble_uncertainty;
 };
+
+// t̂(x) of every member of an ensemble: K matrices events × parameters
+// (the rows of x are events, as for core::ScoreModel::Score).
+using MemberScores =
+    std::function<std::vector<Eigen::MatrixXd>(const Eigen::MatrixXd&)>;
 
 class FisherInformation {
  public:
@@ -118,10 +128,13 @@ class FisherInformation {
   // components must be the file's parameters (then nuisance parameters are
   // left out) or parameters + nuisance parameters. Throws InvalidInput on a
   // mismatch or an empty partition.
+  // With `members` (an ensemble whose mean is `model`), the result also
+  // has the ensemble spread (ensemble_uncertainty).
   FisherResult Score(const Eigen::VectorXd& theta,
                      const core::ScoreModel& model,
                      const std::string& partition = "test",
-                     bool include_rate = true) const;
+                     bool include_rate = true,
+                     const MemberScores& members = {}) const;
 
   // Cross section at θ after cuts and efficiencies (pb).
   double CrossSection(const Eigen::VectorXd& theta) const;

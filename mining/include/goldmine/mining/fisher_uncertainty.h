@@ -79,9 +79,14 @@ class WeightedMeanInformation {
 // each, naming the parameter and the numbers.
 std::vector<std::string> FisherWarnings(const FisherResult& result);
 
+// Standard error of information(i, i) − truth_information(i, i): the Monte
+// Carlo error of the difference and the ensemble spread (when there is one)
+// in quadrature.
+double ExcessUncertainty(const FisherResult& result, Eigen::Index i);
+
 // Per diagonal element: (information − truth_information) exceeds
-// kExcessOverTruthSigmas standard errors of the difference. Empty without a
-// truth comparison.
+// kExcessOverTruthSigmas × ExcessUncertainty. Empty without a truth
+// comparison.
 std::vector<bool> ExceedsTruth(const FisherResult& result);
 
 }  // namespace goldmine::mining
