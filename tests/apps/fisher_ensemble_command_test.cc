@@ -11,6 +11,7 @@
 #include "support/reference_data.h"
 #include "support/run_command.h"
 #include "support/scratch_folder.h"
+#include "support/small_sally.h"
 
 namespace goldmine {
 namespace {
@@ -23,43 +24,13 @@ class FisherEnsemble : public ::testing::Test {
     events_ = testing::FindReference("madminer/toy_events.h5").string();
     if (events_.empty()) GTEST_SKIP() << "MadMiner reference data absent";
     folder_ = testing::MakeScratchFolder("fisher_ensemble");
-    const auto augment = RunGoldmine({"augment",
-                                      "local",
-                                      "--events",
-                                      events_,
-                                      "--output",
-                                      Path("local.h5"),
-                                      "--n-samples",
-                                      "2000",
-                                      "--seed",
-                                      "5",
-                                      "--theta",
-                                      "benchmark:sm"});
-    ASSERT_EQ(augment.exit_code, 0) << augment.err;
   }
   void TearDown() override {
     if (!folder_.empty()) std::filesystem::remove_all(folder_);
   }
-  std::string Path(const std::string& name) const {
-    return (folder_ / name).string();
-  }
-  nlohmann::json Sally(const std::string& members) const {
-    const auto train = RunGoldmine({"train",
-                                    "--method",
-                                    "sally",
-                                    "--samples",
-                                    Path("local.h5"),
-                                    "--output",
-                                    Path("sally" + members),
-                                    "--hidden",
-                                    "16",
-                                    "--epochs",
-                                    "3",
-                                    "--seed",
-                                    "2",
-                                    "--ensemble",
-                                    members});
-    EXPECT_EQ(train.exit_code, 0) << train.err;
+  nlohmann::json Sally(int members) const {
+    const std::string prefix = testing::TrainSmallSally(
+        events_, folder_, "sally" + std::to_string(members), members);
     const auto fisher = RunGoldmine({"fisher",
                                      "sally",
                                      "--events",
@@ -67,7 +38,7 @@ class FisherEnsemble : public ::testing::Test {
                                      "--theta",
                                      "0,0",
                                      "--model",
-                                     Path("sally" + members)});
+                                     prefix});
     EXPECT_EQ(fisher.exit_code, 0) << fisher.err;
     return nlohmann::json::parse(fisher.out);
   }
@@ -76,7 +47,7 @@ class FisherEnsemble : public ::testing::Test {
 };
 
 TEST_F(FisherEnsemble, MembersGiveTheSpreadAndTheTruthComparison) {
-  const nlohmann::json ensemble = Sally("3");
+  const nlohmann::json ensemble = Sally(3);
   const auto& spread = ensemble.at("fisher_information_ensemble_uncertainty");
   ASSERT_EQ(spread.size(), 2u);
   EXPECT_GT(spread[0][0].get<double>(), 0.0);
@@ -84,7 +55,7 @@ TEST_F(FisherEnsemble, MembersGiveTheSpreadAndTheTruthComparison) {
   EXPECT_EQ(ensemble.at("truth_information_same_events").size(), 2u);
   EXPECT_EQ(ensemble.at("exceeds_truth").size(), 2u);
   EXPECT_EQ(ensemble.at("fisher_information_uncertainty").size(), 2u);
-  const nlohmann::json single = Sally("1");
+  const nlohmann::json single = Sally(1);
   EXPECT_FALSE(single.contains("fisher_information_ensemble_uncertainty"));
 }
 

@@ -13,6 +13,7 @@
 #include "support/reference_data.h"
 #include "support/run_command.h"
 #include "support/scratch_folder.h"
+#include "support/small_sally.h"
 
 namespace goldmine {
 namespace {
@@ -46,34 +47,7 @@ class FisherSally : public ::testing::Test {
   }
   // Trains a small SALLY at the SM; returns the model prefix.
   std::string TrainModel() const {
-    const auto augment = RunGoldmine({"augment",
-                                      "local",
-                                      "--events",
-                                      events_,
-                                      "--output",
-                                      Path("local.h5"),
-                                      "--n-samples",
-                                      "2000",
-                                      "--seed",
-                                      "5",
-                                      "--theta",
-                                      "benchmark:sm"});
-    EXPECT_EQ(augment.exit_code, 0) << augment.err;
-    const auto train = RunGoldmine({"train",
-                                    "--method",
-                                    "sally",
-                                    "--samples",
-                                    Path("local.h5"),
-                                    "--output",
-                                    Path("sally"),
-                                    "--hidden",
-                                    "16",
-                                    "--epochs",
-                                    "3",
-                                    "--seed",
-                                    "2"});
-    EXPECT_EQ(train.exit_code, 0) << train.err;
-    return Path("sally");
+    return testing::TrainSmallSally(events_, folder_, "sally");
   }
   std::string events_;
   std::filesystem::path folder_;
