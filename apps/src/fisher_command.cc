@@ -151,7 +151,7 @@ Command FisherCommand() {
             "[..], \"fisher_information_uncertainty\": [[..]] (Monte Carlo "
             "standard error per element), \"effective_number_of_events\", "
             "\"expected_number_of_events\", \"largest_event_fraction\" "
-            "(truth, sally), \"warnings\": [..]}; sally adds "
+            "(per diagonal element), \"warnings\": [..]}; sally adds "
             "\"truth_information_same_events\", "
             "\"truth_difference_uncertainty\", \"exceeds_truth\", "
             "\"fisher_information_ensemble_uncertainty\" (ensembles) "

@@ -109,13 +109,17 @@ class Accumulator {
   // W_b (rows of `sums`) and second moments C_b = Σ_e∈b w_e w_eᵀ: y_e =
   // J_b · w_e with J_b = ∂F_b/∂W_b by central differences of the bin term F_b
   // (which also covers the nuisance block), Σ_e∈b y_e² = J_bᵀ C_b J_b.
+  // Keeps the diagonal rows of J_b for AddEventShare.
   Eigen::MatrixXd BinnedStandardError(
       const Eigen::MatrixXd& sums,
-      const std::vector<Eigen::MatrixXd>& second_moments) const {
+      const std::vector<Eigen::MatrixXd>& second_moments) {
     const int n = p_ + k_;
     const auto b = sums.cols();
     Eigen::MatrixXd squares = Eigen::MatrixXd::Zero(n, n);
     std::vector<Eigen::MatrixXd> gradient(static_cast<std::size_t>(b));
+    diagonal_gradients_.assign(static_cast<std::size_t>(sums.rows()),
+                               Eigen::MatrixXd());
+    largest_.setZero();  // per event from now on (AddEventShare)
     for (Eigen::Index bin = 0; bin < sums.rows(); ++bin) {
       const Eigen::RowVectorXd w = sums.row(bin);
       const double step = 1e-4 * w.cwiseAbs().maxCoeff();
@@ -127,6 +131,12 @@ class Accumulator {
         down(k) -= step;
         gradient[static_cast<std::size_t>(k)] =
             (BinInformation(up) - BinInformation(down)) / (2.0 * step);
+      }
+      Eigen::MatrixXd& diagonal =
+          diagonal_gradients_[static_cast<std::size_t>(bin)];
+      diagonal.resize(n, b);
+      for (Eigen::Index k = 0; k < b; ++k) {
+        diagonal.col(k) = gradient[static_cast<std::size_t>(k)].diagonal();
       }
       const Eigen::MatrixXd& c = second_moments[static_cast<std::size_t>(bin)];
       Eigen::VectorXd j(b);
@@ -141,6 +151,15 @@ class Accumulator {
     }
     return ContributionStandardError(
         information_, squares, events_.num_events());
+  }
+
+  // After BinnedStandardError, per event of bin `bin` with benchmark
+  // weights w: its linearised share |(J_b)_ii · w| of each diagonal element.
+  void AddEventShare(Eigen::Index bin, const Eigen::RowVectorXd& w) {
+    const Eigen::MatrixXd& diagonal =
+        diagonal_gradients_[static_cast<std::size_t>(bin)];
+    if (diagonal.size() == 0) return;
+    largest_ = largest_.cwiseMax((diagonal * w.transpose()).cwiseAbs());
   }
 
   // Throws InvalidInput when σ(θ) of the kept events is not positive (no
@@ -219,7 +238,10 @@ class Accumulator {
   std::vector<Eigen::MatrixXd> covariance_;
   double total_ = 0.0;  // Σ σ over the bins added
   Eigen::MatrixXd squares_ = Eigen::MatrixXd::Zero(p_ + k_, p_ + k_);
+  // Largest share of a diagonal element of one bin (Add), then of one
+  // event (AddEventShare, binned information).
   Eigen::VectorXd largest_ = Eigen::VectorXd::Zero(p_ + k_);
+  std::vector<Eigen::MatrixXd> diagonal_gradients_;  // per bin, n × B
   double weight_sum_ = 0.0;
   double weight_squares_ = 0.0;
 };
@@ -390,18 +412,22 @@ struct FisherInformation::Impl {
     std::vector<Eigen::MatrixXd> second_moments(
         static_cast<std::size_t>(total_bins), Eigen::MatrixXd::Zero(b, b));
     static const EventObjects kNoObjects{};
+    auto bin_of = [&](const Eigen::MatrixXd& x, Eigen::Index e) {
+      const Eigen::VectorXd row = x.row(e).transpose();
+      // Undefined and NaN values go to the overflow bin (histogram_bins.h).
+      int bin = 0;
+      for (std::size_t i = 0; i < expressions.size(); ++i) {
+        const auto& edges = boundaries[i];
+        bin = bin * (static_cast<int>(edges.size()) + 1) +
+              OverflowBinIndex(edges,
+                               expressions[i].Evaluate(kNoObjects, row.data()));
+      }
+      return bin;
+    };
     Events([&](const Eigen::MatrixXd& w, const Eigen::MatrixXd& x) {
       accumulator.CountEvents(w);
       for (Eigen::Index e = 0; e < x.rows(); ++e) {
-        const Eigen::VectorXd row = x.row(e).transpose();
-        // Undefined and NaN values go to the overflow bin (histogram_bins.h).
-        int bin = 0;
-        for (std::size_t i = 0; i < expressions.size(); ++i) {
-          const auto& edges = boundaries[i];
-          bin = bin * (static_cast<int>(edges.size()) + 1) +
-                OverflowBinIndex(
-                    edges, expressions[i].Evaluate(kNoObjects, row.data()));
-        }
+        const int bin = bin_of(x, e);
         sums.row(bin) += w.row(e);
         squares.row(bin) += w.row(e).cwiseAbs2();
         second_moments[static_cast<std::size_t>(bin)].noalias() +=
@@ -412,6 +438,13 @@ struct FisherInformation::Impl {
     FisherResult result = accumulator.Result();
     result.information_uncertainty =
         accumulator.BinnedStandardError(sums, second_moments);
+    // Second pass: each event's share, now that the bins' J_b are known.
+    Events([&](const Eigen::MatrixXd& w, const Eigen::MatrixXd& x) {
+      for (Eigen::Index e = 0; e < x.rows(); ++e) {
+        accumulator.AddEventShare(bin_of(x, e), w.row(e));
+      }
+    });
+    result.largest_event_fraction = accumulator.LargestFraction();
     constexpr double kInfinity = std::numeric_limits<double>::infinity();
     for (const auto& edges : boundaries) {
       result.boundaries.insert(
@@ -467,6 +500,12 @@ FisherResult FisherInformation::Rate(const Eigen::VectorXd& theta) const {
   FisherResult result = accumulator.Result();
   result.information_uncertainty =
       accumulator.BinnedStandardError(sums, second_moments);
+  impl_->Events([&](const Eigen::MatrixXd& w, const Eigen::MatrixXd&) {
+    for (Eigen::Index e = 0; e < w.rows(); ++e) {
+      accumulator.AddEventShare(0, w.row(e));
+    }
+  });
+  result.largest_event_fraction = accumulator.LargestFraction();
   return result;
 }
 

@@ -225,6 +225,36 @@ class FisherUncertaintyOnToyEvents : public ::testing::Test {
     return information;
   }
 
+  // max_e |y_e,ii| / I_ii for the binned information of `edges`.
+  Eigen::VectorXd LargestBinnedShare(const std::vector<double>& edges) const {
+    const auto bins = static_cast<Eigen::Index>(edges.size()) + 1;
+    std::vector<Eigen::Index> bin_of(static_cast<std::size_t>(w_.size()));
+    Eigen::VectorXd s = Eigen::VectorXd::Zero(bins);
+    Eigen::MatrixXd d = Eigen::MatrixXd::Zero(bins, dw_.cols());
+    for (Eigen::Index e = 0; e < w_.size(); ++e) {
+      const Eigen::Index b =
+          std::lower_bound(edges.begin(), edges.end(), pt_(e)) - edges.begin();
+      bin_of[static_cast<std::size_t>(e)] = b;
+      s(b) += w_(e);
+      d.row(b) += dw_.row(e);
+    }
+    Eigen::VectorXd information = Eigen::VectorXd::Zero(dw_.cols());
+    for (Eigen::Index b = 0; b < bins; ++b) {
+      information += kLuminosity * d.row(b).transpose().cwiseAbs2() / s(b);
+    }
+    Eigen::VectorXd largest = Eigen::VectorXd::Zero(dw_.cols());
+    for (Eigen::Index e = 0; e < w_.size(); ++e) {
+      const Eigen::Index b = bin_of[static_cast<std::size_t>(e)];
+      for (Eigen::Index i = 0; i < dw_.cols(); ++i) {
+        const double y =
+            kLuminosity * (2.0 * dw_(e, i) * d(b, i) / s(b) -
+                           d(b, i) * d(b, i) * w_(e) / (s(b) * s(b)));
+        largest(i) = std::max(largest(i), std::abs(y));
+      }
+    }
+    return largest.cwiseQuotient(information);
+  }
+
   std::filesystem::path path_;
   MadminerEvents file_;
   Eigen::Vector2d theta_{0.3, -0.2};
@@ -291,6 +321,17 @@ TEST_F(FisherUncertaintyOnToyEvents, HistogramAndRateMatchTheBootstrapSpread) {
       histogram.information_uncertainty, Spread(histogram_replicas), 0.12);
   ExpectMatchesSpread(
       rate.information_uncertainty, Spread(rate_replicas), 0.12);
+
+  // One event's share of I_ii: its linearised contribution, analytically
+  // y_e = L (2 ∂_iw_e d_i/s − d_i² w_e/s²) with s, d the sums of its bin.
+  EXPECT_TRUE(LargestBinnedShare(edges).isApprox(
+      histogram.largest_event_fraction, 1e-6))
+      << histogram.largest_event_fraction.transpose() << " vs "
+      << LargestBinnedShare(edges).transpose();
+  EXPECT_TRUE(
+      LargestBinnedShare({}).isApprox(rate.largest_event_fraction, 1e-6))
+      << rate.largest_event_fraction.transpose() << " vs "
+      << LargestBinnedShare({}).transpose();
 }
 
 // t̂ = offset + slope · pt, as in fisher_information_test.cc.

@@ -72,7 +72,8 @@ struct FisherResult {
   double effective_number_of_events = 0.0;
   double expected_number_of_events = 0.0;
   // Per diagonal element, the largest share of it that one event carries
-  // (truth; sally: of the kinematic term). Empty for rate and histograms.
+  // (truth: its exact term; rate, histograms: its largest |linearised
+  // contribution| J_b · w_e; sally: of the kinematic term).
   Eigen::VectorXd largest_event_fraction;
   // sally on a file without nuisance components: the truth information
   // L σ E_p[t tᵀ] (+ rate) on the same partition from the events' joint
