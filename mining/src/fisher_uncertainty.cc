@@ -105,7 +105,14 @@ std::vector<std::string> FisherWarnings(const FisherResult& result) {
   }
   for (Eigen::Index i = 0; i < result.largest_event_fraction.size(); ++i) {
     const double fraction = result.largest_event_fraction(i);
-    if (fraction > kLargestEventFractionLimit) {
+    // An element consistent with zero (error ≥ value) has no meaningful
+    // share (its linearised shares diverge, e.g. the rate information of a
+    // parameter with ∂σ = 0): its uncertainty tells the story.
+    const bool consistent_with_zero =
+        result.information_uncertainty.size() != 0 &&
+        result.information_uncertainty(i, i) >=
+            std::abs(result.information(i, i));
+    if (fraction > kLargestEventFractionLimit && !consistent_with_zero) {
       std::ostringstream line;
       line << "one event carries " << 100.0 * fraction << " % of I("
            << result.parameters[static_cast<std::size_t>(i)] << ", "

@@ -476,6 +476,12 @@ TEST(FisherWarnings, FewEffectiveEventsAndOneHeavyEvent) {
   result.effective_number_of_events = 1000.0;
   result.largest_event_fraction = Eigen::Vector2d(0.1, 0.05);
   EXPECT_TRUE(FisherWarnings(result).empty());
+  // A share of an element consistent with zero is not a warning.
+  result.largest_event_fraction = Eigen::Vector2d(0.95, 0.05);
+  result.information_uncertainty = Eigen::Matrix2d::Constant(1.5);
+  EXPECT_TRUE(FisherWarnings(result).empty());
+  result.information_uncertainty = Eigen::Matrix2d::Constant(0.5);
+  EXPECT_EQ(FisherWarnings(result).size(), 1u);
 }
 
 }  // namespace
