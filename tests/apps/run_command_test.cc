@@ -359,7 +359,7 @@ TEST_F(RunCommandTest, LabelsLevelSingularAndContourStyle) {
   const fs::path work = folder_ / "work";
   const std::string report = testing::ReadText(work / "report.md");
   // Tables: the label without braces, and the bare name without a label.
-  EXPECT_THAT(report, HasSubstr("| I(c_HW, c_HW) | I(c_HW, cHq3) |"));
+  EXPECT_THAT(report, HasSubstr("| I(c_HW, c_HW) ± MC | I(c_HW, cHq3) ± MC |"));
   EXPECT_THAT(report, HasSubstr("c_HW 68% CL"));
   EXPECT_THAT(report, HasSubstr("cHq3 95% CL"));
   // Figures: the label as gnuplot enhanced text.
@@ -633,11 +633,15 @@ TEST_F(RunCommandTest, TheReportMatchesTheCommandsItQuotes) {
                                            "300000",
                                            "--no-nuisance"});
   ASSERT_EQ(truth.exit_code, 0) << truth.err;
-  const double i00 =
-      nlohmann::json::parse(truth.out).at("fisher_information")[0][0];
+  const nlohmann::json quoted = nlohmann::json::parse(truth.out);
+  const double i00 = quoted.at("fisher_information")[0][0];
+  // With its Monte Carlo uncertainty (issue 17, item 6), two digits.
+  const double error00 = quoted.at("fisher_information_uncertainty")[0][0];
   std::ostringstream expected;
   expected.precision(4);
-  expected << "| truth (parton level) | " << i00 << " |";
+  expected << "| truth (parton level) | " << i00 << " ± ";
+  expected.precision(2);
+  expected << error00 << " |";
   const std::string report = testing::ReadText(work / "report.md");
   EXPECT_THAT(report, HasSubstr(expected.str()));
   // Figures without their inputs are omitted with the reason.

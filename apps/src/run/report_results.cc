@@ -227,6 +227,40 @@ std::vector<std::vector<double>> HistogramEdges(const nlohmann::json& json) {
   return edges;
 }
 
+// The Monte Carlo statistics keys of a `goldmine fisher` result, when present.
+void ReadStatistics(const nlohmann::json& json,
+                    const std::string& where,
+                    FisherEntry* entry) {
+  if (json.contains("fisher_information_uncertainty"))
+    entry->uncertainty =
+        MatrixFromJson(json.at("fisher_information_uncertainty"),
+                       where + ": fisher_information_uncertainty");
+  if (json.contains("fisher_information_ensemble_uncertainty"))
+    entry->ensemble_uncertainty =
+        MatrixFromJson(json.at("fisher_information_ensemble_uncertainty"),
+                       where + ": fisher_information_ensemble_uncertainty");
+  for (const Eigen::MatrixXd* matrix :
+       {&entry->uncertainty, &entry->ensemble_uncertainty}) {
+    if (matrix->size() != 0 && (matrix->rows() != entry->information.rows() ||
+                                matrix->cols() != entry->information.cols()))
+      throw FileFormatError(where +
+                            ": uncertainty matrix shape differs from "
+                            "fisher_information");
+  }
+  if (json.contains("effective_number_of_events"))
+    entry->effective_events =
+        json.at("effective_number_of_events").get<double>();
+  if (json.contains("expected_number_of_events"))
+    entry->expected_events = json.at("expected_number_of_events").get<double>();
+  if (json.contains("largest_event_fraction"))
+    entry->largest_event_fraction =
+        json.at("largest_event_fraction").get<std::vector<double>>();
+  if (json.contains("exceeds_truth"))
+    entry->exceeds_truth = json.at("exceeds_truth").get<std::vector<bool>>();
+  if (json.contains("warnings"))
+    entry->warnings = json.at("warnings").get<std::vector<std::string>>();
+}
+
 }  // namespace
 
 std::string EdgesText(const std::vector<std::vector<double>>& edges) {
@@ -265,6 +299,7 @@ std::vector<FisherEntry> LoadFisherEntries(const PipelineConfig& config,
       entry.information =
           MatrixFromJson(json.at("fisher_information"), path.string());
       entry.edges = HistogramEdges(json);
+      ReadStatistics(json, path.string(), &entry);
       entry.available = true;
     } else {
       entry.reason = StepReason(record, step_label);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,16 @@ struct FisherEntry {
   bool available = false;
   std::string reason;           // when not available
   Eigen::MatrixXd information;  // P × P at fisher.theta
+  // Monte Carlo statistics of `goldmine fisher` (docs/fisher_uncertainty.md);
+  // empty / NaN when the command did not output them (e.g. the SALLY
+  // fallback from `goldmine evaluate` predictions).
+  Eigen::MatrixXd uncertainty;             // per element, like information
+  Eigen::MatrixXd ensemble_uncertainty;    // sally ensembles: spread of members
+  double effective_events = std::nan("");  // n_eff = (Σw)²/Σw²
+  double expected_events = std::nan("");   // L σ(θ)
+  std::vector<double> largest_event_fraction;  // per parameter
+  std::vector<bool> exceeds_truth;             // sally, per parameter
+  std::vector<std::string> warnings;           // the command's, verbatim
 };
 
 struct LimitsEntry {

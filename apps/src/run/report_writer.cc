@@ -11,6 +11,7 @@
 
 #include "goldmine/core/atomic_file.h"
 #include "goldmine/core/version.h"
+#include "run/fisher_interval_uncertainty.h"
 #include "run/gnuplot_plotter.h"
 #include "run/report_document.h"
 #include "run/report_plots.h"
@@ -121,6 +122,135 @@ void IntervalTable(const PipelineConfig& config,
   doc->Table(header, rows);
 }
 
+// One Fisher matrix element with its Monte Carlo standard error and, for a
+// trained ensemble, the spread over its members: "v ± δ (MC) ± e (ensemble)".
+std::string ElementText(const FisherEntry& entry,
+                        Eigen::Index i,
+                        Eigen::Index j) {
+  const double value = entry.information(i, j);
+  if (entry.uncertainty.size() == 0) return Format(value);
+  std::string text = ValueWithUncertainty(value, entry.uncertainty(i, j));
+  if (entry.ensemble_uncertainty.size() != 0)
+    text += " (MC) ± " + Format(entry.ensemble_uncertainty(i, j), 2) +
+            " (ensemble)";
+  return text;
+}
+
+std::string WidthText(const IntervalWidth& width) {
+  if (!width.valid) return "unconstrained";
+  const double relative = width.uncertainty / width.sigma;
+  return ValueWithUncertainty(width.sigma, width.uncertainty) + " (" +
+         Format(100.0 * relative, 2) + " %)";
+}
+
+// The 1σ half widths of the Fisher intervals with their Monte Carlo errors:
+// others fixed (exact first order) and others profiled (elements' errors
+// taken as independent), see fisher_interval_uncertainty.h.
+void IntervalUncertaintyTable(const PipelineConfig& config,
+                              const std::vector<FisherEntry>& fisher,
+                              ReportDocument* doc) {
+  std::vector<std::string> header = {"method"};
+  for (std::size_t p = 0; p < config.parameters.size(); ++p) {
+    header.push_back("σ " + ParameterText(config, p) +
+                     ", others profiled √(I⁻¹)_ii ± MC (approx.)");
+    header.push_back("σ " + ParameterText(config, p) +
+                     ", others fixed 1/√I_ii ± MC (½ δI_ii/I_ii)");
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const FisherEntry& entry : fisher) {
+    if (!entry.available || entry.uncertainty.size() == 0) continue;
+    std::vector<std::string> row = {entry.label};
+    for (std::size_t p = 0; p < config.parameters.size(); ++p) {
+      const int index = static_cast<int>(p);
+      row.push_back(WidthText(
+          ProfiledWidth(entry.information, entry.uncertainty, index)));
+      row.push_back(WidthText(
+          FixedOthersWidth(entry.information, entry.uncertainty, index)));
+    }
+    rows.push_back(row);
+  }
+  if (rows.empty()) return;
+  doc->Paragraph(
+      "1σ half widths of the Fisher intervals (the 68% CL rows above) with "
+      "their Monte Carlo statistical uncertainty from the event weights. "
+      "Others fixed: δσ/σ = ½ δI_ii/I_ii (first order, exact). Others "
+      "profiled: the per-element errors propagated as if independent (their "
+      "correlations are not computed), an approximation.");
+  doc->Table(header, rows);
+}
+
+std::string OptionalNumber(double value, int digits = 4) {
+  return std::isfinite(value) ? Format(value, digits) : "—";
+}
+
+// n_eff against the expected number of events, and the largest share of a
+// diagonal element carried by one event.
+void StatisticsTable(const PipelineConfig& config,
+                     const std::vector<FisherEntry>& fisher,
+                     ReportDocument* doc) {
+  std::vector<std::string> header = {
+      "method", "n_eff (simulated)", "L·σ (expected)", "n_eff / (L·σ)"};
+  for (std::size_t p = 0; p < config.parameters.size(); ++p)
+    header.push_back("largest event fraction of I_ii (" +
+                     ParameterText(config, p) + ")");
+  header.push_back("exceeds truth");
+  std::vector<std::vector<std::string>> rows;
+  for (const FisherEntry& entry : fisher) {
+    if (!entry.available || !std::isfinite(entry.effective_events)) continue;
+    std::vector<std::string> row = {
+        entry.label,
+        OptionalNumber(entry.effective_events),
+        OptionalNumber(entry.expected_events),
+        OptionalNumber(entry.effective_events / entry.expected_events, 3)};
+    for (std::size_t p = 0; p < config.parameters.size(); ++p)
+      row.push_back(p < entry.largest_event_fraction.size()
+                        ? OptionalNumber(entry.largest_event_fraction[p], 3)
+                        : "—");
+    std::string exceeds;
+    for (std::size_t p = 0; p < entry.exceeds_truth.size(); ++p)
+      if (entry.exceeds_truth[p])
+        exceeds +=
+            (exceeds.empty() ? "YES: " : ", ") + ParameterText(config, p);
+    row.push_back(entry.exceeds_truth.empty() ? "—"
+                  : exceeds.empty()           ? "no"
+                                              : exceeds);
+    rows.push_back(row);
+  }
+  if (rows.empty()) return;
+  doc->Paragraph(
+      "Monte Carlo statistics of the Fisher information: effective number of "
+      "simulated events n_eff = (Σw)²/Σw² against the expected number of "
+      "events L·σ(θ); the largest fraction of a diagonal element carried by "
+      "one event; and whether a trained estimator's information exceeds the "
+      "truth on the same events by more than twice its uncertainty.");
+  doc->Table(header, rows);
+}
+
+// The fisher commands' warnings and the estimators that exceed the truth,
+// copied where a reader sees them first.
+void WarningsSection(const PipelineConfig& config,
+                     const std::vector<FisherEntry>& fisher,
+                     ReportDocument* doc) {
+  std::vector<std::vector<std::string>> rows;
+  for (const FisherEntry& entry : fisher) {
+    if (!entry.available) continue;
+    for (const std::string& warning : entry.warnings)
+      rows.push_back({entry.label + " Fisher information", warning});
+    for (std::size_t p = 0; p < entry.exceeds_truth.size(); ++p)
+      if (entry.exceeds_truth[p])
+        rows.push_back(
+            {entry.label + " Fisher information",
+             "EXCEEDS TRUTH: I(" + ParameterText(config, p) + ", " +
+                 ParameterText(config, p) +
+                 ") is above the truth information on the same events by "
+                 "more than twice its uncertainty (overfitted or biased "
+                 "estimator); its intervals are too narrow"});
+  }
+  if (rows.empty()) return;
+  doc->Heading("Warnings");
+  doc->Table({"result", "warning"}, rows);
+}
+
 void FisherTable(const PipelineConfig& config,
                  const std::vector<FisherEntry>& fisher,
                  ReportDocument* doc) {
@@ -135,7 +265,7 @@ void FisherTable(const PipelineConfig& config,
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = i; j < n; ++j)
       header.push_back("I(" + ParameterText(config, i) + ", " +
-                       ParameterText(config, j) + ")");
+                       ParameterText(config, j) + ") ± MC");
   header.push_back("det I");
   header.push_back("det I / det I_truth");
   for (std::size_t i = 0; i < n; ++i)
@@ -151,8 +281,8 @@ void FisherTable(const PipelineConfig& config,
     const auto& info = entry.information;
     for (std::size_t i = 0; i < n; ++i)
       for (std::size_t j = i; j < n; ++j)
-        row.push_back(Format(
-            info(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j))));
+        row.push_back(ElementText(
+            entry, static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)));
     if (IsSingular(info)) {
       row.push_back("singular");
       row.push_back("0 (singular)");
@@ -299,6 +429,52 @@ nlohmann::ordered_json IntervalJson(const Interval& interval) {
           {"upper_at_grid_edge", interval.hi_at_edge}};
 }
 
+nlohmann::ordered_json MatrixJson(const Eigen::MatrixXd& matrix) {
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  for (Eigen::Index i = 0; i < matrix.rows(); ++i)
+    rows.push_back(
+        std::vector<double>(matrix.row(i).begin(), matrix.row(i).end()));
+  return rows;
+}
+
+nlohmann::ordered_json WidthJson(const IntervalWidth& width) {
+  if (!width.valid) return nullptr;
+  return {{"sigma", width.sigma}, {"uncertainty", width.uncertainty}};
+}
+
+// The Monte Carlo keys of one Fisher result (added; none renamed).
+void AddStatisticsJson(const PipelineConfig& config,
+                       const FisherEntry& entry,
+                       nlohmann::ordered_json* item) {
+  if (entry.uncertainty.size() != 0) {
+    (*item)["fisher_information_uncertainty"] = MatrixJson(entry.uncertainty);
+    nlohmann::ordered_json widths = nlohmann::ordered_json::object();
+    for (std::size_t p = 0; p < config.parameters.size(); ++p) {
+      const int index = static_cast<int>(p);
+      widths[config.parameters[p]] = {
+          {"profiled",
+           WidthJson(
+               ProfiledWidth(entry.information, entry.uncertainty, index))},
+          {"others_fixed",
+           WidthJson(
+               FixedOthersWidth(entry.information, entry.uncertainty, index))}};
+    }
+    (*item)["interval_sigma"] = widths;
+  }
+  if (entry.ensemble_uncertainty.size() != 0)
+    (*item)["fisher_information_ensemble_uncertainty"] =
+        MatrixJson(entry.ensemble_uncertainty);
+  if (std::isfinite(entry.effective_events))
+    (*item)["effective_number_of_events"] = entry.effective_events;
+  if (std::isfinite(entry.expected_events))
+    (*item)["expected_number_of_events"] = entry.expected_events;
+  if (!entry.largest_event_fraction.empty())
+    (*item)["largest_event_fraction"] = entry.largest_event_fraction;
+  if (!entry.exceeds_truth.empty())
+    (*item)["exceeds_truth"] = entry.exceeds_truth;
+  (*item)["warnings"] = entry.warnings;
+}
+
 // The numbers of the tables, machine-readable (DIR/results.json).
 nlohmann::ordered_json ResultsJson(const PipelineConfig& config,
                                    const std::vector<FisherEntry>& fisher,
@@ -315,16 +491,12 @@ nlohmann::ordered_json ResultsJson(const PipelineConfig& config,
     if (!entry.available) {
       item["reason"] = entry.reason;
     } else {
-      nlohmann::ordered_json rows = nlohmann::ordered_json::array();
-      for (Eigen::Index i = 0; i < entry.information.rows(); ++i) {
-        rows.push_back(std::vector<double>(entry.information.row(i).begin(),
-                                           entry.information.row(i).end()));
-      }
-      item["fisher_information"] = rows;
+      item["fisher_information"] = MatrixJson(entry.information);
       const bool singular = IsSingular(entry.information);
       item["determinant"] = singular ? 0.0 : entry.information.determinant();
       item["singular"] = singular;
       item["source"] = entry.source;
+      AddStatisticsJson(config, entry, &item);
     }
     item["events"] = entry.events;
     fisher_json[entry.name] = item;
@@ -435,6 +607,7 @@ void WriteReport(const PipelineConfig& config,
   }
   doc.Heading("Stages");
   StageTable(outcomes, &doc);
+  WarningsSection(config, fisher, &doc);
 
   doc.Heading("Results");
   doc.Paragraph(
@@ -448,8 +621,12 @@ void WriteReport(const PipelineConfig& config,
   doc.Paragraph(
       "Fisher information at θ = (" + JoinNumbers(config.fisher.theta) +
       ") and its determinant, relative to the parton-level truth (the most "
-      "any analysis of these events can reach).");
+      "any analysis of these events can reach). Each element is given with "
+      "its Monte Carlo statistical uncertainty (± MC, from the event weights; "
+      "for a trained ensemble also the spread over its members).");
   FisherTable(config, fisher, &doc);
+  IntervalUncertaintyTable(config, fisher, &doc);
+  StatisticsTable(config, fisher, &doc);
   ReferenceTable(config, fisher, &doc);
   std::vector<std::vector<std::string>> sources;
   for (const FisherEntry& entry : fisher)
