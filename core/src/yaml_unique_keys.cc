@@ -86,9 +86,12 @@ void RequireUniqueYamlKeys(const std::string& text, const std::string& source) {
   std::istringstream in(text);
   DuplicateKeyFinder finder(source);
   try {
+    // The first document only, which is all that YAML::Load (every caller)
+    // reads. Looping over documents never ends on some invalid input: for a
+    // stray "," yaml-cpp 0.7's HandleNextDocument returns true without
+    // consuming it (found by fuzzing, tests/regression_inputs/mining_config).
     YAML::Parser parser(in);
-    while (parser.HandleNextDocument(finder)) {
-    }
+    parser.HandleNextDocument(finder);
   } catch (const YAML::Exception&) {
     // Not YAML: the caller's own parser reports it, with its line.
   }

@@ -40,5 +40,18 @@ TEST(YamlUniqueKeys, SameKeyInOtherMapsAndValuesPasses) {
   EXPECT_NO_THROW(RequireUniqueYamlKeys("a: [1, 2\n", "bad.yaml"));
 }
 
+// A stray "," made the parser return "one more document" forever without
+// reading anything: `goldmine setup` on a file holding "," never ended (found
+// by fuzzing). Only the first document is checked, as YAML::Load reads only
+// that one; a repeated key in it is still found.
+TEST(YamlUniqueKeys, StrayCommaEndsAndOnlyTheFirstDocumentCounts) {
+  EXPECT_NO_THROW(RequireUniqueYamlKeys(",", "comma.yaml"));
+  EXPECT_NO_THROW(RequireUniqueYamlKeys("a: 1\n,\n", "comma.yaml"));
+  EXPECT_NO_THROW(RequireUniqueYamlKeys("a: 1\n---\na: 1\n", "two.yaml"));
+  EXPECT_THAT(
+      [] { RequireUniqueYamlKeys("a: 1\na: 2\n---\nb: 1\n", "two.yaml"); },
+      ThrowsMessage<InvalidInput>(HasSubstr("two.yaml, line 2")));
+}
+
 }  // namespace
 }  // namespace goldmine
