@@ -20,6 +20,9 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   libvalijson-dev                   # header-only JSON-Schema validator: tests check goldmine's pyhf schema rules against pyhf's schema files
+  # fuzzing only (the `fuzz` preset, docs/fuzzing.md; the release build does not use them):
+  # libFuzzer comes with clang's compiler-rt, which Debian 12 packages apart from clang 14
+  clang libclang-rt-14-dev
 )
 
 missing=()
