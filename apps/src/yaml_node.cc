@@ -30,6 +30,11 @@ YamlNode YamlNode::Child(YAML::Node child, const std::string& suffix) const {
       path_.empty() || index ? path_ + suffix : path_ + "." + suffix);
 }
 
+std::string YamlNode::KeyText(const YAML::Node& key) const {
+  if (!key.IsScalar()) YamlNode(key, file_, path_).Fail("a name as the key");
+  return key.Scalar();
+}
+
 bool YamlNode::Has(const std::string& key) const {
   return node_.IsMap() && node_[key].IsDefined();
 }
@@ -46,7 +51,7 @@ void YamlNode::RequireOnlyKeys(
     std::initializer_list<const char*> allowed) const {
   if (!node_.IsMap()) Fail("a map of keys");
   for (const auto& entry : node_) {
-    const std::string key = entry.first.as<std::string>();
+    const std::string key = KeyText(entry.first);
     bool known = false;
     for (const char* name : allowed) known = known || key == name;
     if (!known) {
@@ -72,7 +77,7 @@ std::vector<std::pair<std::string, YamlNode>> YamlNode::Entries() const {
   if (!node_.IsMap()) Fail("a map of names to values");
   std::vector<std::pair<std::string, YamlNode>> entries;
   for (const auto& entry : node_) {
-    const std::string key = entry.first.as<std::string>();
+    const std::string key = KeyText(entry.first);
     entries.emplace_back(key, Child(entry.second, key));
   }
   return entries;

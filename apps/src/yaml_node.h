@@ -44,6 +44,9 @@ class YamlNode {
 
  private:
   YamlNode Child(YAML::Node child, const std::string& suffix) const;
+  // A map key as text; YAML also allows lists and maps as keys
+  // ("? [a, b]: 1"), which no configuration uses: InvalidInput.
+  std::string KeyText(const YAML::Node& key) const;
 
   YAML::Node node_;
   std::string file_;
