@@ -25,7 +25,8 @@ for parser in "${parsers[@]}"; do
   mkdir -p "$corpus/$parser"
   for folder in "$repo/fuzz/seeds/$parser" "$repo/tests/regression_inputs/$parser"; do
     if [ -d "$folder" ]; then
-      find "$folder" -maxdepth 1 -type f ! -name '*.md' -exec cp {} "$corpus/$parser/" \;
+      # *.open: known findings not fixed yet (tests/regression_inputs/README.md)
+      find "$folder" -maxdepth 1 -type f ! -name '*.md' ! -name '*.open' -exec cp {} "$corpus/$parser/" \;
     fi
   done
 done

@@ -47,8 +47,16 @@ std::string Bytes(const fs::path& path) {
 
 class RegressionInputs : public ::testing::TestWithParam<std::string> {};
 
+// Files named *.open are findings not fixed yet (README.md): replaying them
+// would hang or take gigabytes, so they are listed, not run; the fix renames
+// them.
 TEST_P(RegressionInputs, AreReadOrRefusedWithAnInputError) {
+  std::string open;
   for (const fs::path& file : InputsOf(GetParam())) {
+    if (file.extension() == ".open") {
+      open += " " + file.filename().string();
+      continue;
+    }
     SCOPED_TRACE(file.string());
     try {
       ParseInput(GetParam(), Bytes(file));
@@ -60,6 +68,7 @@ TEST_P(RegressionInputs, AreReadOrRefusedWithAnInputError) {
       ADD_FAILURE() << "an exception that is not a std::exception";
     }
   }
+  if (!open.empty()) GTEST_SKIP() << "open findings, not replayed:" << open;
 }
 
 INSTANTIATE_TEST_SUITE_P(
