@@ -295,8 +295,14 @@ bool LheReader::Next(Event* event) {
       Fail(event_name + " (line " + std::to_string(event_line) +
            ") has no </event> before the next <event>");
     }
-    if (IsTag(trimmed, "rwgt")) ReadNamedWeights(event, &filled);
-    if (IsTag(trimmed, "weights")) ReadPositionalWeights(event, &filled);
+    // `trimmed` views the current line: reading a weight block moves on to
+    // later lines, so nothing may look at it afterwards (a use after free
+    // found by fuzzing, issue 15).
+    if (IsTag(trimmed, "rwgt")) {
+      ReadNamedWeights(event, &filled);
+    } else if (IsTag(trimmed, "weights")) {
+      ReadPositionalWeights(event, &filled);
+    }
   }
   if (names_from_first_event_) {
     // The first event fixed the names; later ones must give the same.
