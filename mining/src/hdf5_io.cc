@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <mutex>
 
 #include "goldmine/core/errors.h"
@@ -64,9 +65,16 @@ bool KindMatches(Kind kind, H5T_class_t type_class) {
   return false;
 }
 
+// The number of elements, saturated at the largest hsize_t: a corrupt
+// dataspace must not wrap around to a small count.
 hsize_t Product(const std::vector<hsize_t>& dims) {
   hsize_t total = 1;
-  for (hsize_t dim : dims) total *= dim;
+  for (hsize_t dim : dims) {
+    if (dim != 0 && total > std::numeric_limits<hsize_t>::max() / dim) {
+      return std::numeric_limits<hsize_t>::max();
+    }
+    total *= dim;
+  }
   return total;
 }
 
@@ -207,10 +215,16 @@ Dataset InputFile::Open(const std::string& object_path,
 
 std::vector<std::string> InputFile::ReadStrings(const Dataset& dataset) const {
   const Id file_type(H5Dget_type(dataset.id.get()), H5Tclose);
-  const std::size_t count = Product(dataset.dims);
+  const bool variable = H5Tis_variable_str(file_type.get()) > 0;
+  const hsize_t claimed = Product(dataset.dims);
+  RequirePlausibleStringList(
+      claimed,
+      variable ? sizeof(char*) : H5Tget_size(file_type.get()),
+      name_ + ": " + dataset.name);
+  const auto count = static_cast<std::size_t>(claimed);
   std::vector<std::string> values;
   values.reserve(count);
-  if (H5Tis_variable_str(file_type.get()) > 0) {
+  if (variable) {
     const Id memory_type(H5Tcopy(H5T_C_S1), H5Tclose);
     H5Tset_size(memory_type.get(), H5T_VARIABLE);
     std::vector<char*> pointers(count, nullptr);
@@ -253,6 +267,24 @@ std::vector<std::string> InputFile::ReadStrings(const Dataset& dataset) const {
   }
   RequireUtf8(dataset, values);
   return values;
+}
+
+void RequirePlausibleStringList(unsigned long long count,
+                                unsigned long long element_bytes,
+                                const std::string& where) {
+  const bool overflows =
+      element_bytes != 0 &&
+      count > std::numeric_limits<unsigned long long>::max() / element_bytes;
+  if (count <= kMaxStringCount && !overflows &&
+      count * element_bytes <= kMaxStringListBytes) {
+    return;
+  }
+  throw FileFormatError(where + ": claims " + std::to_string(count) +
+                        " strings of " + std::to_string(element_bytes) +
+                        " bytes; expected a name list of at most " +
+                        std::to_string(kMaxStringCount) + " strings and " +
+                        std::to_string(kMaxStringListBytes >> 20) +
+                        " MiB (corrupt file?)");
 }
 
 void InputFile::RequireUtf8(const Dataset& dataset,

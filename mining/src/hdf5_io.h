@@ -127,6 +127,19 @@ class InputFile {
   Id file_;
 };
 
+// A string list in a MadMiner or samples file names benchmarks, observables,
+// parameters or systematics: thousands of entries at most. A corrupt
+// dataspace or string type can claim 2^37 strings or gigabytes per string;
+// trusting it cost 4 GB and minutes before HDF5 failed, or std::bad_alloc
+// (fuzz findings, issue 15). Throws FileFormatError "<where>: claims N
+// strings of S bytes; expected at most ..." beyond these bounds, or when
+// count * element_bytes overflows.
+inline constexpr unsigned long long kMaxStringCount = 1ULL << 20;
+inline constexpr unsigned long long kMaxStringListBytes = 1ULL << 26;
+void RequirePlausibleStringList(unsigned long long count,
+                                unsigned long long element_bytes,
+                                const std::string& where);
+
 // Throws FileFormatError "<where>: string I is not valid UTF-8 (byte K)..."
 // for the first of `values` that is not UTF-8 (core/utf8.h).
 void RequireUtf8Strings(const std::vector<std::string>& values,

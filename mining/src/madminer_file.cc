@@ -10,6 +10,7 @@
 
 #include "goldmine/core/atomic_file.h"
 #include "goldmine/core/errors.h"
+#include "hdf5_crash_probe.h"
 #include "hdf5_io.h"
 
 namespace goldmine::mining {
@@ -795,6 +796,10 @@ MadminerSampleSummary MadminerSampleSummary::Count(
 // ---------------------------------------------------------------- setup I/O
 
 MadminerSetup ReadSetup(const std::filesystem::path& path) {
+  hdf5::RefuseFilesThatCrashHdf5(path.string(), [&] {
+    const hdf5::InputFile file(path);
+    ReadSetupFrom(file);
+  });
   const hdf5::InputFile file(path);
   return ReadSetupFrom(file);
 }
@@ -854,8 +859,10 @@ struct MadminerEventsReader::Impl {
   }
 };
 
-MadminerEventsReader::MadminerEventsReader(const std::filesystem::path& path)
-    : impl_(std::make_unique<Impl>(path)) {}
+MadminerEventsReader::MadminerEventsReader(const std::filesystem::path& path) {
+  hdf5::RefuseFilesThatCrashHdf5(path.string(), [&] { Impl probe(path); });
+  impl_ = std::make_unique<Impl>(path);
+}
 MadminerEventsReader::~MadminerEventsReader() = default;
 MadminerEventsReader::MadminerEventsReader(MadminerEventsReader&&) noexcept =
     default;

@@ -11,6 +11,7 @@
 #include "goldmine/core/atomic_file.h"
 #include "goldmine/core/errors.h"
 #include "goldmine/core/version.h"
+#include "hdf5_crash_probe.h"
 #include "hdf5_io.h"
 
 namespace goldmine::mining {
@@ -118,7 +119,12 @@ std::optional<std::vector<std::string>> ReadStringsAttribute(
   const hssize_t count = H5Sget_simple_extent_npoints(space.get());
   std::vector<std::string> values;
   if (count <= 0) return values;
-  if (H5Tis_variable_str(file_type.get()) > 0) {
+  const bool variable = H5Tis_variable_str(file_type.get()) > 0;
+  hdf5::RequirePlausibleStringList(
+      static_cast<unsigned long long>(count),
+      variable ? sizeof(char*) : H5Tget_size(file_type.get()),
+      file + ": attribute " + name);
+  if (variable) {
     const Id type = VariableString();
     std::vector<char*> pointers(static_cast<std::size_t>(count), nullptr);
     if (H5Aread(attribute.get(), type.get(), pointers.data()) < 0) {
@@ -464,61 +470,69 @@ struct SampleFileReader::Impl {
 SampleFileReader::SampleFileReader(const std::filesystem::path& path)
     : impl_(std::make_unique<Impl>()) {
   hdf5::SilenceErrorPrinting();
-  Impl& impl = *impl_;
-  impl.name = path.string();
-  std::error_code error;
-  if (!std::filesystem::is_regular_file(path, error)) {
-    throw FileFormatError(impl.name + ": no such file");
-  }
-  if (H5Fis_hdf5(impl.name.c_str()) <= 0) {
-    throw FileFormatError(impl.name +
-                          ": not an HDF5 file (expected a goldmine "
-                          "samples file)");
-  }
-  impl.file =
-      Id(H5Fopen(impl.name.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-  if (!impl.file.valid()) {
-    throw FileFormatError(impl.name + ": cannot open HDF5 file");
-  }
-  impl.header = ReadHeaderAttributes(impl.file.get(), impl.name);
-  bool first = true;
-  for (const Field& field : Fields(impl.header.method)) {
-    if (H5Lexists(impl.file.get(), field.name, H5P_DEFAULT) <= 0) continue;
-    Id dataset(H5Dopen2(impl.file.get(), field.name, H5P_DEFAULT), H5Dclose);
-    Id space(H5Dget_space(dataset.get()), H5Sclose);
-    Id type(H5Dget_type(dataset.get()), H5Tclose);
-    hsize_t dims[2] = {0, 0};
-    if (!dataset.valid() || H5Sget_simple_extent_ndims(space.get()) != 2 ||
-        H5Tget_class(type.get()) != H5T_FLOAT) {
-      throw FileFormatError(impl.name + ": " + field.name +
-                            ": expected a 2-D float32/float64 dataset");
+  // Opens `path` into `impl`: the header attributes and every dataset of its
+  // method, with their shapes checked.
+  const auto open_into = [&path](Impl& impl) {
+    impl.name = path.string();
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(path, error)) {
+      throw FileFormatError(impl.name + ": no such file");
     }
-    H5Sget_simple_extent_dims(space.get(), dims, nullptr);
-    const auto rows = static_cast<std::int64_t>(dims[0]);
-    if (first) {
-      impl.rows = rows;
-      first = false;
-    } else if (rows != impl.rows) {
-      throw FileFormatError(impl.name + ": " + field.name + " has " +
-                            std::to_string(rows) + " rows, x has " +
-                            std::to_string(impl.rows));
+    if (H5Fis_hdf5(impl.name.c_str()) <= 0) {
+      throw FileFormatError(impl.name +
+                            ": not an HDF5 file (expected a goldmine "
+                            "samples file)");
     }
-    impl.datasets.push_back({field.name,
-                             field.member,
-                             static_cast<Eigen::Index>(dims[1]),
-                             std::move(dataset)});
-  }
-  for (const std::string& required : Required(impl.header.method)) {
-    const bool present = std::any_of(
-        impl.datasets.begin(),
-        impl.datasets.end(),
-        [&](const Impl::Open& open) { return open.name == required; });
-    if (!present) {
-      throw FileFormatError(impl.name + ": dataset " + required +
-                            " missing; method " + impl.header.method +
-                            " needs it");
+    impl.file =
+        Id(H5Fopen(impl.name.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+    if (!impl.file.valid()) {
+      throw FileFormatError(impl.name + ": cannot open HDF5 file");
     }
-  }
+    impl.header = ReadHeaderAttributes(impl.file.get(), impl.name);
+    bool first = true;
+    for (const Field& field : Fields(impl.header.method)) {
+      if (H5Lexists(impl.file.get(), field.name, H5P_DEFAULT) <= 0) continue;
+      Id dataset(H5Dopen2(impl.file.get(), field.name, H5P_DEFAULT), H5Dclose);
+      Id space(H5Dget_space(dataset.get()), H5Sclose);
+      Id type(H5Dget_type(dataset.get()), H5Tclose);
+      hsize_t dims[2] = {0, 0};
+      if (!dataset.valid() || H5Sget_simple_extent_ndims(space.get()) != 2 ||
+          H5Tget_class(type.get()) != H5T_FLOAT) {
+        throw FileFormatError(impl.name + ": " + field.name +
+                              ": expected a 2-D float32/float64 dataset");
+      }
+      H5Sget_simple_extent_dims(space.get(), dims, nullptr);
+      const auto rows = static_cast<std::int64_t>(dims[0]);
+      if (first) {
+        impl.rows = rows;
+        first = false;
+      } else if (rows != impl.rows) {
+        throw FileFormatError(impl.name + ": " + field.name + " has " +
+                              std::to_string(rows) + " rows, x has " +
+                              std::to_string(impl.rows));
+      }
+      impl.datasets.push_back({field.name,
+                               field.member,
+                               static_cast<Eigen::Index>(dims[1]),
+                               std::move(dataset)});
+    }
+    for (const std::string& required : Required(impl.header.method)) {
+      const bool present = std::any_of(
+          impl.datasets.begin(),
+          impl.datasets.end(),
+          [&](const Impl::Open& open) { return open.name == required; });
+      if (!present) {
+        throw FileFormatError(impl.name + ": dataset " + required +
+                              " missing; method " + impl.header.method +
+                              " needs it");
+      }
+    }
+  };
+  hdf5::RefuseFilesThatCrashHdf5(path.string(), [&] {
+    Impl probe;
+    open_into(probe);
+  });
+  open_into(*impl_);
 }
 
 SampleFileReader::~SampleFileReader() = default;
