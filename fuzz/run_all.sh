@@ -45,6 +45,9 @@ nice -n 15 cmake --build "$build" -j "${GOLDMINE_FUZZ_JOBS:-1}" --target goldmin
 # std::bad_alloc is exit 1). Memory is bounded by -rss_limit_mb alone:
 # -malloc_limit_mb (default: the RSS limit) would flag HDF5's failed
 # malloc(2^50) that production survives.
+# A corrupt HDF5 file may make the library loop; goldmine gives up on its
+# metadata after 10 s (mining/src/hdf5_crash_probe.h), 1 s while fuzzing.
+export GOLDMINE_HDF5_PROBE_SECONDS=${GOLDMINE_HDF5_PROBE_SECONDS:-1}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$repo/fuzz/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

@@ -1,12 +1,15 @@
 #include "hdf5_crash_probe.h"
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -40,15 +43,46 @@ bool IsCrash(int status) {
 
 // Reading the metadata of a valid goldmine or MadMiner file takes
 // milliseconds; a corrupt global heap can make the library loop forever.
-constexpr int kMetadataSeconds = 10;
+// GOLDMINE_HDF5_PROBE_SECONDS (a whole number, 1 to 3600) changes the
+// limit: fuzz/run_all.sh sets 1, so such inputs do not slow the fuzzer.
+int MetadataSeconds() {
+  const char* text = std::getenv("GOLDMINE_HDF5_PROBE_SECONDS");
+  if (text == nullptr) return 10;
+  int seconds = 0;
+  const char* end = text + std::strlen(text);
+  const auto [last, error] = std::from_chars(text, end, seconds);
+  if (error != std::errc() || last != end || seconds < 1 || seconds > 3600) {
+    throw InvalidInput(std::string("GOLDMINE_HDF5_PROBE_SECONDS is \"") + text +
+                       "\"; expected whole seconds from 1 to 3600");
+  }
+  return seconds;
+}
+
+// The child's own reports stay quiet: the parent turns a crash into one
+// error line. Sanitizer builds would otherwise print the library's bad read
+// and, under libFuzzer, save the input as a crash of the parent.
+extern "C" void __sanitizer_set_death_callback(void (*)(void))
+    __attribute__((weak));
+
+void QuietChild() {
+  const int null = open("/dev/null", O_WRONLY);
+  if (null >= 0) {
+    dup2(null, STDOUT_FILENO);
+    dup2(null, STDERR_FILENO);
+    close(null);
+  }
+  if (__sanitizer_set_death_callback != nullptr) {
+    __sanitizer_set_death_callback(nullptr);
+  }
+}
 
 // Waits for `child`; false (after killing it) if it is still running after
-// kMetadataSeconds. Polls with a growing pause: a child that finishes in a
+// `seconds`. Polls with a growing pause: a child that finishes in a
 // millisecond costs no more than that.
-bool WaitFor(pid_t child, int* status) {
+bool WaitFor(pid_t child, int seconds, int* status) {
   const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::seconds(kMetadataSeconds);
-  auto pause = std::chrono::microseconds(100);
+      std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  auto step = std::chrono::microseconds(100);
   while (true) {
     const pid_t done = waitpid(child, status, WNOHANG);
     if (done == child) return true;
@@ -59,8 +93,8 @@ bool WaitFor(pid_t child, int* status) {
       }
       return false;
     }
-    std::this_thread::sleep_for(pause);
-    pause = std::min(2 * pause, std::chrono::microseconds(20000));
+    std::this_thread::sleep_for(step);
+    step = std::min(2 * step, std::chrono::microseconds(20000));
   }
 }
 
@@ -68,12 +102,14 @@ bool WaitFor(pid_t child, int* status) {
 
 void RefuseFilesThatCrashHdf5(const std::string& file,
                               const std::function<void()>& read) {
+  const int seconds = MetadataSeconds();
   const pid_t child = fork();
   if (child < 0) return;
   if (child == 0) {
     // _exit, not exit: the child must neither flush the parent's buffered
     // output nor run its atexit handlers (LeakSanitizer's among them).
     RestoreDefaultCrashActions();
+    QuietChild();
     try {
       read();
     } catch (...) {
@@ -81,10 +117,10 @@ void RefuseFilesThatCrashHdf5(const std::string& file,
     _exit(0);
   }
   int status = 0;
-  if (!WaitFor(child, &status)) {
+  if (!WaitFor(child, seconds, &status)) {
     throw FileFormatError(
         file + ": corrupt HDF5 file: the HDF5 library did not finish reading " +
-        "its metadata in " + std::to_string(kMetadataSeconds) +
+        "its metadata in " + std::to_string(seconds) +
         " s (in a separate process); expected a well-formed HDF5 file");
   }
   if (!IsCrash(status)) return;

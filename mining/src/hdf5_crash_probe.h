@@ -18,13 +18,13 @@
 namespace goldmine::mining::hdf5 {
 
 // Runs `read` in a forked child and waits for it. Throws FileFormatError
-// "<file>: corrupt HDF5 file: the HDF5 library crashed reading it (signal
-// N) ..." when the child died of SIGSEGV, SIGBUS, SIGFPE, SIGILL or SIGABRT,
-// or exited non-zero (a sanitizer runtime reporting the crash), and "...did
-// not finish reading its metadata in 10 s" when the child loops (it is
-// killed). Exceptions
-// thrown by `read` stay in the child: the caller's own read throws them
-// again. When fork is unavailable, returns without checking.
+// "<file>: corrupt HDF5 file: the HDF5 library crashed reading it (...)"
+// when the child died of SIGSEGV, SIGBUS, SIGFPE, SIGILL or SIGABRT, or
+// exited non-zero (a sanitizer runtime reporting the crash); and "... did
+// not finish reading its metadata in 10 s" when it loops (it is killed; the
+// limit is GOLDMINE_HDF5_PROBE_SECONDS when set). Exceptions thrown by
+// `read` stay in the child: the caller's own read throws them again. When
+// fork is unavailable, returns without checking.
 void RefuseFilesThatCrashHdf5(const std::string& file,
                               const std::function<void()>& read);
 

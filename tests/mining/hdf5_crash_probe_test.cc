@@ -7,6 +7,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <cstdlib>
@@ -44,6 +45,22 @@ TEST(Hdf5CrashProbe, AReadThatSucceedsOrThrowsIsLeftToTheCaller) {
       "bad.h5", [] { throw FileFormatError("bad.h5: not a samples file"); }));
   EXPECT_NO_THROW(RefuseFilesThatCrashHdf5(
       "odd.h5", [] { throw std::runtime_error("anything"); }));
+}
+
+TEST(Hdf5CrashProbe, AReadThatLoopsIsKilledAfterTheLimit) {
+  setenv("GOLDMINE_HDF5_PROBE_SECONDS", "1", 1);
+  const std::string message = MessageOf([] {
+    while (true) pause();
+  });
+  unsetenv("GOLDMINE_HDF5_PROBE_SECONDS");
+  EXPECT_THAT(message, HasSubstr("corrupt.h5: corrupt HDF5 file"));
+  EXPECT_THAT(message, HasSubstr("did not finish reading its metadata in 1 s"));
+}
+
+TEST(Hdf5CrashProbe, AMalformedLimitIsAnInputError) {
+  setenv("GOLDMINE_HDF5_PROBE_SECONDS", "1.5", 1);
+  EXPECT_THROW(RefuseFilesThatCrashHdf5("ok.h5", [] {}), InvalidInput);
+  unsetenv("GOLDMINE_HDF5_PROBE_SECONDS");
 }
 
 TEST(Hdf5CrashProbe, TheChildCannotChangeTheCallersState) {
