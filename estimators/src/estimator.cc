@@ -155,6 +155,22 @@ void Standardise(const Eigen::MatrixXd& m,
   }
 }
 
+// The standard deviation of each score component over the training samples
+// (ones when disabled). A component that never varies keeps scale 1.
+Eigen::VectorXd ScoreScale(const Eigen::MatrixXd& t_xz, bool enabled) {
+  Eigen::VectorXd scale = Eigen::VectorXd::Ones(t_xz.cols());
+  if (!enabled || t_xz.rows() == 0) return scale;
+  for (Eigen::Index c = 0; c < t_xz.cols(); ++c) {
+    const double mean = t_xz.col(c).mean();
+    const double sd = std::sqrt((t_xz.col(c).array() - mean).square().sum() /
+                                static_cast<double>(t_xz.rows()));
+    if (std::isfinite(sd) && sd > std::numeric_limits<double>::min()) {
+      scale(c) = sd;
+    }
+  }
+  return scale;
+}
+
 // ------------------------------------------------------------ tensors of data
 
 struct DataTensors {
@@ -234,10 +250,8 @@ double MeanLoss(const Model& model, const Mlp& net, const DataTensors& data) {
                                         need_score,
                                         false,
                                         nullptr);
-    sum +=
-        internal::Loss(model.method, model.settings.alpha, p, chunk.targets())
-            .item<double>() *
-        static_cast<double>(chunk.rows);
+    sum += model.TrainingLoss(p, chunk.targets()).item<double>() *
+           static_cast<double>(chunk.rows);
   }
   return sum / static_cast<double>(data.rows);
 }
@@ -360,8 +374,7 @@ void TrainMember(Model* model,
                                            need_score,
                                            /*create_graph=*/true,
                                            &dropout_generator);
-      torch::Tensor loss =
-          internal::Loss(model->method, config.alpha, p, batch.targets());
+      torch::Tensor loss = model->TrainingLoss(p, batch.targets());
       const double value = loss.item<double>();
       if (!std::isfinite(value)) fail(epoch, "training", value);
       optimizer->zero_grad();
@@ -475,6 +488,9 @@ std::unique_ptr<Model> TrainModel(Method method,
                 training.scale_parameters,
                 &model->theta_mean,
                 &model->theta_std);
+  }
+  if (model->is_score()) {
+    model->t_scale = ScoreScale(data.t_xz.leftCols(p), training.scale_scores);
   }
   model->PrepareScaling();
   SetNumThreads(training.threads);
@@ -617,6 +633,7 @@ Json ModelJson(const Model& model) {
                   {"x_std", ToJson(model.x_std)},
                   {"theta_mean", ToJson(model.theta_mean)},
                   {"theta_std", ToJson(model.theta_std)}};
+  if (model.is_score()) j["scaling"]["t_scale"] = ToJson(model.t_scale);
   const TrainingConfig& s = model.settings;
   j["training"] = {{"optimizer", OptimizerName(s.optimizer)},
                    {"epochs", s.epochs},
@@ -632,6 +649,7 @@ Json ModelJson(const Model& model) {
                    {"alpha", s.alpha},
                    {"scale_inputs", s.scale_inputs},
                    {"scale_parameters", s.scale_parameters},
+                   {"scale_scores", s.scale_scores},
                    {"seed", s.seed},
                    {"threads", s.threads}};
   j["ensemble_size"] = model.members.size();
@@ -706,6 +724,12 @@ std::unique_ptr<Model> LoadModel(const std::filesystem::path& prefix) {
       model->theta_mean = VectorFromJson(s.at("theta_mean"), p);
       model->theta_std = VectorFromJson(s.at("theta_std"), p);
     }
+    // Models saved before scores were scaled have no t_scale: scale 1.
+    model->t_scale = s.contains("t_scale") ? VectorFromJson(s.at("t_scale"), p)
+                                           : Eigen::VectorXd::Ones(p).eval();
+    if ((model->t_scale.array() <= 0.0).any()) {
+      throw FileFormatError("scaling.t_scale: expected positive numbers");
+    }
     if (a.at("n_inputs").get<int>() != model->num_inputs() ||
         a.at("n_outputs").get<int>() != model->num_outputs()) {
       throw FileFormatError(
@@ -728,6 +752,7 @@ std::unique_ptr<Model> LoadModel(const std::filesystem::path& prefix) {
     c.alpha = t.at("alpha").get<double>();
     c.scale_inputs = t.at("scale_inputs").get<bool>();
     c.scale_parameters = t.at("scale_parameters").get<bool>();
+    c.scale_scores = t.value("scale_scores", false);
     c.seed = t.at("seed").get<std::uint64_t>();
     c.threads = t.at("threads").get<int>();
     const Json& members = j.at("members");

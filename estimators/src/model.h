@@ -71,6 +71,9 @@ class Model {
   std::vector<std::string> observable_names;
   // Standardisation (identity when disabled): x_s = (x − mean) / std.
   Eigen::VectorXd x_mean, x_std, theta_mean, theta_std;
+  // Score models: the network predicts t̂_k / t_scale_k (ones when
+  // disabled); Forward returns t̂ in physical units.
+  Eigen::VectorXd t_scale;
   std::vector<Member> members;
 
   int num_parameters() const {
@@ -87,6 +90,10 @@ class Model {
   // Caches the scaling tensors; call after the scaling vectors change.
   void PrepareScaling();
   torch::Tensor ScaleX(const torch::Tensor& x) const;
+  // The training loss: for score models the mean squared error of
+  // t̂_k / t_scale_k, so that every component weighs alike.
+  torch::Tensor TrainingLoss(const Predictions& predictions,
+                             const Targets& targets) const;
 
   // One network's predictions. x_scaled: n × O (already standardised);
   // theta0, theta1: n × P in physical units (theta1 only for
@@ -101,7 +108,7 @@ class Model {
                       at::Generator* dropout_generator) const;
 
  private:
-  torch::Tensor x_mean_, x_std_, theta_mean_, theta_std_;
+  torch::Tensor x_mean_, x_std_, theta_mean_, theta_std_, t_scale_;
 };
 
 }  // namespace goldmine::estimators::internal

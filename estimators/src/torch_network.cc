@@ -172,6 +172,23 @@ void Model::PrepareScaling() {
     theta_mean_ = row(theta_mean);
     theta_std_ = row(theta_std);
   }
+  if (is_score()) {
+    t_scale_ = row(t_scale.size() > 0
+                       ? t_scale
+                       : Eigen::VectorXd::Ones(num_parameters()).eval());
+  }
+}
+
+torch::Tensor Model::TrainingLoss(const Predictions& predictions,
+                                  const Targets& targets) const {
+  if (!is_score()) {
+    return internal::Loss(method, settings.alpha, predictions, targets);
+  }
+  Predictions scaled = predictions;
+  Targets scaled_targets = targets;
+  scaled.t_hat = predictions.t_hat / t_scale_;
+  scaled_targets.t_xz = targets.t_xz / t_scale_;
+  return internal::Loss(method, settings.alpha, scaled, scaled_targets);
 }
 
 torch::Tensor Model::ScaleX(const torch::Tensor& x) const {
@@ -187,7 +204,7 @@ Predictions Model::Forward(const Mlp& net,
                            at::Generator* dropout_generator) const {
   Predictions p;
   if (is_score()) {
-    p.t_hat = net.Forward(x_scaled, dropout_generator);
+    p.t_hat = net.Forward(x_scaled, dropout_generator) * t_scale_;
     return p;
   }
   torch::Tensor theta0_leaf = theta0;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "goldmine/core/errors.h"
 #include "goldmine/core/random.h"
@@ -103,6 +104,85 @@ TEST(ScoreEstimator, SallyLearnsTheScoreOfAGaussianToy) {
   EXPECT_LT(mse, 0.05 * variance) << "mse " << mse << " variance " << variance;
   EXPECT_EQ(sally.parameter_names(), std::vector<std::string>{"theta"});
   EXPECT_EQ(sally.histories()[0].training_loss.size(), 20u);
+}
+
+// Two independent copies of the noisy toy, the second score 10³ smaller:
+// t(x,z) = (z1, 10⁻³ z2), exact score t(x) = (x1 / 2, 10⁻³ x2 / 2). This is
+// the shape of real EFT scores, whose components differ by orders of
+// magnitude between operators (issue 17 item 5).
+TrainingData UnequalScoresToy(int n, std::uint64_t seed) {
+  RandomStream random(seed);
+  TrainingData data;
+  data.x.resize(n, 2);
+  data.t_xz.resize(n, 2);
+  for (int i = 0; i < n; ++i) {
+    for (int k = 0; k < 2; ++k) {
+      const double z = random.Normal();
+      data.x(i, k) = z + random.Normal();
+      data.t_xz(i, k) = k == 0 ? z : 1e-3 * z;
+    }
+  }
+  data.parameter_names = {"c_large", "c_small"};
+  data.observable_names = {"x1", "x2"};
+  return data;
+}
+
+// Mean squared error of each score component over its variance, on the
+// exact score of 2000 unseen events.
+Eigen::Vector2d RelativeScoreErrors(const ScoreEstimator& sally) {
+  const Eigen::MatrixXd x = UnequalScoresToy(2000, 2).x;
+  Eigen::MatrixXd exact = x / 2.0;
+  exact.col(1) *= 1e-3;
+  const Eigen::MatrixXd t_hat = sally.Score(x);
+  Eigen::Vector2d errors;
+  for (int k = 0; k < 2; ++k) {
+    const double variance =
+        (exact.col(k).array() - exact.col(k).mean()).square().mean();
+    errors(k) = (t_hat.col(k) - exact.col(k)).squaredNorm() /
+                static_cast<double>(x.rows()) / variance;
+  }
+  return errors;
+}
+
+TEST(ScoreEstimator, AScoreComponentAThousandTimesSmallerIsLearnedToo) {
+  TrainingConfig training = FastTraining(20);
+  training.batch_size = 64;
+  const TrainingData data = UnequalScoresToy(4000, 1);
+  const ScoreEstimator scaled =
+      ScoreEstimator::Train(Method::kSally, data, SmallNetwork(), training);
+  const Eigen::Vector2d errors = RelativeScoreErrors(scaled);
+  EXPECT_LT(errors(0), 0.05) << errors.transpose();
+  EXPECT_LT(errors(1), 0.05) << errors.transpose();
+
+  // Without the scaling the same training neglects the small component:
+  // it contributes 10⁻⁶ of the loss.
+  training.scale_scores = false;
+  const ScoreEstimator plain =
+      ScoreEstimator::Train(Method::kSally, data, SmallNetwork(), training);
+  const Eigen::Vector2d plain_errors = RelativeScoreErrors(plain);
+  EXPECT_LT(plain_errors(0), 0.05) << plain_errors.transpose();
+  EXPECT_GT(plain_errors(1), 1.0) << plain_errors.transpose();
+}
+
+TEST(ScoreEstimator, TheScoreScaleIsStoredWithTheModelAndUndoneAfterLoading) {
+  const auto folder = testing::MakeScratchFolder("estimator_score_scale");
+  const ScoreEstimator sally = ScoreEstimator::Train(
+      Method::kSally, UnequalScoresToy(400, 3), SmallNetwork(), FastTraining());
+  sally.Save(folder / "model");
+  std::ifstream in(folder / "model.json");
+  const std::string json((std::istreambuf_iterator<char>(in)),
+                         std::istreambuf_iterator<char>());
+  EXPECT_THAT(json, HasSubstr("\"t_scale\""));
+  EXPECT_THAT(json, HasSubstr("\"scale_scores\": true"));
+  const ScoreEstimator loaded = ScoreEstimator::Load(folder / "model");
+  const Eigen::MatrixXd x = UnequalScoresToy(50, 4).x;
+  EXPECT_EQ(loaded.Score(x), sally.Score(x));
+  // Predictions come out in physical units: the small component stays
+  // about 10³ below the large one.
+  const Eigen::MatrixXd t_hat = sally.Score(x);
+  EXPECT_LT(t_hat.col(1).cwiseAbs().maxCoeff(),
+            0.02 * t_hat.col(0).cwiseAbs().maxCoeff());
+  std::filesystem::remove_all(folder);
 }
 
 // The likelihood ratio of the toy is within reach of a small network:

@@ -107,6 +107,12 @@ struct TrainingConfig {
   // (stored with the model).
   bool scale_inputs = true;
   bool scale_parameters = true;
+  // SALLY and SALLINO: fit each score component in units of its standard
+  // deviation over the training samples (stored with the model, undone when
+  // the model predicts). Score components of different operators differ by
+  // orders of magnitude; a plain mean squared error then neglects the small
+  // ones (issue 17 item 5).
+  bool scale_scores = true;
   // Member k of an ensemble uses seed + k: weights, dropout, validation
   // split and batch order follow from it. Same seed and threads → same
   // weights, bit for bit.
