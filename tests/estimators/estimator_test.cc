@@ -289,9 +289,13 @@ TEST(Estimator, EarlyStoppingRestoresTheBestValidationEpoch) {
   const TrainingHistory history = sally.histories()[0];
   ASSERT_EQ(history.validation_loss.size(), 30u);
   EXPECT_LT(history.best_epoch, 29);
+  // The history holds the minimised loss: scores in units of the standard
+  // deviation of t_xz over the training samples (scale_scores).
+  const Eigen::VectorXd t_xz = NoisyScoreToy(40, 8).t_xz.col(0);
+  const double scale = std::sqrt((t_xz.array() - t_xz.mean()).square().mean());
   LossBatch batch;
-  batch.t_hat = sally.Score(validation.x);
-  batch.t_xz = validation.t_xz;
+  batch.t_hat = sally.Score(validation.x) / scale;
+  batch.t_xz = validation.t_xz / scale;
   EXPECT_NEAR(
       EvaluateLoss(Method::kSally, 1.0, batch),
       history.validation_loss[static_cast<std::size_t>(history.best_epoch)],
@@ -369,12 +373,22 @@ TEST(Estimator, NonFiniteInputIsRejectedWithItsPosition) {
 TEST(Estimator, DivergingLossStopsTrainingWithAClearMessage) {
   TrainingData data = NoisyScoreToy(50, 14);
   data.t_xz.array() *= 1e30;  // finite, but its square overflows float32
+  TrainingConfig training = FastTraining(1);
+  training.scale_scores = false;
   EXPECT_THAT(
       [&] {
-        ScoreEstimator::Train(
-            Method::kSally, data, SmallNetwork(), FastTraining(1));
+        ScoreEstimator::Train(Method::kSally, data, SmallNetwork(), training);
       },
       ThrowsMessage<Error>(HasSubstr("training loss is inf")));
+  // Scores in units of their standard deviation keep the same data finite,
+  // and the predictions come back in the data's units.
+  training.scale_scores = true;
+  const ScoreEstimator sally =
+      ScoreEstimator::Train(Method::kSally, data, SmallNetwork(), training);
+  const Eigen::MatrixXd t_hat = sally.Score(data.x);
+  EXPECT_TRUE(t_hat.allFinite());
+  EXPECT_GT(t_hat.cwiseAbs().maxCoeff(), 1e28);
+  EXPECT_LT(t_hat.cwiseAbs().maxCoeff(), 1e32);
 }
 
 TEST(Estimator, MissingAugmentedDataIsRejected) {

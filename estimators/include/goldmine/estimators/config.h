@@ -108,7 +108,8 @@ struct TrainingConfig {
   bool scale_inputs = true;
   bool scale_parameters = true;
   // SALLY and SALLINO: fit each score component in units of its standard
-  // deviation over the training samples (stored with the model, undone when
+  // deviation over the samples handed to training, validation split
+  // included (stored with the model, undone when
   // the model predicts). Score components of different operators differ by
   // orders of magnitude; a plain mean squared error then neglects the small
   // ones (issue 17 item 5).
@@ -127,7 +128,9 @@ struct TrainingConfig {
   void Validate() const;
 };
 
-// Loss per epoch of one trained network.
+// Loss per epoch of one trained network: the loss that is minimised, so for
+// SALLY and SALLINO with scale_scores the mean squared error of t̂_k / s_k,
+// s_k the standard deviation of t_xz_k over the training samples.
 struct TrainingHistory {
   std::vector<double> training_loss;
   std::vector<double> validation_loss;  // empty without validation data
