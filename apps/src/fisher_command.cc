@@ -149,7 +149,10 @@ Command FisherCommand() {
             "Output: {\"fisher_information\": [[..]], \"covariance\": "
             "[[..]] (n^2 x n^2, row (i,j), column (k,l)), \"parameters\": "
             "[..], \"fisher_information_uncertainty\": [[..]] (Monte Carlo "
-            "standard error per element), \"effective_number_of_events\", "
+            "standard error per element), "
+            "\"fisher_information_mc_covariance\": "
+            "[[..]] (their covariance, n^2 x n^2 like covariance; n <= 10), "
+            "\"effective_number_of_events\", "
             "\"expected_number_of_events\", \"largest_event_fraction\" "
             "(per diagonal element), \"warnings\": [..]}; sally adds "
             "\"truth_information_same_events\", "
@@ -258,6 +261,10 @@ Command FisherCommand() {
     if (result.information_uncertainty.size() != 0) {
       json["fisher_information_uncertainty"] =
           Matrix(result.information_uncertainty);
+    }
+    if (result.information_mc_covariance.size() != 0) {
+      json["fisher_information_mc_covariance"] =
+          Matrix(result.information_mc_covariance);
     }
     json["effective_number_of_events"] = result.effective_number_of_events;
     json["expected_number_of_events"] = result.expected_number_of_events;

@@ -38,7 +38,12 @@ class Accumulator {
         sign_(madminer_sign ? 1.0 : -1.0),
         information_(Eigen::MatrixXd::Zero(p_ + k_, p_ + k_)),
         covariance_(static_cast<std::size_t>((p_ + k_) * (p_ + k_)),
-                    Eigen::MatrixXd::Zero(p_ + k_, p_ + k_)) {}
+                    Eigen::MatrixXd::Zero(p_ + k_, p_ + k_)) {
+    if (p_ + k_ <= kMaxMcCovarianceParameters) {
+      const int m = (p_ + k_) * (p_ + k_ + 1) / 2;
+      packed_squares_ = Eigen::MatrixXd::Zero(m, m);
+    }
+  }
 
   // Rows of `weights` are bins; `uncertainties` the same shape.
   void Add(const Eigen::MatrixXd& weights,
@@ -64,6 +69,10 @@ class Accumulator {
       // For the truth information a bin is one event: f is its exact
       // contribution (fisher_uncertainty.h).
       squares_ += f.cwiseAbs2();
+      if (packed_squares_.size() != 0) {
+        const Eigen::VectorXd packed = PackUpper(f);
+        packed_squares_.noalias() += packed * packed.transpose();
+      }
       largest_ = largest_.cwiseMax(f.diagonal());
       // (J U)_ij = L [(G U)_i d_j/σ + (G U)_j d_i/σ ± (c·U) d_i d_j/σ²].
       const Eigen::VectorXd du = dsigma_u.row(bin).transpose();
@@ -94,6 +103,13 @@ class Accumulator {
         information_, squares_, events_.num_events());
   }
 
+  // Its covariance (empty above kMaxMcCovarianceParameters).
+  Eigen::MatrixXd EventCovariance() const {
+    if (packed_squares_.size() == 0) return Eigen::MatrixXd();
+    return ContributionCovariance(
+        information_, packed_squares_, events_.num_events());
+  }
+
   // Share of each diagonal element held by the largest bin (event).
   Eigen::VectorXd LargestFraction() const {
     Eigen::VectorXd fraction = Eigen::VectorXd::Zero(largest_.size());
@@ -109,7 +125,9 @@ class Accumulator {
   // W_b (rows of `sums`) and second moments C_b = Σ_e∈b w_e w_eᵀ: y_e =
   // J_b · w_e with J_b = ∂F_b/∂W_b by central differences of the bin term F_b
   // (which also covers the nuisance block), Σ_e∈b y_e² = J_bᵀ C_b J_b.
-  // Keeps the diagonal rows of J_b for AddEventShare.
+  // Keeps the diagonal rows of J_b for AddEventShare, and the covariance of
+  // all elements, Σ_b P_b C_b P_bᵀ with P_b = PackUpper of each ∂F_b/∂W_bk,
+  // for BinnedCovariance.
   Eigen::MatrixXd BinnedStandardError(
       const Eigen::MatrixXd& sums,
       const std::vector<Eigen::MatrixXd>& second_moments) {
@@ -120,6 +138,11 @@ class Accumulator {
     diagonal_gradients_.assign(static_cast<std::size_t>(sums.rows()),
                                Eigen::MatrixXd());
     largest_.setZero();  // per event from now on (AddEventShare)
+    const bool covariance = n <= kMaxMcCovarianceParameters;
+    const int m = n * (n + 1) / 2;
+    Eigen::MatrixXd packed_squares =
+        covariance ? Eigen::MatrixXd::Zero(m, m) : Eigen::MatrixXd();
+    Eigen::MatrixXd packed_gradient(m, b);
     for (Eigen::Index bin = 0; bin < sums.rows(); ++bin) {
       const Eigen::RowVectorXd w = sums.row(bin);
       const double step = 1e-4 * w.cwiseAbs().maxCoeff();
@@ -148,10 +171,25 @@ class Accumulator {
           squares(row, col) += j.dot(c * j);
         }
       }
+      if (covariance) {
+        for (Eigen::Index k = 0; k < b; ++k) {
+          packed_gradient.col(k) =
+              PackUpper(gradient[static_cast<std::size_t>(k)]);
+        }
+        packed_squares.noalias() +=
+            packed_gradient * c * packed_gradient.transpose();
+      }
     }
+    binned_covariance_ =
+        covariance ? ContributionCovariance(
+                         information_, packed_squares, events_.num_events())
+                   : Eigen::MatrixXd();
     return ContributionStandardError(
         information_, squares, events_.num_events());
   }
+
+  // After BinnedStandardError: the covariance of the elements.
+  const Eigen::MatrixXd& BinnedCovariance() const { return binned_covariance_; }
 
   // After BinnedStandardError, per event of bin `bin` with benchmark
   // weights w: its linearised share |(J_b)_ii · w| of each diagonal element.
@@ -238,6 +276,10 @@ class Accumulator {
   std::vector<Eigen::MatrixXd> covariance_;
   double total_ = 0.0;  // Σ σ over the bins added
   Eigen::MatrixXd squares_ = Eigen::MatrixXd::Zero(p_ + k_, p_ + k_);
+  // Σ PackUpper(f) PackUpper(f)ᵀ over the bins added (empty above
+  // kMaxMcCovarianceParameters), and the binned covariance.
+  Eigen::MatrixXd packed_squares_;
+  Eigen::MatrixXd binned_covariance_;
   // Largest share of a diagonal element of one bin (Add), then of one
   // event (AddEventShare, binned information).
   Eigen::VectorXd largest_ = Eigen::VectorXd::Zero(p_ + k_);
@@ -438,6 +480,7 @@ struct FisherInformation::Impl {
     FisherResult result = accumulator.Result();
     result.information_uncertainty =
         accumulator.BinnedStandardError(sums, second_moments);
+    result.information_mc_covariance = accumulator.BinnedCovariance();
     // Second pass: each event's share, now that the bins' J_b are known.
     Events([&](const Eigen::MatrixXd& w, const Eigen::MatrixXd& x) {
       for (Eigen::Index e = 0; e < x.rows(); ++e) {
@@ -480,6 +523,7 @@ FisherResult FisherInformation::Truth(const Eigen::VectorXd& theta) const {
   });
   FisherResult result = accumulator.Result();
   result.information_uncertainty = accumulator.EventStandardError();
+  result.information_mc_covariance = accumulator.EventCovariance();
   result.largest_event_fraction = accumulator.LargestFraction();
   return result;
 }
@@ -500,6 +544,7 @@ FisherResult FisherInformation::Rate(const Eigen::VectorXd& theta) const {
   FisherResult result = accumulator.Result();
   result.information_uncertainty =
       accumulator.BinnedStandardError(sums, second_moments);
+  result.information_mc_covariance = accumulator.BinnedCovariance();
   impl_->Events([&](const Eigen::MatrixXd& w, const Eigen::MatrixXd&) {
     for (Eigen::Index e = 0; e < w.rows(); ++e) {
       accumulator.AddEventShare(0, w.row(e));
@@ -645,6 +690,8 @@ FisherResult FisherInformation::Score(const Eigen::VectorXd& theta,
   result.information = estimated.Information(luminosity);
   result.information_uncertainty =
       estimated.StandardError(luminosity, num_events);
+  result.information_mc_covariance =
+      estimated.Covariance(luminosity, num_events);
   result.largest_event_fraction = estimated.LargestEventFraction();
   result.effective_number_of_events =
       weight_sum * weight_sum / partition_squares;
@@ -678,11 +725,18 @@ FisherResult FisherInformation::Score(const Eigen::VectorXd& theta,
             : FisherInformation(impl_->events_file, rate_options).Rate(theta);
     result.information += rate.information;
     // The correlation between the kinematic and the rate term (same
-    // events) is neglected.
+    // events) is neglected, in the errors and in their covariance.
     result.information_uncertainty =
         (result.information_uncertainty.cwiseAbs2() +
          rate.information_uncertainty.cwiseAbs2())
             .cwiseSqrt();
+    if (result.information_mc_covariance.size() != 0 &&
+        rate.information_mc_covariance.size() ==
+            result.information_mc_covariance.size()) {
+      result.information_mc_covariance += rate.information_mc_covariance;
+    } else {
+      result.information_mc_covariance.resize(0, 0);
+    }
     if (compare_truth) result.truth_information += rate.information;
   }
   return result;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <vector>
 
 #include "goldmine/mining/fisher_information.h"
 
@@ -18,11 +19,53 @@ Eigen::MatrixXd ContributionStandardError(const Eigen::MatrixXd& sum,
   return variance.cwiseMax(0.0).cwiseSqrt();
 }
 
+Eigen::VectorXd PackUpper(const Eigen::MatrixXd& symmetric) {
+  const Eigen::Index n = symmetric.rows();
+  Eigen::VectorXd packed(n * (n + 1) / 2);
+  Eigen::Index k = 0;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    for (Eigen::Index j = i; j < n; ++j) packed(k++) = symmetric(i, j);
+  }
+  return packed;
+}
+
+Eigen::MatrixXd ContributionCovariance(const Eigen::MatrixXd& sum,
+                                       const Eigen::MatrixXd& packed_squares,
+                                       std::int64_t num_events) {
+  const Eigen::Index n = sum.rows();
+  Eigen::MatrixXd full = Eigen::MatrixXd::Zero(n * n, n * n);
+  if (num_events < 2) return full;
+  const auto count = static_cast<double>(num_events);
+  const Eigen::VectorXd f = PackUpper(sum);
+  const Eigen::MatrixXd packed =
+      (count / (count - 1.0)) * (packed_squares - f * f.transpose() / count);
+  // Element (i, j) and its mirror (j, i) are one packed entry.
+  std::vector<Eigen::Index> entry(static_cast<std::size_t>(n * n));
+  Eigen::Index k = 0;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    for (Eigen::Index j = i; j < n; ++j, ++k) {
+      entry[static_cast<std::size_t>(i * n + j)] = k;
+      entry[static_cast<std::size_t>(j * n + i)] = k;
+    }
+  }
+  for (Eigen::Index a = 0; a < n * n; ++a) {
+    for (Eigen::Index b = 0; b < n * n; ++b) {
+      full(a, b) = packed(entry[static_cast<std::size_t>(a)],
+                          entry[static_cast<std::size_t>(b)]);
+    }
+  }
+  return full;
+}
+
 WeightedMeanInformation::WeightedMeanInformation(int n)
     : sum_(Eigen::MatrixXd::Zero(n, n)),
       q_(Eigen::MatrixXd::Zero(n, n)),
       q2_(Eigen::MatrixXd::Zero(n, n)),
-      largest_(Eigen::VectorXd::Zero(n)) {}
+      largest_(Eigen::VectorXd::Zero(n)) {
+  if (n <= kMaxMcCovarianceParameters) {
+    q2_packed_ = Eigen::MatrixXd::Zero(n * (n + 1) / 2, n * (n + 1) / 2);
+  }
+}
 
 void WeightedMeanInformation::AddAnyEvent(double w) {
   total_ += w;
@@ -36,6 +79,10 @@ void WeightedMeanInformation::AddPartitionEvent(double w,
   sum_ += w * t;
   q_ += (w * w) * t;
   q2_ += (w * w) * t.cwiseAbs2();
+  if (q2_packed_.size() != 0) {
+    const Eigen::VectorXd packed = PackUpper(t);
+    q2_packed_.noalias() += (w * w) * packed * packed.transpose();
+  }
   largest_ = largest_.cwiseMax(w * t.diagonal());
 }
 
@@ -61,6 +108,29 @@ Eigen::MatrixXd WeightedMeanInformation::StandardError(
             r.square() * partition_squares_));
   return ContributionStandardError(
       Information(luminosity), squares.matrix(), num_events);
+}
+
+Eigen::MatrixXd WeightedMeanInformation::Covariance(
+    double luminosity, std::int64_t num_events) const {
+  if (q2_packed_.size() == 0) return Eigen::MatrixXd();
+  const Eigen::Index n = q_.rows();
+  if (partition_weight_ == 0.0) {
+    return Eigen::MatrixXd::Zero(n * n, n * n);
+  }
+  // y_e = L w_e R outside the partition, L w_e [(1 − k) R + k T_e] inside:
+  // Σ y yᵀ = L² [R Rᵀ (Σ_all w² − P2) + (1 − k)² R Rᵀ P2
+  //              + k (1 − k) (R Qᵀ + Q Rᵀ) + k² Q2].
+  const Eigen::VectorXd r = PackUpper(sum_ / partition_weight_);
+  const Eigen::VectorXd q = PackUpper(q_);
+  const double k = total_ / partition_weight_;
+  const Eigen::MatrixXd rr = r * r.transpose();
+  const Eigen::MatrixXd rq = r * q.transpose();
+  const Eigen::MatrixXd squares =
+      luminosity * luminosity *
+      (rr * (total_squares_ - partition_squares_) +
+       (1.0 - k) * (1.0 - k) * partition_squares_ * rr +
+       k * (1.0 - k) * (rq + rq.transpose()) + k * k * q2_packed_);
+  return ContributionCovariance(Information(luminosity), squares, num_events);
 }
 
 Eigen::VectorXd WeightedMeanInformation::LargestEventFraction() const {

@@ -6,8 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <Eigen/Dense>
 #include <cmath>
 #include <random>
+#include <vector>
 
 #include "goldmine/mining/fisher_information.h"
 #include "goldmine/mining/madminer_file.h"
@@ -83,6 +85,98 @@ void ExpectMatchesSpread(const Eigen::MatrixXd& uncertainty,
           << "element " << i << "," << j;
     }
   }
+}
+
+// The full covariance against the bootstrap replicas (n = 2):
+//  - its diagonal is the square of the per-element errors;
+//  - the correlation of every pair of elements matches the replicas' (400
+//    replicas: a correlation is known to about ±0.05);
+//  - the first-order error of the profiled width σ_p = √(I⁻¹)_pp,
+//    a = ∂C_pp/∂I over every ordered pair, δσ = √(aᵀ Cov a)/(2σ), matches
+//    the spread of σ_p over the replicas.
+void ExpectCovarianceMatchesReplicas(
+    const FisherResult& result, const std::vector<Eigen::MatrixXd>& replicas) {
+  const Eigen::MatrixXd& cov = result.information_mc_covariance;
+  ASSERT_EQ(cov.rows(), 4);
+  ASSERT_EQ(cov.cols(), 4);
+  for (int i = 0; i < 2; ++i) {
+    for (int j = 0; j < 2; ++j) {
+      EXPECT_NEAR(std::sqrt(cov(i * 2 + j, i * 2 + j)),
+                  result.information_uncertainty(i, j),
+                  1e-9 * result.information_uncertainty(i, j));
+    }
+  }
+  const Eigen::MatrixXd spread = Spread(replicas);
+  Eigen::MatrixXd mean = Eigen::MatrixXd::Zero(2, 2);
+  for (const auto& r : replicas)
+    mean += r / static_cast<double>(replicas.size());
+  const int pairs[3][2] = {{0, 0}, {0, 1}, {1, 1}};
+  for (const auto& a : pairs) {
+    for (const auto& b : pairs) {
+      double replica_cov = 0.0;
+      for (const auto& r : replicas) {
+        replica_cov += (r(a[0], a[1]) - mean(a[0], a[1])) *
+                       (r(b[0], b[1]) - mean(b[0], b[1]));
+      }
+      replica_cov /= static_cast<double>(replicas.size() - 1);
+      const double replica_correlation =
+          replica_cov / (spread(a[0], a[1]) * spread(b[0], b[1]));
+      const double correlation =
+          cov(a[0] * 2 + a[1], b[0] * 2 + b[1]) /
+          std::sqrt(cov(a[0] * 2 + a[1], a[0] * 2 + a[1]) *
+                    cov(b[0] * 2 + b[1], b[0] * 2 + b[1]));
+      EXPECT_NEAR(correlation, replica_correlation, 0.15)
+          << "I(" << a[0] << a[1] << "), I(" << b[0] << b[1] << ")";
+    }
+  }
+  for (int p = 0; p < 2; ++p) {
+    const Eigen::MatrixXd c = result.information.inverse();
+    Eigen::Vector4d a;
+    for (int j = 0; j < 2; ++j) {
+      for (int k = 0; k < 2; ++k) a(j * 2 + k) = -c(p, j) * c(p, k);
+    }
+    const double sigma = std::sqrt(c(p, p));
+    const double error = std::sqrt(a.dot(cov * a)) / (2.0 * sigma);
+    std::vector<Eigen::MatrixXd> widths;
+    for (const auto& r : replicas) {
+      widths.push_back(
+          Eigen::MatrixXd::Constant(1, 1, std::sqrt(r.inverse()(p, p))));
+    }
+    EXPECT_NEAR(error, Spread(widths)(0, 0), 0.15 * error) << p;
+  }
+}
+
+TEST(ContributionCovariance, DiagonalIsTheSquaredStandardError) {
+  // Three events with contributions y_e; the covariance from the packed
+  // outer products against the element-wise formula.
+  std::vector<Eigen::Matrix2d> y(3);
+  y[0] << 1.0, 0.5, 0.5, 2.0;
+  y[1] << 0.2, -0.1, -0.1, 0.7;
+  y[2] << 3.0, 1.0, 1.0, 0.4;
+  Eigen::Matrix2d sum = Eigen::Matrix2d::Zero();
+  Eigen::Matrix2d squares = Eigen::Matrix2d::Zero();
+  Eigen::MatrixXd packed = Eigen::MatrixXd::Zero(3, 3);
+  for (const auto& e : y) {
+    sum += e;
+    squares += e.cwiseAbs2();
+    const Eigen::VectorXd v = PackUpper(e);
+    packed += v * v.transpose();
+  }
+  EXPECT_EQ(PackUpper(y[0]), Eigen::Vector3d(1.0, 0.5, 2.0));
+  const Eigen::MatrixXd cov = ContributionCovariance(sum, packed, 3);
+  const Eigen::MatrixXd error = ContributionStandardError(sum, squares, 3);
+  ASSERT_EQ(cov.rows(), 4);
+  for (int i = 0; i < 2; ++i) {
+    for (int j = 0; j < 2; ++j) {
+      EXPECT_NEAR(cov(i * 2 + j, i * 2 + j), error(i, j) * error(i, j), 1e-12);
+    }
+  }
+  // Cov(I_00, I_11) by hand: N/(N−1) [Σ y00 y11 − Σy00 Σy11 / N].
+  const double by_hand =
+      1.5 * ((1.0 * 2.0 + 0.2 * 0.7 + 3.0 * 0.4) - 4.2 * 3.1 / 3.0);
+  EXPECT_NEAR(cov(0, 3), by_hand, 1e-12);
+  EXPECT_NEAR(cov(1, 3), cov(2, 3), 0.0);  // I_01 and I_10 are one element
+  EXPECT_TRUE(cov.isApprox(cov.transpose()));
 }
 
 TEST(ContributionStandardError, IsTheSpreadOfAFixedNumberOfEvents) {
@@ -281,6 +375,7 @@ TEST_F(FisherUncertaintyOnToyEvents, TruthMatchesTheBootstrapSpread) {
     replicas.push_back(sum);
   }
   ExpectMatchesSpread(truth.information_uncertainty, Spread(replicas), 0.12);
+  ExpectCovarianceMatchesReplicas(truth, replicas);
 
   // Diagnostics: n_eff, L σ and the largest single-event share.
   EXPECT_NEAR(truth.effective_number_of_events,
@@ -321,6 +416,7 @@ TEST_F(FisherUncertaintyOnToyEvents, HistogramAndRateMatchTheBootstrapSpread) {
       histogram.information_uncertainty, Spread(histogram_replicas), 0.12);
   ExpectMatchesSpread(
       rate.information_uncertainty, Spread(rate_replicas), 0.12);
+  ExpectCovarianceMatchesReplicas(histogram, histogram_replicas);
 
   // One event's share of I_ii: its linearised contribution, analytically
   // y_e = L (2 ∂_iw_e d_i/s − d_i² w_e/s²) with s, d the sums of its bin.
@@ -369,6 +465,7 @@ TEST_F(FisherUncertaintyOnToyEvents, SallyMatchesTheBootstrapSpreadAndTruth) {
   }
   const auto replicas = WeightedMeanReplicas(w_, scores, first, 10);
   ExpectMatchesSpread(sally.information_uncertainty, Spread(replicas), 0.12);
+  ExpectCovarianceMatchesReplicas(sally, replicas);
 
   // The truth on the same partition: L σ Σ_p w t tᵀ / Σ_p w with the joint
   // score t = ∇w/w − ∇σ/σ.

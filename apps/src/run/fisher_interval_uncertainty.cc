@@ -1,6 +1,7 @@
 #include "run/fisher_interval_uncertainty.h"
 
 #include <Eigen/Dense>
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -23,12 +24,28 @@ IntervalWidth FixedOthersWidth(const Eigen::MatrixXd& information,
 
 IntervalWidth ProfiledWidth(const Eigen::MatrixXd& information,
                             const Eigen::MatrixXd& uncertainty,
+                            const Eigen::MatrixXd& mc_covariance,
                             int parameter) {
   IntervalWidth width;
   if (IsSingular(information)) return width;  // a flat direction
   const Eigen::MatrixXd covariance = information.inverse();
   const double variance = covariance(parameter, parameter);
   if (!(variance > 0.0) || !std::isfinite(variance)) return width;
+  const Eigen::Index n = information.rows();
+  width.valid = true;
+  width.sigma = std::sqrt(variance);
+  if (mc_covariance.rows() == n * n && mc_covariance.cols() == n * n) {
+    Eigen::VectorXd a(n * n);  // ∂C_ii/∂I_jk at j·n + k
+    for (Eigen::Index j = 0; j < n; ++j) {
+      for (Eigen::Index k = 0; k < n; ++k) {
+        a(j * n + k) = -covariance(parameter, j) * covariance(parameter, k);
+      }
+    }
+    const double squared = std::max(0.0, a.dot(mc_covariance * a));
+    width.uncertainty = std::sqrt(squared) / (2.0 * width.sigma);
+    return width;
+  }
+  width.approximate = true;
   double squared = 0.0;  // δC_ii²
   for (Eigen::Index j = 0; j < information.rows(); ++j) {
     for (Eigen::Index k = j; k < information.cols(); ++k) {
@@ -38,8 +55,6 @@ IntervalWidth ProfiledWidth(const Eigen::MatrixXd& information,
       squared += std::pow(derivative * uncertainty(j, k), 2);
     }
   }
-  width.valid = true;
-  width.sigma = std::sqrt(variance);
   width.uncertainty = std::sqrt(squared) / (2.0 * width.sigma);
   return width;
 }

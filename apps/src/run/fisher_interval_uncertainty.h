@@ -14,6 +14,7 @@ struct IntervalWidth {
   bool valid = false;
   double sigma = 0.0;
   double uncertainty = 0.0;
+  bool approximate = false;  // see ProfiledWidth
 };
 
 // The others fixed: σ = 1/√I_ii depends on one element, so to first order
@@ -22,12 +23,19 @@ IntervalWidth FixedOthersWidth(const Eigen::MatrixXd& information,
                                const Eigen::MatrixXd& uncertainty,
                                int parameter);
 
-// The others profiled: σ = √C_ii with C = I⁻¹. With ∂C_ii/∂I_jk =
-// −C_ij C_ik (counted twice for j ≠ k, I symmetric), δσ = δC_ii/(2σ) and
-// δC_ii² = Σ_{j≤k} (∂C_ii/∂I_jk δI_jk)²: the elements' errors taken as
-// independent, because their correlations are not output (an approximation).
+// The others profiled: σ = √C_ii with C = I⁻¹, δσ = δC_ii/(2σ), and to
+// first order δC_ii = −Σ_jk C_ij C_ik δI_jk over every ordered pair (j, k).
+// With the elements' covariance `mc_covariance` (Cov(I_jk, I_lm) at
+// (j·n + k, l·n + m), `goldmine fisher`'s fisher_information_mc_covariance)
+// δC_ii² = aᵀ Cov a with a_jk = −C_ij C_ik: exact to first order, and
+// `approximate` is false. Without it (empty) the per-element errors are
+// taken as independent, δC_ii² = Σ_{j≤k} (∂C_ii/∂I_jk δI_jk)² with the
+// derivative counted twice for j ≠ k: an approximation that ignores that all
+// elements fluctuate with the same events, and overstates the error of a
+// nearly degenerate information by orders of magnitude.
 IntervalWidth ProfiledWidth(const Eigen::MatrixXd& information,
                             const Eigen::MatrixXd& uncertainty,
+                            const Eigen::MatrixXd& mc_covariance,
                             int parameter);
 
 // "12.35 ± 0.41"; without an uncertainty (negative or not finite) the value

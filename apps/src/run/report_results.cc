@@ -210,7 +210,8 @@ Eigen::MatrixXd ScoreFisherInformation(const Eigen::MatrixXd& scores,
 
 namespace {
 
-// `histogram_edges` of a fisher or limits result: null stands for ±∞.
+// `histogram_edges` of a fisher or limits result: "-inf" and "inf" (null in
+// files written before) stand for ±∞.
 std::vector<std::vector<double>> HistogramEdges(const nlohmann::json& json) {
   std::vector<std::vector<double>> edges;
   if (!json.contains("histogram_edges")) return edges;
@@ -246,6 +247,16 @@ void ReadStatistics(const nlohmann::json& json,
       throw FileFormatError(where +
                             ": uncertainty matrix shape differs from "
                             "fisher_information");
+  }
+  if (json.contains("fisher_information_mc_covariance")) {
+    entry->mc_covariance =
+        MatrixFromJson(json.at("fisher_information_mc_covariance"),
+                       where + ": fisher_information_mc_covariance");
+    const Eigen::Index n2 = entry->information.size();
+    if (entry->mc_covariance.rows() != n2 || entry->mc_covariance.cols() != n2)
+      throw FileFormatError(where +
+                            ": fisher_information_mc_covariance must be "
+                            "n² × n² for the n × n fisher_information");
   }
   if (json.contains("effective_number_of_events"))
     entry->effective_events =

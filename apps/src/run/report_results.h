@@ -29,10 +29,12 @@ struct FisherEntry {
   // Monte Carlo statistics of `goldmine fisher` (docs/fisher_uncertainty.md);
   // empty / NaN when the command did not output them (e.g. the SALLY
   // fallback from `goldmine evaluate` predictions).
-  Eigen::MatrixXd uncertainty;             // per element, like information
-  Eigen::MatrixXd ensemble_uncertainty;    // sally ensembles: spread of members
-  double effective_events = std::nan("");  // n_eff = (Σw)²/Σw²
-  double expected_events = std::nan("");   // L σ(θ)
+  Eigen::MatrixXd uncertainty;           // per element, like information
+  Eigen::MatrixXd ensemble_uncertainty;  // sally ensembles: spread of members
+  // Cov(I_ij, I_kl) at (i·n + j, k·n + l), n² × n² (empty when absent).
+  Eigen::MatrixXd mc_covariance;
+  double effective_events = std::nan("");      // n_eff = (Σw)²/Σw²
+  double expected_events = std::nan("");       // L σ(θ)
   std::vector<double> largest_event_fraction;  // per parameter
   std::vector<bool> exceeds_truth;             // sally, per parameter
   std::vector<std::string> warnings;           // the command's, verbatim

@@ -140,19 +140,21 @@ std::string WidthText(const IntervalWidth& width) {
   if (!width.valid) return "unconstrained";
   const double relative = width.uncertainty / width.sigma;
   return ValueWithUncertainty(width.sigma, width.uncertainty) + " (" +
-         Format(100.0 * relative, 2) + " %)";
+         Format(100.0 * relative, 2) + " %" +
+         (width.approximate ? ", approx." : "") + ")";
 }
 
 // The 1σ half widths of the Fisher intervals with their Monte Carlo errors:
-// others fixed (exact first order) and others profiled (elements' errors
-// taken as independent), see fisher_interval_uncertainty.h.
+// others fixed and others profiled, both first order; profiled from the
+// elements' covariance, or marked approximate without it (see
+// fisher_interval_uncertainty.h).
 void IntervalUncertaintyTable(const PipelineConfig& config,
                               const std::vector<FisherEntry>& fisher,
                               ReportDocument* doc) {
   std::vector<std::string> header = {"method"};
   for (std::size_t p = 0; p < config.parameters.size(); ++p) {
     header.push_back("σ " + ParameterText(config, p) +
-                     ", others profiled √(I⁻¹)_ii ± MC (approx.)");
+                     ", others profiled √(I⁻¹)_ii ± MC");
     header.push_back("σ " + ParameterText(config, p) +
                      ", others fixed 1/√I_ii ± MC (½ δI_ii/I_ii)");
   }
@@ -162,8 +164,8 @@ void IntervalUncertaintyTable(const PipelineConfig& config,
     std::vector<std::string> row = {entry.label};
     for (std::size_t p = 0; p < config.parameters.size(); ++p) {
       const int index = static_cast<int>(p);
-      row.push_back(WidthText(
-          ProfiledWidth(entry.information, entry.uncertainty, index)));
+      row.push_back(WidthText(ProfiledWidth(
+          entry.information, entry.uncertainty, entry.mc_covariance, index)));
       row.push_back(WidthText(
           FixedOthersWidth(entry.information, entry.uncertainty, index)));
     }
@@ -173,9 +175,12 @@ void IntervalUncertaintyTable(const PipelineConfig& config,
   doc->Paragraph(
       "1σ half widths of the Fisher intervals (the 68% CL rows above) with "
       "their Monte Carlo statistical uncertainty from the event weights. "
-      "Others fixed: δσ/σ = ½ δI_ii/I_ii (first order, exact). Others "
-      "profiled: the per-element errors propagated as if independent (their "
-      "correlations are not computed), an approximation.");
+      "Others fixed: δσ/σ = ½ δI_ii/I_ii. Others profiled: δ(I⁻¹)_ii = "
+      "−Σ_jk (I⁻¹)_ij (I⁻¹)_ik δI_jk propagated with the covariance of the "
+      "elements (they fluctuate with the same events). Both first order. "
+      "Cells marked approx. had no covariance (more than 10 parameters, or "
+      "SALLY from predictions) and take the elements as independent, which "
+      "overstates the error of a nearly degenerate information.");
   doc->Table(header, rows);
 }
 
@@ -422,7 +427,7 @@ void ReferenceTable(const PipelineConfig& config,
 }
 
 nlohmann::ordered_json IntervalJson(const Interval& interval) {
-  if (!interval.bounded) return nullptr;
+  if (!interval.bounded) return "unconstrained";
   return {{"lower", interval.lo},
           {"upper", interval.hi},
           {"lower_at_grid_edge", interval.lo_at_edge},
@@ -438,8 +443,10 @@ nlohmann::ordered_json MatrixJson(const Eigen::MatrixXd& matrix) {
 }
 
 nlohmann::ordered_json WidthJson(const IntervalWidth& width) {
-  if (!width.valid) return nullptr;
-  return {{"sigma", width.sigma}, {"uncertainty", width.uncertainty}};
+  if (!width.valid) return "unconstrained";
+  return {{"sigma", width.sigma},
+          {"uncertainty", width.uncertainty},
+          {"approximate", width.approximate}};
 }
 
 // The Monte Carlo keys of one Fisher result (added; none renamed).
@@ -453,8 +460,10 @@ void AddStatisticsJson(const PipelineConfig& config,
       const int index = static_cast<int>(p);
       widths[config.parameters[p]] = {
           {"profiled",
-           WidthJson(
-               ProfiledWidth(entry.information, entry.uncertainty, index))},
+           WidthJson(ProfiledWidth(entry.information,
+                                   entry.uncertainty,
+                                   entry.mc_covariance,
+                                   index))},
           {"others_fixed",
            WidthJson(
                FixedOthersWidth(entry.information, entry.uncertainty, index))}};

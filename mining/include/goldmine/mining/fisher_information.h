@@ -68,6 +68,12 @@ struct FisherResult {
   // weights, Poisson per bin) it is the delta-method variance for a fixed
   // number of simulated events, and it covers the nuisance block.
   Eigen::MatrixXd information_uncertainty;
+  // The full Monte Carlo covariance of those elements, Cov(I_ij, I_kl) at
+  // (i·n + j, k·n + l), n² × n² (same delta method; its diagonal is the
+  // square of information_uncertainty). A function of several elements,
+  // such as a profiled interval √(I⁻¹)_ii, needs their correlations. Empty
+  // when n > kMaxMcCovarianceParameters (fisher_uncertainty.h).
+  Eigen::MatrixXd information_mc_covariance;
   // (Σw)²/Σw² of the weights at θ of the kept events, and L σ(θ).
   double effective_number_of_events = 0.0;
   double expected_number_of_events = 0.0;

@@ -32,6 +32,26 @@ inline constexpr double kLargestEventFractionLimit = 0.1;
 // same events by more than this many standard errors of the difference.
 inline constexpr double kExcessOverTruthSigmas = 2.0;
 
+// The full Monte Carlo covariance of the elements (FisherResult::
+// information_mc_covariance) costs (n(n+1)/2)² per event for n parameters
+// (physics + nuisance); above this n it is not computed.
+inline constexpr int kMaxMcCovarianceParameters = 10;
+
+// The elements (i, j), i ≤ j, of a symmetric n × n matrix, row by row:
+// n(n+1)/2 values.
+Eigen::VectorXd PackUpper(const Eigen::MatrixXd& symmetric);
+
+// Cov(F_ij, F_kl) for every ordered pair of elements, n² × n² with index
+// i·n + j, from the sum F = Σ_e y_e (n × n) of the per-event contributions
+// of N events and the sum of the outer products of their packed forms,
+// S2 = Σ_e PackUpper(y_e) PackUpper(y_e)ᵀ:
+//   Cov = N/(N−1) [S2 − PackUpper(F) PackUpper(F)ᵀ / N],
+// the covariance version of ContributionStandardError (its diagonal is the
+// square of that, before clipping). Zero for N < 2.
+Eigen::MatrixXd ContributionCovariance(const Eigen::MatrixXd& sum,
+                                       const Eigen::MatrixXd& packed_squares,
+                                       std::int64_t num_events);
+
 // sqrt(N/(N−1) [S2 − S²/N]) element-wise, clipped at 0, from the sum S and
 // the sum of squares S2 of the per-event contributions of N events (N ≥ 2;
 // zero for N < 2).
@@ -60,6 +80,9 @@ class WeightedMeanInformation {
   // num_events: every simulated event of the file, kept or not.
   Eigen::MatrixXd StandardError(double luminosity,
                                 std::int64_t num_events) const;
+  // Cov(M_ij, M_kl) (ContributionCovariance), the same formula with outer
+  // products of the packed T_e; empty when n > kMaxMcCovarianceParameters.
+  Eigen::MatrixXd Covariance(double luminosity, std::int64_t num_events) const;
   // max_e w_e T_e,ii / Σ_p w T_ii per diagonal element (0 when the sum is 0).
   Eigen::VectorXd LargestEventFraction() const;
 
@@ -68,9 +91,11 @@ class WeightedMeanInformation {
   double total_squares_ = 0.0;
   double partition_weight_ = 0.0;
   double partition_squares_ = 0.0;
-  Eigen::MatrixXd sum_;      // Σ_p w T
-  Eigen::MatrixXd q_;        // Σ_p w² T
-  Eigen::MatrixXd q2_;       // Σ_p w² T∘T
+  Eigen::MatrixXd sum_;  // Σ_p w T
+  Eigen::MatrixXd q_;    // Σ_p w² T
+  Eigen::MatrixXd q2_;   // Σ_p w² T∘T
+  // Σ_p w² PackUpper(T) PackUpper(T)ᵀ (empty above the covariance limit)
+  Eigen::MatrixXd q2_packed_;
   Eigen::VectorXd largest_;  // max_p w T_ii
 };
 
