@@ -3,7 +3,6 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <regex>
 #include <utility>
 
 #include "goldmine/core/errors.h"
@@ -11,6 +10,7 @@
 #include "goldmine/inference/pyhf_schema.h"
 #include "goldmine/inference/workspace_json.h"
 #include "json_reader.h"
+#include "schema_patterns.h"
 
 namespace goldmine::inference {
 namespace {
@@ -167,8 +167,7 @@ std::string ExportEftWorkspace(const BinnedEftModel& model,
 std::string EftPatchName(int index) { return "point_" + std::to_string(index); }
 
 void RequireHepDataId(const std::string& id, const std::string& what) {
-  static const std::regex kHepData("^ins[0-9]{7}$");
-  if (!std::regex_match(id, kHepData)) {
+  if (!internal::IsHepDataId(id)) {
     throw InvalidInput(what +
                        ": expected a HEPData id insNNNNNNN (^ins[0-9]{7}$, "
                        "as pyhf's PatchSet schema requires), got \"" +

@@ -1,7 +1,6 @@
 #include "pyhf_schema_rules.h"
 
 #include <cstdio>
-#include <regex>
 #include <set>
 #include <utility>
 #include <vector>
@@ -10,32 +9,30 @@
 #include "goldmine/core/strict_json.h"
 #include "goldmine/inference/pyhf_schema.h"
 #include "json_reader.h"
+#include "schema_patterns.h"
 
 namespace goldmine::inference::internal {
 namespace {
 
 using nlohmann::json;
 
-// defs.json's "pattern"s. All are anchored (^...$), so regex_match is the
-// same test as the schema's search.
-const std::regex& NamePattern() {
-  static const std::regex pattern("^[a-zA-Z0-9_]+$");
-  return pattern;
-}
-
 void RequireConst(const JsonReader& node, const char* value) {
   if (!(node.value().is_string() && node.value().get<std::string>() == value))
     node.Fail(std::string("\"") + value + "\"");
 }
 
+// defs.json's "pattern"s, as predicates (schema_patterns.h says why).
+template <typename Matches>
 void RequireMatch(const JsonReader& node,
-                  const std::regex& pattern,
+                  Matches matches,
                   const std::string& expected) {
-  if (!node.value().is_string() ||
-      !std::regex_match(node.value().get<std::string>(), pattern)) {
+  if (!node.value().is_string() || !matches(node.value().get<std::string>())) {
     node.Fail(expected);
   }
 }
+
+bool IsMd5(const std::string& text) { return IsHexDigits(text, 32, false); }
+bool IsSha256(const std::string& text) { return IsHexDigits(text, 64, true); }
 
 // {"type": "array", "items": {"type": "number"}, "minItems": 1}
 void RequireNumbers(const JsonReader& node) {
@@ -224,24 +221,21 @@ void CheckPyhfPatchSet(const json& document, const std::string& source) {
         "at least one reference: {\"hepdata\": \"insNNNNNNN\"} (the INSPIRE "
         "id of the HEPData record)");
   }
-  static const std::regex kHepData("^ins[0-9]{7}$");
   RequireMatch(references.At("hepdata"),
-               kHepData,
+               IsHepDataId,
                "a HEPData id matching ^ins[0-9]{7}$");
   const JsonReader digests = metadata.At("digests");
   digests.RequireOnlyKeys({"md5", "sha256"});
   if (digests.value().empty()) digests.Fail("at least one of md5, sha256");
-  static const std::regex kMd5("^[a-f0-9]{32}$");
-  static const std::regex kSha256("^[a-fA-F0-9]{64}$");
   if (digests.Has("md5")) {
-    RequireMatch(digests.At("md5"), kMd5, "32 lowercase hex digits");
+    RequireMatch(digests.At("md5"), IsMd5, "32 lowercase hex digits");
   }
   if (digests.Has("sha256")) {
-    RequireMatch(digests.At("sha256"), kSha256, "64 hex digits");
+    RequireMatch(digests.At("sha256"), IsSha256, "64 hex digits");
   }
   const std::vector<JsonReader> labels = metadata.At("labels").Elements(false);
   for (const JsonReader& label : labels) {
-    RequireMatch(label, NamePattern(), "a label matching ^[a-zA-Z0-9_]+$");
+    RequireMatch(label, IsPyhfName, "a label matching ^[a-zA-Z0-9_]+$");
   }
   metadata.At("description").AsString();
   RequireConst(root.At("version"), "1.0.0");
@@ -253,7 +247,7 @@ void CheckPyhfPatchSet(const json& document, const std::string& source) {
     const JsonReader patch_metadata = patch.At("metadata");
     patch_metadata.RequireObject();
     const JsonReader name = patch_metadata.At("name");
-    RequireMatch(name, NamePattern(), "a name matching ^[a-zA-Z0-9_]+$");
+    RequireMatch(name, IsPyhfName, "a name matching ^[a-zA-Z0-9_]+$");
     const JsonReader values = patch_metadata.At("values");
     for (const JsonReader& value : values.Elements(true)) {
       if (!value.value().is_number() && !value.value().is_string()) {

@@ -4,8 +4,8 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
-#include <regex>
 #include <sstream>
+#include <string>
 
 #include "goldmine/core/errors.h"
 #include "goldmine/core/strict_number.h"
@@ -34,6 +34,34 @@ std::optional<double> Number(
   return value;
 }
 
+// The number after the first `tag` (MUR, MUF, PDF) in a weight name that
+// is not preceded by a letter: "MUR2.0_MUF0.5" → "2.0" for MUR. Digits,
+// then with `fraction` optionally "." and more digits; nullopt without one.
+// (std::regex recursed once per character: a 50 000-digit name overflowed
+// the stack; mutation campaign, issue 15.)
+std::optional<std::string> TaggedNumber(const std::string& name,
+                                        const std::string& tag,
+                                        bool fraction) {
+  const auto is_letter = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  };
+  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  for (std::size_t at = name.find(tag); at != std::string::npos;
+       at = name.find(tag, at + 1)) {
+    if (at > 0 && is_letter(name[at - 1])) continue;
+    const std::size_t begin = at + tag.size();
+    std::size_t end = begin;
+    while (end < name.size() && is_digit(name[end])) ++end;
+    if (end == begin) continue;
+    if (fraction && end < name.size() && name[end] == '.') {
+      ++end;
+      while (end < name.size() && is_digit(name[end])) ++end;
+    }
+    return name.substr(begin, end - begin);
+  }
+  return std::nullopt;
+}
+
 std::vector<Variation> Variations(const EventFileInfo& file) {
   std::vector<Variation> variations(file.weight_names.size());
   for (const WeightDefinition& weight : file.weight_definitions) {
@@ -54,30 +82,24 @@ std::vector<Variation> Variations(const EventFileInfo& file) {
   }
   // Names such as "MUR2.0_MUF0.5_PDF261000" (POWHEG, Sherpa) or "MUF2"
   // (goldmine's generators): a scale that is not named is 1.
-  const std::regex mur_pattern(R"((?:^|[^A-Za-z])MUR([0-9]+(?:\.[0-9]*)?))");
-  const std::regex muf_pattern(R"((?:^|[^A-Za-z])MUF([0-9]+(?:\.[0-9]*)?))");
-  const std::regex pdf_pattern(R"((?:^|[^A-Za-z])PDF([0-9]+))");
   for (std::size_t w = 0; w < file.weight_names.size(); ++w) {
     Variation& variation = variations[w];
     if (variation.mur || variation.muf) continue;  // attributes win
     const std::string& name = file.weight_names[w];
-    std::smatch mur;
-    std::smatch muf;
-    const bool has_mur = std::regex_search(name, mur, mur_pattern);
-    const bool has_muf = std::regex_search(name, muf, muf_pattern);
-    if (!has_mur && !has_muf) continue;
-    // Digits only (the patterns), but possibly too many for a double or a
-    // long: such a name is no variation (std::stod would throw).
+    const std::optional<std::string> mur = TaggedNumber(name, "MUR", true);
+    const std::optional<std::string> muf = TaggedNumber(name, "MUF", true);
+    if (!mur && !muf) continue;
+    // Digits only, but possibly too many for a double or a long: such a
+    // name is no variation (std::stod would throw).
     const std::optional<double> mur_value =
-        has_mur ? ParseDouble(mur[1].str()) : std::optional<double>(1.0);
+        mur ? ParseDouble(*mur) : std::optional<double>(1.0);
     const std::optional<double> muf_value =
-        has_muf ? ParseDouble(muf[1].str()) : std::optional<double>(1.0);
+        muf ? ParseDouble(*muf) : std::optional<double>(1.0);
     if (!mur_value || !muf_value) continue;
     variation.mur = mur_value;
     variation.muf = muf_value;
-    std::smatch pdf;
-    if (std::regex_search(name, pdf, pdf_pattern)) {
-      if (const auto id = ParseInteger(pdf[1].str()))
+    if (const auto pdf = TaggedNumber(name, "PDF", false)) {
+      if (const auto id = ParseInteger(*pdf))
         variation.pdf = static_cast<long>(*id);
     }
   }

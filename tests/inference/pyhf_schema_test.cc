@@ -431,6 +431,32 @@ TEST(PyhfSchema, PatchSetFixturesAgreeWithValijson) {
                   kInvalid);
 }
 
+// Names are checked by a loop, not std::regex, which recursed once per
+// character: a 30 000-character patch name overflowed the stack (SIGSEGV
+// in histfactory cls, patchset inspect; mutation campaign, issue 15).
+TEST(PyhfSchema, VeryLongNamesAreCheckedWithoutRecursion) {
+  const std::string name(200000, 'a');
+  EXPECT_NO_THROW(ValidatePyhfPatchSet(
+      PatchSetText(
+          R"({"labels": [")" + name + R"(", "m2"]})",
+          OnePatch(R"({"name": ")" + name + R"(", "values": [1, 2]})", "[]")),
+      "ps.json"));
+  EXPECT_THAT(
+      [&] {
+        ValidatePyhfPatchSet(
+            PatchSetText(R"({"labels": [")" + name + R"(-", "m2"]})"),
+            "ps.json");
+      },
+      ThrowsMessage<InvalidInput>(HasSubstr("metadata.labels[0]")));
+  EXPECT_THAT(
+      [&] {
+        ValidatePyhfPatchSet(PatchSetText(R"({"references": {"hepdata": "ins)" +
+                                          name + R"("}})"),
+                             "ps.json");
+      },
+      ThrowsMessage<InvalidInput>(HasSubstr("metadata.references.hepdata")));
+}
+
 TEST(PyhfSchema, MessagesNameTheJsonPath) {
   EXPECT_THAT(
       [] {

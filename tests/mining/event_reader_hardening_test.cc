@@ -487,5 +487,34 @@ TEST(Utf8, FindsTheFirstInvalidByte) {
   EXPECT_EQ(FindInvalidUtf8("x\xe2\x82"), 1u);         // truncated
 }
 
+// Scale and PDF labels in weight names are found by a scan, not std::regex,
+// which recursed once per character: "MUR" + 50 000 digits overflowed the
+// stack in `goldmine mine` (mutation campaign, issue 15).
+TEST(SystematicsWeightNames, LongNamesAreScannedAndLabelsFoundAsBefore) {
+  EventFileInfo file;
+  file.weight_names = {"MUR" + std::string(50000, '1'),
+                       "xMUR2",
+                       "MUR2.0_MUF0.5_PDF261000",
+                       "MUF2",
+                       "MUR0.5_MUF0.5_PDF261001"};
+  NuisanceSource scale;
+  scale.type = SystematicSpec::Type::kScale;
+  scale.mur = 2.0;
+  scale.muf = 0.5;
+  EXPECT_EQ(FindVariationWeight(file, scale), 2);
+  scale.mur = 1.0;
+  scale.muf = 2.0;  // "MUF2": the unnamed MUR is 1
+  EXPECT_EQ(FindVariationWeight(file, scale), 3);
+  scale.mur = 2.0;
+  scale.muf = 1.0;  // "xMUR2": a letter before MUR is no label
+  EXPECT_EQ(FindVariationWeight(file, scale), std::nullopt);
+  NuisanceSource pdf;
+  pdf.type = SystematicSpec::Type::kPdf;
+  pdf.mur = 0.5;
+  pdf.muf = 0.5;
+  pdf.pdf_id = 261001;
+  EXPECT_EQ(FindVariationWeight(file, pdf), 4);
+}
+
 }  // namespace
 }  // namespace goldmine::mining
