@@ -110,9 +110,12 @@ Command AugmentCommand() {
                          "more-ratios or test");
     }
     const std::int64_t n_samples = values["n-samples"].as<std::int64_t>();
-    if (n_samples <= 0) {
+    // 10^9 samples asked for more memory than a machine has (std::bad_alloc,
+    // exit 1; mutation campaign, issue 15); MadMiner studies use 10^5–10^7.
+    constexpr std::int64_t kMaxSamples = 100000000;
+    if (n_samples <= 0 || n_samples > kMaxSamples) {
       throw InvalidInput("--n-samples " + std::to_string(n_samples) +
-                         ": must be positive");
+                         ": expected a count from 1 to 10^8");
     }
     const std::uint64_t seed = values["seed"].as<std::uint64_t>();
     const std::string partition =

@@ -1,7 +1,9 @@
 #include "cli.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <ostream>
+#include <system_error>
 
 #include "goldmine/core/atomic_file.h"
 #include "goldmine/core/errors.h"
@@ -34,6 +36,35 @@ void PrintUsage(const std::vector<Command>& commands, std::ostream& stream) {
 std::string OneLine(std::string text) {
   std::replace(text.begin(), text.end(), '\n', ' ');
   return text;
+}
+
+// The commands that read an events file (xsec, augment, fisher, limits,
+// eft-workspace, ...) take it as --events; the libraries' messages about
+// its content do not always repeat its name ("nuisance benchmark ... is not
+// among benchmarks/names"). A message that names no file of the command line
+// gets the events file in front, so that every bad input is named (issue 15).
+std::string NamingTheEventsFile(const std::string& message,
+                                const std::vector<std::string>& arguments) {
+  std::string events;
+  for (std::size_t i = 0; i < arguments.size(); ++i) {
+    if (arguments[i] == "--events" && i + 1 < arguments.size()) {
+      events = arguments[i + 1];
+    } else if (arguments[i].rfind("--events=", 0) == 0) {
+      events = arguments[i].substr(9);
+    }
+  }
+  if (events.empty()) return message;
+  // A message that names any file of the command line already says which.
+  for (const std::string& argument : arguments) {
+    if (argument.rfind("--", 0) == 0) continue;
+    const std::string name =
+        std::filesystem::path(argument).filename().string();
+    std::error_code error;
+    if (!name.empty() && std::filesystem::exists(argument, error) &&
+        message.find(name) != std::string::npos)
+      return message;
+  }
+  return events + ": " + message;
 }
 
 }  // namespace
@@ -107,6 +138,10 @@ int RunCli(const std::vector<Command>& commands,
     return kBadInput;
   }
   const std::string prefix = "goldmine " + command->name + ": ";
+  const auto named = [&](const char* what) {
+    return NamingTheEventsFile(OneLine(what),
+                               {arguments.begin() + 1, arguments.end()});
+  };
   try {
     return command->run({arguments.begin() + 1, arguments.end()}, streams);
   } catch (const po::error& error) {
@@ -114,10 +149,10 @@ int RunCli(const std::vector<Command>& commands,
                 << " (see 'goldmine " << command->name << " --help')\n";
     return kBadInput;
   } catch (const InvalidInput& error) {
-    streams.err << prefix << "error: " << OneLine(error.what()) << "\n";
+    streams.err << prefix << "error: " << named(error.what()) << "\n";
     return kBadInput;
   } catch (const FileFormatError& error) {
-    streams.err << prefix << "error: " << OneLine(error.what()) << "\n";
+    streams.err << prefix << "error: " << named(error.what()) << "\n";
     return kBadInput;
   } catch (const std::exception& error) {
     streams.err << prefix << "internal error: " << OneLine(error.what())

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "goldmine/core/errors.h"
+#include "goldmine/core/output_guard.h"
 #include "goldmine/generators/benchmarks.h"
 #include "goldmine/generators/builtin_pdf.h"
 #include "goldmine/generators/lhapdf_grid.h"
@@ -418,6 +419,12 @@ Command GenerateCommand() {
                           &positional)) {
       return kSuccess;
     }
+    std::vector<std::string> inputs;
+    for (const char* option : {"benchmarks", "pdf"}) {
+      if (values.count(option) != 0)
+        inputs.push_back(values[option].as<std::string>());
+    }
+    RequireOutputIsNotAnInput(values["output"].as<std::string>(), inputs);
     const std::string process = values["process"].as<std::string>();
     if (process == "wh") return RunWh(values, streams);
     if (process == "toy") return RunToy(values, streams);

@@ -429,13 +429,23 @@ void ReportFitStatus(Streams streams,
   }
 }
 
-// Results are numbers: a NaN or infinity would print as null.
+// Results are numbers: a NaN or infinity would print as null. The checks
+// before the fit (RefuseWithoutLikelihood) name the usual causes; what is
+// left is a model whose likelihood cannot be evaluated to the precision the
+// fits need (e.g. 10⁸ expected events with a 10⁻¹⁴-wide constraint), which
+// is said with the file, as for any input that has no answer.
 void RequireFinite(const std::vector<double>& numbers,
-                   const std::string& what) {
+                   const std::string& what,
+                   const po::variables_map& values) {
   for (double number : numbers) {
     if (!std::isfinite(number)) {
-      throw std::runtime_error(what + " is not finite (" +
-                               std::to_string(number) + ")");
+      std::ostringstream text;
+      text << values["workspace"].as<std::string>() << ": " << what
+           << " is not finite (" << number
+           << "): the likelihood of this workspace cannot be evaluated "
+              "precisely enough (check for huge or negative yields and "
+              "extreme modifier data)";
+      throw InvalidInput(text.str());
     }
   }
 }
@@ -462,10 +472,11 @@ int FitCommand(const std::vector<std::string>& arguments, Streams streams) {
   RefuseWithoutLikelihood(loaded, values, false);
   const hf::Model& model = *loaded.model;
   const hf::FitResult fit = hf::Fit(model, model.observed_data());
-  RequireFinite({fit.twice_nll}, "twice_nll of the fit");
+  RequireFinite({fit.twice_nll}, "twice_nll of the fit", values);
   RequireFinite(
       {fit.parameters.data(), fit.parameters.data() + fit.parameters.size()},
-      "a fitted parameter");
+      "a fitted parameter",
+      values);
   ordered_json result;
   result["mle_parameters"] = BySet(model, fit.parameters);
   result["twice_nll"] = fit.twice_nll;
@@ -537,9 +548,11 @@ int Cls(const std::vector<std::string>& arguments, Streams streams) {
                  test.test_statistic_obs,
                  test.test_statistic_asimov,
                  test.poi_hat},
-                "a CLs result");
+                "a CLs result",
+                values);
   RequireFinite({test.cls_expected.begin(), test.cls_expected.end()},
-                "an expected CLs");
+                "an expected CLs",
+                values);
   ordered_json result;
   result["CLs_obs"] = test.cls_obs;
   result["CLs_exp"] = Array(test.cls_expected);
@@ -640,9 +653,10 @@ int UpperLimitCommand(const std::vector<std::string>& arguments,
   const hf::Model& model = *loaded.model;
   const hf::UpperLimitResult limit =
       hf::UpperLimit(model, model.observed_data(), limit_options);
-  RequireFinite({limit.observed}, "the observed limit");
+  RequireFinite({limit.observed}, "the observed limit", values);
   RequireFinite({limit.expected.begin(), limit.expected.end()},
-                "an expected limit");
+                "an expected limit",
+                values);
   ordered_json result;
   result["obs"] = limit.observed;
   result["exp"] = Array(limit.expected);
@@ -714,10 +728,17 @@ int Combine(const std::vector<std::string>& arguments, Streams streams) {
   for (std::size_t i = 1; i < paths.size(); ++i) {
     const std::string right = ReadText(paths[i], "workspace");
     hf::ValidatePyhfWorkspace(right, paths[i]);
-    text = hf::CombineWorkspaces(text,
-                                 right,
-                                 values["join"].as<std::string>(),
-                                 values.count("merge-channels") != 0);
+    try {
+      text = hf::CombineWorkspaces(text,
+                                   right,
+                                   values["join"].as<std::string>(),
+                                   values.count("merge-channels") != 0);
+    } catch (const InvalidInput& error) {
+      // The conflict is between the workspaces combined so far and this one.
+      std::string left = paths[0];
+      for (std::size_t j = 1; j < i; ++j) left += " + " + paths[j];
+      throw InvalidInput(left + " and " + paths[i] + ": " + error.what());
+    }
   }
   WriteText(text, OutputPath(values), streams);
   return kSuccess;

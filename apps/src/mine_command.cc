@@ -162,10 +162,7 @@ Command MineCommand() {
     }
     MiningConfig config = ReadMiningConfig(config_path, true);
     const std::string output = values["output"].as<std::string>();
-    std::vector<std::string> inputs = {config_path};
-    for (const mining::SampleSpec& sample : config.samples)
-      inputs.push_back(sample.path);
-    RequireOutputIsNotAnInput(output, inputs);
+    RequireOutputIsNotAnInput(output, config.input_files);
     for (const std::string& note : config.notes)
       streams.err << "goldmine mine: note: " << note << "\n";
     mining::MiningOptions mining_options;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <sstream>
 
 #include "goldmine/core/errors.h"
@@ -17,7 +18,12 @@ namespace {
 using mining::MadminerParameter;
 using mining::MadminerSetup;
 
-std::string Resolve(const std::string& config_path, const std::string& file) {
+// A "file" key: its value relative to the configuration's folder. An empty
+// name is refused here, with its line (it would resolve to the folder, or to
+// "", and the reader's message would name neither file nor key).
+std::string ResolveFile(const YamlNode& node, const std::string& config_path) {
+  const std::string file = node.AsString();
+  if (file.empty()) node.Fail("a file name");
   const std::filesystem::path path(file);
   if (path.is_absolute()) return file;
   return (std::filesystem::path(config_path).parent_path() / path)
@@ -100,8 +106,15 @@ void ReadBenchmarksFromReweightHeader(const YamlNode& node,
                                       const std::string& config_path,
                                       MiningConfig* config) {
   node.RequireOnlyKeys({"file", "include"});
-  const std::string file = Resolve(config_path, node.At("file").AsString());
-  const auto reader = mining::EventReader::Open(file);
+  const std::string file = ResolveFile(node.At("file"), config_path);
+  config->input_files.push_back(file);
+  // A missing or unreadable file is named with the key that gave it.
+  std::unique_ptr<mining::EventReader> reader;
+  try {
+    reader = mining::EventReader::Open(file);
+  } catch (const InvalidInput& error) {
+    throw InvalidInput(node.At("file").Where() + ": " + error.what());
+  }
   const mining::EventFileInfo& info = reader->info();
   std::vector<std::string> include;
   if (node.Has("include")) {
@@ -190,7 +203,13 @@ void ReadMorphing(const YamlNode& node, MadminerSetup* setup) {
     // MadMiner's set_morphing(include_existing_benchmarks=True): keep the
     // defined benchmarks, choose the rest.
     morphing::BasisOptimizerOptions options;
-    if (node.Has("n_trials")) options.n_trials = node.At("n_trials").AsInt();
+    if (node.Has("n_trials")) {
+      options.n_trials = node.At("n_trials").AsInt();
+      if (options.n_trials < 1 || options.n_trials > morphing::kMaxBasisTrials)
+        node.At("n_trials")
+            .Fail("an integer from 1 to " +
+                  std::to_string(morphing::kMaxBasisTrials));
+    }
     if (node.Has("seed"))
       options.seed = static_cast<std::uint64_t>(node.At("seed").AsInt());
     basis = InMorphing(node, [&] {
@@ -281,7 +300,7 @@ mining::SampleSpec ReadSample(const YamlNode& node,
                         "nominal_weight",
                         "systematics"});
   mining::SampleSpec sample;
-  sample.path = Resolve(config_path, node.At("file").AsString());
+  sample.path = ResolveFile(node.At("file"), config_path);
   sample.is_background =
       node.Has("background") && node.At("background").AsBool();
   if (node.Has("sampled_from")) {
@@ -406,6 +425,7 @@ MiningConfig ReadMiningConfig(const std::string& path, bool with_samples) {
                         "systematics"});
   MiningConfig config;
   config.path = path;
+  config.input_files.push_back(path);
   ReadParameters(root.At("parameters"), &config.setup);
   if (root.Has("benchmarks"))
     ReadBenchmarks(root.At("benchmarks"), &config.setup);
@@ -428,9 +448,20 @@ MiningConfig ReadMiningConfig(const std::string& path, bool with_samples) {
   if (root.Has("objects")) config.objects = root.At("objects");
   if (root.Has("smearing")) config.smearing = root.At("smearing");
   if (with_samples) {
-    for (const YamlNode& sample : root.At("samples").Elements())
+    for (const YamlNode& sample : root.At("samples").Elements()) {
       config.samples.push_back(ReadSample(sample, path));
+      config.input_files.push_back(config.samples.back().path);
+    }
     if (config.samples.empty()) root.At("samples").Fail("at least one sample");
+  } else if (root.Has("samples") && root.At("samples").IsSequence()) {
+    // Not read by `goldmine setup`, but still the user's files: an output
+    // must not replace them.
+    for (const YamlNode& sample : root.At("samples").Elements()) {
+      if (sample.IsMap() && sample.Has("file") &&
+          sample.At("file").IsScalar()) {
+        config.input_files.push_back(ResolveFile(sample.At("file"), path));
+      }
+    }
   }
   try {
     config.setup.Validate();

@@ -35,6 +35,9 @@ struct EfficiencyConfig {
 
 struct MiningConfig {
   std::string path;
+  // Every file the configuration reads: itself, the reweighting header's
+  // event file, the samples (an output must not be one of them).
+  std::vector<std::string> input_files;
   // Parameters, benchmarks (incl. an optimised morphing basis), morphing,
   // observable names and definitions.
   mining::MadminerSetup setup;

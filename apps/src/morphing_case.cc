@@ -225,7 +225,10 @@ CaseInput ReadCase(const JsonNode& input, std::uint64_t default_seed) {
     if (input.Has("n_trials")) {
       const JsonNode node = input.At("n_trials");
       read.options.n_trials = node.AsInt();
-      if (read.options.n_trials < 1) node.Fail("a positive integer");
+      if (read.options.n_trials < 1 ||
+          read.options.n_trials > morphing::kMaxBasisTrials)
+        node.Fail("an integer from 1 to " +
+                  std::to_string(morphing::kMaxBasisTrials));
     }
     read.fixed_benchmarks =
         input.Has("fixed_benchmarks")

@@ -1,5 +1,6 @@
 // goldmine setup CONFIG.yaml --output setup.h5   (DESIGN.md §5.3)
 #include "cli.h"
+#include "goldmine/core/output_guard.h"
 #include "goldmine/mining/madminer_file.h"
 #include "mining_config.h"
 
@@ -44,6 +45,8 @@ Command SetupCommand() {
     }
     const MiningConfig config =
         ReadMiningConfig(values["config"].as<std::string>(), false);
+    RequireOutputIsNotAnInput(values["output"].as<std::string>(),
+                              config.input_files);
     for (const std::string& note : config.notes)
       streams.err << "goldmine setup: note: " << note << "\n";
     mining::WriteSetup(values["output"].as<std::string>(), config.setup);

@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "goldmine/core/errors.h"
+#include "goldmine/core/utf8.h"
 #include "goldmine/core/yaml_unique_keys.h"
 
 namespace goldmine::cli {
@@ -141,6 +142,7 @@ YamlNode LoadYamlFile(const std::string& path) {
   if (!in) throw InvalidInput(path + ": cannot open the file for reading");
   std::ostringstream text;
   text << in.rdbuf();
+  RequireUtf8Text(text.str(), path, "a YAML file");
   RequireUniqueYamlKeys(text.str(), path);
   try {
     std::istringstream document(text.str());

@@ -1,5 +1,10 @@
 #include "goldmine/core/utf8.h"
 
+#include <algorithm>
+#include <cstdio>
+
+#include "goldmine/core/errors.h"
+
 namespace goldmine {
 
 std::size_t FindInvalidUtf8(std::string_view text) {
@@ -37,6 +42,23 @@ std::size_t FindInvalidUtf8(std::string_view text) {
     i += length;
   }
   return std::string_view::npos;
+}
+
+void RequireUtf8Text(std::string_view text,
+                     const std::string& path,
+                     const std::string& what) {
+  const std::size_t bad = FindInvalidUtf8(text);
+  if (bad == std::string_view::npos) return;
+  const auto line =
+      1 + std::count(text.begin(), text.begin() + static_cast<long>(bad), '\n');
+  char byte[8];
+  std::snprintf(byte,
+                sizeof byte,
+                "0x%02x",
+                static_cast<unsigned>(static_cast<unsigned char>(text[bad])));
+  throw FileFormatError(path + ", line " + std::to_string(line) +
+                        ": invalid UTF-8 (byte " + byte + "); " + what +
+                        " must be UTF-8");
 }
 
 }  // namespace goldmine

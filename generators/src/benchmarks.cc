@@ -12,6 +12,7 @@
 #include <system_error>
 
 #include "goldmine/core/errors.h"
+#include "goldmine/core/utf8.h"
 #include "goldmine/core/yaml_unique_keys.h"
 #include "goldmine/morphing/basis_optimizer.h"
 #include "goldmine/morphing/components.h"
@@ -74,6 +75,7 @@ std::vector<NamedBenchmark> ReadBenchmarkFile(
   std::ostringstream text;
   text << in.rdbuf();
   // A repeated "benchmarks:" or benchmark name would be dropped silently.
+  RequireUtf8Text(text.str(), path, "a benchmarks file");
   RequireUniqueYamlKeys(text.str(), path);
   YAML::Node root;
   try {

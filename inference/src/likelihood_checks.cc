@@ -123,6 +123,44 @@ std::string PoiWithoutEffect(const Workspace& workspace, const Model& model) {
          ", is zero in every bin): its fit, CLs and limits are undefined";
 }
 
+// The background-only rates (POI = 0, the others at their inits), which
+// the CLs construction fits and turns into Asimov data: a negative total in
+// a bin (pyhf allows negative samples, e.g. interference terms, but not a
+// negative expectation) makes the likelihood undefined. Names the bin and
+// its most negative sample.
+std::string NegativeBackgroundOnlyRate(const Workspace& workspace,
+                                       const Model& model) {
+  Eigen::VectorXd pars = model.inits();
+  pars(model.poi_index()) = 0.0;
+  const Eigen::VectorXd rates = model.ExpectedMainData(pars);
+  int bin = 0;
+  for (const auto& [name, bins] : model.channels()) {
+    for (int b = 0; b < bins; ++b, ++bin) {
+      if (rates(bin) >= 0.0) continue;
+      std::string where = "channel \"" + name + "\"";
+      double lowest = 0.0;
+      for (std::size_t c = 0; c < workspace.channels.size(); ++c) {
+        const Channel& channel = workspace.channels[c];
+        if (channel.name != name) continue;
+        for (std::size_t s = 0; s < channel.samples.size(); ++s) {
+          const double value = channel.samples[s].data[b];
+          if (value < lowest) {
+            lowest = value;
+            where = "channels[" + std::to_string(c) + "].samples[" +
+                    std::to_string(s) + "].data[" + std::to_string(b) + "]";
+          }
+        }
+      }
+      return where + ": channel \"" + name + "\" bin " + std::to_string(b) +
+             " expects " + Number(rates(bin)) + " events at " +
+             model.poi_name() +
+             " = 0 (negative): the background-only likelihood, which the "
+             "CLs construction needs, is undefined";
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 std::string FitLikelihoodProblem(const Workspace& workspace,
@@ -150,6 +188,8 @@ std::string HypotestLikelihoodProblem(const Workspace& workspace,
            "defined, not CLs or upper limits";
   }
   if (Clipped(model)) return problem;
+  problem = NegativeBackgroundOnlyRate(workspace, model);
+  if (!problem.empty()) return problem;
   const std::string poi = model.poi_name();
   return EmptyBinWithEvents(
       workspace,

@@ -61,6 +61,9 @@ std::vector<double> ParseNumbers(const std::string& text,
   return values;
 }
 
+// The most θ points a specification (random:N, grid:N1,N2,...) may give.
+constexpr std::int64_t kMaxThetaPoints = 10000000;
+
 std::int64_t ParseCount(const std::string& text, const std::string& spec) {
   const double value = ParseNumber(text, spec);
   if (value < 1 || value != std::floor(value) || value > 1e9) {
@@ -148,9 +151,11 @@ struct Augmenter::Impl {
                          const Partition& partition) const {
     for (const PointModel& model : models) {
       if (!(model.sigma > 0.0) || !(model.positive > 0.0)) {
+        std::ostringstream sigma;  // shortest form: not 150 digits
+        sigma << model.sigma;
         throw InvalidInput("cross section at theta " + PointText(model.theta) +
-                           " is " + std::to_string(model.sigma) +
-                           " pb in partition " + partition.name +
+                           " is " + sigma.str() + " pb in partition " +
+                           partition.name +
                            " (no events with positive weight); cannot "
                            "sample there");
       }
@@ -497,6 +502,9 @@ ThetaPoints Augmenter::ParseTheta(const std::string& spec,
       fail("expected random:N:uniform or random:N:gaussian:MEANS:STDS");
     }
     const std::int64_t n = ParseCount(parts[1], spec);
+    // As for grids: more points than that is no prior a sample needs, and
+    // no memory holds 10^9 (std::bad_alloc, exit 1; issue 15).
+    if (n > kMaxThetaPoints) fail("more than 10^7 points");
     if (parts[2] == "uniform") {
       if (parts.size() != 3) fail("expected random:N:uniform");
       for (int i = 0; i < p; ++i) {
@@ -559,8 +567,12 @@ ThetaPoints Augmenter::ParseTheta(const std::string& spec,
       }
     }
     std::int64_t total = 1;
-    for (std::int64_t size : sizes) total *= size;
-    if (total > 10000000) fail("grid has more than 10^7 points");
+    for (std::int64_t size : sizes) {
+      // Checked per factor: the product of a few large sizes overflows.
+      if (size > kMaxThetaPoints || total > kMaxThetaPoints / size)
+        fail("grid has more than 10^7 points");
+      total *= size;
+    }
     for (std::int64_t j = 0; j < total; ++j) {
       std::vector<double> values(static_cast<std::size_t>(p));
       std::int64_t rest = j;

@@ -177,11 +177,11 @@ TEST_F(LimitsCommandTest, StxsPresetBinning) {
                            "--include-xsec"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   const auto json = nlohmann::json::parse(result.out);
-  // [0, 75, 150, 250, 400, ∞): the open edge is null in JSON.
+  // [0, 75, 150, 250, 400, ∞): the open edge is "inf" in JSON.
   const auto& edges = json["histogram_edges"][0];
   ASSERT_EQ(edges.size(), 6u);
   EXPECT_EQ(edges[3].get<double>(), 250.0);
-  EXPECT_TRUE(edges[5].is_null());
+  EXPECT_EQ(edges[5], "inf");
   // Five coarse bins carry less information than 25 adaptive ones: the
   // 2σ-excluded region is smaller.
   const auto fine = nlohmann::json::parse(

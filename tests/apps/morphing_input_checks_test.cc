@@ -43,6 +43,14 @@ TEST_F(MorphingInputChecksTest, RepeatedKeyIsNamedWithItsPath) {
       "case.json: cases[0].thetas[0][0]: duplicate key \"a\"");
 }
 
+// 10^9 trials ran for hours (mutation campaign): refused before any work.
+TEST_F(MorphingInputChecksTest, TrialsBeyondTheLimitAreRefused) {
+  json input = OptimisedCase();
+  input["n_trials"] = 1000000000;
+  ExpectBadInput(input,
+                 "case.json: n_trials: expected an integer from 1 to 100000");
+}
+
 TEST_F(MorphingInputChecksTest, NumberBeyondDoubleRangeIsNamed) {
   ExpectBadInputText(
       R"({"parameter_max_power": [2], "max_overall_power": 2,

@@ -644,9 +644,10 @@ ObservedData AsymptoticLimits::Asimov(const Eigen::VectorXd& theta_true) const {
   const double sum = data.weights.sum();
   const double xsec = CrossSection(theta_true);
   if (!(sum > 0.0) || !(xsec > 0.0)) {
-    throw InvalidInput("Asimov data at θ true = " + Point(theta_true) +
-                       ": the cross section is " + std::to_string(xsec) +
-                       " pb (must be > 0)");
+    std::ostringstream text;  // shortest form: not 150 digits
+    text << "Asimov data at θ true = " << Point(theta_true)
+         << ": the cross section is " << xsec << " pb (must be > 0)";
+    throw InvalidInput(text.str());
   }
   data.weights /= sum;
   data.n_events = d.options.luminosity * xsec;

@@ -90,6 +90,18 @@ ThetaGrid ThetaGrid::Parse(const std::string& text) {
     }
     axes.push_back(axis);
   }
+  // Every point gets a likelihood (and a profile fit): 10^7 points is hours
+  // of work, more than that a grid no memory holds (std::bad_alloc, exit 1;
+  // mutation campaign, issue 15). xsec and augment have the same limit.
+  double points = 1.0;
+  for (const GridAxis& axis : axes) points *= axis.size;
+  if (points > kMaxGridPoints) {
+    std::ostringstream message;
+    message << "--grid " << text << ": " << points
+            << " points; at most 10^7 (use fewer points per axis, or scan "
+               "slices)";
+    throw InvalidInput(message.str());
+  }
   return ThetaGrid(std::move(axes));
 }
 

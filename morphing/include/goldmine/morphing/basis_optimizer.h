@@ -22,8 +22,13 @@
 
 namespace goldmine::morphing {
 
+// The most proposals a basis optimisation takes, 10^3 × MadMiner's default;
+// 10^9 ran for hours (mutation campaign, issue 15).
+inline constexpr int kMaxBasisTrials = 100000;
+
 struct BasisOptimizerOptions {
-  // Random proposals for the free basis points, as MadMiner's n_trials.
+  // Random proposals for the free basis points, as MadMiner's n_trials
+  // (1 to kMaxBasisTrials).
   int n_trials = 100;
   std::uint64_t seed = 1;
   // How many of the best proposals are refined by gradient descent.

@@ -20,6 +20,9 @@ struct GridAxis {
   std::vector<double> Values() const;
 };
 
+// The most points a --grid may have (ThetaGrid::Parse refuses more).
+inline constexpr double kMaxGridPoints = 1e7;
+
 class ThetaGrid {
  public:
   // Throws InvalidInput for no axes, sizes < 1, non-finite bounds,
