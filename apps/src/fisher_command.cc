@@ -157,6 +157,8 @@ Command FisherCommand() {
             "(per diagonal element), \"warnings\": [..]}; sally adds "
             "\"truth_information_same_events\", "
             "\"truth_difference_uncertainty\", \"exceeds_truth\", "
+            "\"truth_excess\" (the direction of the largest excess over the "
+            "truth), "
             "\"fisher_information_ensemble_uncertainty\" (ensembles) "
             "(docs/fisher_uncertainty.md).\nsally: I = L sigma(theta) E[t_hat "
             "t_hat^T] over the "
@@ -278,6 +280,17 @@ Command FisherCommand() {
       json["truth_difference_uncertainty"] =
           Matrix(result.truth_difference_uncertainty);
       json["exceeds_truth"] = mining::ExceedsTruth(result);
+      if (result.truth_excess) {
+        const mining::TruthExcess& excess = *result.truth_excess;
+        json["truth_excess"] = {
+            {"direction",
+             std::vector<double>(excess.direction.begin(),
+                                 excess.direction.end())},
+            {"ratio", excess.ratio},
+            {"excess", excess.excess},
+            {"uncertainty", excess.uncertainty},
+            {"exceeds_truth", mining::ExceedsTruthInSomeDirection(result)}};
+      }
     }
     if (result.ensemble_uncertainty.size() != 0) {
       json["fisher_information_ensemble_uncertainty"] =

@@ -697,12 +697,14 @@ FisherResult FisherInformation::Score(const Eigen::VectorXd& theta,
       weight_sum * weight_sum / partition_squares;
   result.expected_number_of_events = luminosity * xsec;
   result.parameters = wanted;
+  Eigen::MatrixXd difference_covariance;
   if (compare_truth) {
     result.truth_information = truth.Information(luminosity);
     // Same events, same rate term: the difference's error is that of the
     // kinematic terms' difference.
     result.truth_difference_uncertainty =
         difference.StandardError(luminosity, num_events);
+    difference_covariance = difference.Covariance(luminosity, num_events);
   }
   if (member_moments.size() >= 2) {
     // The rate term is the same for every member: it has no spread.
@@ -738,6 +740,12 @@ FisherResult FisherInformation::Score(const Eigen::VectorXd& theta,
       result.information_mc_covariance.resize(0, 0);
     }
     if (compare_truth) result.truth_information += rate.information;
+  }
+  if (compare_truth) {
+    // The rate terms are the same on both sides: they cancel in the excess
+    // but make the truth positive definite.
+    result.truth_excess = LargestTruthExcess(
+        result.information, result.truth_information, difference_covariance);
   }
   return result;
 }

@@ -1,5 +1,7 @@
 #include "goldmine/mining/fisher_uncertainty.h"
 
+#include <Eigen/Cholesky>
+#include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <cmath>
 #include <sstream>
@@ -141,6 +143,47 @@ Eigen::VectorXd WeightedMeanInformation::LargestEventFraction() const {
   return fraction;
 }
 
+std::optional<TruthExcess> LargestTruthExcess(
+    const Eigen::MatrixXd& information,
+    const Eigen::MatrixXd& truth,
+    const Eigen::MatrixXd& difference_covariance) {
+  const Eigen::Index n = truth.rows();
+  if (difference_covariance.rows() != n * n) return std::nullopt;
+  if (Eigen::LLT<Eigen::MatrixXd>(truth).info() != Eigen::Success)
+    return std::nullopt;
+  const Eigen::GeneralizedSelfAdjointEigenSolver<Eigen::MatrixXd> solver(
+      information, truth);
+  if (solver.info() != Eigen::Success) return std::nullopt;
+  TruthExcess excess;
+  // Eigenvalues ascending: the last is the largest ratio.
+  excess.ratio = solver.eigenvalues()(n - 1);
+  excess.direction = solver.eigenvectors().col(n - 1).normalized();
+  const Eigen::VectorXd& v = excess.direction;
+  excess.excess = v.dot((information - truth) * v);
+  Eigen::VectorXd a(n * n);  // vec(v vᵀ), index i·n + j
+  for (Eigen::Index i = 0; i < n; ++i) {
+    for (Eigen::Index j = 0; j < n; ++j) a(i * n + j) = v(i) * v(j);
+  }
+  excess.uncertainty =
+      std::sqrt(std::max(0.0, a.dot(difference_covariance * a)));
+  return excess;
+}
+
+bool ExceedsTruthInSomeDirection(const FisherResult& result) {
+  if (!result.truth_excess) return false;
+  const TruthExcess& excess = *result.truth_excess;
+  double ensemble = 0.0;
+  if (result.ensemble_uncertainty.size() != 0) {
+    const Eigen::VectorXd& v = excess.direction;
+    ensemble = std::sqrt((v * v.transpose())
+                             .cwiseProduct(result.ensemble_uncertainty)
+                             .cwiseAbs2()
+                             .sum());
+  }
+  return excess.excess >
+         kExcessOverTruthSigmas * std::hypot(excess.uncertainty, ensemble);
+}
+
 double ExcessUncertainty(const FisherResult& result, Eigen::Index i) {
   const double mc = result.truth_difference_uncertainty(i, i);
   const double ensemble = result.ensemble_uncertainty.size() != 0
@@ -191,6 +234,23 @@ std::vector<std::string> FisherWarnings(const FisherResult& result) {
     }
   }
   const std::vector<bool> exceeds = ExceedsTruth(result);
+  const bool any_axis =
+      std::find(exceeds.begin(), exceeds.end(), true) != exceeds.end();
+  if (!any_axis && ExceedsTruthInSomeDirection(result)) {
+    const TruthExcess& excess = *result.truth_excess;
+    std::ostringstream line;
+    line << "the estimated information exceeds the truth on the same "
+            "events along the direction (";
+    for (Eigen::Index i = 0; i < excess.direction.size(); ++i) {
+      line << (i > 0 ? ", " : "")
+           << result.parameters[static_cast<std::size_t>(i)] << " "
+           << excess.direction(i);
+    }
+    line << "): vᵀ I v − vᵀ I_truth v = " << excess.excess << " ± "
+         << excess.uncertainty << " (ratio " << excess.ratio
+         << "); the estimator is biased or overfitted";
+    warnings.push_back(line.str());
+  }
   for (std::size_t i = 0; i < exceeds.size(); ++i) {
     if (!exceeds[i]) continue;
     const auto d = static_cast<Eigen::Index>(i);

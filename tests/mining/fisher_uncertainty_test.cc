@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <Eigen/Dense>
+#include <Eigen/Eigenvalues>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -510,6 +511,60 @@ TEST_F(FisherUncertaintyOnToyEvents, FlagsAnEstimatorAboveTheTruth) {
       names, Eigen::Vector2d::Zero(), Eigen::Vector2d::Zero());
   const FisherResult zero = fisher.Score(theta_, silent);
   EXPECT_EQ(ExceedsTruth(zero), (std::vector<bool>{false, false}));
+}
+
+// A constant score c adds L σ c cᵀ to the rate information R. With D =
+// I_truth − R and L σ c cᵀ = 0.8 w wᵀ, w = (√D_11, −sign(D_12) √D_22), each
+// diagonal element stays 0.2 D_ii below the truth, while along w the added
+// information, 0.8 (D_11 + D_22), exceeds wᵀDw/|w|² = (D_11² + D_22² −
+// 2|D_12|√(D_11 D_22))/(D_11 + D_22). Only the generalised eigenproblem
+// sees that.
+TEST_F(FisherUncertaintyOnToyEvents, FlagsAnExcessAlongADirectionOffTheAxes) {
+  const std::vector<std::string> names = Parameters();
+  const FisherInformation fisher(path_);
+  const LinearScoreModel silent(
+      names, Eigen::Vector2d::Zero(), Eigen::Vector2d::Zero());
+  const FisherResult zero = fisher.Score(theta_, silent);
+  ASSERT_TRUE(zero.truth_excess.has_value());
+  EXPECT_LT(zero.truth_excess->ratio, 1.0);  // the rate alone: below truth
+  EXPECT_FALSE(ExceedsTruthInSomeDirection(zero));
+
+  const Eigen::MatrixXd d = zero.truth_information - zero.information;
+  ASSERT_GT(d(0, 0), 0.0);
+  ASSERT_GT(d(1, 1), 0.0);
+  const Eigen::Vector2d w(std::sqrt(d(0, 0)),
+                          (d(0, 1) > 0.0 ? -1.0 : 1.0) * std::sqrt(d(1, 1)));
+  const Eigen::Vector2d c =
+      std::sqrt(0.8 / (kLuminosity * fisher.CrossSection(theta_))) * w;
+  const LinearScoreModel biased(names, c, Eigen::Vector2d::Zero());
+  const FisherResult result = fisher.Score(theta_, biased);
+  EXPECT_EQ(ExceedsTruth(result), (std::vector<bool>{false, false}))
+      << result.information << "\nvs truth\n"
+      << result.truth_information;
+  const Eigen::Vector2d unit = w.normalized();
+  ASSERT_TRUE(result.truth_excess.has_value());
+  const TruthExcess& excess = *result.truth_excess;
+  EXPECT_GT(excess.ratio, 1.0);
+  EXPECT_NEAR(
+      excess.excess,
+      excess.direction.dot((result.information - result.truth_information) *
+                           excess.direction),
+      1e-9 * std::abs(excess.excess));
+  // Along w the information exceeds the truth; the maximising direction
+  // has at least w's ratio.
+  EXPECT_GT(unit.dot((result.information - result.truth_information) * unit),
+            0.0);
+  EXPECT_GE(excess.ratio,
+            unit.dot(result.information * unit) /
+                    unit.dot(result.truth_information * unit) -
+                1e-12);
+  EXPECT_GT(excess.uncertainty, 0.0);
+  EXPECT_TRUE(ExceedsTruthInSomeDirection(result))
+      << excess.excess << " ± " << excess.uncertainty;
+  bool warned = false;
+  for (const auto& line : FisherWarnings(result))
+    warned |= line.find("along the direction") != std::string::npos;
+  EXPECT_TRUE(warned);
 }
 
 // Two members with constant scores c1, c2 (the model is their mean): each

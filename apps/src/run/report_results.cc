@@ -268,6 +268,19 @@ void ReadStatistics(const nlohmann::json& json,
         json.at("largest_event_fraction").get<std::vector<double>>();
   if (json.contains("exceeds_truth"))
     entry->exceeds_truth = json.at("exceeds_truth").get<std::vector<bool>>();
+  if (json.contains("truth_excess") &&
+      json.at("truth_excess").value("exceeds_truth", false)) {
+    const nlohmann::json& excess = json.at("truth_excess");
+    std::ostringstream text;
+    text.precision(3);
+    text << "along (";
+    const auto& direction = excess.at("direction");
+    for (std::size_t i = 0; i < direction.size(); ++i)
+      text << (i > 0 ? ", " : "") << direction[i].get<double>();
+    text << "): excess " << excess.at("excess").get<double>() << " ± "
+         << excess.at("uncertainty").get<double>();
+    entry->exceeds_truth_direction = text.str();
+  }
   if (json.contains("warnings"))
     entry->warnings = json.at("warnings").get<std::vector<std::string>>();
 }

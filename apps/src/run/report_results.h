@@ -37,7 +37,10 @@ struct FisherEntry {
   double expected_events = std::nan("");       // L σ(θ)
   std::vector<double> largest_event_fraction;  // per parameter
   std::vector<bool> exceeds_truth;             // sally, per parameter
-  std::vector<std::string> warnings;           // the command's, verbatim
+  // sally: the command's truth_excess, when it exceeds beyond its error
+  // along a direction that is no parameter axis ("" otherwise).
+  std::string exceeds_truth_direction;
+  std::vector<std::string> warnings;  // the command's, verbatim
 };
 
 struct LimitsEntry {

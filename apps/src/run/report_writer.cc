@@ -216,6 +216,8 @@ void StatisticsTable(const PipelineConfig& config,
       if (entry.exceeds_truth[p])
         exceeds +=
             (exceeds.empty() ? "YES: " : ", ") + ParameterText(config, p);
+    if (exceeds.empty() && !entry.exceeds_truth_direction.empty())
+      exceeds = "YES: " + entry.exceeds_truth_direction;
     row.push_back(entry.exceeds_truth.empty() ? "—"
                   : exceeds.empty()           ? "no"
                                               : exceeds);
@@ -227,7 +229,9 @@ void StatisticsTable(const PipelineConfig& config,
       "simulated events n_eff = (Σw)²/Σw² against the expected number of "
       "events L·σ(θ); the largest fraction of a diagonal element carried by "
       "one event; and whether a trained estimator's information exceeds the "
-      "truth on the same events by more than twice its uncertainty.");
+      "truth on the same events by more than twice its uncertainty, along a "
+      "parameter axis or along the direction v of the largest ratio "
+      "vᵀ I v / vᵀ I_truth v (in the parameters' order).");
   doc->Table(header, rows);
 }
 
@@ -481,6 +485,8 @@ void AddStatisticsJson(const PipelineConfig& config,
     (*item)["largest_event_fraction"] = entry.largest_event_fraction;
   if (!entry.exceeds_truth.empty())
     (*item)["exceeds_truth"] = entry.exceeds_truth;
+  if (!entry.exceeds_truth_direction.empty())
+    (*item)["exceeds_truth_direction"] = entry.exceeds_truth_direction;
   (*item)["warnings"] = entry.warnings;
 }
 

@@ -52,6 +52,15 @@ struct HistogramBinning {
   std::optional<std::pair<double, double>> range;
 };
 
+// Where an estimated information most exceeds the truth on the same events
+// (fisher_uncertainty.h, LargestTruthExcess).
+struct TruthExcess {
+  Eigen::VectorXd direction;  // unit vector v in parameter space
+  double ratio = 0.0;         // vᵀ I v / vᵀ I_truth v, the largest such
+  double excess = 0.0;        // vᵀ (I − I_truth) v
+  double uncertainty = 0.0;   // its Monte Carlo standard error
+};
+
 struct FisherResult {
   Eigen::MatrixXd information;  // n × n, n = P (+ K)
   // covariance[i * n + j](k, l) = Cov(I_ij, I_kl).
@@ -87,6 +96,12 @@ struct FisherResult {
   // information − truth_information. Empty otherwise.
   Eigen::MatrixXd truth_information;
   Eigen::MatrixXd truth_difference_uncertainty;
+  // The direction of the largest excess over truth_information, with the
+  // Monte Carlo error of the excess: the diagonal comparison (ExceedsTruth)
+  // looks only along the parameter axes, and a nearly degenerate truth is
+  // exceeded first along its flattest direction. Empty without the truth
+  // comparison or above kMaxMcCovarianceParameters.
+  std::optional<TruthExcess> truth_excess;
   // sally with an ensemble of K ≥ 2 members: the standard deviation over
   // members of each member's information (same events, same weights).
   // Empty otherwise.

@@ -16,12 +16,13 @@
 
 #include <Eigen/Core>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
-namespace goldmine::mining {
+#include "goldmine/mining/fisher_information.h"
 
-struct FisherResult;
+namespace goldmine::mining {
 
 // Warn when the simulation has fewer effective events than the data it
 // models: n_eff = (Σw)²/Σw² < kEffectiveEventsRatio · L σ(θ).
@@ -108,6 +109,24 @@ std::vector<std::string> FisherWarnings(const FisherResult& result);
 // Carlo error of the difference and the ensemble spread (when there is one)
 // in quadrature.
 double ExcessUncertainty(const FisherResult& result, Eigen::Index i);
+
+// The largest λ of I v = λ I_truth v (the generalised eigenproblem of two
+// symmetric matrices, I_truth positive definite) and its eigenvector v,
+// normalised: the direction in which `information` most exceeds `truth`
+// relative to it. The excess vᵀ (I − I_truth) v gets the standard error
+// √(aᵀ Cov a), a = vec(v vᵀ), from `difference_covariance` (Cov of the
+// elements of I − I_truth, n² × n², as FisherResult::
+// information_mc_covariance); v is taken as fixed (first order). nullopt
+// when I_truth is not positive definite or the covariance is missing.
+std::optional<TruthExcess> LargestTruthExcess(
+    const Eigen::MatrixXd& information,
+    const Eigen::MatrixXd& truth,
+    const Eigen::MatrixXd& difference_covariance);
+
+// The truth excess of a result exceeds kExcessOverTruthSigmas × its error
+// (the ensemble spread projected on v, √Σ_ij (v_i v_j e_ij)², added in
+// quadrature). False without a truth excess.
+bool ExceedsTruthInSomeDirection(const FisherResult& result);
 
 // Per diagonal element: (information − truth_information) exceeds
 // kExcessOverTruthSigmas × ExcessUncertainty. Empty without a truth
