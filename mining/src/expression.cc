@@ -436,6 +436,14 @@ class Parser {
         label_(label) {}
 
   NodePtr Run() {
+    // Every operator is a level of the tree that evaluation recurses
+    // through: a bound on the tokens bounds the stack (a fuzzed chain of
+    // 844 '(' overflowed it while parsing, issue 15).
+    if (tokens_.size() > kMaxTokens) {
+      throw InvalidInput(label_ + ": " + std::to_string(tokens_.size()) +
+                         " tokens; an expression may have at most " +
+                         std::to_string(kMaxTokens));
+    }
     NodePtr root = ParseOr();
     if (Peek().kind != TokenKind::kEnd)
       Fail(Peek(), "an operator or end of expression");
@@ -489,7 +497,29 @@ class Parser {
     return node;
   }
 
+  // Counts the nesting of the recursive rules (parentheses, arguments,
+  // indices, unary operators, exponents) and refuses deep nesting.
+  class Nesting {
+   public:
+    explicit Nesting(Parser& parser) : parser_(parser) {
+      if (++parser_.nesting_ > kMaxNesting) {
+        parser_.FailAt(
+            parser_.Peek(),
+            "nesting deeper than " + std::to_string(kMaxNesting) + " levels");
+      }
+    }
+    ~Nesting() { --parser_.nesting_; }
+    Nesting(const Nesting&) = delete;
+    Nesting& operator=(const Nesting&) = delete;
+
+   private:
+    Parser& parser_;
+  };
+  static constexpr int kMaxNesting = 128;
+  static constexpr std::size_t kMaxTokens = 4096;
+
   NodePtr ParseOr() {
+    const Nesting nesting(*this);
     NodePtr left = ParseAnd();
     while (IsKeyword("or") || IsSymbol("||")) {
       const Token op = Next();
@@ -516,6 +546,7 @@ class Parser {
   }
 
   NodePtr ParseNot() {
+    const Nesting nesting(*this);
     if (IsKeyword("not") || IsSymbol("!")) {
       const Token op = Next();
       NodePtr operand = ParseNot();
@@ -594,6 +625,7 @@ class Parser {
   }
 
   NodePtr ParseUnary() {
+    const Nesting nesting(*this);
     if (IsSymbol("-") || IsSymbol("+")) {
       const Token op = Next();
       NodePtr operand = ParseUnary();
@@ -867,6 +899,7 @@ class Parser {
 
   std::vector<Token> tokens_;
   std::size_t position_ = 0;
+  int nesting_ = 0;
   const std::string& text_;
   const std::vector<std::string>& observable_names_;
   const std::string& label_;

@@ -194,6 +194,37 @@ TEST(Expression, SyntaxErrorNamesLabelColumnAndExpectation) {
           "column 3: expected an operator or end of expression, got '2'")));
 }
 
+// 844 '(' overflowed the stack of the recursive parser (fuzz finding,
+// tests/regression_inputs/expression/); every recursive rule counts its
+// nesting, and an expression has at most 4096 tokens.
+TEST(Expression, DeepNestingIsRefusedNotACrash) {
+  const std::string parentheses =
+      std::string(100000, '(') + "1" + std::string(100000, ')');
+  EXPECT_THAT([&] { Expression(parentheses, {}, "observable deep"); },
+              ThrowsMessage<InvalidInput>(
+                  HasSubstr("observable deep: 100001 tokens; an expression "
+                            "may have at most 4096")));
+  for (const std::string prefix : {"(", "-", "not ", "sqrt("}) {
+    std::string nested;
+    for (int i = 0; i < 1000; ++i) nested += prefix;
+    EXPECT_THAT([&] { Expression(nested + "1", {}, "cut 0"); },
+                ThrowsMessage<InvalidInput>(
+                    HasSubstr("nesting deeper than 128 levels")))
+        << prefix;
+  }
+  std::string power = "2";
+  for (int i = 0; i < 1000; ++i) power += "**1";
+  EXPECT_THAT(
+      [&] { Expression(power); },
+      ThrowsMessage<InvalidInput>(HasSubstr("nesting deeper than 128 levels")));
+  std::string fine;
+  for (int i = 0; i < 100; ++i) fine += "(";
+  fine += "1";
+  for (int i = 0; i < 100; ++i) fine += ")";
+  EXPECT_EQ(Expression(fine).Evaluate(EventObjects{}, nullptr).value_or(0.0),
+            1.0);
+}
+
 TEST(Expression, ErrorMessagesQuoteTheExpression) {
   EXPECT_THAT(
       [] { Expression("(l[0] met).pt", {}, "observable pt_W"); },
