@@ -79,6 +79,7 @@ const std::vector<Command>& Commands() {
       XsecCommand(),
       AugmentCommand(),
       FisherCommand(),
+      MemCommand(),
       LimitsCommand(),
 #ifdef GOLDMINE_WITH_TORCH
       TorchProxyCommand("train",

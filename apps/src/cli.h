@@ -82,6 +82,7 @@ Command EvaluateCommand();
 Command XsecCommand();
 Command AugmentCommand();
 Command FisherCommand();
+Command MemCommand();
 Command EftWorkspaceCommand();
 Command LimitsCommand();
 Command RunCommand();

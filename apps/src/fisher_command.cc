@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "finite_result.h"
 #include "goldmine/core/errors.h"
+#include "goldmine/mem/mem_fisher.h"
 #include "goldmine/mining/fisher_information.h"
 #include "goldmine/mining/fisher_uncertainty.h"
 #include "histogram_edges_json.h"
@@ -108,7 +109,7 @@ Command FisherCommand() {
     po::options_description options("Options");
     options.add_options()("mode",
                           po::value<std::string>()->required(),
-                          "truth, rate, histogram or sally (positional)")(
+                          "truth, rate, histogram, sally or mem (positional)")(
         "events", po::value<std::string>()->required(), "events file (HDF5)")(
         "theta", po::value<std::string>()->required(), "V1,V2,...")(
         "luminosity",
@@ -135,16 +136,18 @@ Command FisherCommand() {
         "efficiency expression (repeatable)")(
         "no-nuisance", po::bool_switch(), "leave out nuisance parameters")(
         "model", po::value<std::string>(), "DIR/NAME (sally)")(
+        "mem", po::value<std::string>(), "MEM file of --events (mem)")(
         "partition",
         po::value<std::string>(),
-        "sally: events partition (default test, as MadMiner)")(
+        "sally: events partition (default test, as MadMiner); mem: "
+        "(default all)")(
         "output", po::value<std::string>(), "write the JSON here");
     po::positional_options_description positional;
     positional.add("mode", 1);
     po::variables_map values;
     if (!ParseCommandLine(
             "fisher",
-            "{truth,rate,histogram,sally} --events F.h5 --theta V1,V2 "
+            "{truth,rate,histogram,sally,mem} --events F.h5 --theta V1,V2 "
             "--luminosity L [--observable NAME --bins E0,E1,...]",
             "Output: {\"fisher_information\": [[..]], \"covariance\": "
             "[[..]] (n^2 x n^2, row (i,j), column (k,l)), \"parameters\": "
@@ -164,7 +167,9 @@ Command FisherCommand() {
             "t_hat^T] over the "
             "weighted events of --partition (default test) with the score of "
             "--model, plus the rate information unless --no-xsec-info; no "
-            "covariance.",
+            "covariance.\nmem: the same with the exact observable-level "
+            "score of the Matrix Element Method from --mem M.h5 (goldmine "
+            "mem), over --partition (default all: nothing was trained).",
             options,
             arguments,
             streams,
@@ -172,7 +177,7 @@ Command FisherCommand() {
             &positional)) {
       return kSuccess;
     }
-    std::vector<std::string> inputs = PathsOfOptions(values, {"events"});
+    std::vector<std::string> inputs = PathsOfOptions(values, {"events", "mem"});
     if (values.count("model") != 0) {
       for (const std::string& file :
            ModelFiles(values["model"].as<std::string>()))
@@ -181,10 +186,13 @@ Command FisherCommand() {
     RequireOutputOptionIsNotAnInput(values, "output", inputs);
     const std::string mode = values["mode"].as<std::string>();
     if (mode != "truth" && mode != "rate" && mode != "histogram" &&
-        mode != "sally") {
+        mode != "sally" && mode != "mem") {
       throw InvalidInput(
           "fisher: mode \"" + mode +
-          "\" unknown; expected truth, rate, histogram or sally");
+          "\" unknown; expected truth, rate, histogram, sally or mem");
+    }
+    if (mode == "mem" && values.count("mem") == 0) {
+      throw InvalidInput("fisher mem needs --mem M.h5 (goldmine mem)");
     }
     if (mode == "sally") {
       if (values.count("model") == 0) {
@@ -233,6 +241,15 @@ Command FisherCommand() {
                             partition,
                             !values["no-xsec-info"].as<bool>(),
                             members);
+    } else if (mode == "mem") {
+      result = mem::MemFisherInformation(
+          fisher,
+          values["events"].as<std::string>(),
+          values["mem"].as<std::string>(),
+          theta,
+          values.count("partition") != 0 ? values["partition"].as<std::string>()
+                                         : std::string("all"),
+          !values["no-xsec-info"].as<bool>());
     } else if (mode == "truth") {
       result = fisher.Truth(theta);
     } else if (mode == "rate") {

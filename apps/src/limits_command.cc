@@ -27,6 +27,7 @@
 #include "goldmine/core/score_model.h"
 #include "goldmine/inference/limits/asymptotic_limits.h"
 #include "goldmine/inference/limits/stxs_binning.h"
+#include "goldmine/mem/mem_ratio_model.h"
 #include "goldmine/mining/madminer_file.h"
 #include "histogram_edges_json.h"
 #include "limits_systematics.h"
@@ -178,7 +179,7 @@ Command LimitsCommand() {
   command.name = "limits";
   command.summary =
       "asymptotic limits on a θ grid: rate, histo (incl. STXS), sally, "
-      "adaptive-sally, sallino, ml";
+      "adaptive-sally, sallino, ml, mem";
   command.run = [](const std::vector<std::string>& arguments,
                    Streams streams) -> int {
     po::options_description options("Options");
@@ -186,7 +187,10 @@ Command LimitsCommand() {
         "events", po::value<std::string>()->required(), "events file (HDF5)")(
         "method",
         po::value<std::string>()->required(),
-        "rate, histo, sally, adaptive-sally, sallino or ml")(
+        "rate, histo, sally, adaptive-sally, sallino, ml or mem")(
+        "mem",
+        po::value<std::string>(),
+        "MEM file of --events (goldmine mem), for --method mem")(
         "model",
         po::value<std::string>(),
         "DIR/NAME: score model (sally, "
@@ -275,7 +279,7 @@ Command LimitsCommand() {
       return kSuccess;
     }
     std::vector<std::string> inputs =
-        PathsOfOptions(values, {"events", "observed"});
+        PathsOfOptions(values, {"events", "observed", "mem"});
     if (values.count("model") != 0) {
       for (const std::string& file :
            ModelFiles(values["model"].as<std::string>()))
@@ -293,6 +297,22 @@ Command LimitsCommand() {
       throw InvalidInput("limits --method " +
                          values["method"].as<std::string>() +
                          " needs --model DIR/NAME");
+    }
+    if (method == inference::LimitMethod::kMem) {
+      if (values.count("mem") == 0) {
+        throw InvalidInput(
+            "limits --method mem needs --mem M.h5 (goldmine "
+            "mem --events on the same events file)");
+      }
+      if (values.count("observed") != 0) {
+        throw InvalidInput(
+            "limits --method mem: --observed is not supported; the MEM file "
+            "holds the events of --events only (Asimov data)");
+      }
+    } else if (values.count("mem") != 0) {
+      throw InvalidInput("limits --method " +
+                         values["method"].as<std::string>() +
+                         " takes no --mem");
     }
     if (!needs_model && values.count("model") != 0) {
       throw InvalidInput("limits --method " +
@@ -386,6 +406,10 @@ Command LimitsCommand() {
       kinematics.score_model = score_model.get();
     } else if (method == inference::LimitMethod::kMl) {
       ratio_model = LoadRatioModel(values["model"].as<std::string>());
+      kinematics.ratio_model = ratio_model.get();
+    } else if (method == inference::LimitMethod::kMem) {
+      ratio_model = std::make_unique<mem::MemRatioModel>(
+          values["events"].as<std::string>(), values["mem"].as<std::string>());
       kinematics.ratio_model = ratio_model.get();
     }
 

@@ -214,6 +214,20 @@ Eigen::VectorXd ToyModel::CrossSectionGradient(
   return gradient;
 }
 
+double ToyModel::LatentDensity(const ToyLatent& latent) {
+  if (!(latent.pt >= kPtMinimum)) return 0.0;
+  const double pt_density =
+      std::exp(-(latent.pt - kPtMinimum) / kPtMean) / kPtMean;
+  const double eta_density =
+      std::exp(-0.5 * latent.eta * latent.eta / (kEtaWidth * kEtaWidth)) /
+      (kEtaWidth * std::sqrt(2.0 * kPi));
+  return pt_density / (2.0 * kPi) * eta_density;
+}
+
+double ToyModel::RelativePtResolution() { return kPtResolution; }
+
+double ToyModel::PhiResolution() { return kPhiResolution; }
+
 std::array<double, 3> ToyModel::TransverseMomentumMoments(double pt) {
   // Substituting pt_true = pt/(1 + 0.1 n), the smearing density times
   // dpt_true becomes φ(n) dn/(1 + 0.1 n): integrate over the noise n from

@@ -347,10 +347,22 @@ struct FisherInformation::Impl {
   // The same for the events [first, end).
   template <typename Visit>
   void Events(std::int64_t first, std::int64_t end, Visit visit) const {
+    EventRows(first,
+              end,
+              [&](const Eigen::MatrixXd& w,
+                  const Eigen::MatrixXd& x,
+                  const std::vector<std::int64_t>&) { visit(w, x); });
+  }
+
+  // The same with the kept events' rows in the file, visit(w, x, rows).
+  template <typename Visit>
+  void EventRows(std::int64_t first, std::int64_t end, Visit visit) const {
     static const EventObjects kNoObjects{};
     PointModel all;  // sampling factors only
     events.ForEachBatch(
-        first, end, [&](const MadminerEventBatch& batch, std::int64_t) {
+        first,
+        end,
+        [&](const MadminerEventBatch& batch, std::int64_t batch_first) {
           std::vector<Eigen::Index> kept;
           std::vector<double> factor;
           for (Eigen::Index e = 0; e < batch.size(); ++e) {
@@ -375,13 +387,15 @@ struct FisherInformation::Impl {
           const auto n = static_cast<Eigen::Index>(kept.size());
           Eigen::MatrixXd weights(n, batch.weights.cols());
           Eigen::MatrixXd x(n, batch.observations.cols());
+          std::vector<std::int64_t> rows(static_cast<std::size_t>(n));
           for (Eigen::Index i = 0; i < n; ++i) {
             const Eigen::Index e = kept[static_cast<std::size_t>(i)];
             weights.row(i) =
                 batch.weights.row(e) * factor[static_cast<std::size_t>(i)];
             x.row(i) = batch.observations.row(e);
+            rows[static_cast<std::size_t>(i)] = batch_first + e;
           }
-          visit(weights, x);
+          visit(weights, x, rows);
         });
   }
 
@@ -576,25 +590,6 @@ FisherResult FisherInformation::Score(const Eigen::VectorXd& theta,
                                       const std::string& partition_name,
                                       bool include_rate,
                                       const MemberScores& members) const {
-  const int p = num_parameters();
-  const int k = impl_->events.num_nuisance();
-  const int n = model.num_parameters();
-  const std::vector<std::string> file_parameters =
-      impl_->events.parameter_names();
-  std::vector<std::string> wanted = file_parameters;
-  if (n == p + k && k > 0) {
-    const auto nuisance = impl_->events.nuisance_names();
-    wanted.insert(wanted.end(), nuisance.begin(), nuisance.end());
-  }
-  if (model.parameter_names() != wanted) {
-    std::string have;
-    for (const auto& name : model.parameter_names()) have += " " + name;
-    std::string need;
-    for (const auto& name : wanted) need += " " + name;
-    throw InvalidInput("score model components (" + have.substr(1) +
-                       ") do not match the events file's parameters (" +
-                       need.substr(1) + ")");
-  }
   // Columns of the file's observations the model reads, in its order.
   const std::vector<std::string> names = impl_->events.observable_names();
   std::vector<Eigen::Index> columns;
@@ -605,6 +600,58 @@ FisherResult FisherInformation::Score(const Eigen::VectorXd& theta,
                          "\" is not an observable of the events file");
     }
     columns.push_back(found - names.begin());
+  }
+  const auto inputs = [columns](const Eigen::MatrixXd& x) {
+    Eigen::MatrixXd selected(x.rows(),
+                             static_cast<Eigen::Index>(columns.size()));
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      selected.col(static_cast<Eigen::Index>(i)) = x.col(columns[i]);
+    }
+    return selected;
+  };
+  const EventScorer scorer = [&](const Eigen::MatrixXd& x,
+                                 const std::vector<std::int64_t>&) {
+    return model.Score(inputs(x));
+  };
+  MemberScores member_scores;
+  if (members) {
+    member_scores = [&](const Eigen::MatrixXd& x) {
+      return members(inputs(x));
+    };
+  }
+  return EventScores(theta,
+                     model.parameter_names(),
+                     scorer,
+                     partition_name,
+                     include_rate,
+                     member_scores);
+}
+
+FisherResult FisherInformation::EventScores(
+    const Eigen::VectorXd& theta,
+    const std::vector<std::string>& components,
+    const EventScorer& scorer,
+    const std::string& partition_name,
+    bool include_rate,
+    const MemberScores& members) const {
+  const int p = num_parameters();
+  const int k = impl_->events.num_nuisance();
+  const int n = static_cast<int>(components.size());
+  const std::vector<std::string> file_parameters =
+      impl_->events.parameter_names();
+  std::vector<std::string> wanted = file_parameters;
+  if (n == p + k && k > 0) {
+    const auto nuisance = impl_->events.nuisance_names();
+    wanted.insert(wanted.end(), nuisance.begin(), nuisance.end());
+  }
+  if (components != wanted) {
+    std::string have;
+    for (const auto& name : components) have += " " + name;
+    std::string need;
+    for (const auto& name : wanted) need += " " + name;
+    throw InvalidInput("score model components (" + have.substr(1) +
+                       ") do not match the events file's parameters (" +
+                       need.substr(1) + ")");
   }
   AugmenterOptions partition_options;
   partition_options.batch_size = impl_->options.batch_size;
@@ -640,21 +687,22 @@ FisherResult FisherInformation::Score(const Eigen::VectorXd& theta,
   std::vector<Eigen::MatrixXd> member_moments;
   Eigen::MatrixXd outer(n, n);
   Eigen::MatrixXd truth_outer(n, n);
-  impl_->Events(
+  impl_->EventRows(
       partition.first,
       partition.end,
-      [&](const Eigen::MatrixXd& w, const Eigen::MatrixXd& x) {
+      [&](const Eigen::MatrixXd& w,
+          const Eigen::MatrixXd& x,
+          const std::vector<std::int64_t>& rows) {
         if (x.rows() == 0) return;
-        Eigen::MatrixXd inputs(x.rows(),
-                               static_cast<Eigen::Index>(columns.size()));
-        for (std::size_t i = 0; i < columns.size(); ++i) {
-          inputs.col(static_cast<Eigen::Index>(i)) = x.col(columns[i]);
-        }
         const Eigen::VectorXd at_theta = w * c;
-        const Eigen::MatrixXd scores = model.Score(inputs);
+        const Eigen::MatrixXd scores = scorer(x, rows);
+        GOLDMINE_REQUIRE(scores.rows() == x.rows() && scores.cols() == n,
+                         "the scorer returned a " +
+                             std::to_string(scores.rows()) + " x " +
+                             std::to_string(scores.cols()) + " matrix");
         const Eigen::MatrixXd gradients = w * g.transpose();
         if (members) {
-          const std::vector<Eigen::MatrixXd> member_scores = members(inputs);
+          const std::vector<Eigen::MatrixXd> member_scores = members(x);
           member_moments.resize(member_scores.size(),
                                 Eigen::MatrixXd::Zero(n, n));
           for (std::size_t m = 0; m < member_scores.size(); ++m) {
@@ -681,9 +729,9 @@ FisherResult FisherInformation::Score(const Eigen::VectorXd& theta,
       });
   const double weight_sum = estimated.partition_weight();
   if (!(weight_sum > 0.0)) {
-    throw InvalidInput("fisher sally: the events of partition " +
-                       partition.name + " have total weight " +
-                       std::to_string(weight_sum) + " at theta");
+    throw InvalidInput("fisher: the events of partition " + partition.name +
+                       " have total weight " + std::to_string(weight_sum) +
+                       " at theta");
   }
   const std::int64_t num_events = impl_->events.num_events();
   FisherResult result;
@@ -755,6 +803,16 @@ double FisherInformation::CrossSection(const Eigen::VectorXd& theta) const {
   double sum = 0.0;
   impl_->Events([&](const Eigen::MatrixXd& w, const Eigen::MatrixXd&) {
     sum += (w * c).sum();
+  });
+  return sum;
+}
+
+Eigen::VectorXd FisherInformation::CrossSectionGradient(
+    const Eigen::VectorXd& theta) const {
+  const Eigen::MatrixXd g = impl_->events.CoefficientGradients(theta);
+  Eigen::VectorXd sum = Eigen::VectorXd::Zero(g.rows());
+  impl_->Events([&](const Eigen::MatrixXd& w, const Eigen::MatrixXd&) {
+    sum += g * w.colwise().sum().transpose();
   });
   return sum;
 }

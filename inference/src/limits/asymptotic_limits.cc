@@ -352,9 +352,10 @@ LimitMethod ParseLimitMethod(const std::string& name) {
   if (name == "adaptive-sally") return LimitMethod::kAdaptiveSally;
   if (name == "sallino") return LimitMethod::kSallino;
   if (name == "ml") return LimitMethod::kMl;
+  if (name == "mem") return LimitMethod::kMem;
   throw InvalidInput("limits method \"" + name +
-                     "\" unknown; expected rate, ml, sally, adaptive-sally, "
-                     "sallino or histo");
+                     "\" unknown; expected rate, ml, mem, sally, "
+                     "adaptive-sally, sallino or histo");
 }
 
 std::string LimitMethodName(LimitMethod method) {
@@ -371,6 +372,8 @@ std::string LimitMethodName(LimitMethod method) {
       return "sallino";
     case LimitMethod::kMl:
       return "ml";
+    case LimitMethod::kMem:
+      return "mem";
   }
   return "?";
 }
@@ -879,10 +882,13 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
           d.options.overflow_bins ? OutOfRange::kOverflowBins
                                   : OutOfRange::kLeaveOut);
     }
-  } else if (method == LimitMethod::kMl) {
+  } else if (method == LimitMethod::kMl || method == LimitMethod::kMem) {
     const core::LikelihoodRatioModel* model = kinematics.ratio_model;
     if (model == nullptr) {
-      throw InvalidInput("ml limits need a likelihood-ratio model (--model)");
+      throw InvalidInput(method == LimitMethod::kMem
+                             ? "mem limits need a MEM file (--mem)"
+                             : "ml limits need a likelihood-ratio model "
+                               "(--model)");
     }
     std::vector<int> parameter_map;
     for (const std::string& name : model->parameter_names()) {
@@ -1060,7 +1066,7 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
       }
       if (!dropped || pass == 1) break;
     }
-    if (method != LimitMethod::kMl) {
+    if (method != LimitMethod::kMl && method != LimitMethod::kMem) {
       result.histogram_edges = term->Edges(thetas.row(0).transpose());
     }
   }

@@ -144,6 +144,14 @@ class ToyModel {
   // M_k(pt) of the top, k = 0, 1, 2 (GeV⁻¹).
   static std::array<double, 3> TransverseMomentumMoments(double pt);
 
+  // The pieces a Matrix Element Method integrates (mem/toy_process.h):
+  // the SM density of z, p_SM(pt_true) p_SM(phi_true) N(eta; 0, 1.5), in
+  // GeV⁻¹ rad⁻¹ per unit η (0 below pt_true = 20 GeV), and the widths of
+  // the smearing z → x.
+  static double LatentDensity(const ToyLatent& latent);
+  static double RelativePtResolution();  // pt = pt_true (1 + 0.1 n1)
+  static double PhiResolution();         // dphi = phi_true + 0.2 n2 (rad)
+
   std::string Description() const;
 
  private:

@@ -112,6 +112,11 @@ struct FisherResult {
 // (the rows of x are events, as for core::ScoreModel::Score).
 using MemberScores =
     std::function<std::vector<Eigen::MatrixXd>(const Eigen::MatrixXd&)>;
+// t̂ of a batch of kept events: the rows of x are the events (all the
+// file's observables), `rows` their row numbers in the events file; returns
+// events × score components.
+using EventScorer = std::function<Eigen::MatrixXd(
+    const Eigen::MatrixXd& x, const std::vector<std::int64_t>& rows)>;
 
 class FisherInformation {
  public:
@@ -158,8 +163,21 @@ class FisherInformation {
                      bool include_rate = true,
                      const MemberScores& members = {}) const;
 
-  // Cross section at θ after cuts and efficiencies (pb).
+  // The same for any per-event score, e.g. the exact observable-level
+  // score of the Matrix Element Method (mem/): `components` names the
+  // score's columns (the file's parameters, optionally + nuisance), and
+  // `members` receive the whole observation rows.
+  FisherResult EventScores(const Eigen::VectorXd& theta,
+                           const std::vector<std::string>& components,
+                           const EventScorer& scorer,
+                           const std::string& partition = "test",
+                           bool include_rate = true,
+                           const MemberScores& members = {}) const;
+
+  // Cross section at θ after cuts and efficiencies (pb), and ∇_θ of it
+  // (physics parameters).
   double CrossSection(const Eigen::VectorXd& theta) const;
+  Eigen::VectorXd CrossSectionGradient(const Eigen::VectorXd& theta) const;
 
  private:
   struct Impl;

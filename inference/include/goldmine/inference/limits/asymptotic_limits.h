@@ -49,9 +49,19 @@ class LikelihoodRatioModel;
 
 namespace goldmine::inference {
 
-enum class LimitMethod { kRate, kHisto, kSally, kAdaptiveSally, kSallino, kMl };
+// kMem: the Matrix Element Method's exact likelihood (mem/mem_ratio_model.h)
+// through the ratio-model path of kMl.
+enum class LimitMethod {
+  kRate,
+  kHisto,
+  kSally,
+  kAdaptiveSally,
+  kSallino,
+  kMl,
+  kMem
+};
 
-// "rate", "histo", "sally", "adaptive-sally", "sallino", "ml"; throws
+// "rate", "histo", "sally", "adaptive-sally", "sallino", "ml", "mem"; throws
 // InvalidInput naming the accepted names.
 LimitMethod ParseLimitMethod(const std::string& name);
 std::string LimitMethodName(LimitMethod method);

@@ -1,0 +1,28 @@
+// The processes the Matrix Element Method knows, by name: a new process is
+// one Process implementation plus one line in processes.cc.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "goldmine/mem/process.h"
+#include "goldmine/mining/madminer_file.h"
+
+namespace goldmine::mem {
+
+// "toy".
+std::vector<std::string> ProcessNames();
+
+// The process `name` for these parameters (θ order). Throws InvalidInput
+// for an unknown name or parameters the process does not have.
+std::unique_ptr<Process> MakeProcess(
+    const std::string& name, const std::vector<std::string>& parameters);
+
+// The process whose parameters are the file's and whose observables the
+// file holds (the first in ProcessNames() order). Throws InvalidInput
+// naming the file when none fits, with each process's reason.
+std::unique_ptr<Process> DetectProcess(const mining::MadminerSetup& setup,
+                                       const std::string& events_file);
+
+}  // namespace goldmine::mem

@@ -1,0 +1,40 @@
+#include "goldmine/mem/processes.h"
+
+#include "goldmine/core/errors.h"
+#include "goldmine/mem/mem_computation.h"
+#include "goldmine/mem/toy_process.h"
+
+namespace goldmine::mem {
+
+std::vector<std::string> ProcessNames() { return {"toy"}; }
+
+std::unique_ptr<Process> MakeProcess(
+    const std::string& name, const std::vector<std::string>& parameters) {
+  if (name == "toy") return std::make_unique<ToyProcess>(parameters);
+  std::string known;
+  for (const std::string& process : ProcessNames())
+    known += (known.empty() ? "" : ", ") + process;
+  throw InvalidInput("MEM process \"" + name + "\" unknown; known: " + known);
+}
+
+std::unique_ptr<Process> DetectProcess(const mining::MadminerSetup& setup,
+                                       const std::string& events_file) {
+  std::vector<std::string> parameters;
+  for (const auto& parameter : setup.parameters)
+    parameters.push_back(parameter.name);
+  std::string reasons;
+  for (const std::string& name : ProcessNames()) {
+    try {
+      std::unique_ptr<Process> process = MakeProcess(name, parameters);
+      ObservableColumns(*process, setup, events_file);
+      return process;
+    } catch (const InvalidInput& error) {
+      reasons +=
+          std::string(reasons.empty() ? "" : "; ") + name + ": " + error.what();
+    }
+  }
+  throw InvalidInput(events_file + ": no MEM process fits this events file (" +
+                     reasons + ")");
+}
+
+}  // namespace goldmine::mem
