@@ -515,7 +515,7 @@ class Parser {
    private:
     Parser& parser_;
   };
-  static constexpr int kMaxNesting = 128;
+  static constexpr int kMaxNesting = 600;
   static constexpr std::size_t kMaxTokens = 4096;
 
   NodePtr ParseOr() {
