@@ -53,19 +53,17 @@ double TransverseMomentum(const FourMomentum& p) {
   return std::hypot(p[1], p[2]);
 }
 
-struct ChannelPair {
-  int charge;
-  int quark;
-  int antiquark;
-};
-constexpr ChannelPair kPairs[] = {
-    {+1, kUp, -kDown},
-    {+1, kCharm, -kStrange},
-    {-1, kDown, -kUp},
-    {-1, kStrange, -kCharm},
-};
-
 }  // namespace
+
+const std::array<WhQuarkPair, 4>& WhQuarkPairs() {
+  static const std::array<WhQuarkPair, 4> pairs = {{
+      {+1, kUp, -kDown},
+      {+1, kCharm, -kStrange},
+      {-1, kDown, -kUp},
+      {-1, kStrange, -kCharm},
+  }};
+  return pairs;
+}
 
 std::string ScaleChoiceName(ScaleChoice choice) {
   switch (choice) {
@@ -191,17 +189,19 @@ WhGenerator::PartonicPoint WhGenerator::SamplePartonic(
   return point;
 }
 
-double WhGenerator::Scale(const PartonicPoint& point, double s_hat) const {
+double WhGenerator::FactorisationScale(const FourMomentum& w,
+                                       const FourMomentum& higgs,
+                                       double s_hat) const {
   switch (settings_.scale) {
     case ScaleChoice::kFixed:
       return settings_.FixedScale();
     case ScaleChoice::kPartonicMass:
       return std::sqrt(s_hat);
     case ScaleChoice::kHalfTransverse: {
-      const double m_lnu2 = Dot(point.w, point.w);
+      const double m_lnu2 = Dot(w, w);
       const double mh = settings_.parameters.higgs_mass;
-      const double pt_w = TransverseMomentum(point.w);
-      const double pt_h = TransverseMomentum(point.higgs);
+      const double pt_w = TransverseMomentum(w);
+      const double pt_h = TransverseMomentum(higgs);
       return 0.5 * (std::sqrt(std::max(0.0, m_lnu2) + pt_w * pt_w) +
                     std::sqrt(mh * mh + pt_h * pt_h));
     }
@@ -251,7 +251,7 @@ WhEvent WhGenerator::Sample(RandomStream& random) const {
   event.higgs = point.higgs;
   event.bottom = point.bottom;
   event.antibottom = point.antibottom;
-  const double mu = Scale(point, s_hat);
+  const double mu = FactorisationScale(point.w, point.higgs, s_hat);
   event.factorisation_scale = mu;
 
   // Matrix elements for the two orientations (quark from beam 1 / beam 2);
@@ -283,14 +283,14 @@ WhEvent WhGenerator::Sample(RandomStream& random) const {
   int num_channels = 0;
   double total = 0.0;
   auto luminosity = [&](int pair, int orientation, std::size_t k) {
-    const ChannelPair& c = kPairs[pair];
+    const WhQuarkPair& c = WhQuarkPairs()[static_cast<std::size_t>(pair)];
     const int first = orientation == 0 ? c.quark : c.antiquark;
     const int second = orientation == 0 ? c.antiquark : c.quark;
     return pdf1[k][static_cast<std::size_t>(PartonIndex(first))] *
            pdf2[k][static_cast<std::size_t>(PartonIndex(second))] / (x1 * x2);
   };
   for (int pair = 0; pair < 4; ++pair) {
-    const int charge = kPairs[pair].charge;
+    const int charge = WhQuarkPairs()[static_cast<std::size_t>(pair)].charge;
     if ((charge > 0 && !settings_.w_plus) || (charge < 0 && !settings_.w_minus))
       continue;
     for (int orientation = 0; orientation < 2; ++orientation) {
@@ -317,7 +317,8 @@ WhEvent WhGenerator::Sample(RandomStream& random) const {
     if (pick < cumulative) break;
   }
   const Channel& channel = channels[chosen];
-  const ChannelPair& pair = kPairs[channel.pair];
+  const WhQuarkPair& pair =
+      WhQuarkPairs()[static_cast<std::size_t>(channel.pair)];
   const auto orientation = static_cast<std::size_t>(channel.orientation);
   event.parton_ids = orientation == 0
                          ? std::array<int, 2>{pair.quark, pair.antiquark}

@@ -3,14 +3,16 @@
 #include "goldmine/core/errors.h"
 #include "goldmine/mem/mem_computation.h"
 #include "goldmine/mem/toy_process.h"
+#include "goldmine/mem/wh_process.h"
 
 namespace goldmine::mem {
 
-std::vector<std::string> ProcessNames() { return {"toy"}; }
+std::vector<std::string> ProcessNames() { return {"toy", "wh"}; }
 
 std::unique_ptr<Process> MakeProcess(
     const std::string& name, const std::vector<std::string>& parameters) {
   if (name == "toy") return std::make_unique<ToyProcess>(parameters);
+  if (name == "wh") return WhProcess::WithDefaults(parameters);
   std::string known;
   for (const std::string& process : ProcessNames())
     known += (known.empty() ? "" : ", ") + process;

@@ -103,6 +103,15 @@ struct WhEvent {
   WhKinematics roles;
 };
 
+// The quark channels of W± production (|V| = 1): W+ from u d̄ and c s̄, W−
+// from d ū and s c̄; `quark` and `antiquark` are PDG ids.
+struct WhQuarkPair {
+  int charge;
+  int quark;
+  int antiquark;
+};
+const std::array<WhQuarkPair, 4>& WhQuarkPairs();
+
 class WhGenerator {
  public:
   // Throws InvalidInput for invalid settings or a null PDF.
@@ -129,6 +138,14 @@ class WhGenerator {
                                 std::int64_t num_points,
                                 std::uint64_t seed) const;
 
+  // The factorisation scale μF (GeV) of the settings' ScaleChoice for an
+  // off-shell W (ℓ ν) and a Higgs at partonic energy² s_hat (GeV²). The
+  // Matrix Element Method (mem/wh_process.h) evaluates the PDFs where the
+  // generator did.
+  double FactorisationScale(const FourMomentum& w,
+                            const FourMomentum& higgs,
+                            double s_hat) const;
+
   std::string Description() const;
 
  private:
@@ -146,7 +163,6 @@ class WhGenerator {
   PartonicPoint SamplePartonic(double partonic_energy,
                                double rapidity,
                                RandomStream& random) const;
-  double Scale(const PartonicPoint& point, double s_hat) const;
 
   WhGeneratorSettings settings_;
   std::shared_ptr<const PartonDensity> pdf_;

@@ -11,7 +11,7 @@
 
 namespace goldmine::mem {
 
-// "toy".
+// "toy", "wh".
 std::vector<std::string> ProcessNames();
 
 // The process `name` for these parameters (θ order). Throws InvalidInput
