@@ -41,7 +41,11 @@ Eigen::MatrixXd Propose(const Eigen::MatrixXd& fixed_benchmarks,
                         RandomStream* random) {
   const int num_parameters = static_cast<int>(ranges.size());
   Eigen::MatrixXd basis(num_points, num_parameters);
-  basis.topRows(fixed_benchmarks.rows()) = fixed_benchmarks;
+  // No fixed benchmarks may come as a 0 × 0 matrix, whose assignment to a
+  // 0 × P block is a size mismatch (an Eigen assertion in debug builds,
+  // found by fuzzing a mining config without benchmarks).
+  if (fixed_benchmarks.rows() > 0)
+    basis.topRows(fixed_benchmarks.rows()) = fixed_benchmarks;
   for (Eigen::Index b = fixed_benchmarks.rows(); b < num_points; ++b) {
     for (int p = 0; p < num_parameters; ++p) {
       const ParameterRange& range = ranges[static_cast<std::size_t>(p)];

@@ -10,6 +10,10 @@
 namespace goldmine::morphing {
 namespace {
 
+// The largest power of one parameter in a component: power tables hold
+// max_power + 1 columns per θ, and no physics model needs more.
+constexpr int kMaxComponentPower = 64;
+
 std::string RowText(const Eigen::MatrixXi& matrix, Eigen::Index row) {
   std::ostringstream text;
   text << "[";
@@ -48,6 +52,14 @@ Components::Components(Eigen::MatrixXi powers) : powers_(std::move(powers)) {
       GOLDMINE_REQUIRE(powers_(c, p) >= 0,
                        "components[" + std::to_string(c) +
                            "]: powers must be non-negative, got " +
+                           RowText(powers_, c));
+      // Power tables hold max_power + 1 columns per θ: a power of 10⁹
+      // asked for 16 GB (a fuzz finding, issue 15).
+      GOLDMINE_REQUIRE(powers_(c, p) <= kMaxComponentPower,
+                       "components[" + std::to_string(c) +
+                           "]: powers must "
+                           "be at most " +
+                           std::to_string(kMaxPower) + ", got " +
                            RowText(powers_, c));
     }
     GOLDMINE_REQUIRE(seen.insert(row).second,

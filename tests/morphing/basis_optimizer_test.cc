@@ -32,6 +32,20 @@ TEST(OptimizeBasis, SameSeedGivesTheSameBasis) {
   EXPECT_EQ(a.objective, b.objective);
 }
 
+// No fixed benchmarks as a 0 × 0 matrix (a mining config without
+// benchmarks) is the same as 0 × P; it tripped an Eigen size assertion in
+// debug builds (fuzz finding, tests/regression_inputs/mining_config/).
+TEST(OptimizeBasis, NoFixedBenchmarksInAnyShape) {
+  const Components components = Components::FromMaxPowers({2, 2}, 2);
+  BasisOptimizerOptions options;
+  options.n_trials = 5;
+  const auto a =
+      OptimizeBasis(components, kWideRanges, Eigen::MatrixXd(), options);
+  const auto b =
+      OptimizeBasis(components, kWideRanges, Eigen::MatrixXd(0, 2), options);
+  EXPECT_EQ(a.basis, b.basis);
+}
+
 TEST(OptimizeBasis, KeepsFixedBenchmarksAndStaysInTheRanges) {
   const Components components = Components::FromMaxPowers({2, 2}, 2);
   Eigen::MatrixXd fixed(2, 2);

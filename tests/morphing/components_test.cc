@@ -23,6 +23,16 @@ TEST(Components, FromMaxPowersFollowsMadMinersOrder) {
   EXPECT_EQ(components.powers(), expected);
 }
 
+// A power of 999999990 in a morphing case's components made the power
+// tables ask for 16 GB (fuzz finding, tests/regression_inputs/morphing_case/).
+TEST(Components, PowersAboveTheLimitAreRefused) {
+  Eigen::MatrixXi powers(2, 2);
+  powers << 0, 0, 1, 999999990;
+  EXPECT_THROW(Components{powers}, InvalidInput);
+  powers << 0, 0, 1, 64;  // the limit
+  EXPECT_NO_THROW(Components{powers});
+}
+
 TEST(Components, WithoutOverallLimitEveryTupleIsKept) {
   EXPECT_EQ(Components::FromMaxPowers({2, 2}, std::nullopt).num_components(),
             9);
