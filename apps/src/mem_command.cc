@@ -1,5 +1,5 @@
 // goldmine mem --events F.h5 --output M.h5 [--threads T] [--precision P]
-//              [--process NAME] [--seed S]                     (issue 16)
+//              [--process NAME] [--detector PRESET] [--seed S] (issue 16)
 // The per-event Matrix Element Method coefficients D_c(x) (mem/).
 #include "cli.h"
 #include "finite_result.h"
@@ -38,6 +38,10 @@ Command MemCommand() {
         po::value<std::string>(),
         "toy (default: the process whose parameters and observables the "
         "events file has)")(
+        "detector",
+        po::value<std::string>()->default_value("none"),
+        "the smearing preset the events were mined with: none or "
+        "wh-1908.06980 (its transfer functions)")(
         "seed", po::value<std::uint64_t>()->default_value(1), "random seed");
     po::variables_map values;
     if (!ParseCommandLine(
@@ -82,15 +86,17 @@ Command MemCommand() {
     settings.vegas.Validate();
 
     const mining::MadminerSetup setup = mining::ReadSetup(events);
+    mem::ProcessOptions process_options;
+    process_options.detector = values["detector"].as<std::string>();
     std::unique_ptr<mem::Process> process;
     if (values.count("process") != 0) {
       std::vector<std::string> parameters;
       for (const auto& parameter : setup.parameters)
         parameters.push_back(parameter.name);
-      process =
-          mem::MakeProcess(values["process"].as<std::string>(), parameters);
+      process = mem::MakeProcess(
+          values["process"].as<std::string>(), parameters, process_options);
     } else {
-      process = mem::DetectProcess(setup, events);
+      process = mem::DetectProcess(setup, events, process_options);
     }
     streams.err << "mem: " << process->Description() << "\n";
     const mem::MemSummary summary = mem::ComputeMemFile(

@@ -78,7 +78,7 @@ Eigen::MatrixXd Matrix(const nlohmann::json& rows) {
 }
 
 class MemWhCommand : public ::testing::Test {
- protected:
+ public:
   static void SetUpTestSuite() {
     folder_ = new std::filesystem::path(testing::MakeScratchFolder("mem_wh"));
     std::ofstream(*folder_ / "benchmarks.yaml") << kBenchmarks;
@@ -121,6 +121,12 @@ class MemWhCommand : public ::testing::Test {
   static std::filesystem::path Events() { return *folder_ / "events.h5"; }
   static std::filesystem::path Mem() { return *folder_ / "mem.h5"; }
 
+  static Eigen::VectorXd WeightsAtForTests(const mining::MadminerEvents& events,
+                                           const Eigen::VectorXd& theta) {
+    return WeightsAt(events, theta);
+  }
+
+ protected:
   // Per event: the weights at θ from the file's morphing.
   static Eigen::VectorXd WeightsAt(const mining::MadminerEvents& events,
                                    const Eigen::VectorXd& theta) {
@@ -254,6 +260,129 @@ TEST_F(MemWhCommand, InformationLiesBetweenHistogramAndTruth) {
               1.1 * Matrix(histogram.at("fisher_information"))(0, 0))
         << theta;
   }
+}
+
+// With the wh-1908.06980 smearing (b energies to 10 %, MET noise): the MEM
+// integrates the true b energies through their transfer functions
+// (--detector). The same truths hold on the smeared observables.
+class MemWhSmearedCommand : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    folder_ =
+        new std::filesystem::path(testing::MakeScratchFolder("mem_wh_smeared"));
+    std::ofstream(*folder_ / "benchmarks.yaml") << kBenchmarks;
+    std::string config = kConfig;
+    config.replace(config.find("objects: {level: parton}"),
+                   std::string("objects: {level: parton}").size(),
+                   "objects: {level: parton}\nsmearing: wh-1908.06980");
+    std::ofstream(*folder_ / "mine.yaml") << config;
+    ASSERT_EQ(testing::RunGoldmine({"generate",
+                                    "wh",
+                                    "--events",
+                                    "1000",
+                                    "--seed",
+                                    "4",
+                                    "--operators",
+                                    "cHW,cHq3",
+                                    "--output",
+                                    (*folder_ / "wh.hepmc3").string(),
+                                    "--benchmarks",
+                                    (*folder_ / "benchmarks.yaml").string()})
+                  .exit_code,
+              0);
+    const auto mine = testing::RunGoldmine({"mine",
+                                            (*folder_ / "mine.yaml").string(),
+                                            "--output",
+                                            (*folder_ / "events.h5").string()});
+    ASSERT_EQ(mine.exit_code, 0) << mine.err;
+    const auto mem = testing::RunGoldmine({"mem",
+                                           "--events",
+                                           (*folder_ / "events.h5").string(),
+                                           "--output",
+                                           (*folder_ / "mem.h5").string(),
+                                           "--threads",
+                                           "2",
+                                           "--precision",
+                                           "1e-2",
+                                           "--detector",
+                                           "wh-1908.06980"});
+    ASSERT_EQ(mem.exit_code, 0) << mem.err;
+  }
+  static void TearDownTestSuite() {
+    std::filesystem::remove_all(*folder_);
+    delete folder_;
+  }
+  static std::filesystem::path* folder_;
+};
+
+std::filesystem::path* MemWhSmearedCommand::folder_ = nullptr;
+
+TEST_F(MemWhSmearedCommand, NormalisedAndBetweenHistogramAndTruth) {
+  const auto events_file = *folder_ / "events.h5";
+  const mining::MadminerEvents events = mining::ReadEvents(events_file);
+  const mining::MemFileReader reader(*folder_ / "mem.h5");
+  const mining::MemRows rows = reader.Read(0, reader.header().num_events);
+  const Eigen::VectorXd w_sm =
+      MemWhCommand::WeightsAtForTests(events, Eigen::VectorXd::Zero(2));
+  Eigen::VectorXd theta(2);
+  theta << 0.5, -0.1;
+  const Eigen::VectorXd m =
+      mem::EvaluateMonomials(reader.header().components, theta);
+  const Eigen::ArrayXd difference =
+      w_sm.array() * (rows.coefficients * m)
+                         .cwiseQuotient(rows.coefficients.col(0))
+                         .array() -
+      MemWhCommand::WeightsAtForTests(events, theta).array();
+  const double n = static_cast<double>(difference.size());
+  const double error =
+      std::sqrt(n * (difference - difference.mean()).square().mean());
+  EXPECT_NEAR(difference.sum(), 0.0, 4.0 * error);
+
+  const auto fisher = [&](std::vector<std::string> arguments) {
+    std::vector<std::string> all = {"fisher"};
+    all.insert(all.end(), arguments.begin(), arguments.end());
+    for (const std::string& a : {std::string("--events"),
+                                 events_file.string(),
+                                 std::string("--theta"),
+                                 std::string("0,0"),
+                                 std::string("--luminosity"),
+                                 std::string("300000")})
+      all.push_back(a);
+    const auto run = testing::RunGoldmine(all);
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    return nlohmann::json::parse(run.out);
+  };
+  const auto truth = fisher({"truth", "--no-nuisance"});
+  const auto mem = fisher({"mem", "--mem", (*folder_ / "mem.h5").string()});
+  const auto histogram = fisher({"histogram",
+                                 "--observable",
+                                 "pt_w",
+                                 "--bins",
+                                 "75,150,250,400",
+                                 "--no-nuisance"});
+  for (int i = 0; i < 2; ++i) {
+    const double t = Matrix(truth.at("fisher_information"))(i, i);
+    const double e = Matrix(mem.at("fisher_information"))(i, i);
+    const double h = Matrix(histogram.at("fisher_information"))(i, i);
+    const double ut = Matrix(truth.at("fisher_information_uncertainty"))(i, i);
+    const double ue = Matrix(mem.at("fisher_information_uncertainty"))(i, i);
+    const double uh =
+        Matrix(histogram.at("fisher_information_uncertainty"))(i, i);
+    EXPECT_GE(t - e, -3.0 * std::hypot(ut, ue)) << i;
+    EXPECT_GE(e - h, -3.0 * std::hypot(ue, uh)) << i;
+  }
+  for (const auto& flag : mem.at("exceeds_truth"))
+    EXPECT_FALSE(flag.get<bool>());
+  // A detector without transfer functions is refused by name.
+  const auto refused = testing::RunGoldmine({"mem",
+                                             "--events",
+                                             events_file.string(),
+                                             "--output",
+                                             (*folder_ / "never.h5").string(),
+                                             "--detector",
+                                             "atlas-like"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_THAT(refused.err, HasSubstr("atlas-like"));
 }
 
 }  // namespace
