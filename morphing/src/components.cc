@@ -59,7 +59,7 @@ Components::Components(Eigen::MatrixXi powers) : powers_(std::move(powers)) {
                        "components[" + std::to_string(c) +
                            "]: powers must "
                            "be at most " +
-                           std::to_string(kMaxPower) + ", got " +
+                           std::to_string(kMaxComponentPower) + ", got " +
                            RowText(powers_, c));
     }
     GOLDMINE_REQUIRE(seen.insert(row).second,

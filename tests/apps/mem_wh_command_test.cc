@@ -23,6 +23,8 @@
 namespace goldmine {
 namespace {
 
+using ::testing::HasSubstr;
+
 constexpr const char* kBenchmarks = R"(benchmarks:
   sm: {}
   cHW_p: {cHW: 1.0}
