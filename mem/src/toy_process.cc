@@ -1,21 +1,12 @@
 #include "goldmine/mem/toy_process.h"
 
 #include <algorithm>
-#include <boost/math/special_functions/erf.hpp>
 #include <cmath>
 
 #include "goldmine/mem/monomials.h"
+#include "inverse_normal.h"
 
 namespace goldmine::mem {
-namespace {
-
-// Φ⁻¹(u); u is kept 1e-15 away from 0 and 1 (tails beyond 7.9 σ).
-double InverseNormal(double u) {
-  const double clamped = std::clamp(u, 1e-15, 1.0 - 1e-15);
-  return -std::sqrt(2.0) * boost::math::erfc_inv(2.0 * clamped);
-}
-
-}  // namespace
 
 ToyProcess::ToyProcess(std::vector<std::string> parameters,
                        double sm_cross_section)

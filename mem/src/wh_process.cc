@@ -1,12 +1,12 @@
 #include "goldmine/mem/wh_process.h"
 
 #include <algorithm>
-#include <boost/math/special_functions/erf.hpp>
 #include <cmath>
 
 #include "goldmine/core/errors.h"
 #include "goldmine/generators/builtin_pdf.h"
 #include "goldmine/mem/monomials.h"
+#include "inverse_normal.h"
 
 namespace goldmine::mem {
 namespace {
@@ -18,12 +18,6 @@ using generators::FourMomentum;
 
 FourMomentum Massless(double px, double py, double pz) {
   return {std::sqrt(px * px + py * py + pz * pz), px, py, pz};
-}
-
-// Φ⁻¹(u); u is kept 1e-15 away from 0 and 1.
-double InverseNormal(double u) {
-  const double clamped = std::clamp(u, 1e-15, 1.0 - 1e-15);
-  return -std::sqrt(2.0) * boost::math::erfc_inv(2.0 * clamped);
 }
 
 FourMomentum Sum(const FourMomentum& a, const FourMomentum& b) {

@@ -23,6 +23,7 @@
 #include "goldmine/mem/monomials.h"
 #include "goldmine/mining/madminer_file.h"
 #include "goldmine/mining/mem_file.h"
+#include "support/fisher_json.h"
 #include "support/run_command.h"
 #include "support/scratch_folder.h"
 
@@ -70,15 +71,6 @@ seed: 1
 nlohmann::json Json(const testing::CommandResult& run) {
   EXPECT_EQ(run.exit_code, 0) << run.err;
   return nlohmann::json::parse(run.out);
-}
-
-Eigen::MatrixXd Matrix(const nlohmann::json& rows) {
-  Eigen::MatrixXd matrix(rows.size(), rows.at(0).size());
-  for (std::size_t i = 0; i < rows.size(); ++i)
-    for (std::size_t j = 0; j < rows[i].size(); ++j)
-      matrix(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
-          rows[i][j].get<double>();
-  return matrix;
 }
 
 class MemCommand : public ::testing::Test {
@@ -221,26 +213,6 @@ TEST_F(MemCommand, ScoreHasMeanZeroAtTheSm) {
   }
 }
 
-// vᵀ(A − B)v ≥ −3 σ along the eigenvector v of the smallest eigenvalue, σ
-// from the elements' MC errors (treated as independent between A and B,
-// which overstates σ for these positively correlated estimates).
-void ExpectAtLeast(const nlohmann::json& larger,
-                   const nlohmann::json& smaller,
-                   const std::string& what) {
-  const Eigen::MatrixXd a = Matrix(larger.at("fisher_information"));
-  const Eigen::MatrixXd b = Matrix(smaller.at("fisher_information"));
-  const Eigen::MatrixXd ua =
-      Matrix(larger.at("fisher_information_uncertainty"));
-  const Eigen::MatrixXd ub =
-      Matrix(smaller.at("fisher_information_uncertainty"));
-  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(a - b);
-  const Eigen::VectorXd v = solver.eigenvectors().col(0);
-  const Eigen::MatrixXd vv = v * v.transpose();
-  const double sigma = std::sqrt(
-      (vv.cwiseAbs2().cwiseProduct(ua.cwiseAbs2() + ub.cwiseAbs2())).sum());
-  EXPECT_GE(solver.eigenvalues()(0), -3.0 * sigma) << what;
-}
-
 TEST_F(MemCommand, InformationLiesBetweenHistogramAndTruth) {
   SKIP_STATISTICS_WHEN_SANITIZED();
   for (const std::string theta : {"0,0", "0.5,-0.5"}) {
@@ -260,9 +232,11 @@ TEST_F(MemCommand, InformationLiesBetweenHistogramAndTruth) {
                                       "dphi",
                                       "--bins2",
                                       "-2,-1,0,1,2"});
-    ExpectAtLeast(truth, mem, "truth - mem at " + theta);
-    ExpectAtLeast(mem, histogram, "mem - histogram(pt) at " + theta);
-    ExpectAtLeast(mem, histogram_2d, "mem - histogram(pt, dphi) at " + theta);
+    testing::ExpectInformationAtLeast(truth, mem, "truth - mem at " + theta);
+    testing::ExpectInformationAtLeast(
+        mem, histogram, "mem - histogram(pt) at " + theta);
+    testing::ExpectInformationAtLeast(
+        mem, histogram_2d, "mem - histogram(pt, dphi) at " + theta);
     // The same events and code path as SALLY: the truth comparison holds.
     for (const auto& flag : mem.at("exceeds_truth"))
       EXPECT_FALSE(flag.get<bool>()) << theta;
@@ -271,8 +245,9 @@ TEST_F(MemCommand, InformationLiesBetweenHistogramAndTruth) {
               3.0 * excess.at("uncertainty").get<double>())
         << theta;
     // MEM sees the dphi dependence that the pt histogram misses.
-    EXPECT_GT(Matrix(mem.at("fisher_information"))(1, 1),
-              2.0 * Matrix(histogram.at("fisher_information"))(1, 1))
+    EXPECT_GT(
+        testing::JsonMatrix(mem.at("fisher_information"))(1, 1),
+        2.0 * testing::JsonMatrix(histogram.at("fisher_information"))(1, 1))
         << theta;
     EXPECT_EQ(mem.at("parameters"), (nlohmann::json{"c1", "c2"}));
   }

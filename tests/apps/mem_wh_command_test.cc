@@ -17,6 +17,7 @@
 #include "goldmine/mem/monomials.h"
 #include "goldmine/mining/madminer_file.h"
 #include "goldmine/mining/mem_file.h"
+#include "support/fisher_json.h"
 #include "support/run_command.h"
 #include "support/scratch_folder.h"
 
@@ -80,15 +81,6 @@ cuts:
   - "len(l) >= 1"
 seed: 1
 )";
-
-Eigen::MatrixXd Matrix(const nlohmann::json& rows) {
-  Eigen::MatrixXd matrix(rows.size(), rows.at(0).size());
-  for (std::size_t i = 0; i < rows.size(); ++i)
-    for (std::size_t j = 0; j < rows[i].size(); ++j)
-      matrix(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
-          rows[i][j].get<double>();
-  return matrix;
-}
 
 class MemWhCommand : public ::testing::Test {
  public:
@@ -255,25 +247,14 @@ TEST_F(MemWhCommand, InformationLiesBetweenHistogramAndTruth) {
              {truth, mem, "truth - mem"},
              {mem, histogram, "mem - histogram"},
              {mem, histogram_2d, "mem - histogram 2d"}}) {
-      const Eigen::MatrixXd a = Matrix(larger.at("fisher_information"));
-      const Eigen::MatrixXd b = Matrix(smaller.at("fisher_information"));
-      const Eigen::MatrixXd ua =
-          Matrix(larger.at("fisher_information_uncertainty"));
-      const Eigen::MatrixXd ub =
-          Matrix(smaller.at("fisher_information_uncertainty"));
-      const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(a - b);
-      const Eigen::VectorXd v = solver.eigenvectors().col(0);
-      const Eigen::MatrixXd vv = v * v.transpose();
-      const double sigma = std::sqrt(
-          (vv.cwiseAbs2().cwiseProduct(ua.cwiseAbs2() + ub.cwiseAbs2())).sum());
-      EXPECT_GE(solver.eigenvalues()(0), -3.0 * sigma)
-          << what << " at " << theta;
+      testing::ExpectInformationAtLeast(larger, smaller, what + " at " + theta);
     }
     for (const auto& flag : mem.at("exceeds_truth"))
       EXPECT_FALSE(flag.get<bool>()) << theta;
     // MEM sees more than the pT,W histogram (the W decay angles, m_WH).
-    EXPECT_GT(Matrix(mem.at("fisher_information"))(0, 0),
-              1.1 * Matrix(histogram.at("fisher_information"))(0, 0))
+    EXPECT_GT(
+        testing::JsonMatrix(mem.at("fisher_information"))(0, 0),
+        1.1 * testing::JsonMatrix(histogram.at("fisher_information"))(0, 0))
         << theta;
   }
 }
@@ -388,13 +369,16 @@ TEST_F(MemWhSmearedCommand, NormalisedAndBetweenHistogramAndTruth) {
                                  "75,150,250,400",
                                  "--no-nuisance"});
   for (int i = 0; i < 2; ++i) {
-    const double t = Matrix(truth.at("fisher_information"))(i, i);
-    const double e = Matrix(mem.at("fisher_information"))(i, i);
-    const double h = Matrix(histogram.at("fisher_information"))(i, i);
-    const double ut = Matrix(truth.at("fisher_information_uncertainty"))(i, i);
-    const double ue = Matrix(mem.at("fisher_information_uncertainty"))(i, i);
-    const double uh =
-        Matrix(histogram.at("fisher_information_uncertainty"))(i, i);
+    const double t = testing::JsonMatrix(truth.at("fisher_information"))(i, i);
+    const double e = testing::JsonMatrix(mem.at("fisher_information"))(i, i);
+    const double h =
+        testing::JsonMatrix(histogram.at("fisher_information"))(i, i);
+    const double ut =
+        testing::JsonMatrix(truth.at("fisher_information_uncertainty"))(i, i);
+    const double ue =
+        testing::JsonMatrix(mem.at("fisher_information_uncertainty"))(i, i);
+    const double uh = testing::JsonMatrix(
+        histogram.at("fisher_information_uncertainty"))(i, i);
     EXPECT_GE(t - e, -3.0 * std::hypot(ut, ue)) << i;
     EXPECT_GE(e - h, -3.0 * std::hypot(ue, uh)) << i;
   }
