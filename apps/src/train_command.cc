@@ -87,6 +87,15 @@ est::TrainingData ToTrainingData(const mining::SampleData& samples,
           " columns, theta0 has " + std::to_string(samples.theta0.cols()));
     }
     data.t_xz = samples.t_xz.leftCols(samples.theta0.cols());
+    if (double_parameterized) {
+      // The θ1 score term (MadMiner's ratio_score_mse) needs t(x,z|θ1).
+      require(samples.t_xz1,
+              "t_xz1",
+              "double-parameterized score-augmented training needs the "
+              "score at theta1; draw the samples with `goldmine augment "
+              "more-ratios`");
+      data.t_xz1 = samples.t_xz1.leftCols(samples.theta0.cols());
+    }
   }
   return data;
 }

@@ -118,6 +118,9 @@ int CheckData(const TrainingData& data,
     }
     if (NeedsJointScore(method)) {
       RequireDataset(data.t_xz, n, p, what, "t_xz", method);
+      if (network.double_parameterized) {
+        RequireDataset(data.t_xz1, n, p, what, "t_xz1", method);
+      }
     }
   }
   return p;
@@ -174,7 +177,7 @@ Eigen::VectorXd ScoreScale(const Eigen::MatrixXd& t_xz, bool enabled) {
 // ------------------------------------------------------------ tensors of data
 
 struct DataTensors {
-  torch::Tensor x_scaled, theta0, theta1, y, r_xz, t_xz;
+  torch::Tensor x_scaled, theta0, theta1, y, r_xz, t_xz, t_xz1;
   std::int64_t rows = 0;
 
   DataTensors Select(const torch::Tensor& index) const {
@@ -188,6 +191,7 @@ struct DataTensors {
     out.y = pick(y);
     out.r_xz = pick(r_xz);
     out.t_xz = pick(t_xz);
+    out.t_xz1 = pick(t_xz1);
     out.rows = index.size(0);
     return out;
   }
@@ -202,10 +206,11 @@ struct DataTensors {
     out.y = cut(y);
     out.r_xz = cut(r_xz);
     out.t_xz = cut(t_xz);
+    out.t_xz1 = cut(t_xz1);
     out.rows = last - first;
     return out;
   }
-  Targets targets() const { return Targets{y, r_xz, t_xz}; }
+  Targets targets() const { return Targets{y, r_xz, t_xz, t_xz1}; }
 };
 
 DataTensors MakeTensors(const Model& model, const TrainingData& data) {
@@ -221,6 +226,9 @@ DataTensors MakeTensors(const Model& model, const TrainingData& data) {
     t.theta0 = ToTensor(data.theta0, dtype);
     if (model.network.double_parameterized) {
       t.theta1 = ToTensor(data.theta1, dtype);
+      if (NeedsJointScore(model.method)) {
+        t.t_xz1 = ToTensor(data.t_xz1.leftCols(p), dtype);
+      }
     }
     t.y = ToTensor(data.y, dtype).squeeze(1);
     if (NeedsJointRatio(model.method)) {

@@ -36,18 +36,25 @@ class Mlp : public torch::nn::Module {
 };
 
 // What a network predicts on a batch: log r̂ (n) for ratio networks, and t̂
-// (n × P): the score network output or ∇_θ0 log r̂.
+// (n × P): the score network output or ∇_θ0 log r̂. Double-parameterized
+// networks also give t̂1 = −∇_θ1 log r̂, their estimate of the score at θ1
+// (log r = log p(x|θ0) − log p(x|θ1)).
 struct Predictions {
   torch::Tensor log_r;
   torch::Tensor t_hat;
+  torch::Tensor t_hat1;
 };
 struct Targets {
-  torch::Tensor y;     // n
-  torch::Tensor r_xz;  // n
-  torch::Tensor t_xz;  // n × P
+  torch::Tensor y;      // n
+  torch::Tensor r_xz;   // n
+  torch::Tensor t_xz;   // n × P
+  torch::Tensor t_xz1;  // n × P, double-parameterized: score at θ1
 };
 
 // The losses of config.h (documented in losses.h), as a scalar tensor.
+// Scores enter in the units they are given in; Model::TrainingLoss passes
+// them in the units of the scaled parameters. The θ1 score term is added
+// when targets.t_xz1 is defined.
 torch::Tensor Loss(Method method,
                    double alpha,
                    const Predictions& predictions,
@@ -91,14 +98,17 @@ class Model {
   void PrepareScaling();
   torch::Tensor ScaleX(const torch::Tensor& x) const;
   // The training loss: for score models the mean squared error of
-  // t̂_k / t_scale_k, so that every component weighs alike.
+  // t̂_k / t_scale_k, so that every component weighs alike; for ratio
+  // models the score term is in the units of the scaled parameters,
+  // t_k · theta_std_k, as MadMiner's _transform_score makes it.
   torch::Tensor TrainingLoss(const Predictions& predictions,
                              const Targets& targets) const;
 
   // One network's predictions. x_scaled: n × O (already standardised);
   // theta0, theta1: n × P in physical units (theta1 only for
-  // double-parameterized networks). With `need_score`, t̂ = ∇_θ0 log r̂ is
-  // computed by autograd, keeping the graph when `create_graph`.
+  // double-parameterized networks). With `need_score`, t̂ = ∇_θ0 log r̂ (and
+  // for double-parameterized networks t̂1 = −∇_θ1 log r̂) is computed by
+  // autograd, keeping the graph when `create_graph`.
   Predictions Forward(const Mlp& net,
                       const torch::Tensor& x_scaled,
                       const torch::Tensor& theta0,

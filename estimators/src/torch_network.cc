@@ -93,9 +93,21 @@ torch::Tensor RatioMse(const Predictions& p, const Targets& t) {
   return numerator + denominator;
 }
 
-// MSE((1−y) t̂, (1−y) t): the score is known at θ0 only.
-torch::Tensor ScoreMseNumerator(const Predictions& p, const Targets& t) {
-  return ((1.0 - t.y).unsqueeze(1) * (p.t_hat - t.t_xz)).pow(2).mean();
+// MadMiner's ratio_score_mse: MSE((1−y) t̂0, (1−y) t0) for samples drawn
+// from θ0, plus, for double-parameterized networks, MSE(y t̂1, y t1) for
+// samples drawn from θ1, whose joint score t(x,z|θ1) is known too. Each MSE
+// averages over events and components, like torch's MSELoss.
+//
+// t̂1 is the network's score at θ1, −∇_θ1 log r̂. MadMiner compares
+// +∇_θ1 log r̂ with t(x,z|θ1) instead, which pulls the θ1 dependence of
+// log r̂ the wrong way; the loss values for given t̂1 are the same.
+torch::Tensor ScoreMse(const Predictions& p, const Targets& t) {
+  torch::Tensor mse =
+      ((1.0 - t.y).unsqueeze(1) * (p.t_hat - t.t_xz)).pow(2).mean();
+  if (t.t_xz1.defined()) {
+    mse = mse + (t.y.unsqueeze(1) * (p.t_hat1 - t.t_xz1)).pow(2).mean();
+  }
+  return mse;
 }
 
 }  // namespace
@@ -115,12 +127,12 @@ torch::Tensor Loss(Method method,
     case Method::kAlice:
       return CrossEntropy(p.log_r, 1.0 / (1.0 + t.r_xz));
     case Method::kRascal:
-      return RatioMse(p, t) + alpha * ScoreMseNumerator(p, t);
+      return RatioMse(p, t) + alpha * ScoreMse(p, t);
     case Method::kCascal:
-      return CrossEntropy(p.log_r, t.y) + alpha * ScoreMseNumerator(p, t);
+      return CrossEntropy(p.log_r, t.y) + alpha * ScoreMse(p, t);
     case Method::kAlices:
       return CrossEntropy(p.log_r, 1.0 / (1.0 + t.r_xz)) +
-             alpha * ScoreMseNumerator(p, t);
+             alpha * ScoreMse(p, t);
   }
   throw InternalError("unknown method");
 }
@@ -181,13 +193,21 @@ void Model::PrepareScaling() {
 
 torch::Tensor Model::TrainingLoss(const Predictions& predictions,
                                   const Targets& targets) const {
-  if (!is_score()) {
-    return internal::Loss(method, settings.alpha, predictions, targets);
-  }
   Predictions scaled = predictions;
   Targets scaled_targets = targets;
-  scaled.t_hat = predictions.t_hat / t_scale_;
-  scaled_targets.t_xz = targets.t_xz / t_scale_;
+  if (is_score()) {
+    scaled.t_hat = predictions.t_hat / t_scale_;
+    scaled_targets.t_xz = targets.t_xz / t_scale_;
+  } else if (predictions.t_hat.defined()) {
+    // ∂/∂(θ/σ) = σ ∂/∂θ: the score term weighs every parameter alike
+    // whatever its range, and α means what it means in MadMiner.
+    scaled.t_hat = predictions.t_hat * theta_std_;
+    scaled_targets.t_xz = targets.t_xz * theta_std_;
+    if (targets.t_xz1.defined()) {
+      scaled.t_hat1 = predictions.t_hat1 * theta_std_;
+      scaled_targets.t_xz1 = targets.t_xz1 * theta_std_;
+    }
+  }
   return internal::Loss(method, settings.alpha, scaled, scaled_targets);
 }
 
@@ -207,11 +227,15 @@ Predictions Model::Forward(const Mlp& net,
     p.t_hat = net.Forward(x_scaled, dropout_generator) * t_scale_;
     return p;
   }
+  const bool need_score1 = need_score && network.double_parameterized;
   torch::Tensor theta0_leaf = theta0;
+  torch::Tensor theta1_leaf = theta1;
   if (need_score) theta0_leaf = theta0.detach().requires_grad_(true);
+  if (need_score1) theta1_leaf = theta1.detach().requires_grad_(true);
   const torch::Tensor theta0_scaled = (theta0_leaf - theta_mean_) / theta_std_;
   if (network.double_parameterized) {
-    const torch::Tensor theta1_scaled = (theta1 - theta_mean_) / theta_std_;
+    const torch::Tensor theta1_scaled =
+        (theta1_leaf - theta_mean_) / theta_std_;
     p.log_r =
         net.Forward(torch::cat({theta0_scaled, theta1_scaled, x_scaled}, 1),
                     dropout_generator)
@@ -224,7 +248,15 @@ Predictions Model::Forward(const Mlp& net,
         net.Forward(torch::cat({theta0_scaled, x_scaled}, 1), dropout_generator)
             .squeeze(1);
   }
-  if (need_score) {
+  if (need_score1) {
+    const auto gradients = torch::autograd::grad({p.log_r},
+                                                 {theta0_leaf, theta1_leaf},
+                                                 {torch::ones_like(p.log_r)},
+                                                 /*retain_graph=*/true,
+                                                 create_graph);
+    p.t_hat = gradients[0];
+    p.t_hat1 = -gradients[1];
+  } else if (need_score) {
     p.t_hat = torch::autograd::grad({p.log_r},
                                     {theta0_leaf},
                                     {torch::ones_like(p.log_r)},
@@ -271,8 +303,30 @@ double EvaluateLoss(Method method, double alpha, const LossBatch& batch) {
                      MethodName(method) +
                          " loss needs t_hat and t_xz with equal shapes and " +
                          std::to_string(n) + " rows");
-    p.t_hat = ToTensor(batch.t_hat, torch::kFloat64);
-    t.t_xz = ToTensor(batch.t_xz, torch::kFloat64);
+    const Eigen::Index parameters = batch.t_hat.cols();
+    Eigen::RowVectorXd scale = Eigen::RowVectorXd::Ones(parameters);
+    if (batch.theta_scale.size() > 0 && !IsScoreMethod(method)) {
+      GOLDMINE_REQUIRE(batch.theta_scale.size() == parameters &&
+                           (batch.theta_scale.array() > 0.0).all(),
+                       "theta_scale needs " + std::to_string(parameters) +
+                           " positive entries");
+      scale = batch.theta_scale.transpose();
+    }
+    const auto scaled = [&](const Eigen::MatrixXd& m) {
+      return ToTensor(m.array().rowwise() * scale.array(), torch::kFloat64);
+    };
+    p.t_hat = scaled(batch.t_hat);
+    t.t_xz = scaled(batch.t_xz);
+    if (batch.t_hat1.size() > 0 || batch.t_xz1.size() > 0) {
+      GOLDMINE_REQUIRE(!IsScoreMethod(method) && batch.t_hat1.rows() == n &&
+                           batch.t_xz1.rows() == n &&
+                           batch.t_hat1.cols() == parameters &&
+                           batch.t_xz1.cols() == parameters,
+                       MethodName(method) +
+                           " loss: t_hat1 and t_xz1 need the shape of t_hat");
+      p.t_hat1 = scaled(batch.t_hat1);
+      t.t_xz1 = scaled(batch.t_xz1);
+    }
   }
   return internal::Loss(method, alpha, p, t).item<double>();
 }

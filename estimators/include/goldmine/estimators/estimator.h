@@ -41,6 +41,9 @@ struct TrainingData {
   // n × P: joint score t(x,z|θ0); score methods learn every column (physics
   // and nuisance parameters).
   Eigen::MatrixXd t_xz;
+  // n × P: joint score t(x,z|θ1), for the θ1 score term of
+  // double-parameterized RASCAL, ALICES and CASCAL (MadMiner's t_xz1).
+  Eigen::MatrixXd t_xz1;
   std::vector<std::string> parameter_names;  // one per score component
   std::vector<std::string> observable_names;
 
