@@ -46,6 +46,7 @@ int DryRun(const run::PipelineConfig& config,
       continue;
     }
     streams.out << "\n";
+    if (stage.prepare) streams.out << "# (in-process work first)\n";
     for (const run::Step& step : stage.steps) {
       std::vector<std::string> arguments = step.arguments;
       arguments.insert(arguments.end(),

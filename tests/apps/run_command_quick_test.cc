@@ -156,6 +156,29 @@ TEST(RunCommandQuick, WhExampleEndToEnd) {
   }
   for (const char* method : {"truth", "sally", "histogram_stxs_5bin"})
     EXPECT_TRUE(results.at("fisher").at(method).at("available")) << method;
+  // The MEM line, and every method as a fraction of it on the same events:
+  // no histogram beats the MEM, and the truth reaches at least the MEM,
+  // within 3 times the (upper bound of the) MC error of the fraction.
+  EXPECT_THAT(report,
+              HasSubstr("| MEM: best possible with these observables |"));
+  const nlohmann::json& mem = results.at("mem").at("methods");
+  ASSERT_TRUE(mem.at("mem").at("available")) << mem.dump();
+  for (const char* method : {"truth", "sally", "histogram_stxs_5bin", "rate"})
+    ASSERT_TRUE(mem.at(method).at("available")) << method;
+  for (int p = 0; p < 2; ++p) {
+    const auto fraction = [&](const char* method) {
+      return mem.at(method).at("fraction_of_mem")[p].get<double>();
+    };
+    const auto bound = [&](const char* method) {
+      return mem.at(method)
+          .at("fraction_of_mem_uncertainty_bound")[p]
+          .get<double>();
+    };
+    EXPECT_DOUBLE_EQ(fraction("mem"), 1.0);
+    EXPECT_GE(fraction("truth"), 1.0 - 3.0 * bound("truth")) << p;
+    for (const char* method : {"histogram_stxs_5bin", "histogram_stxs_2d"})
+      EXPECT_LE(fraction(method), 1.0 + 3.0 * bound(method)) << method << p;
+  }
   // The comparison with the reference numbers of the configuration.
   EXPECT_THAT(report, HasSubstr("Comparison with PHYSICS.md"));
 

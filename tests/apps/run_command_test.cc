@@ -681,6 +681,77 @@ TEST_F(RunCommandTest, TheReportMatchesTheCommandsItQuotes) {
   EXPECT_NEAR(ours.gradient(0), slope, 1e-3 * std::abs(slope) + 1e-9);
 }
 
+// Issue 16: the mem stage. Without the final state among the observables
+// the MEM row is "not available" with goldmine mem's reason; with it, every
+// method is a fraction of the MEM on the same test events.
+TEST_F(RunCommandTest, MemStageComparesEveryMethodWithTheMem) {
+  std::ofstream(config_, std::ios::app) << "mem: {events: 150}\n";
+  const PipelineConfig config = ReadPipelineConfig(config_, false);
+  EXPECT_EQ(config.mem.detector, "wh-1908.06980");  // mining.smearing
+  EXPECT_EQ(config.mem.events, 150);
+  auto result = Run({"--dry-run"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out,
+              HasSubstr("goldmine mem --events " +
+                        (folder_ / "work/mem/events.h5").string()));
+  result = Run();
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(Statuses(result)["mem"], "ran");
+  nlohmann::json mem =
+      testing::ReadJson(folder_ / "work/results.json").at("mem").at("methods");
+  EXPECT_FALSE(mem.at("mem").at("available"));
+  EXPECT_THAT(mem.at("mem").at("reason").get<std::string>(),
+              HasSubstr("reads the observable l[0].px"));
+  EXPECT_THAT(testing::ReadText(folder_ / "work/report.md"),
+              HasSubstr("| MEM: best possible with these observables | not "
+                        "available: goldmine mem: "));
+
+  EditConfig("    m_bb: \"(b[0] + b[1]).m\"\n",
+             "    m_bb: \"(b[0] + b[1]).m\"\n"
+             "    q: l[0].charge\n"
+             "    l_px: l[0].px\n    l_py: l[0].py\n    l_pz: l[0].pz\n"
+             "    b1_px: b[0].px\n    b1_py: b[0].py\n    b1_pz: b[0].pz\n"
+             "    b2_px: b[1].px\n    b2_py: b[1].py\n    b2_pz: b[1].pz\n");
+  result = Run();
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const nlohmann::json results =
+      testing::ReadJson(folder_ / "work/results.json");
+  EXPECT_EQ(results.at("mem").at("integrated_events"), 150);
+  mem = results.at("mem").at("methods");
+  ASSERT_TRUE(mem.at("mem").at("available")) << mem.dump();
+  for (int p = 0; p < 2; ++p) {
+    EXPECT_DOUBLE_EQ(mem.at("mem").at("fraction_of_mem")[p].get<double>(), 1.0);
+    for (const char* method : {"truth", "histogram_stxs", "rate"})
+      EXPECT_TRUE(
+          std::isfinite(mem.at(method).at("fraction_of_mem")[p].get<double>()))
+          << method;
+  }
+  // The events are the first 150 of the test partition, weights × N / 150:
+  // their σ is the full file's within MC error, their cross section sum the
+  // events file's scaled.
+  const mining::MadminerEvents all =
+      mining::ReadEvents(folder_ / "work/mine/events.h5");
+  const mining::MadminerEvents subset =
+      mining::ReadEvents(folder_ / "work/mem/events.h5");
+  ASSERT_EQ(subset.events.size(), 150);
+  const auto n = static_cast<Eigen::Index>(all.events.size());
+  const Eigen::Index first =
+      n - static_cast<Eigen::Index>(std::llround(0.2 * n));
+  EXPECT_TRUE(subset.events.observations.isApprox(
+      all.events.observations.middleRows(first, 150)));
+  EXPECT_TRUE(
+      subset.events.weights.isApprox(all.events.weights.middleRows(first, 150) *
+                                     (static_cast<double>(n) / 150.0)));
+
+  // Bad mem settings name the key.
+  EditConfig("mem: {events: 150}", "mem: {events: 150, precision: 2}");
+  EXPECT_THAT([&] { ReadPipelineConfig(config_, false); },
+              ::testing::ThrowsMessage<InvalidInput>(HasSubstr("precision")));
+  EditConfig("precision: 2", "precison: 0.01");
+  EXPECT_THAT([&] { ReadPipelineConfig(config_, false); },
+              ::testing::ThrowsMessage<InvalidInput>(HasSubstr("precison")));
+}
+
 TEST_F(RunCommandTest, BadConfigurationsExitTwoNamingTheProblem) {
   WriteConfig("  augment: {n_sample: 3}\n");
   auto result = Run({"--quick"});

@@ -55,4 +55,24 @@ HeldOutLayout WriteTestPartitionFirst(const std::filesystem::path& events,
   return layout;
 }
 
+std::int64_t WriteTestSubset(const std::filesystem::path& events,
+                             const std::filesystem::path& output,
+                             std::int64_t max_events) {
+  const mining::MadminerEventsReader reader(events);
+  const HeldOutLayout layout = TestPartitionOf(reader.num_events());
+  const std::int64_t count = std::min(max_events, layout.num_test());
+  if (count < 1) {
+    throw InvalidInput(events.string() + ": the test partition is empty");
+  }
+  mining::MadminerEventBatch batch;
+  reader.Read(layout.first_test, count, &batch);
+  batch.weights *=
+      static_cast<double>(layout.num_events) / static_cast<double>(count);
+  mining::MadminerEventsWriter writer(output, reader.setup());
+  writer.Append(batch);
+  writer.Finish(mining::MadminerSampleSummary::Count(
+      batch.sampling_benchmarks, reader.setup().benchmarks.num_physics()));
+  return count;
+}
+
 }  // namespace goldmine::cli::run

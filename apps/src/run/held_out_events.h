@@ -46,4 +46,14 @@ HeldOutLayout TestPartitionOf(std::int64_t num_events);
 HeldOutLayout WriteTestPartitionFirst(const std::filesystem::path& events,
                                       const std::filesystem::path& output);
 
+// Writes `output`: the first min(max_events, N_test) events of the test
+// partition of `events`, in file order, with their weights multiplied by
+// N / (events written), so that the file's weights still sum to σ (the
+// events are an unweighted-order subset of an iid sample). The MEM stage
+// integrates these events and compares every method on them (docs/run.md).
+// Returns the number of events written.
+std::int64_t WriteTestSubset(const std::filesystem::path& events,
+                             const std::filesystem::path& output,
+                             std::int64_t max_events);
+
 }  // namespace goldmine::cli::run

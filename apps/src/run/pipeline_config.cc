@@ -18,6 +18,7 @@ const std::initializer_list<const char*> kTopKeys = {"name",
                                                      "augment",
                                                      "train",
                                                      "fisher",
+                                                     "mem",
                                                      "limits",
                                                      "report",
                                                      "quick"};
@@ -433,6 +434,34 @@ ReportSettings ReadReport(const YamlNode& node,
   return settings;
 }
 
+MemSettings ReadMem(const YamlNode& node, const YAML::Node& mining) {
+  node.RequireOnlyKeys({"enabled", "events", "precision", "detector", "seed"});
+  MemSettings settings;
+  settings.enabled = !node.Has("enabled") || node.At("enabled").AsBool();
+  if (node.Has("events")) settings.events = Count(node.At("events"), 1);
+  if (node.Has("precision")) {
+    settings.precision = node.At("precision").AsDouble();
+    if (!(settings.precision > 0.0 && settings.precision < 1.0))
+      node.At("precision").Fail("a relative precision in (0, 1)");
+  }
+  if (node.Has("seed"))
+    settings.seed = static_cast<std::uint64_t>(Count(node.At("seed"), 0));
+  if (node.Has("detector")) {
+    settings.detector = node.At("detector").AsString();
+  } else {
+    // The MEM's transfer functions are those of the mining smearing; a
+    // custom smearing (a map) has none, and `goldmine mem` says so.
+    const YAML::Node smearing = mining["smearing"];
+    if (!smearing.IsDefined() || smearing.IsNull()) {
+      settings.detector = "none";
+    } else {
+      settings.detector =
+          smearing.IsScalar() ? smearing.as<std::string>() : "custom";
+    }
+  }
+  return settings;
+}
+
 // Checks the keys of a document (the configuration, or its `quick` section).
 void CheckTopKeys(const YamlNode& root, bool allow_quick) {
   if (allow_quick) {
@@ -444,6 +473,7 @@ void CheckTopKeys(const YamlNode& root, bool allow_quick) {
                           "augment",
                           "train",
                           "fisher",
+                          "mem",
                           "limits",
                           "report"});
   }
@@ -562,6 +592,7 @@ PipelineConfig ParseDocument(const YamlNode& root,
   } else {
     config.limits.enabled = false;
   }
+  if (root.Has("mem")) config.mem = ReadMem(root.At("mem"), config.mining);
   if (root.Has("report"))
     config.report = ReadReport(root.At("report"), config.benchmarks);
 
@@ -571,6 +602,7 @@ PipelineConfig ParseDocument(const YamlNode& root,
                               "augment",
                               "train",
                               "fisher",
+                              "mem",
                               "limits",
                               "report"}) {
     config.section_text[section] =

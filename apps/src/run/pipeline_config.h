@@ -1,7 +1,7 @@
 // The configuration of `goldmine run CONFIG.yaml` (docs/run.md): one YAML
 // file for the whole study. Sections: name, generate, mining (the
 // configuration of `goldmine setup|mine`, docs/config.md), augment, train,
-// fisher, limits, report, and `quick` (overrides of any of these, applied
+// fisher, mem, limits, report, and `quick` (overrides of any of these, applied
 // with --quick). Unknown keys are errors naming the file, line and key.
 #pragma once
 
@@ -95,6 +95,19 @@ struct LimitsSettings {
   std::vector<std::string> histograms;  // names in FisherSettings
 };
 
+// The Matrix Element Method (docs/mem.md): the best possible with these
+// observables, on the first `events` events of the test partition, where
+// every other method is evaluated too.
+struct MemSettings {
+  bool enabled = false;
+  std::int64_t events = 5000;
+  double precision = 1e-2;  // goldmine mem --precision
+  // goldmine mem --detector; empty: the mining smearing preset (none when
+  // there is none).
+  std::string detector;
+  std::uint64_t seed = 1;
+};
+
 struct ObservablePlot {
   std::string name;
   std::string label;  // axis label with units
@@ -136,6 +149,7 @@ struct PipelineConfig {
   std::vector<TrainSettings> train;
   FisherSettings fisher;
   LimitsSettings limits;
+  MemSettings mem;
   ReportSettings report;
   // The effective configuration (after --quick) as YAML text, per section.
   std::map<std::string, std::string> section_text;

@@ -305,6 +305,32 @@ std::string EdgesText(const std::vector<std::vector<double>>& edges) {
   return text;
 }
 
+FisherEntry LoadFisherEntry(const fs::path& path,
+                            const fs::path& stage_record,
+                            const std::string& name,
+                            const std::string& label,
+                            const std::string& step_label) {
+  FisherEntry entry;
+  entry.name = name;
+  entry.label = label;
+  entry.source = "`goldmine " + step_label + "`";
+  entry.events = "all events (no trained model involved)";
+  if (fs::exists(path)) {
+    const nlohmann::json json = ReadJson(path);
+    entry.information =
+        MatrixFromJson(json.at("fisher_information"), path.string());
+    entry.edges = HistogramEdges(json);
+    ReadStatistics(json, path.string(), &entry);
+    entry.available = true;
+  } else {
+    entry.reason = StepReason(stage_record, step_label);
+    if (entry.reason.empty())
+      entry.reason = "the " + stage_record.parent_path().filename().string() +
+                     " stage did not write it";
+  }
+  return entry;
+}
+
 std::vector<FisherEntry> LoadFisherEntries(const PipelineConfig& config,
                                            const StudyFiles& files) {
   std::vector<FisherEntry> entries;
@@ -312,25 +338,8 @@ std::vector<FisherEntry> LoadFisherEntries(const PipelineConfig& config,
   auto load = [&](const std::string& name,
                   const std::string& label,
                   const std::string& step_label) {
-    FisherEntry entry;
-    entry.name = name;
-    entry.label = label;
-    entry.source = "`goldmine " + step_label + "`";
-    entry.events = "all events (no trained model involved)";
-    const fs::path path = files.fisher(name);
-    if (fs::exists(path)) {
-      const nlohmann::json json = ReadJson(path);
-      entry.information =
-          MatrixFromJson(json.at("fisher_information"), path.string());
-      entry.edges = HistogramEdges(json);
-      ReadStatistics(json, path.string(), &entry);
-      entry.available = true;
-    } else {
-      entry.reason = StepReason(record, step_label);
-      if (entry.reason.empty())
-        entry.reason = "the fisher stage did not write it";
-    }
-    entries.push_back(entry);
+    entries.push_back(
+        LoadFisherEntry(files.fisher(name), record, name, label, step_label));
   };
   load("truth", "truth (parton level)", "fisher truth");
   load("rate", "rate only", "fisher rate");

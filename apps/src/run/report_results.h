@@ -126,6 +126,15 @@ Eigen::MatrixXd ScoreFisherInformation(const Eigen::MatrixXd& scores,
 // "(−∞, 50, 100, +∞)" per axis, axes joined by " × "; empty: "—".
 std::string EdgesText(const std::vector<std::vector<double>>& edges);
 
+// One `goldmine fisher` result: read from `path` or, when absent, not
+// available with the reason `stage_record` (DIR/<stage>/stage.json) gives
+// for the step labelled `step_label`.
+FisherEntry LoadFisherEntry(const std::filesystem::path& path,
+                            const std::filesystem::path& stage_record,
+                            const std::string& name,
+                            const std::string& label,
+                            const std::string& step_label);
+
 std::vector<FisherEntry> LoadFisherEntries(const PipelineConfig& config,
                                            const StudyFiles& files);
 std::vector<LimitsEntry> LoadLimitsEntries(const PipelineConfig& config,

@@ -14,6 +14,7 @@
 #include "run/fisher_interval_uncertainty.h"
 #include "run/gnuplot_plotter.h"
 #include "run/report_document.h"
+#include "run/report_mem.h"
 #include "run/report_plots.h"
 #include "run/report_results.h"
 
@@ -588,6 +589,7 @@ void WriteReport(const PipelineConfig& config,
                  std::ostream& log) {
   const std::vector<FisherEntry> fisher = LoadFisherEntries(config, files);
   const std::vector<LimitsEntry> limits = LoadLimitsEntries(config, files);
+  const MemComparison mem = LoadMemComparison(config, files);
   std::unique_ptr<mining::MadminerEvents> events;
   if (fs::exists(files.events()))
     events = std::make_unique<mining::MadminerEvents>(
@@ -640,6 +642,7 @@ void WriteReport(const PipelineConfig& config,
       "its Monte Carlo statistical uncertainty (± MC, from the event weights; "
       "for a trained ensemble also the spread over its members).");
   FisherTable(config, fisher, &doc);
+  MemSection(config, mem, &doc);
   IntervalUncertaintyTable(config, fisher, &doc);
   StatisticsTable(config, fisher, &doc);
   ReferenceTable(config, fisher, &doc);
@@ -684,8 +687,10 @@ void WriteReport(const PipelineConfig& config,
   doc.Code("goldmine run " + config.path.string() + " --workdir " +
            files.workdir.string() + (config.quick ? " --quick" : ""));
 
+  nlohmann::ordered_json results = ResultsJson(config, fisher, limits);
+  if (mem.configured) results["mem"] = MemJson(config, mem);
   WriteTextFileAtomically(files.workdir / "results.json",
-                          ResultsJson(config, fisher, limits).dump(2) + "\n");
+                          results.dump(2) + "\n");
   WriteTextFileAtomically(files.workdir / "report.md",
                           doc.Markdown(files.workdir));
   WriteTextFileAtomically(files.workdir / "report.html",

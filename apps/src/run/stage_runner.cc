@@ -131,6 +131,7 @@ StageOutcome StageRunner::Run(const Stage& stage, bool force) {
   const auto start = std::chrono::steady_clock::now();
   std::ofstream log(folder / "log.txt", std::ios::trunc);
   nlohmann::ordered_json commands = nlohmann::ordered_json::array();
+  if (stage.prepare) stage.prepare(log);
   for (const Step& step : stage.steps) {
     std::vector<std::string> arguments = step.arguments;
     arguments.insert(arguments.end(),

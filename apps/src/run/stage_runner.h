@@ -40,7 +40,9 @@ struct Stage {
   std::vector<std::filesystem::path> inputs;
   std::vector<std::filesystem::path> outputs;  // required outputs
   std::vector<Step> steps;
-  // In-process work after the steps (the report); throws on failure.
+  // In-process work before the steps (an input file they read), and after
+  // them (the report); both throw on failure.
+  std::function<void(std::ostream& log)> prepare;
   std::function<void(std::ostream& log)> work;
   // Empty: the stage runs. Otherwise it is not part of this study, and the
   // reason is reported ("no generate section: the samples are given").

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "goldmine/core/atomic_file.h"
@@ -322,48 +323,49 @@ Stage TrainStage(const PipelineConfig& config,
   return stage;
 }
 
-Stage FisherStage(const PipelineConfig& config, const StudyFiles& files) {
-  Stage stage;
-  stage.name = "fisher";
-  // Everything the fisher commands read is on their command lines (hashed);
-  // labels and limits_binning are for other stages.
-  stage.settings = "";
-  stage.inputs = {files.events()};
+// The fisher commands of every configured method on `events`: truth, rate,
+// each histogram, and SALLY (optional: this build may lack it) on
+// `sally_partition`, each JSON written to output(name).
+std::vector<Step> FisherSteps(
+    const PipelineConfig& config,
+    const StudyFiles& files,
+    const fs::path& events,
+    const std::string& sally_partition,
+    const std::function<fs::path(const std::string&)>& output) {
   // Asimov histograms free of MC noise and templates that hold every event
   // (not MadMiner's conventions, which bias the best fit with many bins; see
   // docs/limits.md).
   const std::vector<std::string> common = {"--events",
-                                           files.events().string(),
+                                           events.string(),
                                            "--theta",
                                            JoinNumbers(config.fisher.theta),
                                            "--luminosity",
                                            Number(config.fisher.luminosity),
                                            "--no-nuisance"};
+  std::vector<Step> steps;
   auto add = [&](const std::string& name,
                  const std::string& label,
                  std::vector<std::string> arguments,
                  bool optional) {
     Step step;
     step.label = label;
-    step.arguments = std::move(arguments);
-    step.stdout_file = files.fisher(name);
+    step.arguments = {"fisher"};
+    step.arguments.insert(
+        step.arguments.end(), arguments.begin(), arguments.end());
+    step.arguments.insert(step.arguments.end(), common.begin(), common.end());
+    step.stdout_file = output(name);
     step.optional = optional;
-    stage.steps.push_back(step);
-    if (!optional) stage.outputs.push_back(files.fisher(name));
+    steps.push_back(step);
   };
-  for (const char* mode : {"truth", "rate"}) {
-    std::vector<std::string> arguments = {"fisher", mode};
-    arguments.insert(arguments.end(), common.begin(), common.end());
-    add(mode, std::string("fisher ") + mode, arguments, false);
-  }
+  for (const char* mode : {"truth", "rate"})
+    add(mode, std::string("fisher ") + mode, {mode}, false);
   for (const HistogramSettings& histogram : config.fisher.histograms) {
-    std::vector<std::string> arguments = {"fisher", "histogram"};
-    arguments.insert(arguments.end(), common.begin(), common.end());
-    arguments.insert(arguments.end(),
-                     {"--observable",
-                      histogram.observable,
-                      "--bins",
-                      FisherBins(histogram.bins, histogram.num_bins)});
+    std::vector<std::string> arguments = {
+        "histogram",
+        "--observable",
+        histogram.observable,
+        "--bins",
+        FisherBins(histogram.bins, histogram.num_bins)};
     if (!histogram.observable2.empty()) {
       arguments.insert(arguments.end(),
                        {"--observable2",
@@ -377,16 +379,110 @@ Stage FisherStage(const PipelineConfig& config, const StudyFiles& files) {
         false);
   }
   if (SallyEnabled(config)) {
-    stage.inputs.push_back(files.model("sally").string() + ".json");
-    std::vector<std::string> arguments = {"fisher", "sally"};
-    arguments.insert(arguments.end(), common.begin(), common.end());
-    // The test partition, never used for training (run/held_out_events.h),
-    // said explicitly: the report names these events.
-    arguments.insert(
-        arguments.end(),
-        {"--model", files.model("sally").string(), "--partition", "test"});
-    add("sally", "fisher sally", arguments, true);
+    // Events never used for training, said explicitly: the report names
+    // them.
+    add("sally",
+        "fisher sally",
+        {"sally",
+         "--model",
+         files.model("sally").string(),
+         "--partition",
+         sally_partition},
+        true);
   }
+  return steps;
+}
+
+Stage FisherStage(const PipelineConfig& config, const StudyFiles& files) {
+  Stage stage;
+  stage.name = "fisher";
+  // Everything the fisher commands read is on their command lines (hashed);
+  // labels and limits_binning are for other stages.
+  stage.settings = "";
+  stage.inputs = {files.events()};
+  if (SallyEnabled(config))
+    stage.inputs.push_back(files.model("sally").string() + ".json");
+  // SALLY on the test partition (run/held_out_events.h).
+  stage.steps =
+      FisherSteps(config, files, files.events(), "test", [&](const auto& name) {
+        return files.fisher(name);
+      });
+  for (const Step& step : stage.steps)
+    if (!step.optional) stage.outputs.push_back(*step.stdout_file);
+  return stage;
+}
+
+// The Matrix Element Method on the first mem.events events of the test
+// partition, and every other method's information on the same events, so
+// that the report's fractions of MEM are free of most of the MC noise (the
+// same events enter numerator and denominator).
+Stage MemStage(const PipelineConfig& config,
+               const StudyFiles& files,
+               int threads) {
+  Stage stage;
+  stage.name = "mem";
+  if (!config.mem.enabled) {
+    stage.not_configured = "no mem section (or enabled: false)";
+    return stage;
+  }
+  stage.settings = config.section_text.at("mem");
+  stage.inputs = {files.events()};
+  if (SallyEnabled(config))
+    stage.inputs.push_back(files.model("sally").string() + ".json");
+  stage.prepare = [events = files.events(),
+                   output = files.mem_events(),
+                   count = config.mem.events](std::ostream& log) {
+    fs::create_directories(output.parent_path());
+    const std::int64_t written = WriteTestSubset(events, output, count);
+    log << "wrote " << output.string() << ": the first " << written
+        << " events of the test partition\n";
+  };
+  Step mem;
+  mem.label = "mem";
+  mem.arguments = {"mem",
+                   "--events",
+                   files.mem_events().string(),
+                   "--output",
+                   files.mem_file().string(),
+                   "--precision",
+                   Number(config.mem.precision),
+                   "--detector",
+                   config.mem.detector,
+                   "--seed",
+                   std::to_string(config.mem.seed)};
+  mem.unhashed_arguments = {"--threads", std::to_string(threads)};
+  mem.stdout_file = files.workdir / "mem/mem.json";
+  // A process without a MEM (or a custom smearing) leaves the report's MEM
+  // line "not available" with the command's reason.
+  mem.optional = true;
+  stage.steps.push_back(mem);
+  Step fisher;
+  fisher.label = "fisher mem";
+  fisher.arguments = {"fisher",
+                      "mem",
+                      "--mem",
+                      files.mem_file().string(),
+                      "--partition",
+                      "all",
+                      "--events",
+                      files.mem_events().string(),
+                      "--theta",
+                      JoinNumbers(config.fisher.theta),
+                      "--luminosity",
+                      Number(config.fisher.luminosity),
+                      "--no-nuisance"};
+  fisher.stdout_file = files.mem_fisher("mem");
+  fisher.optional = true;
+  stage.steps.push_back(fisher);
+  // Every event here is from the test partition: SALLY takes them all.
+  for (Step& step : FisherSteps(
+           config, files, files.mem_events(), "all", [&](const auto& name) {
+             return files.mem_fisher(name);
+           })) {
+    step.label += " (MEM events)";
+    stage.steps.push_back(step);
+  }
+  stage.outputs = {files.mem_events()};
   return stage;
 }
 
@@ -421,8 +517,14 @@ Stage LimitsStage(const PipelineConfig& config, const StudyFiles& files) {
 }  // namespace
 
 const std::vector<std::string>& StageNames() {
-  static const std::vector<std::string> names = {
-      "generate", "mine", "augment", "train", "fisher", "limits", "report"};
+  static const std::vector<std::string> names = {"generate",
+                                                 "mine",
+                                                 "augment",
+                                                 "train",
+                                                 "fisher",
+                                                 "mem",
+                                                 "limits",
+                                                 "report"};
   return names;
 }
 
@@ -680,6 +782,7 @@ std::vector<Stage> StudyStages(const PipelineConfig& config,
           // WH SALLY), so --threads only parallelises mining.
           TrainStage(config, files, 1),
           FisherStage(config, files),
+          MemStage(config, files, threads),
           LimitsStage(config, files)};
 }
 

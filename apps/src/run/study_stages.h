@@ -1,7 +1,7 @@
 // The WH study (or any study of the same shape) as stages of `goldmine run`:
-// generate → mine (setup + mine) → augment → train → fisher → limits →
-// report. Each stage is a list of goldmine command lines over files in the
-// work folder (layout in docs/run.md).
+// generate → mine (setup + mine) → augment → train → fisher → mem →
+// limits → report. Each stage is a list of goldmine command lines over files in
+// the work folder (layout in docs/run.md).
 #pragma once
 
 #include <filesystem>
@@ -40,12 +40,20 @@ struct StudyFiles {
   std::filesystem::path limits(const std::string& name) const {
     return workdir / "limits" / (name + ".json");
   }
+  // The MEM stage: the first events of the test partition, their MEM file,
+  // and every method's Fisher information on them (truth, rate,
+  // histogram_NAME, sally, mem).
+  std::filesystem::path mem_events() const { return workdir / "mem/events.h5"; }
+  std::filesystem::path mem_file() const { return workdir / "mem/mem.h5"; }
+  std::filesystem::path mem_fisher(const std::string& name) const {
+    return workdir / "mem" / ("fisher_" + name + ".json");
+  }
 };
 
 // The stages except the report (which the caller adds). Writes the files the
 // commands read (generate/benchmarks.yaml, mine/mine.yaml) when their content
 // changed, unless `write_inputs` is false (`goldmine run --dry-run`).
-// `threads` goes to mine.
+// `threads` goes to mine and mem.
 std::vector<Stage> StudyStages(const PipelineConfig& config,
                                const StudyFiles& files,
                                int threads,
