@@ -136,11 +136,13 @@ Command FisherCommand() {
         "efficiency expression (repeatable)")(
         "no-nuisance", po::bool_switch(), "leave out nuisance parameters")(
         "model", po::value<std::string>(), "DIR/NAME (sally)")(
-        "mem", po::value<std::string>(), "MEM file of --events (mem)")(
-        "partition",
+        "mem",
         po::value<std::string>(),
-        "sally: events partition (default test, as MadMiner); mem: "
-        "(default all)")(
+        "MEM file of --events (mem; sally: compare with the MEM on the same "
+        "events)")("partition",
+                   po::value<std::string>(),
+                   "sally: events partition (default test, as MadMiner); mem: "
+                   "(default all)")(
         "output", po::value<std::string>(), "write the JSON here");
     po::positional_options_description positional;
     positional.add("mode", 1);
@@ -162,7 +164,10 @@ Command FisherCommand() {
             "\"truth_difference_uncertainty\", \"exceeds_truth\", "
             "\"truth_excess\" (the direction of the largest excess over the "
             "truth), "
-            "\"fisher_information_ensemble_uncertainty\" (ensembles) "
+            "\"fisher_information_ensemble_uncertainty\" (ensembles), and "
+            "with --mem M.h5 \"mem_information_same_events\", "
+            "\"mem_information_uncertainty\", \"mem_difference_uncertainty\", "
+            "\"fraction_of_mem\", \"fraction_of_mem_uncertainty\" "
             "(docs/fisher_uncertainty.md).\nsally: I = L sigma(theta) E[t_hat "
             "t_hat^T] over the "
             "weighted events of --partition (default test) with the score of "
@@ -236,11 +241,21 @@ Command FisherCommand() {
       if (Models().member_scores) {
         members = Models().member_scores(values["model"].as<std::string>());
       }
+      // With --mem, the model is compared with the exact observable-level
+      // score event by event.
+      mining::EventScorer mem_score;
+      if (values.count("mem") != 0) {
+        mem_score = mem::MemEventScorer(fisher,
+                                        values["events"].as<std::string>(),
+                                        values["mem"].as<std::string>(),
+                                        theta);
+      }
       result = fisher.Score(theta,
                             *model,
                             partition,
                             !values["no-xsec-info"].as<bool>(),
-                            members);
+                            members,
+                            mem_score);
     } else if (mode == "mem") {
       result = mem::MemFisherInformation(
           fisher,
@@ -308,6 +323,23 @@ Command FisherCommand() {
             {"uncertainty", excess.uncertainty},
             {"exceeds_truth", mining::ExceedsTruthInSomeDirection(result)}};
       }
+    }
+    if (result.reference_information.size() != 0) {
+      json["mem_information_same_events"] =
+          Matrix(result.reference_information);
+      json["mem_information_uncertainty"] =
+          Matrix(result.reference_uncertainty);
+      json["mem_difference_uncertainty"] =
+          Matrix(result.reference_difference_uncertainty);
+      std::vector<double> fractions, errors;
+      for (Eigen::Index i = 0; i < result.information.rows(); ++i) {
+        const mining::Fraction fraction =
+            mining::FractionOfReference(result, i);
+        fractions.push_back(fraction.value);
+        errors.push_back(fraction.uncertainty);
+      }
+      json["fraction_of_mem"] = fractions;
+      json["fraction_of_mem_uncertainty"] = errors;
     }
     if (result.ensemble_uncertainty.size() != 0) {
       json["fisher_information_ensemble_uncertainty"] =

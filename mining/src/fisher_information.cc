@@ -589,7 +589,8 @@ FisherResult FisherInformation::Score(const Eigen::VectorXd& theta,
                                       const core::ScoreModel& model,
                                       const std::string& partition_name,
                                       bool include_rate,
-                                      const MemberScores& members) const {
+                                      const MemberScores& members,
+                                      const EventScorer& reference) const {
   // Columns of the file's observations the model reads, in its order.
   const std::vector<std::string> names = impl_->events.observable_names();
   std::vector<Eigen::Index> columns;
@@ -624,7 +625,8 @@ FisherResult FisherInformation::Score(const Eigen::VectorXd& theta,
                      scorer,
                      partition_name,
                      include_rate,
-                     member_scores);
+                     member_scores,
+                     reference);
 }
 
 FisherResult FisherInformation::EventScores(
@@ -633,7 +635,8 @@ FisherResult FisherInformation::EventScores(
     const EventScorer& scorer,
     const std::string& partition_name,
     bool include_rate,
-    const MemberScores& members) const {
+    const MemberScores& members,
+    const EventScorer& reference) const {
   const int p = num_parameters();
   const int k = impl_->events.num_nuisance();
   const int n = static_cast<int>(components.size());
@@ -667,6 +670,8 @@ FisherResult FisherInformation::EventScores(
   WeightedMeanInformation estimated(n);
   WeightedMeanInformation truth(n);
   WeightedMeanInformation difference(n);
+  WeightedMeanInformation reference_information(n);
+  WeightedMeanInformation reference_difference(n);
   // First pass, all kept events: σ(θ) and ∇σ(θ) (for t = ∇σ_e/σ_e − ∇σ/σ).
   double xsec = 0.0;
   Eigen::VectorXd dxsec = Eigen::VectorXd::Zero(p);
@@ -678,6 +683,8 @@ FisherResult FisherInformation::EventScores(
       estimated.AddAnyEvent(at_theta(e));
       truth.AddAnyEvent(at_theta(e));
       difference.AddAnyEvent(at_theta(e));
+      reference_information.AddAnyEvent(at_theta(e));
+      reference_difference.AddAnyEvent(at_theta(e));
     }
   });
   const Eigen::VectorXd rate_score =
@@ -687,6 +694,7 @@ FisherResult FisherInformation::EventScores(
   std::vector<Eigen::MatrixXd> member_moments;
   Eigen::MatrixXd outer(n, n);
   Eigen::MatrixXd truth_outer(n, n);
+  Eigen::MatrixXd reference_outer(n, n);
   impl_->EventRows(
       partition.first,
       partition.end,
@@ -701,6 +709,16 @@ FisherResult FisherInformation::EventScores(
                              std::to_string(scores.rows()) + " x " +
                              std::to_string(scores.cols()) + " matrix");
         const Eigen::MatrixXd gradients = w * g.transpose();
+        Eigen::MatrixXd reference_scores;
+        if (reference) {
+          reference_scores = reference(x, rows);
+          GOLDMINE_REQUIRE(reference_scores.rows() == x.rows() &&
+                               reference_scores.cols() == n,
+                           "the reference scorer returned a " +
+                               std::to_string(reference_scores.rows()) + " x " +
+                               std::to_string(reference_scores.cols()) +
+                               " matrix");
+        }
         if (members) {
           const std::vector<Eigen::MatrixXd> member_scores = members(x);
           member_moments.resize(member_scores.size(),
@@ -716,6 +734,12 @@ FisherResult FisherInformation::EventScores(
           partition_squares += we * we;
           outer.noalias() = scores.row(e).transpose() * scores.row(e);
           estimated.AddPartitionEvent(we, outer);
+          if (reference) {
+            reference_outer.noalias() =
+                reference_scores.row(e).transpose() * reference_scores.row(e);
+            reference_information.AddPartitionEvent(we, reference_outer);
+            reference_difference.AddPartitionEvent(we, outer - reference_outer);
+          }
           if (!compare_truth) continue;
           truth_outer.setZero();
           if (we != 0.0) {
@@ -754,6 +778,14 @@ FisherResult FisherInformation::EventScores(
         difference.StandardError(luminosity, num_events);
     difference_covariance = difference.Covariance(luminosity, num_events);
   }
+  if (reference) {
+    result.reference_information =
+        reference_information.Information(luminosity);
+    result.reference_uncertainty =
+        reference_information.StandardError(luminosity, num_events);
+    result.reference_difference_uncertainty =
+        reference_difference.StandardError(luminosity, num_events);
+  }
   if (member_moments.size() >= 2) {
     // The rate term is the same for every member: it has no spread.
     const auto k_members = static_cast<double>(member_moments.size());
@@ -788,6 +820,7 @@ FisherResult FisherInformation::EventScores(
       result.information_mc_covariance.resize(0, 0);
     }
     if (compare_truth) result.truth_information += rate.information;
+    if (reference) result.reference_information += rate.information;
   }
   if (compare_truth) {
     // The rate terms are the same on both sides: they cancel in the excess

@@ -267,4 +267,16 @@ std::vector<std::string> FisherWarnings(const FisherResult& result) {
   return warnings;
 }
 
+Fraction FractionOfReference(const FisherResult& result, Eigen::Index i) {
+  const double b = result.reference_information(i, i);
+  const double d = result.information(i, i) - b;
+  const double error_d = result.reference_difference_uncertainty(i, i);
+  const double error_b = result.reference_uncertainty(i, i);
+  Fraction fraction;
+  fraction.value = result.information(i, i) / b;
+  fraction.uncertainty = std::sqrt(error_d * error_d / (b * b) +
+                                   d * d * error_b * error_b / (b * b * b * b));
+  return fraction;
+}
+
 }  // namespace goldmine::mining

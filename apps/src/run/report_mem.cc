@@ -23,14 +23,23 @@ const FisherEntry* MemEntry(const MemComparison& comparison) {
 }
 
 // a/b with the error of uncorrelated estimates. The two share their events,
-// so this bounds the MC error of the ratio from above.
+// so this bounds the MC error of the ratio from above; SALLY's comes from
+// the event-by-event comparison instead, when there is one.
 struct Ratio {
   double value = std::nan("");
   double bound = std::nan("");
+  bool correlated = false;
 };
-Ratio DiagonalRatio(const FisherEntry& entry,
+Ratio DiagonalRatio(const MemComparison& comparison,
+                    const FisherEntry& entry,
                     const FisherEntry& mem,
                     Eigen::Index k) {
+  const auto p = static_cast<std::size_t>(k);
+  if (entry.name == "sally" && p < comparison.sally_fraction.size()) {
+    return {comparison.sally_fraction[p],
+            comparison.sally_fraction_uncertainty[p],
+            true};
+  }
   const double a = entry.information(k, k);
   const double b = mem.information(k, k);
   Ratio ratio;
@@ -91,9 +100,25 @@ MemComparison LoadMemComparison(const PipelineConfig& config,
          histogram.label,
          "fisher histogram " + histogram.name + " (MEM events)");
   load("rate", "rate only", "fisher rate (MEM events)");
-  for (const TrainSettings& train : config.train)
-    if (train.method == "sally" && train.enabled)
-      load("sally", "SALLY", "fisher sally (MEM events)");
+  for (const TrainSettings& train : config.train) {
+    if (train.method != "sally" || !train.enabled) continue;
+    // The fisher stage computes it, with the MEM on the same events.
+    FisherEntry entry = LoadFisherEntry(files.fisher("sally_mem_events"),
+                                        files.workdir / "fisher/stage.json",
+                                        "sally",
+                                        "SALLY",
+                                        "fisher sally (MEM events)");
+    entry.events = comparison.events;
+    comparison.entries.push_back(std::move(entry));
+    std::ifstream in(files.fisher("sally_mem_events"));
+    const nlohmann::json json = nlohmann::json::parse(in, nullptr, false);
+    if (json.is_object() && json.contains("fraction_of_mem")) {
+      comparison.sally_fraction =
+          json.at("fraction_of_mem").get<std::vector<double>>();
+      comparison.sally_fraction_uncertainty =
+          json.at("fraction_of_mem_uncertainty").get<std::vector<double>>();
+    }
+  }
   return comparison;
 }
 
@@ -109,9 +134,11 @@ void MemSection(const PipelineConfig& config,
       "can extract, while the parton-level truth also sees what no detector "
       "does. Every method is evaluated on the same events, " +
       comparison.events +
-      ", so that the fractions share their Monte Carlo fluctuations; the ± "
+      ", so that the fractions share their Monte Carlo fluctuations. The ± "
       "on a fraction treats the two as independent and so bounds its MC "
-      "error from above.";
+      "error from above, except where marked (paired): SALLY is compared "
+      "with the MEM event by event (`goldmine fisher sally --mem`), which "
+      "gives the MC error of the fraction itself.";
   if (comparison.integrated >= 0) {
     text +=
         " `goldmine mem` integrated " + std::to_string(comparison.integrated) +
@@ -150,8 +177,9 @@ void MemSection(const PipelineConfig& config,
         continue;
       }
       const Ratio ratio =
-          DiagonalRatio(entry, *mem, static_cast<Eigen::Index>(i));
-      row.push_back(ValueWithUncertainty(ratio.value, ratio.bound, 3));
+          DiagonalRatio(comparison, entry, *mem, static_cast<Eigen::Index>(i));
+      row.push_back(ValueWithUncertainty(ratio.value, ratio.bound, 3) +
+                    (ratio.correlated ? " (paired)" : ""));
     }
     row.push_back(mem == nullptr || IsSingular(mem->information)
                       ? "no MEM"
@@ -196,14 +224,19 @@ nlohmann::ordered_json MemJson(const PipelineConfig& config,
       item["fisher_information_uncertainty"] = uncertainty;
     if (mem != nullptr) {
       std::vector<double> fractions, bounds;
+      bool paired = false;
       for (std::size_t p = 0; p < config.parameters.size(); ++p) {
-        const Ratio ratio =
-            DiagonalRatio(entry, *mem, static_cast<Eigen::Index>(p));
+        const Ratio ratio = DiagonalRatio(
+            comparison, entry, *mem, static_cast<Eigen::Index>(p));
         fractions.push_back(ratio.value);
         bounds.push_back(ratio.bound);
+        paired = ratio.correlated;
       }
       item["fraction_of_mem"] = fractions;
-      item["fraction_of_mem_uncertainty_bound"] = bounds;
+      // Paired: the MC error of the event-by-event comparison; otherwise an
+      // upper bound (the two taken as independent).
+      item[paired ? "fraction_of_mem_uncertainty"
+                  : "fraction_of_mem_uncertainty_bound"] = bounds;
       if (!IsSingular(mem->information))
         item["determinant_ratio_to_mem"] = DeterminantRatio(entry, *mem);
     }

@@ -24,6 +24,9 @@ struct MemComparison {
   double largest_relative_error = std::nan("");
   // MEM first, then truth, the histograms, rate and SALLY.
   std::vector<FisherEntry> entries;
+  // SALLY's fractions of the MEM per parameter with their MC errors from
+  // the event-by-event comparison (`fisher sally --mem`); empty without it.
+  std::vector<double> sally_fraction, sally_fraction_uncertainty;
 };
 
 MemComparison LoadMemComparison(const PipelineConfig& config,

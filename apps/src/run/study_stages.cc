@@ -323,30 +323,32 @@ Stage TrainStage(const PipelineConfig& config,
   return stage;
 }
 
-// The fisher commands of every configured method on `events`: truth, rate,
-// each histogram, and SALLY (optional: this build may lack it) on
-// `sally_partition`, each JSON written to output(name).
-std::vector<Step> FisherSteps(
-    const PipelineConfig& config,
-    const StudyFiles& files,
-    const fs::path& events,
-    const std::string& sally_partition,
-    const std::function<fs::path(const std::string&)>& output) {
+// The `goldmine fisher` options every method shares.
+std::vector<std::string> FisherCommon(const PipelineConfig& config,
+                                      const fs::path& events) {
   // Asimov histograms free of MC noise and templates that hold every event
   // (not MadMiner's conventions, which bias the best fit with many bins; see
   // docs/limits.md).
-  const std::vector<std::string> common = {"--events",
-                                           events.string(),
-                                           "--theta",
-                                           JoinNumbers(config.fisher.theta),
-                                           "--luminosity",
-                                           Number(config.fisher.luminosity),
-                                           "--no-nuisance"};
+  return {"--events",
+          events.string(),
+          "--theta",
+          JoinNumbers(config.fisher.theta),
+          "--luminosity",
+          Number(config.fisher.luminosity),
+          "--no-nuisance"};
+}
+
+// The fisher commands on `events` of truth, rate and each histogram, each
+// JSON written to output(name).
+std::vector<Step> FisherSteps(
+    const PipelineConfig& config,
+    const fs::path& events,
+    const std::function<fs::path(const std::string&)>& output) {
+  const std::vector<std::string> common = FisherCommon(config, events);
   std::vector<Step> steps;
   auto add = [&](const std::string& name,
                  const std::string& label,
-                 std::vector<std::string> arguments,
-                 bool optional) {
+                 std::vector<std::string> arguments) {
     Step step;
     step.label = label;
     step.arguments = {"fisher"};
@@ -354,11 +356,10 @@ std::vector<Step> FisherSteps(
         step.arguments.end(), arguments.begin(), arguments.end());
     step.arguments.insert(step.arguments.end(), common.begin(), common.end());
     step.stdout_file = output(name);
-    step.optional = optional;
     steps.push_back(step);
   };
   for (const char* mode : {"truth", "rate"})
-    add(mode, std::string("fisher ") + mode, {mode}, false);
+    add(mode, std::string("fisher ") + mode, {mode});
   for (const HistogramSettings& histogram : config.fisher.histograms) {
     std::vector<std::string> arguments = {
         "histogram",
@@ -375,22 +376,32 @@ std::vector<Step> FisherSteps(
     }
     add("histogram_" + histogram.name,
         "fisher histogram " + histogram.name,
-        arguments,
-        false);
-  }
-  if (SallyEnabled(config)) {
-    // Events never used for training, said explicitly: the report names
-    // them.
-    add("sally",
-        "fisher sally",
-        {"sally",
-         "--model",
-         files.model("sally").string(),
-         "--partition",
-         sally_partition},
-        true);
+        arguments);
   }
   return steps;
+}
+
+// `goldmine fisher sally` on `events` (optional: this build may lack it),
+// on events never used for training, said explicitly: the report names
+// them. `extra` adds options (--mem).
+Step SallyFisherStep(const PipelineConfig& config,
+                     const StudyFiles& files,
+                     const fs::path& events,
+                     const std::string& partition,
+                     const std::vector<std::string>& extra) {
+  Step step;
+  step.label = "fisher sally";
+  step.arguments = {"fisher",
+                    "sally",
+                    "--model",
+                    files.model("sally").string(),
+                    "--partition",
+                    partition};
+  step.arguments.insert(step.arguments.end(), extra.begin(), extra.end());
+  const std::vector<std::string> common = FisherCommon(config, events);
+  step.arguments.insert(step.arguments.end(), common.begin(), common.end());
+  step.optional = true;
+  return step;
 }
 
 Stage FisherStage(const PipelineConfig& config, const StudyFiles& files) {
@@ -402,13 +413,30 @@ Stage FisherStage(const PipelineConfig& config, const StudyFiles& files) {
   stage.inputs = {files.events()};
   if (SallyEnabled(config))
     stage.inputs.push_back(files.model("sally").string() + ".json");
-  // SALLY on the test partition (run/held_out_events.h).
-  stage.steps =
-      FisherSteps(config, files, files.events(), "test", [&](const auto& name) {
-        return files.fisher(name);
-      });
+  stage.steps = FisherSteps(config, files.events(), [&](const auto& name) {
+    return files.fisher(name);
+  });
   for (const Step& step : stage.steps)
-    if (!step.optional) stage.outputs.push_back(*step.stdout_file);
+    stage.outputs.push_back(*step.stdout_file);
+  if (SallyEnabled(config)) {
+    // SALLY on the test partition (run/held_out_events.h).
+    Step sally = SallyFisherStep(config, files, files.events(), "test", {});
+    sally.stdout_file = files.fisher("sally");
+    stage.steps.push_back(sally);
+    if (config.mem.enabled) {
+      // And on the MEM events (all from the test partition), compared with
+      // the MEM event by event (the mem stage ran before).
+      stage.inputs.push_back(files.mem_events());
+      Step on_mem = SallyFisherStep(config,
+                                    files,
+                                    files.mem_events(),
+                                    "all",
+                                    {"--mem", files.mem_file().string()});
+      on_mem.label = "fisher sally (MEM events)";
+      on_mem.stdout_file = files.fisher("sally_mem_events");
+      stage.steps.push_back(on_mem);
+    }
+  }
   return stage;
 }
 
@@ -427,8 +455,6 @@ Stage MemStage(const PipelineConfig& config,
   }
   stage.settings = config.section_text.at("mem");
   stage.inputs = {files.events()};
-  if (SallyEnabled(config))
-    stage.inputs.push_back(files.model("sally").string() + ".json");
   stage.prepare = [events = files.events(),
                    output = files.mem_events(),
                    count = config.mem.events](std::ostream& log) {
@@ -474,11 +500,11 @@ Stage MemStage(const PipelineConfig& config,
   fisher.stdout_file = files.mem_fisher("mem");
   fisher.optional = true;
   stage.steps.push_back(fisher);
-  // Every event here is from the test partition: SALLY takes them all.
-  for (Step& step : FisherSteps(
-           config, files, files.mem_events(), "all", [&](const auto& name) {
-             return files.mem_fisher(name);
-           })) {
+  // The other methods on the same events (SALLY: in the fisher stage).
+  for (Step& step :
+       FisherSteps(config, files.mem_events(), [&](const auto& name) {
+         return files.mem_fisher(name);
+       })) {
     step.label += " (MEM events)";
     stage.steps.push_back(step);
   }
@@ -520,9 +546,9 @@ const std::vector<std::string>& StageNames() {
   static const std::vector<std::string> names = {"generate",
                                                  "mine",
                                                  "augment",
+                                                 "mem",
                                                  "train",
                                                  "fisher",
-                                                 "mem",
                                                  "limits",
                                                  "report"};
   return names;
@@ -777,12 +803,14 @@ std::vector<Stage> StudyStages(const PipelineConfig& config,
   return {GenerateStage(config, files, write_inputs),
           MineStage(config, files, threads, write_inputs),
           AugmentStage(config, files),
+          // Before training: the MEM needs no model, and a new model then
+          // does not integrate the events again.
+          MemStage(config, files, threads),
           // One LibTorch thread: for these small networks two intra-op
           // threads are 4-10x slower (PERFORMANCE.md; 5.6x measured on the
           // WH SALLY), so --threads only parallelises mining.
           TrainStage(config, files, 1),
           FisherStage(config, files),
-          MemStage(config, files, threads),
           LimitsStage(config, files)};
 }
 

@@ -1,5 +1,5 @@
 // The WH study (or any study of the same shape) as stages of `goldmine run`:
-// generate → mine (setup + mine) → augment → train → fisher → mem →
+// generate → mine (setup + mine) → augment → mem → train → fisher →
 // limits → report. Each stage is a list of goldmine command lines over files in
 // the work folder (layout in docs/run.md).
 #pragma once

@@ -15,6 +15,14 @@
 
 namespace goldmine::mem {
 
+// The exact observable-level score t(x|θ) − ∇σ/σ of the events of
+// `events_file` from their MEM file, as a scorer of event rows for
+// FisherInformation (it keeps the MEM file open). Throws as below.
+mining::EventScorer MemEventScorer(const mining::FisherInformation& fisher,
+                                   const std::filesystem::path& events_file,
+                                   const std::filesystem::path& mem_file,
+                                   const Eigen::VectorXd& theta);
+
 // Throws InvalidInput when the MEM file does not belong to the events file
 // (parameters, number of events) or dσ(x|θ)/dx ≤ 0 for a kept event;
 // FileFormatError for a corrupt MEM file.

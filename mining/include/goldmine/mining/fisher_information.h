@@ -102,6 +102,14 @@ struct FisherResult {
   // exceeded first along its flattest direction. Empty without the truth
   // comparison or above kMaxMcCovarianceParameters.
   std::optional<TruthExcess> truth_excess;
+  // With a reference score (e.g. the Matrix Element Method's exact one):
+  // its information on the same events (+ the same rate term), the MC
+  // standard error of its kinematic part, and that of information −
+  // reference_information, which is far below either's when the two scores
+  // are close (the same events enter both). Empty otherwise.
+  Eigen::MatrixXd reference_information;
+  Eigen::MatrixXd reference_uncertainty;
+  Eigen::MatrixXd reference_difference_uncertainty;
   // sally with an ensemble of K ≥ 2 members: the standard deviation over
   // members of each member's information (same events, same weights).
   // Empty otherwise.
@@ -157,11 +165,14 @@ class FisherInformation {
   // mismatch or an empty partition.
   // With `members` (an ensemble whose mean is `model`), the result also
   // has the ensemble spread (ensemble_uncertainty).
+  // With `reference`, the result also compares the model with that score
+  // on the same events (reference_information, ...).
   FisherResult Score(const Eigen::VectorXd& theta,
                      const core::ScoreModel& model,
                      const std::string& partition = "test",
                      bool include_rate = true,
-                     const MemberScores& members = {}) const;
+                     const MemberScores& members = {},
+                     const EventScorer& reference = {}) const;
 
   // The same for any per-event score, e.g. the exact observable-level
   // score of the Matrix Element Method (mem/): `components` names the
@@ -172,7 +183,8 @@ class FisherInformation {
                            const EventScorer& scorer,
                            const std::string& partition = "test",
                            bool include_rate = true,
-                           const MemberScores& members = {}) const;
+                           const MemberScores& members = {},
+                           const EventScorer& reference = {}) const;
 
   // Cross section at θ after cuts and efficiencies (pb), and ∇_θ of it
   // (physics parameters).

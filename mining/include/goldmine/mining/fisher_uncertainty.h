@@ -110,6 +110,16 @@ std::vector<std::string> FisherWarnings(const FisherResult& result);
 // in quadrature.
 double ExcessUncertainty(const FisherResult& result, Eigen::Index i);
 
+// information(i, i) / reference_information(i, i) with its Monte Carlo
+// error. R = 1 + D/B with D = I − I_ref and B = I_ref, so to first order
+// δR² = δD²/B² + D² δB²/B⁴: close scores on the same events share their
+// fluctuations, and δD (reference_difference_uncertainty) is small.
+struct Fraction {
+  double value = 0.0;
+  double uncertainty = 0.0;
+};
+Fraction FractionOfReference(const FisherResult& result, Eigen::Index i);
+
 // The largest λ of I v = λ I_truth v (the generalised eigenproblem of two
 // symmetric matrices, I_truth positive definite) and its eigenvector v,
 // normalised: the direction in which `information` most exceeds `truth`
