@@ -488,6 +488,49 @@ TEST_F(FisherUncertaintyOnToyEvents, SallyMatchesTheBootstrapSpreadAndTruth) {
   EXPECT_GT(sally.truth_difference_uncertainty(0, 0), 0.0);
 }
 
+// `fisher sally --mem`: a reference score on the same events. The model
+// itself as the reference: fraction 1 with no MC error. Twice the model:
+// its information (kinematic part, no rate term here) is 4 times the
+// model's, a fraction of 1/4 exactly, and the paired error of the fraction
+// is the delta-method value δR² = δD²/B² + D² δB²/B⁴.
+TEST_F(FisherUncertaintyOnToyEvents, AReferenceScoreOnTheSameEvents) {
+  const std::vector<std::string> names = Parameters();
+  const FisherInformation fisher(path_);
+  const LinearScoreModel model(
+      names, Eigen::Vector2d(0.1, 0.2), Eigen::Vector2d(0.01, -0.02));
+  const EventScorer same = [&](const Eigen::MatrixXd& x,
+                               const std::vector<std::int64_t>&) {
+    return model.Score(x.leftCols(1));
+  };
+  const FisherResult itself =
+      fisher.Score(theta_, model, "test", false, {}, same);
+  for (Eigen::Index i = 0; i < 2; ++i) {
+    EXPECT_NEAR(FractionOfReference(itself, i).value, 1.0, 1e-12);
+    EXPECT_NEAR(FractionOfReference(itself, i).uncertainty, 0.0, 1e-12);
+  }
+  EXPECT_TRUE(itself.reference_uncertainty.isApprox(
+      itself.information_uncertainty, 1e-12));
+  const EventScorer twice = [&](const Eigen::MatrixXd& x,
+                                const std::vector<std::int64_t>& rows) {
+    return Eigen::MatrixXd(2.0 * same(x, rows));
+  };
+  const FisherResult half =
+      fisher.Score(theta_, model, "test", false, {}, twice);
+  EXPECT_TRUE(
+      half.reference_information.isApprox(4.0 * half.information, 1e-12));
+  for (Eigen::Index i = 0; i < 2; ++i) {
+    const Fraction fraction = FractionOfReference(half, i);
+    EXPECT_NEAR(fraction.value, 0.25, 1e-12);
+    // D = −3 I, δD = 3 δI, B = 4 I, δB = 4 δI: δR² = 9/16 (δI/I)² +
+    // 9/16 (δI/I)², δR = (3/4) √2 δI/I.
+    const double relative =
+        half.information_uncertainty(i, i) / half.information(i, i);
+    EXPECT_NEAR(fraction.uncertainty,
+                0.75 * std::sqrt(2.0) * relative,
+                1e-9 * relative);
+  }
+}
+
 // A score far larger than the joint score carries more information than the
 // truth: flagged. A zero score carries none: not flagged.
 TEST_F(FisherUncertaintyOnToyEvents, FlagsAnEstimatorAboveTheTruth) {
