@@ -685,10 +685,10 @@ TEST_F(RunCommandTest, TheReportMatchesTheCommandsItQuotes) {
 // the MEM row is "not available" with goldmine mem's reason; with it, every
 // method is a fraction of the MEM on the same test events.
 TEST_F(RunCommandTest, MemStageComparesEveryMethodWithTheMem) {
-  std::ofstream(config_, std::ios::app) << "mem: {events: 150}\n";
+  std::ofstream(config_, std::ios::app) << "mem: {events: 60}\n";
   const PipelineConfig config = ReadPipelineConfig(config_, false);
   EXPECT_EQ(config.mem.detector, "wh-1908.06980");  // mining.smearing
-  EXPECT_EQ(config.mem.events, 150);
+  EXPECT_EQ(config.mem.events, 60);
   auto result = Run({"--dry-run"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_THAT(result.out,
@@ -716,7 +716,7 @@ TEST_F(RunCommandTest, MemStageComparesEveryMethodWithTheMem) {
   ASSERT_EQ(result.exit_code, 0) << result.err;
   const nlohmann::json results =
       testing::ReadJson(folder_ / "work/results.json");
-  EXPECT_EQ(results.at("mem").at("integrated_events"), 150);
+  EXPECT_EQ(results.at("mem").at("integrated_events"), 60);
   mem = results.at("mem").at("methods");
   ASSERT_TRUE(mem.at("mem").at("available")) << mem.dump();
   for (int p = 0; p < 2; ++p) {
@@ -726,25 +726,25 @@ TEST_F(RunCommandTest, MemStageComparesEveryMethodWithTheMem) {
           std::isfinite(mem.at(method).at("fraction_of_mem")[p].get<double>()))
           << method;
   }
-  // The events are the first 150 of the test partition, weights × N / 150:
+  // The events are the first 60 of the test partition, weights × N / 60:
   // their σ is the full file's within MC error, their cross section sum the
   // events file's scaled.
   const mining::MadminerEvents all =
       mining::ReadEvents(folder_ / "work/mine/events.h5");
   const mining::MadminerEvents subset =
       mining::ReadEvents(folder_ / "work/mem/events.h5");
-  ASSERT_EQ(subset.events.size(), 150);
+  ASSERT_EQ(subset.events.size(), 60);
   const auto n = static_cast<Eigen::Index>(all.events.size());
   const Eigen::Index first =
       n - static_cast<Eigen::Index>(std::llround(0.2 * n));
   EXPECT_TRUE(subset.events.observations.isApprox(
-      all.events.observations.middleRows(first, 150)));
+      all.events.observations.middleRows(first, 60)));
   EXPECT_TRUE(
-      subset.events.weights.isApprox(all.events.weights.middleRows(first, 150) *
-                                     (static_cast<double>(n) / 150.0)));
+      subset.events.weights.isApprox(all.events.weights.middleRows(first, 60) *
+                                     (static_cast<double>(n) / 60.0)));
 
   // Bad mem settings name the key.
-  EditConfig("mem: {events: 150}", "mem: {events: 150, precision: 2}");
+  EditConfig("mem: {events: 60}", "mem: {events: 60, precision: 2}");
   EXPECT_THAT([&] { ReadPipelineConfig(config_, false); },
               ::testing::ThrowsMessage<InvalidInput>(HasSubstr("precision")));
   EditConfig("precision: 2", "precison: 0.01");
