@@ -34,6 +34,8 @@ levels=("$@")
 goldmine=${GOLDMINE:-$root/build/release/apps/goldmine}
 threads=${GOLDMINE_BENCH_THREADS:-2}
 read -r -a sample_counts <<< "${GOLDMINE_BENCH_SAMPLES:-25000 50000 100000 200000 400000}"
+# The epoch curve is trained on the default study's number of samples.
+epoch_curve_samples=200000
 read -r -a epoch_counts <<< "${GOLDMINE_BENCH_EPOCHS:-5 10 20 50 100}"
 ratio=${GOLDMINE_BENCH_RATIO:-1}
 grid=cHW:-0.06:0.06:21,cHq3:-0.015:0.015:21
@@ -86,7 +88,7 @@ for level in "${levels[@]}"; do
   "$goldmine" run "$config" --workdir "$dir/run" --threads "$threads" > "$dir/run.log" 2>&1
   echo $(($(date +%s) - start)) > "$dir/run.seconds"
   for n in "${sample_counts[@]}"; do point "$dir" "$n" "${epoch_counts[-1]}"; done
-  for e in "${epoch_counts[@]}"; do point "$dir" 200000 "$e"; done
+  for e in "${epoch_counts[@]}"; do point "$dir" "$epoch_curve_samples" "$e"; done
   if [ "$ratio" = 1 ]; then
     # Expected -2 Δlog L at the SM on the MEM events (weights of the
     # test partition), rate term included in both.
@@ -105,9 +107,9 @@ for level in "${levels[@]}"; do
   fi
 done
 
-python3 - "$work" "${levels[@]}" << 'EOF'
+python3 - "$work" "$epoch_curve_samples" "${levels[@]}" << 'EOF'
 import json, os, re, sys
-work, levels = sys.argv[1], sys.argv[2:]
+work, epoch_curve_samples, levels = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 
 def det2(m):
     return m[0][0] * m[1][1] - m[0][1] * m[1][0]
@@ -194,7 +196,7 @@ print("\n".join(lines))
 for level, entry in result.items():
     for axis in ("samples", "epochs"):
         other = "epochs" if axis == "samples" else "samples"
-        fixed = max(p[other] for p in entry["curve"]) if axis == "samples" else 200000
+        fixed = max(p[other] for p in entry["curve"]) if axis == "samples" else epoch_curve_samples
         with open(os.path.join(work, f"{level}_{axis}.dat"), "w") as f:
             for p in entry["curve"]:
                 if p[other] != fixed:
