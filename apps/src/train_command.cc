@@ -2,7 +2,8 @@
 //   --samples S.h5 --output DIR/NAME [--hidden 100,100] [--activation tanh]
 //   [--epochs 50] [--batch-size 128] [--lr 1e-3] [--lr-decay 0.1]
 //   [--validation-split 0.25] [--early-stopping] [--alpha 1] [--ensemble K]
-//   [--seed S] [--threads T]                                  (DESIGN.md §5.5)
+//   [--seed S] [--threads T] [--double-parameterized]
+//   [--morphing-aware F.h5]                                   (DESIGN.md §5.5)
 #include <cstdint>
 #include <iomanip>
 #include <sstream>
@@ -11,6 +12,7 @@
 #include "goldmine/core/errors.h"
 #include "goldmine/core/output_guard.h"
 #include "goldmine/estimators/estimator.h"
+#include "goldmine/mining/madminer_file.h"
 #include "goldmine/mining/sample_file.h"
 #include "output_options.h"
 
@@ -100,6 +102,68 @@ est::TrainingData ToTrainingData(const mining::SampleData& samples,
   return data;
 }
 
+std::string CommaSeparated(const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& name : names)
+    text += (text.empty() ? "" : ", ") + name;
+  return text;
+}
+
+// The morphing structure for --morphing-aware, from the setup or events
+// file `setup_path`, whose parameters must be those of the samples. A
+// single-parameterized network takes its fixed θ1 from the samples.
+est::MorphingStructure MorphingOf(const std::string& setup_path,
+                                  const mining::SampleData& samples,
+                                  bool double_parameterized,
+                                  const std::string& samples_path) {
+  const mining::MadminerSetup setup = mining::ReadSetup(setup_path);
+  if (!setup.morphing) {
+    throw InvalidInput(setup_path +
+                       ": no morphing/ group; --morphing-aware needs the "
+                       "events or setup file of a morphing setup");
+  }
+  std::vector<std::string> names;
+  for (const auto& parameter : setup.parameters)
+    names.push_back(parameter.name);
+  if (names != samples.parameters) {
+    throw InvalidInput(setup_path + ": parameters (" + CommaSeparated(names) +
+                       ") differ from those of " + samples_path + " (" +
+                       CommaSeparated(samples.parameters) + ")");
+  }
+  const mining::MadminerMorphing& morphing = *setup.morphing;
+  est::MorphingStructure structure;
+  for (Eigen::Index c = 0; c < morphing.components.rows(); ++c) {
+    std::vector<int> powers;
+    for (Eigen::Index k = 0; k < morphing.components.cols(); ++k)
+      powers.push_back(morphing.components(c, k));
+    structure.components.push_back(powers);
+    std::vector<double> row;
+    for (Eigen::Index b = 0; b < morphing.morphing_matrix.cols(); ++b)
+      row.push_back(morphing.morphing_matrix(c, b));
+    structure.matrix.push_back(row);
+  }
+  if (!double_parameterized) {
+    const Eigen::MatrixXd& theta1 = samples.theta1;
+    if (theta1.rows() == 0) {
+      throw InvalidInput(samples_path +
+                         ": no theta1; a morphing-aware network needs the "
+                         "denominator of `goldmine augment ratio`");
+    }
+    for (Eigen::Index row = 1; row < theta1.rows(); ++row) {
+      if (theta1.row(row) != theta1.row(0)) {
+        throw InvalidInput(samples_path + ": theta1 row " +
+                           std::to_string(row) +
+                           " differs from row 0; a single-parameterized "
+                           "network has one theta1 (add "
+                           "--double-parameterized)");
+      }
+    }
+    for (Eigen::Index k = 0; k < theta1.cols(); ++k)
+      structure.reference.push_back(theta1(0, k));
+  }
+  return structure;
+}
+
 }  // namespace
 
 Command TrainCommand() {
@@ -155,6 +219,11 @@ Command TrainCommand() {
         "weight of the score term (rascal, cascal, alices)")(
         "double-parameterized",
         "ratio methods: network of (theta0, theta1, x) instead of (theta0, x)")(
+        "morphing-aware",
+        po::value<std::string>(),
+        "ratio methods: F.h5, the events (or setup) file whose morphing "
+        "basis gives the theta dependence exactly; the network learns one "
+        "density per basis benchmark")(
         "ensemble", po::value<int>()->default_value(1), "ensemble members K")(
         "seed", po::value<std::uint64_t>()->default_value(1), "random seed")(
         "threads", po::value<int>()->default_value(1), "LibTorch threads")(
@@ -223,6 +292,17 @@ Command TrainCommand() {
     const mining::SampleData samples = mining::ReadSamples(samples_path);
     const est::TrainingData data = ToTrainingData(
         samples, method, network.double_parameterized, samples_path);
+    if (values.count("morphing-aware") != 0) {
+      if (est::IsScoreMethod(method)) {
+        throw InvalidInput("--morphing-aware is for ratio methods, not " +
+                           est::MethodName(method));
+      }
+      network.morphing = MorphingOf(values["morphing-aware"].as<std::string>(),
+                                    samples,
+                                    network.double_parameterized,
+                                    samples_path);
+      network.Validate();
+    }
     mining::SampleData validation_samples;
     est::TrainingData validation;
     const bool has_validation = values.count("validation-samples") != 0;

@@ -1,6 +1,7 @@
 #include "goldmine/estimators/config.h"
 
 #include <cmath>
+#include <set>
 #include <sstream>
 
 #include "goldmine/core/errors.h"
@@ -88,6 +89,26 @@ Optimizer ParseOptimizer(const std::string& name) {
   return ParseName("optimizer", name, kOptimizers);
 }
 
+bool MorphingStructure::quadratic() const {
+  if (!enabled()) return false;
+  const std::size_t p = components.front().size();
+  if (components.size() != (p + 1) * (p + 2) / 2) return false;
+  std::set<std::vector<int>> seen;
+  for (const std::vector<int>& powers : components) {
+    int degree = 0;
+    for (int power : powers) degree += power;
+    if (powers.size() != p || degree > 2 || !seen.insert(powers).second)
+      return false;
+  }
+  return true;
+}
+
+int MorphingStructure::num_outputs() const {
+  if (!uses_quadratic_form()) return num_benchmarks();
+  const int p = static_cast<int>(components.front().size());
+  return (p + 1) * (p + 2) / 2;
+}
+
 void NetworkConfig::Validate() const {
   std::string problems;
   for (std::size_t i = 0; i < hidden.size(); ++i) {
@@ -99,6 +120,54 @@ void NetworkConfig::Validate() const {
   Check(dropout >= 0.0 && dropout < 1.0,
         "dropout " + std::to_string(dropout) + " is not in [0, 1)",
         &problems);
+  if (morphing.enabled()) {
+    const std::size_t parameters = morphing.components.front().size();
+    const std::size_t benchmarks =
+        morphing.matrix.empty() ? 0 : morphing.matrix.front().size();
+    Check(parameters > 0,
+          "morphing components have no parameter columns",
+          &problems);
+    for (std::size_t c = 0; c < morphing.components.size(); ++c) {
+      const auto& powers = morphing.components[c];
+      Check(powers.size() == parameters,
+            "morphing component " + std::to_string(c) + " has " +
+                std::to_string(powers.size()) + " powers, expected " +
+                std::to_string(parameters),
+            &problems);
+      for (int power : powers) {
+        Check(power >= 0 && power <= 8,
+              "morphing component " + std::to_string(c) + " has power " +
+                  std::to_string(power) + "; expected 0 to 8",
+              &problems);
+      }
+    }
+    Check(
+        morphing.matrix.size() == morphing.components.size() && benchmarks > 0,
+        "the morphing matrix has " + std::to_string(morphing.matrix.size()) +
+            " rows, expected one per component (" +
+            std::to_string(morphing.components.size()) + ")",
+        &problems);
+    for (std::size_t c = 0; c < morphing.matrix.size(); ++c) {
+      const auto& row = morphing.matrix[c];
+      Check(row.size() == benchmarks,
+            "morphing matrix row " + std::to_string(c) + " has " +
+                std::to_string(row.size()) + " entries, expected " +
+                std::to_string(benchmarks),
+            &problems);
+      for (double value : row) {
+        Check(std::isfinite(value),
+              "morphing matrix row " + std::to_string(c) +
+                  " has a non-finite entry",
+              &problems);
+      }
+    }
+    Check(double_parameterized || morphing.reference.size() == parameters,
+          "a single-parameterized morphing-aware network needs the reference "
+          "theta1 with " +
+              std::to_string(parameters) + " entries, got " +
+              std::to_string(morphing.reference.size()),
+          &problems);
+  }
   if (!problems.empty()) throw InvalidInput("network: " + problems);
 }
 
@@ -110,6 +179,12 @@ std::string NetworkConfig::Description() const {
   text << ") " << ActivationName(activation);
   if (dropout > 0.0) text << " dropout " << dropout;
   if (double_parameterized) text << " double-parameterized";
+  if (morphing.enabled())
+    text << " morphing-aware ("
+         << (morphing.uses_quadratic_form()
+                 ? std::string("quadratic form")
+                 : std::to_string(morphing.num_benchmarks()) + " benchmarks")
+         << ")";
   text << (double_precision ? " float64" : " float32");
   return text.str();
 }

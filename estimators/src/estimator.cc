@@ -463,6 +463,17 @@ std::unique_ptr<Model> TrainModel(Method method,
                    "double-parameterized networks are for ratio methods, not " +
                        MethodName(method));
   const int p = CheckData(data, method, network, "training samples");
+  if (network.morphing.enabled()) {
+    GOLDMINE_REQUIRE(!IsScoreMethod(method),
+                     "morphing-aware networks are for ratio methods, not " +
+                         MethodName(method));
+    const auto powers = network.morphing.components.front().size();
+    if (powers != static_cast<std::size_t>(p)) {
+      throw InvalidInput(
+          "morphing: the components have " + std::to_string(powers) +
+          " parameters, the training samples " + std::to_string(p));
+    }
+  }
   if (validation != nullptr) {
     const int pv =
         CheckData(*validation, method, network, "validation samples");
@@ -635,6 +646,15 @@ Json ModelJson(const Model& model) {
       {"dtype", model.network.double_precision ? "float64" : "float32"},
       {"n_inputs", model.num_inputs()},
       {"n_outputs", model.num_outputs()}};
+  if (model.morphing_aware()) {
+    const MorphingStructure& morphing = model.network.morphing;
+    j["architecture"]["morphing"] = {
+        {"components", morphing.components},
+        {"morphing_matrix", morphing.matrix},
+        {"reference_theta", morphing.reference},
+        {"form",
+         morphing.uses_quadratic_form() ? "quadratic" : "benchmark_densities"}};
+  }
   j["parameters"] = model.parameter_names;
   j["observables"] = model.observable_names;
   j["scaling"] = {{"x_mean", ToJson(model.x_mean)},
@@ -719,6 +739,26 @@ std::unique_ptr<Model> LoadModel(const std::filesystem::path& prefix) {
         a.at("double_parameterized").get<bool>();
     model->network.double_precision =
         a.at("dtype").get<std::string>() == "float64";
+    if (a.contains("morphing")) {
+      const Json& m = a.at("morphing");
+      MorphingStructure& morphing = model->network.morphing;
+      morphing.components =
+          m.at("components").get<std::vector<std::vector<int>>>();
+      morphing.matrix =
+          m.at("morphing_matrix").get<std::vector<std::vector<double>>>();
+      morphing.reference = m.at("reference_theta").get<std::vector<double>>();
+      const std::string form = m.at("form").get<std::string>();
+      morphing.benchmark_densities = form == "benchmark_densities";
+      if (morphing.uses_quadratic_form() != (form == "quadratic")) {
+        throw FileFormatError(
+            "architecture.morphing.form \"" + form +
+            "\": expected \"benchmark_densities\", or \"quadratic\" for "
+            "components that are the monomials of degree ≤ 2");
+      }
+      if (!morphing.enabled()) {
+        throw FileFormatError("architecture.morphing has no components");
+      }
+    }
     model->network.Validate();
     model->parameter_names = j.at("parameters").get<std::vector<std::string>>();
     model->observable_names =
@@ -737,6 +777,12 @@ std::unique_ptr<Model> LoadModel(const std::filesystem::path& prefix) {
                                            : Eigen::VectorXd::Ones(p).eval();
     if ((model->t_scale.array() <= 0.0).any()) {
       throw FileFormatError("scaling.t_scale: expected positive numbers");
+    }
+    if (model->morphing_aware() &&
+        model->network.morphing.components.front().size() != p) {
+      throw FileFormatError(
+          "architecture.morphing.components: one power per parameter (" +
+          std::to_string(p) + ") expected");
     }
     if (a.at("n_inputs").get<int>() != model->num_inputs() ||
         a.at("n_outputs").get<int>() != model->num_outputs()) {

@@ -18,19 +18,27 @@
 namespace goldmine::estimators::internal {
 
 // Fully connected network: Linear → activation → dropout for every hidden
-// layer, then a linear output layer.
+// layer, then a linear output layer. `num_constants` free parameters
+// ("log_sigma", initially 0) are trained with the weights: the log s_b of a
+// morphing-aware network.
 class Mlp : public torch::nn::Module {
  public:
-  Mlp(int num_inputs, int num_outputs, const NetworkConfig& config);
+  Mlp(int num_inputs,
+      int num_outputs,
+      const NetworkConfig& config,
+      int num_constants = 0);
   // `dropout_generator` may be null (then no dropout, as in eval mode).
   torch::Tensor Forward(torch::Tensor input,
                         at::Generator* dropout_generator) const;
   // PyTorch's default Linear initialisation, U(−1/√fan_in, 1/√fan_in) for
   // weights and biases, drawn from `random` so that a seed fixes it.
   void Initialize(RandomStream* random);
+  // The free parameters (undefined when there are none).
+  const torch::Tensor& constants() const { return constants_; }
 
  private:
   std::vector<torch::nn::Linear> layers_;
+  torch::Tensor constants_;
   Activation activation_;
   double dropout_;
 };
@@ -92,9 +100,13 @@ class Model {
   bool is_score() const { return IsScoreMethod(method); }
   torch::Dtype dtype() const;
   int num_inputs() const;
-  int num_outputs() const { return is_score() ? num_parameters() : 1; }
+  bool morphing_aware() const { return network.morphing.enabled(); }
+  int num_outputs() const {
+    if (is_score()) return num_parameters();
+    return morphing_aware() ? network.morphing.num_outputs() : 1;
+  }
   std::shared_ptr<Mlp> MakeNetwork() const;
-  // Caches the scaling tensors; call after the scaling vectors change.
+  // Caches the scaling and morphing tensors; call after they change.
   void PrepareScaling();
   torch::Tensor ScaleX(const torch::Tensor& x) const;
   // The training loss: for score models the mean squared error of
@@ -105,6 +117,7 @@ class Model {
                              const Targets& targets) const;
 
   // One network's predictions. x_scaled: n × O (already standardised);
+  // morphing-aware networks give log r̂ of config.h's MorphingStructure;
   // theta0, theta1: n × P in physical units (theta1 only for
   // double-parameterized networks). With `need_score`, t̂ = ∇_θ0 log r̂ (and
   // for double-parameterized networks t̂1 = −∇_θ1 log r̂) is computed by
@@ -118,7 +131,24 @@ class Model {
                       at::Generator* dropout_generator) const;
 
  private:
+  // log r̂ of a morphing-aware network (config.h).
+  torch::Tensor MorphingAwareLogRatio(const Mlp& net,
+                                      const torch::Tensor& x_scaled,
+                                      const torch::Tensor& theta0,
+                                      const torch::Tensor& theta1,
+                                      at::Generator* dropout_generator) const;
+  // w_b(θ) for every row of theta (n × P): n × B.
+  torch::Tensor MorphingWeights(const torch::Tensor& theta) const;
+  // log vᵀ L Lᵀ v with v = (1, θ_scaled) for the lower-triangular entries
+  // (n × K or K, row-major order) and theta (n × P or 1 × P, physical).
+  torch::Tensor LogQuadraticForm(const torch::Tensor& entries,
+                                 const torch::Tensor& theta) const;
+
   torch::Tensor x_mean_, x_std_, theta_mean_, theta_std_, t_scale_;
+  torch::Tensor morphing_matrix_, morphing_reference_;
+  // Quadratic form: row and column of every entry of L, and 1 on its
+  // diagonal entries (so that L starts near the identity).
+  torch::Tensor tril_rows_, tril_columns_, tril_diagonal_;
 };
 
 }  // namespace goldmine::estimators::internal

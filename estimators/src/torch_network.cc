@@ -11,7 +11,10 @@
 
 namespace goldmine::estimators::internal {
 
-Mlp::Mlp(int num_inputs, int num_outputs, const NetworkConfig& config)
+Mlp::Mlp(int num_inputs,
+         int num_outputs,
+         const NetworkConfig& config,
+         int num_constants)
     : activation_(config.activation), dropout_(config.dropout) {
   int width = num_inputs;
   std::vector<int> widths = config.hidden;
@@ -20,6 +23,9 @@ Mlp::Mlp(int num_inputs, int num_outputs, const NetworkConfig& config)
     layers_.push_back(register_module("layer" + std::to_string(i),
                                       torch::nn::Linear(width, widths[i])));
     width = widths[i];
+  }
+  if (num_constants > 0) {
+    constants_ = register_parameter("log_sigma", torch::zeros({num_constants}));
   }
 }
 
@@ -163,13 +169,17 @@ torch::Dtype Model::dtype() const {
 }
 
 int Model::num_inputs() const {
-  if (is_score()) return num_observables();
+  if (is_score() || morphing_aware()) return num_observables();
   return num_observables() +
          (network.double_parameterized ? 2 : 1) * num_parameters();
 }
 
 std::shared_ptr<Mlp> Model::MakeNetwork() const {
-  auto net = std::make_shared<Mlp>(num_inputs(), num_outputs(), network);
+  auto net = std::make_shared<Mlp>(
+      num_inputs(),
+      num_outputs(),
+      network,
+      morphing_aware() ? network.morphing.num_outputs() : 0);
   net->to(dtype());
   return net;
 }
@@ -183,6 +193,37 @@ void Model::PrepareScaling() {
   if (theta_mean.size() > 0) {
     theta_mean_ = row(theta_mean);
     theta_std_ = row(theta_std);
+  }
+  if (morphing_aware()) {
+    const MorphingStructure& morphing = network.morphing;
+    Eigen::MatrixXd matrix(morphing.matrix.size(), morphing.num_benchmarks());
+    for (std::size_t c = 0; c < morphing.matrix.size(); ++c) {
+      for (int b = 0; b < morphing.num_benchmarks(); ++b) {
+        matrix(static_cast<Eigen::Index>(c), b) =
+            morphing.matrix[c][static_cast<std::size_t>(b)];
+      }
+    }
+    morphing_matrix_ = ToTensor(matrix, dtype());
+    std::vector<std::int64_t> rows, columns;
+    std::vector<double> diagonal;
+    const int size = num_parameters() + 1;
+    for (int i = 0; i < size; ++i) {
+      for (int j = 0; j <= i; ++j) {
+        rows.push_back(i);
+        columns.push_back(j);
+        diagonal.push_back(i == j ? 1.0 : 0.0);
+      }
+    }
+    tril_rows_ = torch::tensor(rows, torch::kInt64);
+    tril_columns_ = torch::tensor(columns, torch::kInt64);
+    tril_diagonal_ = torch::tensor(diagonal, torch::kFloat64).to(dtype());
+    if (!morphing.reference.empty()) {
+      morphing_reference_ =
+          row(Eigen::Map<const Eigen::VectorXd>(
+                  morphing.reference.data(),
+                  static_cast<Eigen::Index>(morphing.reference.size()))
+                  .eval());
+    }
   }
   if (is_score()) {
     t_scale_ = row(t_scale.size() > 0
@@ -233,7 +274,10 @@ Predictions Model::Forward(const Mlp& net,
   if (need_score) theta0_leaf = theta0.detach().requires_grad_(true);
   if (need_score1) theta1_leaf = theta1.detach().requires_grad_(true);
   const torch::Tensor theta0_scaled = (theta0_leaf - theta_mean_) / theta_std_;
-  if (network.double_parameterized) {
+  if (morphing_aware()) {
+    p.log_r = MorphingAwareLogRatio(
+        net, x_scaled, theta0_leaf, theta1_leaf, dropout_generator);
+  } else if (network.double_parameterized) {
     const torch::Tensor theta1_scaled =
         (theta1_leaf - theta_mean_) / theta_std_;
     p.log_r =
@@ -264,6 +308,89 @@ Predictions Model::Forward(const Mlp& net,
                                     create_graph)[0];
   }
   return p;
+}
+
+namespace {
+
+// Morphing-aware outputs are log h_b(x) and log s_b; the clip keeps exp()
+// finite in float32 for an untrained or diverging network (MadMiner clips
+// at 5, which caps benchmark ratios at e^5 ≈ 150: too tight for EFT tails).
+constexpr double kLogComponentClip = 20.0;
+
+// log Σ_b w_b v_b for weights n × B and values n × B (or B). The morphing
+// weights have both signs, so a badly trained network can make the sum
+// negative away from the training θ; it is floored at 1e-12 of Σ |w_b| v_b,
+// which the loss then pushes away from, instead of giving NaN.
+torch::Tensor LogMorphedSum(const torch::Tensor& weights,
+                            const torch::Tensor& values) {
+  const torch::Tensor sum = (weights * values).sum(1);
+  const torch::Tensor floor = 1e-12 * (weights.abs() * values).sum(1);
+  return torch::log(torch::maximum(sum, floor));
+}
+
+}  // namespace
+
+torch::Tensor Model::MorphingWeights(const torch::Tensor& theta) const {
+  const auto& components = network.morphing.components;
+  std::vector<torch::Tensor> monomials;
+  monomials.reserve(components.size());
+  for (const std::vector<int>& powers : components) {
+    // Products, not pow(): the gradient of θ^0 at θ = 0 stays 0.
+    torch::Tensor monomial = torch::ones({theta.size(0)}, theta.options());
+    for (std::size_t k = 0; k < powers.size(); ++k) {
+      const torch::Tensor column =
+          theta.select(1, static_cast<std::int64_t>(k));
+      for (int power = 0; power < powers[k]; ++power)
+        monomial = monomial * column;
+    }
+    monomials.push_back(monomial);
+  }
+  return torch::stack(monomials, 1).matmul(morphing_matrix_);
+}
+
+torch::Tensor Model::LogQuadraticForm(const torch::Tensor& entries,
+                                      const torch::Tensor& theta) const {
+  // θ scaled as for the plain networks: an affine map keeps the form
+  // quadratic and the entries of L of order one.
+  const torch::Tensor theta_scaled = (theta - theta_mean_) / theta_std_;
+  const torch::Tensor v = torch::cat(
+      {torch::ones({theta.size(0), 1}, theta.options()), theta_scaled}, 1);
+  // u = Lᵀ v: u_j = Σ_{i ≥ j} L_ij v_i.
+  const torch::Tensor terms =
+      (entries + tril_diagonal_) * v.index_select(1, tril_rows_);
+  const torch::Tensor u =
+      torch::zeros({terms.size(0), v.size(1)}, terms.options())
+          .index_add(1, tril_columns_, terms);
+  // vᵀ L Lᵀ v = |u|² ≥ 0; the floor only guards log(0).
+  return torch::log(u.pow(2).sum(1) + 1e-30);
+}
+
+torch::Tensor Model::MorphingAwareLogRatio(
+    const Mlp& net,
+    const torch::Tensor& x_scaled,
+    const torch::Tensor& theta0,
+    const torch::Tensor& theta1,
+    at::Generator* dropout_generator) const {
+  const torch::Tensor reference =
+      network.double_parameterized ? theta1 : morphing_reference_;
+  if (network.morphing.uses_quadratic_form()) {
+    const torch::Tensor entries = net.Forward(x_scaled, dropout_generator);
+    const torch::Tensor constants = net.constants().unsqueeze(0);
+    return LogQuadraticForm(entries, theta0) -
+           LogQuadraticForm(entries, reference) -
+           LogQuadraticForm(constants, theta0) +
+           LogQuadraticForm(constants, reference);
+  }
+  const torch::Tensor h =
+      torch::exp(net.Forward(x_scaled, dropout_generator)
+                     .clamp(-kLogComponentClip, kLogComponentClip));
+  const torch::Tensor s =
+      torch::exp(net.constants().clamp(-kLogComponentClip, kLogComponentClip));
+  const torch::Tensor w0 = MorphingWeights(theta0);
+  // 1 × B for the fixed reference, broadcast over the batch.
+  const torch::Tensor w1 = MorphingWeights(reference);
+  return LogMorphedSum(w0, h) - LogMorphedSum(w1, h) - LogMorphedSum(w0, s) +
+         LogMorphedSum(w1, s);
 }
 
 }  // namespace goldmine::estimators::internal

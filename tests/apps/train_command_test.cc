@@ -1,12 +1,19 @@
 // `goldmine train` and `goldmine evaluate` end to end: synthetic samples
-// written through mining::WriteSamples, a tiny SALLY, its predictions.
+// written through mining::WriteSamples, a tiny SALLY, its predictions; the
+// plumbing of --morphing-aware (its accuracy is tested on the analytic toy in
+// tests/estimators/morphing_aware_test.cc).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <Eigen/LU>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
 
 #include "goldmine/core/random.h"
+#include "goldmine/mining/madminer_file.h"
 #include "goldmine/mining/sample_file.h"
 #include "support/run_command.h"
 #include "support/scratch_folder.h"
@@ -17,23 +24,71 @@ namespace {
 using ::testing::HasSubstr;
 using testing::RunGoldmine;
 
-// x = z + ε with z, ε ~ N(0, 1): joint score t(x,z|0) = z, exact score x/2.
-mining::SampleData LocalSamples(int n, std::uint64_t seed) {
-  RandomStream random(seed);
+// n training samples of one parameter "theta" and one observable "x".
+mining::SampleData OneDimensionalSamples(const std::string& method, int n) {
   mining::SampleData data;
-  data.method = "local";
+  data.method = method;
   data.parameters = {"theta"};
   data.observables = {"x"};
   data.partition = "train";
   data.x.resize(n, 1);
-  data.theta0 = Eigen::MatrixXd::Zero(n, 1);
   data.t_xz.resize(n, 1);
+  return data;
+}
+
+// x = z + ε with z, ε ~ N(0, 1): joint score t(x,z|0) = z, exact score x/2.
+mining::SampleData LocalSamples(int n, std::uint64_t seed) {
+  RandomStream random(seed);
+  mining::SampleData data = OneDimensionalSamples("local", n);
+  data.theta0 = Eigen::MatrixXd::Zero(n, 1);
   for (int i = 0; i < n; ++i) {
     const double z = random.Normal();
     data.x(i, 0) = z + random.Normal();
     data.t_xz(i, 0) = z;
   }
   return data;
+}
+
+// Ratio samples of one parameter "theta" against θ1 = 0 (plumbing only:
+// the joint quantities are those of x ~ N(θ, 1)).
+mining::SampleData RatioSamples(int n, std::uint64_t seed) {
+  RandomStream random(seed);
+  mining::SampleData data = OneDimensionalSamples("ratio", n);
+  data.theta0.resize(n, 1);
+  data.theta1 = Eigen::MatrixXd::Zero(n, 1);
+  data.y.resize(n, 1);
+  data.r_xz.resize(n, 1);
+  for (int i = 0; i < n; ++i) {
+    const double theta = random.Uniform(-1.0, 1.0);
+    const bool numerator = i % 2 == 0;
+    const double x = (numerator ? theta : 0.0) + random.Normal();
+    data.x(i, 0) = x;
+    data.theta0(i, 0) = theta;
+    data.y(i, 0) = numerator ? 0.0 : 1.0;
+    data.r_xz(i, 0) = std::exp(theta * x - 0.5 * theta * theta);
+    data.t_xz(i, 0) = x - theta;
+  }
+  return data;
+}
+
+// A setup of "theta" with the quadratic morphing basis θ = 0, 1, −1.
+mining::MadminerSetup QuadraticSetup(bool with_morphing) {
+  mining::MadminerSetup setup;
+  mining::MadminerParameter parameter;
+  parameter.name = "theta";
+  parameter.lha_block = "test";
+  parameter.lha_id = 1;
+  parameter.range = {-1.0, 1.0};
+  setup.parameters.push_back(parameter);
+  setup.benchmarks.names = {"sm", "plus", "minus"};
+  setup.benchmarks.values = Eigen::Vector3d(0.0, 1.0, -1.0);
+  if (with_morphing) {
+    Eigen::Matrix3d a;
+    a << 1, 0, 0, 1, 1, 1, 1, -1, 1;
+    const Eigen::MatrixXi powers = Eigen::Vector3i(0, 1, 2);
+    setup.morphing = mining::MadminerMorphing{powers, a.inverse()};
+  }
+  return setup;
 }
 
 class TrainCommand : public ::testing::Test {
@@ -114,6 +169,55 @@ TEST_F(TrainCommand, MissingModelIsBadInputForEvaluate) {
                                    Path("eval.h5")});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_THAT(result.err, HasSubstr("missing.json"));
+}
+
+TEST_F(TrainCommand, MorphingAwareAlicesStoresTheMorphingOfTheSetup) {
+  mining::WriteSamples(Path("ratio.h5"), RatioSamples(400, 4));
+  mining::WriteSetup(Path("setup.h5"), QuadraticSetup(true));
+  const std::vector<std::string> train = {"train",
+                                          "--method",
+                                          "alices",
+                                          "--samples",
+                                          Path("ratio.h5"),
+                                          "--output",
+                                          Path("alices"),
+                                          "--hidden",
+                                          "8",
+                                          "--epochs",
+                                          "2",
+                                          "--morphing-aware",
+                                          Path("setup.h5")};
+  const auto result = RunGoldmine(train);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("morphing-aware (quadratic form)"));
+  std::ifstream model(Path("alices.json"));
+  std::stringstream text;
+  text << model.rdbuf();
+  EXPECT_THAT(text.str(), HasSubstr("\"morphing_matrix\""));
+  EXPECT_THAT(text.str(), HasSubstr("\"reference_theta\""));
+
+  // A setup without morphing, and samples with more than one θ1, are bad
+  // input naming the file.
+  mining::WriteSetup(Path("plain_setup.h5"), QuadraticSetup(false));
+  std::vector<std::string> no_morphing = train;
+  no_morphing.back() = Path("plain_setup.h5");
+  const auto missing = RunGoldmine(no_morphing);
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_THAT(missing.err, HasSubstr("plain_setup.h5: no morphing/ group"));
+
+  mining::SampleData varying = RatioSamples(400, 4);
+  varying.theta1(7, 0) = 0.5;
+  mining::WriteSamples(Path("varying.h5"), varying);
+  std::vector<std::string> two_thetas = train;
+  two_thetas[4] = Path("varying.h5");
+  const auto varies = RunGoldmine(two_thetas);
+  EXPECT_EQ(varies.exit_code, 2);
+  EXPECT_THAT(varies.err, HasSubstr("varying.h5: theta1 row 7 differs"));
+
+  std::vector<std::string> sally = train;
+  sally[2] = "sally";
+  const auto score = RunGoldmine(sally);
+  EXPECT_EQ(score.exit_code, 2);
 }
 
 }  // namespace

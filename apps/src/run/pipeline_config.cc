@@ -141,7 +141,8 @@ TrainSettings ReadTrain(const std::string& method, const YamlNode& node) {
                           "alpha",
                           "n_samples",
                           "theta0",
-                          "theta1"});
+                          "theta1",
+                          "morphing_aware"});
   } else {
     node.RequireOnlyKeys({"enabled",
                           "hidden",
@@ -179,6 +180,8 @@ TrainSettings ReadTrain(const std::string& method, const YamlNode& node) {
     settings.n_samples = Count(node.At("n_samples"), 1);
     settings.theta0 = node.At("theta0").AsString();
     settings.theta1 = node.At("theta1").AsString();
+    settings.morphing_aware =
+        node.Has("morphing_aware") && node.At("morphing_aware").AsBool();
   }
   return settings;
 }

@@ -42,6 +42,9 @@ struct TrainSettings {
   std::int64_t n_samples = 0;                                // ratio methods
   std::string theta0;  // ratio methods: SPEC
   std::string theta1;
+  // Ratio methods: `goldmine train --morphing-aware` with the mined events
+  // file's morphing basis.
+  bool morphing_aware = false;
 };
 
 // A histogram axis is either a list of edges (`bins: [200]` is one edge) or

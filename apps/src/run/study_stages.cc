@@ -291,6 +291,11 @@ Stage TrainStage(const PipelineConfig& config,
     }
     step.arguments.insert(
         step.arguments.end(), train.switches.begin(), train.switches.end());
+    if (train.morphing_aware) {
+      stage.inputs.push_back(files.events());
+      step.arguments.push_back("--morphing-aware");
+      step.arguments.push_back(files.events().string());
+    }
     step.unhashed_arguments = thread_flag;
     stage.steps.push_back(step);
     stage.outputs.push_back(files.model(train.method).string() + ".json");

@@ -51,6 +51,45 @@ enum class Optimizer { kAmsgrad, kAdam, kSgd };
 std::string OptimizerName(Optimizer optimizer);
 Optimizer ParseOptimizer(const std::string& name);
 
+// The morphing structure of a process (MadMiner's morphing-aware ratio
+// model, madminer.ml.models.ratio.DenseMorphingAwareRatioModel): with the
+// basis benchmarks θ_b, dσ(x|θ) = Σ_b w_b(θ) dσ(x|θ_b) with the morphing
+// weights w_b(θ) = Σ_c M_cb Π_p θ_p^k_cp (morphing/). A morphing-aware ratio
+// network learns only the x dependence, h_b(x) ∝ dσ(x|θ_b)/dx (one positive
+// output per benchmark), and the σ(θ_b) up to one common factor; θ enters
+// exactly:
+//   r̂(x|θ0,θ1) = [Σ_b w_b(θ0) h_b(x) / Σ_b w_b(θ1) h_b(x)]
+//               · [Σ_b w_b(θ1) s_b / Σ_b w_b(θ0) s_b].
+// So r̂(x|θ,θ) = 1 for every network, and the estimate at θ points far from
+// the training θ0 is as good as the h_b are. Quadratic morphings use the
+// positive form of quadratic() instead.
+struct MorphingStructure {
+  std::vector<std::vector<int>> components;  // C × P powers k_cp
+  std::vector<std::vector<double>> matrix;   // C × B, M_cb
+  // Single-parameterized networks: the fixed denominator θ1 (P entries).
+  std::vector<double> reference;
+  // Learn benchmark densities even when quadratic() (MadMiner's form).
+  bool benchmark_densities = false;
+
+  bool enabled() const { return !components.empty(); }
+  // The components are exactly the monomials of total degree ≤ 2 (one
+  // insertion of the operators in the amplitude, |M0 + Σ θ_i M_i|²): then
+  // dσ(x|θ) = vᵀ Q(x) v with v = (1, θ) and Q positive semi-definite, and
+  // the network learns Q = L Lᵀ (a Cholesky factor per x) instead of
+  // benchmark densities whose signed morphing sum can turn negative.
+  bool quadratic() const;
+  // The form a network uses: quadratic() unless benchmark_densities.
+  bool uses_quadratic_form() const {
+    return !benchmark_densities && quadratic();
+  }
+  // Network outputs (and free constants): the entries of L, or one per
+  // benchmark.
+  int num_outputs() const;
+  int num_benchmarks() const {
+    return matrix.empty() ? 0 : static_cast<int>(matrix.front().size());
+  }
+};
+
 struct NetworkConfig {
   // Widths of the hidden layers, input side first.
   std::vector<int> hidden = {100};
@@ -63,6 +102,9 @@ struct NetworkConfig {
   bool double_parameterized = false;
   // float64 weights and arithmetic (slower; for tests and derivative checks).
   bool double_precision = false;
+  // Ratio methods only: a morphing-aware network (see MorphingStructure);
+  // disabled when empty.
+  MorphingStructure morphing;
 
   // Throws InvalidInput naming every problem.
   void Validate() const;
