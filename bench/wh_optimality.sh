@@ -12,9 +12,13 @@
 #   LEVEL    smeared, parton (default both)
 # Environment:
 #   GOLDMINE                 the binary (default build/release/apps/goldmine)
-#   GOLDMINE_BENCH_THREADS   threads (default 2)
+#   GOLDMINE_BENCH_THREADS   threads of goldmine run (default 2); the curve's
+#                            SALLY trains on one LibTorch thread, which is
+#                            faster for batches of 128 than two (1M samples,
+#                            100 epochs: 660 s on one thread; two threads had
+#                            not finished after 20 minutes)
 #   GOLDMINE_BENCH_SAMPLES   sample counts of the curve (default
-#                            25000 50000 100000 200000 400000)
+#                            50000 100000 200000 500000 1000000)
 #   GOLDMINE_BENCH_EPOCHS    epoch counts of the curve (default 5 10 20 50 100)
 #   GOLDMINE_BENCH_SALLY     train options of every curve point (default: the
 #                            example's SALLY settings with one member)
@@ -33,9 +37,9 @@ levels=("$@")
 [ ${#levels[@]} -gt 0 ] || levels=(smeared parton)
 goldmine=${GOLDMINE:-$root/build/release/apps/goldmine}
 threads=${GOLDMINE_BENCH_THREADS:-2}
-read -r -a sample_counts <<< "${GOLDMINE_BENCH_SAMPLES:-25000 50000 100000 200000 400000}"
+read -r -a sample_counts <<< "${GOLDMINE_BENCH_SAMPLES:-50000 100000 200000 500000 1000000}"
 # The epoch curve is trained on the default study's number of samples.
-epoch_curve_samples=200000
+epoch_curve_samples=1000000
 read -r -a epoch_counts <<< "${GOLDMINE_BENCH_EPOCHS:-5 10 20 50 100}"
 ratio=${GOLDMINE_BENCH_RATIO:-1}
 grid=cHW:-0.06:0.06:21,cHq3:-0.015:0.015:21
@@ -61,7 +65,7 @@ point() {
   log "$(basename "$dir"): SALLY on $n samples, $epochs epochs"
   "$goldmine" train --method sally --samples "$samples" \
     --output "$dir/curves/$name" --epochs "$epochs" "${sally[@]}" \
-    --threads "$threads" --quiet > "$dir/curves/$name.train.json"
+    --threads 1 --quiet > "$dir/curves/$name.train.json"
   "$goldmine" fisher sally --model "$dir/curves/$name" --partition all \
     --mem "$dir/run/mem/mem.h5" --events "$dir/run/mem/events.h5" \
     --theta 0,0 --luminosity 300000 --no-nuisance \
