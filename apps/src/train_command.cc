@@ -222,8 +222,8 @@ Command TrainCommand() {
         "morphing-aware",
         po::value<std::string>(),
         "ratio methods: F.h5, the events (or setup) file whose morphing "
-        "basis gives the theta dependence exactly; the network learns one "
-        "density per basis benchmark")(
+        "gives the theta dependence exactly; the network learns only the x "
+        "dependence (docs/estimators.md)")(
         "ensemble", po::value<int>()->default_value(1), "ensemble members K")(
         "seed", po::value<std::uint64_t>()->default_value(1), "random seed")(
         "threads", po::value<int>()->default_value(1), "LibTorch threads")(

@@ -104,9 +104,9 @@ bool MorphingStructure::quadratic() const {
 }
 
 int MorphingStructure::num_outputs() const {
-  if (!uses_quadratic_form()) return num_benchmarks();
-  const int p = static_cast<int>(components.front().size());
-  return (p + 1) * (p + 2) / 2;
+  // A quadratic morphing has one component per entry of L.
+  return uses_quadratic_form() ? static_cast<int>(components.size())
+                               : num_benchmarks();
 }
 
 void NetworkConfig::Validate() const {

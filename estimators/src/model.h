@@ -131,6 +131,14 @@ class Model {
                       at::Generator* dropout_generator) const;
 
  private:
+  // (θ − mean) / std with the training scaling.
+  torch::Tensor ScaleTheta(const torch::Tensor& theta) const;
+  // log r̂ of a network that takes θ0 (and θ1) as inputs.
+  torch::Tensor InputLogRatio(const Mlp& net,
+                              const torch::Tensor& x_scaled,
+                              const torch::Tensor& theta0,
+                              const torch::Tensor& theta1,
+                              at::Generator* dropout_generator) const;
   // log r̂ of a morphing-aware network (config.h).
   torch::Tensor MorphingAwareLogRatio(const Mlp& net,
                                       const torch::Tensor& x_scaled,
@@ -139,10 +147,12 @@ class Model {
                                       at::Generator* dropout_generator) const;
   // w_b(θ) for every row of theta (n × P): n × B.
   torch::Tensor MorphingWeights(const torch::Tensor& theta) const;
-  // log vᵀ L Lᵀ v with v = (1, θ_scaled) for the lower-triangular entries
-  // (n × K or K, row-major order) and theta (n × P or 1 × P, physical).
+  // v = (1, θ_scaled) for every row of theta (n × P or 1 × P, physical).
+  torch::Tensor QuadraticFormVector(const torch::Tensor& theta) const;
+  // log vᵀ L Lᵀ v for the lower-triangular entries of L (n × K or 1 × K,
+  // row-major order) and v from QuadraticFormVector.
   torch::Tensor LogQuadraticForm(const torch::Tensor& entries,
-                                 const torch::Tensor& theta) const;
+                                 const torch::Tensor& v) const;
 
   torch::Tensor x_mean_, x_std_, theta_mean_, theta_std_, t_scale_;
   torch::Tensor morphing_matrix_, morphing_reference_;

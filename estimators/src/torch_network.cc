@@ -273,25 +273,12 @@ Predictions Model::Forward(const Mlp& net,
   torch::Tensor theta1_leaf = theta1;
   if (need_score) theta0_leaf = theta0.detach().requires_grad_(true);
   if (need_score1) theta1_leaf = theta1.detach().requires_grad_(true);
-  const torch::Tensor theta0_scaled = (theta0_leaf - theta_mean_) / theta_std_;
-  if (morphing_aware()) {
-    p.log_r = MorphingAwareLogRatio(
-        net, x_scaled, theta0_leaf, theta1_leaf, dropout_generator);
-  } else if (network.double_parameterized) {
-    const torch::Tensor theta1_scaled =
-        (theta1_leaf - theta_mean_) / theta_std_;
-    p.log_r =
-        net.Forward(torch::cat({theta0_scaled, theta1_scaled, x_scaled}, 1),
-                    dropout_generator)
-            .squeeze(1) -
-        net.Forward(torch::cat({theta1_scaled, theta0_scaled, x_scaled}, 1),
-                    dropout_generator)
-            .squeeze(1);
-  } else {
-    p.log_r =
-        net.Forward(torch::cat({theta0_scaled, x_scaled}, 1), dropout_generator)
-            .squeeze(1);
-  }
+  p.log_r =
+      morphing_aware()
+          ? MorphingAwareLogRatio(
+                net, x_scaled, theta0_leaf, theta1_leaf, dropout_generator)
+          : InputLogRatio(
+                net, x_scaled, theta0_leaf, theta1_leaf, dropout_generator);
   if (need_score1) {
     const auto gradients = torch::autograd::grad({p.log_r},
                                                  {theta0_leaf, theta1_leaf},
@@ -330,6 +317,30 @@ torch::Tensor LogMorphedSum(const torch::Tensor& weights,
 
 }  // namespace
 
+torch::Tensor Model::ScaleTheta(const torch::Tensor& theta) const {
+  return (theta - theta_mean_) / theta_std_;
+}
+
+torch::Tensor Model::InputLogRatio(const Mlp& net,
+                                   const torch::Tensor& x_scaled,
+                                   const torch::Tensor& theta0,
+                                   const torch::Tensor& theta1,
+                                   at::Generator* dropout_generator) const {
+  const torch::Tensor theta0_scaled = ScaleTheta(theta0);
+  if (!network.double_parameterized) {
+    return net
+        .Forward(torch::cat({theta0_scaled, x_scaled}, 1), dropout_generator)
+        .squeeze(1);
+  }
+  const torch::Tensor theta1_scaled = ScaleTheta(theta1);
+  return net.Forward(torch::cat({theta0_scaled, theta1_scaled, x_scaled}, 1),
+                     dropout_generator)
+             .squeeze(1) -
+         net.Forward(torch::cat({theta1_scaled, theta0_scaled, x_scaled}, 1),
+                     dropout_generator)
+             .squeeze(1);
+}
+
 torch::Tensor Model::MorphingWeights(const torch::Tensor& theta) const {
   const auto& components = network.morphing.components;
   std::vector<torch::Tensor> monomials;
@@ -348,13 +359,15 @@ torch::Tensor Model::MorphingWeights(const torch::Tensor& theta) const {
   return torch::stack(monomials, 1).matmul(morphing_matrix_);
 }
 
-torch::Tensor Model::LogQuadraticForm(const torch::Tensor& entries,
-                                      const torch::Tensor& theta) const {
+torch::Tensor Model::QuadraticFormVector(const torch::Tensor& theta) const {
   // θ scaled as for the plain networks: an affine map keeps the form
   // quadratic and the entries of L of order one.
-  const torch::Tensor theta_scaled = (theta - theta_mean_) / theta_std_;
-  const torch::Tensor v = torch::cat(
-      {torch::ones({theta.size(0), 1}, theta.options()), theta_scaled}, 1);
+  return torch::cat(
+      {torch::ones({theta.size(0), 1}, theta.options()), ScaleTheta(theta)}, 1);
+}
+
+torch::Tensor Model::LogQuadraticForm(const torch::Tensor& entries,
+                                      const torch::Tensor& v) const {
   // u = Lᵀ v: u_j = Σ_{i ≥ j} L_ij v_i.
   const torch::Tensor terms =
       (entries + tril_diagonal_) * v.index_select(1, tril_rows_);
@@ -376,10 +389,10 @@ torch::Tensor Model::MorphingAwareLogRatio(
   if (network.morphing.uses_quadratic_form()) {
     const torch::Tensor entries = net.Forward(x_scaled, dropout_generator);
     const torch::Tensor constants = net.constants().unsqueeze(0);
-    return LogQuadraticForm(entries, theta0) -
-           LogQuadraticForm(entries, reference) -
-           LogQuadraticForm(constants, theta0) +
-           LogQuadraticForm(constants, reference);
+    const torch::Tensor v0 = QuadraticFormVector(theta0);
+    const torch::Tensor v1 = QuadraticFormVector(reference);
+    return LogQuadraticForm(entries, v0) - LogQuadraticForm(entries, v1) -
+           LogQuadraticForm(constants, v0) + LogQuadraticForm(constants, v1);
   }
   const torch::Tensor h =
       torch::exp(net.Forward(x_scaled, dropout_generator)
