@@ -19,5 +19,22 @@ if [ -n "$finds" ]; then
   echo "$finds" >&2
   status=1
 fi
-[ $status -eq 0 ] && echo "check-torch-confinement: torch is confined to estimators/"
+# libonnx (issue 18; DESIGN.md §6) is confined the same way, to the ONNX
+# writer's files in estimators/src, and those files never see torch.
+onnx_includes=$(grep -rnE '#[[:space:]]*include[[:space:]]*[<"]onnx/' \
+  --include='*.h' --include='*.cc' --exclude-dir=build --exclude-dir=.git . |
+  grep -vE '^\./estimators/src/onnx_[a-z_]+\.(h|cc):' || true)
+if [ -n "$onnx_includes" ]; then
+  echo "libonnx headers outside estimators/src/onnx_*:" >&2
+  echo "$onnx_includes" >&2
+  status=1
+fi
+onnx_torch=$(grep -nE '#[[:space:]]*include[[:space:]]*[<"](torch/|ATen/|c10/|model\.h)' \
+  estimators/src/onnx_*.cc estimators/src/onnx_*.h 2>/dev/null || true)
+if [ -n "$onnx_torch" ]; then
+  echo "the ONNX writer includes torch:" >&2
+  echo "$onnx_torch" >&2
+  status=1
+fi
+[ $status -eq 0 ] && echo "check-torch-confinement: torch is confined to estimators/, libonnx to estimators/src/onnx_*"
 exit $status

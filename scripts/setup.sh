@@ -17,9 +17,12 @@ packages=(
   libopenblas0-pthread              # torch's BLAS: ~5x faster training than the reference BLAS
   libnlopt-cxx-dev                  # maintained minimiser (L-BFGS, bounds) for fits and limits
   gnuplot-nox                       # `goldmine run` report plots: maintained Debian plotting tool, PNG (pngcairo) and SVG terminals
+  libssl-dev                        # SHA-256 of files for provenance (core/file_digest.h): OpenSSL's libcrypto
+  libonnx-dev                       # `goldmine export onnx`: ONNX 1.12's protobuf classes and checker (estimators/src/onnx_*)
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   libvalijson-dev                   # header-only JSON-Schema validator: tests check goldmine's pyhf schema rules against pyhf's schema files
+  python3-onnx                      # tests: ONNX's own Python checker and metadata reader, outside goldmine
   # fuzzing only (the `fuzz` preset, docs/fuzzing.md; the release build does not use them):
   # libFuzzer comes with clang's compiler-rt, which Debian 12 packages apart from clang 14
   clang libclang-rt-14-dev
@@ -32,7 +35,23 @@ for package in "${packages[@]}"; do
   fi
 done
 
+# An ONNX runtime outside goldmine for the export tests (tests/onnx): npm's
+# onnxruntime-node, whose CPU library ships in the package, so its install
+# script (which would download GPU libraries) is skipped. Optional: the tests
+# skip with a message without node or the npm registry.
+install_onnx_runtime() {
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/onnx"
+  if [ -d "$dir/node_modules/onnxruntime-node" ] || ! command -v npm >/dev/null 2>&1; then
+    return 0
+  fi
+  echo "goldmine setup: installing onnxruntime-node into tests/onnx (npm)" >&2
+  (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2) ||
+    echo "goldmine setup: npm install failed; the ONNX runtime tests will skip" >&2
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
+  install_onnx_runtime
   exit 0
 fi
 
@@ -44,3 +63,4 @@ echo "goldmine setup: installing ${#missing[@]} Debian packages: ${missing[*]}" 
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -q
 $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+install_onnx_runtime

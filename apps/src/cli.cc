@@ -87,6 +87,7 @@ const std::vector<Command>& Commands() {
                         "CASCAL, CARL or ROLR estimator"),
       TorchProxyCommand("evaluate",
                         "evaluate a trained estimator on a samples file"),
+      TorchProxyCommand("export", "export a trained estimator (onnx)"),
 #endif
       HistFactoryCommand(),
       EftWorkspaceCommand(),

@@ -79,6 +79,7 @@ Command GenerateCommand();
 // In goldmine-torch only (goldmine_torch_cli).
 Command TrainCommand();
 Command EvaluateCommand();
+Command ExportCommand();
 Command XsecCommand();
 Command AugmentCommand();
 Command FisherCommand();

@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   const std::vector<goldmine::cli::Command> commands = {
       goldmine::cli::TrainCommand(),
       goldmine::cli::EvaluateCommand(),
+      goldmine::cli::ExportCommand(),
       goldmine::cli::FisherCommand(),
       goldmine::cli::LimitsCommand(),
   };

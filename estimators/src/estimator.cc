@@ -24,6 +24,7 @@
 #include "goldmine/core/strict_json.h"
 #include "goldmine/core/version.h"
 #include "model.h"
+#include "plain_model.h"
 
 namespace goldmine::estimators {
 namespace {
@@ -1106,3 +1107,35 @@ std::vector<std::string> RatioEstimator::observable_names() const {
 }
 
 }  // namespace goldmine::estimators
+
+namespace goldmine::estimators::internal {
+
+PlainModel LoadPlainModel(const std::filesystem::path& prefix) {
+  const auto model = LoadModel(prefix);
+  PlainModel plain;
+  plain.method = model->method;
+  plain.network = model->network;
+  plain.parameter_names = model->parameter_names;
+  plain.observable_names = model->observable_names;
+  plain.x_mean = model->x_mean;
+  plain.x_std = model->x_std;
+  plain.theta_mean = model->theta_mean;
+  plain.theta_std = model->theta_std;
+  plain.t_scale = model->t_scale;
+  torch::NoGradGuard no_grad;
+  for (const Member& member : model->members) {
+    PlainNetwork network;
+    for (const torch::nn::Linear& layer : member.net->layers()) {
+      network.layers.push_back({ToEigen(layer->weight.to(torch::kFloat64)),
+                                ToEigen(layer->bias.to(torch::kFloat64))});
+    }
+    if (member.net->constants().defined()) {
+      network.constants = ToEigen(member.net->constants().to(torch::kFloat64));
+    }
+    plain.members.push_back(std::move(network));
+  }
+  plain.model_json = ModelJson(*model).dump();
+  return plain;
+}
+
+}  // namespace goldmine::estimators::internal

@@ -35,6 +35,8 @@ class Mlp : public torch::nn::Module {
   void Initialize(RandomStream* random);
   // The free parameters (undefined when there are none).
   const torch::Tensor& constants() const { return constants_; }
+  // Hidden layers, then the output layer.
+  const std::vector<torch::nn::Linear>& layers() const { return layers_; }
 
  private:
   std::vector<torch::nn::Linear> layers_;

@@ -1,0 +1,18 @@
+// ONNX export in a build without libonnx-dev (onnx_export.h): every call
+// says how to get it.
+#include "goldmine/core/errors.h"
+#include "goldmine/estimators/onnx_export.h"
+
+namespace goldmine::estimators {
+
+bool OnnxExportAvailable() { return false; }
+
+OnnxExportSummary ExportOnnx(const std::filesystem::path&,
+                             const std::filesystem::path&,
+                             const OnnxMetadata&) {
+  throw InvalidInput(
+      "export onnx: this goldmine was built without ONNX support; install "
+      "libonnx-dev (scripts/setup.sh does) and configure again");
+}
+
+}  // namespace goldmine::estimators
