@@ -19,13 +19,13 @@ if [ -n "$finds" ]; then
   echo "$finds" >&2
   status=1
 fi
-# libonnx (issue 18; DESIGN.md §6) is confined the same way, to the ONNX
+# libonnx and OpenCV's dnn (issue 18; DESIGN.md §6) are confined the same way, to the ONNX
 # writer's files in estimators/src, and those files never see torch.
-onnx_includes=$(grep -rnE '#[[:space:]]*include[[:space:]]*[<"]onnx/' \
+onnx_includes=$(grep -rnE '#[[:space:]]*include[[:space:]]*[<"](onnx|opencv2)/' \
   --include='*.h' --include='*.cc' --exclude-dir=build --exclude-dir=.git . |
   grep -vE '^\./estimators/src/onnx_[a-z_]+\.(h|cc):' || true)
 if [ -n "$onnx_includes" ]; then
-  echo "libonnx headers outside estimators/src/onnx_*:" >&2
+  echo "libonnx or OpenCV headers outside estimators/src/onnx_*:" >&2
   echo "$onnx_includes" >&2
   status=1
 fi
@@ -36,5 +36,5 @@ if [ -n "$onnx_torch" ]; then
   echo "$onnx_torch" >&2
   status=1
 fi
-[ $status -eq 0 ] && echo "check-torch-confinement: torch is confined to estimators/, libonnx to estimators/src/onnx_*"
+[ $status -eq 0 ] && echo "check-torch-confinement: torch is confined to estimators/, libonnx and OpenCV to estimators/src/onnx_*"
 exit $status

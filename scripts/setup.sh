@@ -19,6 +19,7 @@ packages=(
   gnuplot-nox                       # `goldmine run` report plots: maintained Debian plotting tool, PNG (pngcairo) and SVG terminals
   libssl-dev                        # SHA-256 of files for provenance (core/file_digest.h): OpenSSL's libcrypto
   libonnx-dev                       # `goldmine export onnx`: ONNX 1.12's protobuf classes and checker (estimators/src/onnx_*)
+  libopencv-dnn-dev                 # reading ONNX models back (evaluate/fisher/limits --model NAME.onnx): OpenCV's maintained dnn runtime
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   libvalijson-dev                   # header-only JSON-Schema validator: tests check goldmine's pyhf schema rules against pyhf's schema files

@@ -1,5 +1,6 @@
 // goldmine evaluate --model DIR/NAME --samples S.h5 --output E.h5
 //                                                              (DESIGN.md §5.5)
+// --model NAME.onnx evaluates a file written by `goldmine export onnx`.
 // E.h5 holds one row per sample: score models write t_hat and t_hat_std
 // (n × P); ratio models write log_r_hat and log_r_hat_std (n × 1) at each
 // row's theta0 (and theta1 for double-parameterized networks) and the score
@@ -11,6 +12,7 @@
 #include "goldmine/core/atomic_file.h"
 #include "goldmine/core/errors.h"
 #include "goldmine/estimators/estimator.h"
+#include "goldmine/estimators/onnx_model.h"
 #include "goldmine/mining/sample_file.h"
 #include "output_options.h"
 
@@ -89,7 +91,8 @@ Command EvaluateCommand() {
     po::options_description options("Options");
     options.add_options()("model",
                           po::value<std::string>()->required(),
-                          "model prefix DIR/NAME (DIR/NAME.json + .pt)")(
+                          "model prefix DIR/NAME (DIR/NAME.json + .pt), or "
+                          "NAME.onnx from `goldmine export onnx`")(
         "samples", po::value<std::string>()->required(), "samples file S.h5")(
         "output", po::value<std::string>()->required(), "HDF5 output E.h5")(
         "threads", po::value<int>()->default_value(1), "LibTorch threads");
@@ -111,7 +114,9 @@ Command EvaluateCommand() {
     inputs.push_back(samples_path);
     RequireOutputOptionIsNotAnInput(values, "output", inputs);
     est::SetNumThreads(values["threads"].as<int>());
-    const est::Method method = est::ReadModelMethod(model);
+    const bool onnx = est::IsOnnxModelPath(model);
+    const est::Method method = onnx ? est::ReadOnnxModelInfo(model).method
+                                    : est::ReadModelMethod(model);
     const mining::SampleData samples = mining::ReadSamples(samples_path);
     const auto require_columns =
         [&](const Eigen::MatrixXd& m, const char* name, int expected) {
@@ -121,14 +126,15 @@ Command EvaluateCommand() {
                                model + " expects " + std::to_string(expected));
           }
         };
+    // The same evaluation for a LibTorch model and for a published ONNX
+    // file (estimators/onnx_model.h): both have these member functions.
     std::vector<std::pair<std::string, Eigen::MatrixXd>> datasets;
-    if (est::IsScoreMethod(method)) {
-      const auto estimator = est::ScoreEstimator::Load(model);
+    const auto evaluate_score = [&](const auto& estimator) {
       require_columns(samples.x, "x", estimator.num_observables());
       const est::EnsemblePrediction t = estimator.ScoreEnsemble(samples.x);
       datasets = {{"t_hat", t.mean}, {"t_hat_std", t.std}};
-    } else {
-      const auto estimator = est::RatioEstimator::Load(model);
+    };
+    const auto evaluate_ratio = [&](const auto& estimator) {
       require_columns(samples.x, "x", estimator.num_observables());
       if (samples.theta0.size() == 0) {
         throw InvalidInput(samples_path +
@@ -152,6 +158,17 @@ Command EvaluateCommand() {
                   {"log_r_hat_std", log_r.std},
                   {"t_hat", t.mean},
                   {"t_hat_std", t.std}};
+    };
+    if (onnx) {
+      if (est::IsScoreMethod(method)) {
+        evaluate_score(est::OnnxScoreModel::Load(model));
+      } else {
+        evaluate_ratio(est::OnnxRatioModel::Load(model));
+      }
+    } else if (est::IsScoreMethod(method)) {
+      evaluate_score(est::ScoreEstimator::Load(model));
+    } else {
+      evaluate_ratio(est::RatioEstimator::Load(model));
     }
     AtomicOutputFile file(output);
     {

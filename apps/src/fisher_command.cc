@@ -135,7 +135,9 @@ Command FisherCommand() {
         po::value<std::vector<std::string>>(),
         "efficiency expression (repeatable)")(
         "no-nuisance", po::bool_switch(), "leave out nuisance parameters")(
-        "model", po::value<std::string>(), "DIR/NAME (sally)")(
+        "model",
+        po::value<std::string>(),
+        "DIR/NAME, or NAME.onnx from export onnx (sally)")(
         "mem",
         po::value<std::string>(),
         "MEM file of --events (mem; sally: compare with the MEM on the same "

@@ -193,7 +193,7 @@ Command LimitsCommand() {
         "MEM file of --events (goldmine mem), for --method mem")(
         "model",
         po::value<std::string>(),
-        "DIR/NAME: score model (sally, "
+        "DIR/NAME or NAME.onnx (export onnx): score model (sally, "
         "adaptive-sally, sallino) or likelihood-ratio model (ml)")(
         "observables", po::value<std::string>(), "histo: a,b (names)")(
         "binning",

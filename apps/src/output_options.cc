@@ -1,5 +1,7 @@
 #include "output_options.h"
 
+#include <filesystem>
+
 #include "goldmine/core/output_guard.h"
 
 namespace goldmine::cli {
@@ -25,6 +27,8 @@ std::vector<std::string> PathsOfOptions(
 }
 
 std::vector<std::string> ModelFiles(const std::string& prefix) {
+  // A published model (export onnx) is one file.
+  if (std::filesystem::path(prefix).extension() == ".onnx") return {prefix};
   return {prefix + ".json", prefix + ".pt"};
 }
 

@@ -17,7 +17,8 @@ std::vector<std::string> PathsOfOptions(
     const boost::program_options::variables_map& values,
     std::initializer_list<const char*> keys);
 
-// The files of a trained model DIR/NAME: DIR/NAME.json and DIR/NAME.pt.
+// The files of a trained model DIR/NAME: DIR/NAME.json and DIR/NAME.pt, or
+// the file itself for NAME.onnx.
 std::vector<std::string> ModelFiles(const std::string& prefix);
 
 // Throws InvalidInput (exit 2) when the option `output_key`, if present,

@@ -114,16 +114,6 @@ std::string OnnxGraph::Node(const std::string& op,
   return output;
 }
 
-std::string OnnxGraph::Columns(const std::string& value,
-                               std::int64_t begin,
-                               std::int64_t end) {
-  return Node("Slice",
-              {value,
-               Int64Constant({begin}),
-               Int64Constant({end}),
-               Int64Constant({1})});
-}
-
 void OnnxGraph::AddMetadata(const std::string& key, const std::string& value) {
   auto* entry = model_.add_metadata_props();
   entry->set_key(key);

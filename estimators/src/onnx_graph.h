@@ -52,11 +52,6 @@ class OnnxGraph {
                    const std::vector<std::string>& inputs,
                    const std::vector<OnnxAttribute>& attributes = {});
 
-  // Columns [begin, end) of a [batch, columns] value.
-  std::string Columns(const std::string& value,
-                      std::int64_t begin,
-                      std::int64_t end);
-
   void AddMetadata(const std::string& key, const std::string& value);
   void SetDocString(const std::string& text);
 

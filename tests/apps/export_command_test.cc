@@ -7,7 +7,9 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "support/reference_data.h"
 #include "support/run_command.h"
@@ -139,6 +141,165 @@ TEST_F(ExportOnnxCommand, BadInputExitsTwoWithOneLineAndNoOutput) {
     EXPECT_FALSE(std::filesystem::exists(output)) << result.err;
   }
   EXPECT_TRUE(std::filesystem::exists(model_ + ".json"));
+}
+
+// The largest |a − b| / max(|b|, 1e-300) over the numbers of two JSON
+// arrays (nested to any depth).
+double LargestRelativeDifference(const Json& a, const Json& b) {
+  if (a.is_array()) {
+    EXPECT_TRUE(b.is_array());
+    EXPECT_EQ(a.size(), b.size());
+    double worst = 0.0;
+    for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i)
+      worst = std::max(worst, LargestRelativeDifference(a[i], b[i]));
+    return worst;
+  }
+  const double x = a.get<double>();
+  const double y = b.get<double>();
+  return std::abs(x - y) / std::max(std::abs(y), 1e-300);
+}
+
+// Re-importing the ONNX file reproduces what the LibTorch model gives
+// (issue 18: fisher sally and limits --method sally/ml to 1e-6).
+TEST_F(ExportOnnxCommand, FisherAndLimitsFromTheOnnxFileMatchTheModel) {
+  const auto export_model = [&](const std::string& model,
+                                const std::string& output) {
+    const auto result =
+        RunGoldmine({"export", "onnx", "--model", model, "--output", output});
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+  };
+  export_model(model_, Path("sally.onnx"));
+  const auto fisher = [&](const std::string& model) {
+    const auto result = RunGoldmine({"fisher",
+                                     "sally",
+                                     "--events",
+                                     events_,
+                                     "--theta",
+                                     "0,0",
+                                     "--model",
+                                     model});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return Json::parse(result.out);
+  };
+  const Json torch_fisher = fisher(model_);
+  const Json onnx_fisher = fisher(Path("sally.onnx"));
+  EXPECT_LE(LargestRelativeDifference(onnx_fisher.at("fisher_information"),
+                                      torch_fisher.at("fisher_information")),
+            1e-6);
+
+  // An ALICES model for limits --method ml.
+  const auto augment = RunGoldmine({"augment",
+                                    "ratio",
+                                    "--events",
+                                    events_,
+                                    "--output",
+                                    Path("ratio.h5"),
+                                    "--n-samples",
+                                    "2000",
+                                    "--seed",
+                                    "3",
+                                    "--theta0",
+                                    "random:10:uniform",
+                                    "--theta1",
+                                    "benchmark:sm"});
+  ASSERT_EQ(augment.exit_code, 0) << augment.err;
+  const auto train = RunGoldmine({"train",
+                                  "--method",
+                                  "alices",
+                                  "--samples",
+                                  Path("ratio.h5"),
+                                  "--output",
+                                  Path("alices"),
+                                  "--hidden",
+                                  "16",
+                                  "--epochs",
+                                  "2",
+                                  "--ensemble",
+                                  "2"});
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  export_model(Path("alices"), Path("alices.onnx"));
+  const auto limits = [&](const std::string& method, const std::string& model) {
+    const auto result = RunGoldmine({"limits",
+                                     "--events",
+                                     events_,
+                                     "--method",
+                                     method,
+                                     "--model",
+                                     model,
+                                     "--grid",
+                                     "c1:-1:1:5,c2:-1:1:5",
+                                     "--luminosity",
+                                     "10000"});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return Json::parse(result.out);
+  };
+  for (const auto& [method, torch_model, onnx_model] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"sally", model_, Path("sally.onnx")},
+           {"ml", Path("alices"), Path("alices.onnx")}}) {
+    const Json torch_limits = limits(method, torch_model);
+    const Json onnx_limits = limits(method, onnx_model);
+    // −2Δlog L is 0 at the best fit: relative to the largest value.
+    const auto& q_torch = torch_limits.at("minus_two_delta_log_l");
+    const auto& q_onnx = onnx_limits.at("minus_two_delta_log_l");
+    double largest = 0.0, worst = 0.0;
+    for (std::size_t i = 0; i < q_torch.size(); ++i) {
+      largest = std::max(largest, std::abs(q_torch[i].get<double>()));
+      worst = std::max(
+          worst, std::abs(q_torch[i].get<double>() - q_onnx[i].get<double>()));
+    }
+    EXPECT_GT(largest, 0.0) << method;
+    EXPECT_LE(worst, 1e-6 * largest) << method;
+    EXPECT_EQ(onnx_limits.at("best_fit"), torch_limits.at("best_fit"))
+        << method;
+  }
+
+  // evaluate accepts the file and writes the same datasets; their values
+  // come from the functions that onnx_export_test.cc compares to 1e-5.
+  const auto evaluate = [&](const std::string& model,
+                            const std::string& output) {
+    const auto result = RunGoldmine({"evaluate",
+                                     "--model",
+                                     model,
+                                     "--samples",
+                                     Path("ratio.h5"),
+                                     "--output",
+                                     output});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return Json::parse(result.out);
+  };
+  EXPECT_EQ(evaluate(Path("alices"), Path("e_torch.h5")).at("datasets"),
+            evaluate(Path("alices.onnx"), Path("e_onnx.h5")).at("datasets"));
+}
+
+TEST_F(ExportOnnxCommand, BadOnnxModelsExitTwoNamingTheFile) {
+  std::ofstream(Path("garbage.onnx")) << "not an onnx file";
+  const auto garbage = RunGoldmine({"fisher",
+                                    "sally",
+                                    "--events",
+                                    events_,
+                                    "--theta",
+                                    "0,0",
+                                    "--model",
+                                    Path("garbage.onnx")});
+  EXPECT_EQ(garbage.exit_code, 2) << garbage.err;
+  EXPECT_THAT(garbage.err, HasSubstr("garbage.onnx"));
+  const auto exported = RunGoldmine(
+      {"export", "onnx", "--model", model_, "--output", Path("sally.onnx")});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  const auto wrong_kind = RunGoldmine({"limits",
+                                       "--events",
+                                       events_,
+                                       "--method",
+                                       "ml",
+                                       "--model",
+                                       Path("sally.onnx"),
+                                       "--grid",
+                                       "c1:-1:1:3,c2:-1:1:3",
+                                       "--luminosity",
+                                       "100"});
+  EXPECT_EQ(wrong_kind.exit_code, 2) << wrong_kind.err;
+  EXPECT_THAT(wrong_kind.err, HasSubstr("expected a likelihood-ratio model"));
 }
 
 }  // namespace

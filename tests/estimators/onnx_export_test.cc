@@ -16,6 +16,7 @@
 #include "goldmine/core/errors.h"
 #include "goldmine/core/random.h"
 #include "goldmine/estimators/estimator.h"
+#include "goldmine/estimators/onnx_model.h"
 #include "support/reference_data.h"
 #include "support/scratch_folder.h"
 
@@ -65,7 +66,22 @@ struct Case {
   Activation activation;
   int members;
   bool double_parameterized;
+  bool morphing_aware = false;
 };
+
+// A quadratic morphing in two parameters: the six monomials of degree ≤ 2
+// (the matrix is not used by the quadratic form).
+MorphingStructure QuadraticMorphing(bool benchmark_densities) {
+  MorphingStructure morphing;
+  morphing.components = {{0, 0}, {1, 0}, {0, 1}, {2, 0}, {1, 1}, {0, 2}};
+  for (int c = 0; c < 6; ++c) {
+    morphing.matrix.emplace_back(6, 0.0);
+    morphing.matrix.back()[static_cast<std::size_t>(c)] = 1.0;
+  }
+  morphing.reference = {0.2, -0.5};
+  morphing.benchmark_densities = benchmark_densities;
+  return morphing;
+}
 
 std::ostream& operator<<(std::ostream& out, const Case& c) {
   return out << c.name;
@@ -172,10 +188,13 @@ TEST_P(OnnxExport, OnnxRuntimeReproducesGoldmineAndMetadataRoundTrips) {
   if (!OnnxExportAvailable()) GTEST_SKIP() << "built without libonnx-dev";
   const Case& c = GetParam();
   const auto folder = testing::MakeScratchFolder("onnx_export_" + c.name);
+  const std::shared_ptr<void> cleanup(
+      nullptr, [&](void*) { std::filesystem::remove_all(folder); });
   NetworkConfig network;
   network.hidden = {12, 8};
   network.activation = c.activation;
   network.double_parameterized = c.double_parameterized;
+  if (c.morphing_aware) network.morphing = QuadraticMorphing(false);
   TrainingConfig training;
   training.epochs = 2;
   training.batch_size = 64;
@@ -225,6 +244,47 @@ TEST_P(OnnxExport, OnnxRuntimeReproducesGoldmineAndMetadataRoundTrips) {
                  "(scripts/setup.sh installs it)\n";
   }
 
+  if (OnnxReadAvailable()) {
+    // Read back by goldmine itself (OpenCV's dnn runs the graph).
+    if (score) {
+      const EnsemblePrediction expected =
+          ScoreEstimator::Load(prefix).ScoreEnsemble(test.x);
+      const OnnxScoreModel reread = OnnxScoreModel::Load(onnx_path);
+      EXPECT_EQ(reread.parameter_names(), data.parameter_names);
+      EXPECT_EQ(reread.observable_names(), data.observable_names);
+      const EnsemblePrediction t = reread.ScoreEnsemble(test.x);
+      ExpectClose(t.mean, expected.mean, "re-read t_hat");
+      ExpectClose(t.std, expected.std, "re-read t_hat_std", &expected.mean);
+    } else {
+      const Eigen::MatrixXd theta1 =
+          c.double_parameterized ? test.theta1 : Eigen::MatrixXd();
+      const auto original = RatioEstimator::Load(prefix);
+      const OnnxRatioModel reread = OnnxRatioModel::Load(onnx_path);
+      EXPECT_EQ(reread.double_parameterized(), c.double_parameterized);
+      ExpectClose(
+          reread.LogLikelihoodRatioEnsemble(test.x, test.theta0, theta1).mean,
+          original.LogLikelihoodRatioEnsemble(test.x, test.theta0, theta1).mean,
+          "re-read log_r_hat");
+      ExpectClose(reread.ScoreEnsemble(test.x, test.theta0, theta1).mean,
+                  original.ScoreEnsemble(test.x, test.theta0, theta1).mean,
+                  "re-read t_hat");
+      // The core interface at one θ, as limits uses it.
+      const Eigen::VectorXd theta0 = test.theta0.row(0).transpose();
+      const Eigen::VectorXd theta1_point = test.theta1.row(1).transpose();
+      // A difference of two log r for single-parameterized networks: the
+      // floor is the size of log r itself.
+      const Eigen::MatrixXd typical =
+          original.LogLikelihoodRatioEnsemble(test.x, test.theta0, theta1).mean;
+      ExpectClose(reread.LogLikelihoodRatio(test.x, theta0, theta1_point),
+                  original.LogLikelihoodRatio(test.x, theta0, theta1_point),
+                  "re-read log r at one point",
+                  &typical);
+      ExpectClose(reread.Score(test.x, theta0),
+                  original.Score(test.x, theta0),
+                  "re-read score at one point");
+    }
+  }
+
   if (!HaveOnnxRuntime()) {
     GTEST_SKIP() << "node or tests/onnx/node_modules/onnxruntime-node absent "
                     "(scripts/setup.sh installs it): no independent runtime";
@@ -268,30 +328,40 @@ INSTANTIATE_TEST_SUITE_P(
              Activation::kSigmoid,
              2,
              true},
-        Case{"CascalDoubleRelu", Method::kCascal, Activation::kRelu, 1, true}),
+        Case{"CascalDoubleRelu", Method::kCascal, Activation::kRelu, 1, true},
+        Case{"AlicesMorphingAwareEnsembleTanh",
+             Method::kAlices,
+             Activation::kTanh,
+             2,
+             false,
+             true},
+        Case{"RascalMorphingAwareDoubleSoftplus",
+             Method::kRascal,
+             Activation::kSoftplus,
+             1,
+             true,
+             true}),
     [](const ::testing::TestParamInfo<Case>& param_info) {
       return param_info.param.name;
     });
 
 TEST(OnnxExportErrors, MissingModelIsAFileFormatError) {
   const auto folder = testing::MakeScratchFolder("onnx_export_missing");
+  const std::shared_ptr<void> cleanup(
+      nullptr, [&](void*) { std::filesystem::remove_all(folder); });
   EXPECT_THROW(ExportOnnx(folder / "nothing", folder / "out.onnx"),
                FileFormatError);
   EXPECT_FALSE(std::filesystem::exists(folder / "out.onnx"));
 }
 
-TEST(OnnxExportErrors, MorphingAwareNetworksAreRefusedByName) {
+TEST(OnnxExportErrors, BenchmarkDensityNetworksAreRefusedByName) {
   if (!OnnxExportAvailable()) GTEST_SKIP() << "built without libonnx-dev";
   const auto folder = testing::MakeScratchFolder("onnx_export_morphing");
+  const std::shared_ptr<void> cleanup(
+      nullptr, [&](void*) { std::filesystem::remove_all(folder); });
   NetworkConfig network;
   network.hidden = {4};
-  network.morphing.components = {
-      {0, 0}, {1, 0}, {0, 1}, {2, 0}, {1, 1}, {0, 2}};
-  for (int c = 0; c < 6; ++c) {
-    network.morphing.matrix.emplace_back(6, 0.0);
-    network.morphing.matrix.back()[static_cast<std::size_t>(c)] = 1.0;
-  }
-  network.morphing.reference = {0.0, 0.0};
+  network.morphing = QuadraticMorphing(/*benchmark_densities=*/true);
   TrainingConfig training;
   training.epochs = 1;
   training.threads = 1;
@@ -300,8 +370,55 @@ TEST(OnnxExportErrors, MorphingAwareNetworksAreRefusedByName) {
       .Save(prefix);
   EXPECT_THAT(
       [&] { ExportOnnx(prefix, folder / "aware.onnx"); },
-      ::testing::ThrowsMessage<InvalidInput>(HasSubstr("morphing-aware")));
+      ::testing::ThrowsMessage<InvalidInput>(HasSubstr("benchmark densities")));
   EXPECT_FALSE(std::filesystem::exists(folder / "aware.onnx"));
+}
+
+}  // namespace
+}  // namespace goldmine::estimators
+
+namespace goldmine::estimators {
+namespace {
+
+TEST(OnnxReadErrors, ForeignAndBrokenFilesAreFileFormatErrorsNamingTheFile) {
+  if (!OnnxReadAvailable()) GTEST_SKIP() << "built without ONNX reading";
+  const auto folder = testing::MakeScratchFolder("onnx_read_errors");
+  const std::shared_ptr<void> cleanup(
+      nullptr, [&](void*) { std::filesystem::remove_all(folder); });
+  const auto garbage = folder / "garbage.onnx";
+  std::ofstream(garbage) << "not a protobuf at all";
+  EXPECT_THAT(
+      [&] { OnnxScoreModel::Load(garbage); },
+      ::testing::ThrowsMessage<FileFormatError>(HasSubstr("garbage.onnx")));
+  EXPECT_THROW(OnnxScoreModel::Load(folder / "absent.onnx"), FileFormatError);
+  // A valid ONNX file that goldmine did not write: an empty model.
+  const auto foreign = folder / "foreign.onnx";
+  std::ofstream(foreign, std::ios::binary) << std::string("\x08\x07", 2);
+  EXPECT_THAT([&] { OnnxRatioModel::Load(foreign); },
+              ::testing::ThrowsMessage<FileFormatError>(
+                  HasSubstr("not a goldmine ONNX file")));
+}
+
+TEST(OnnxReadErrors, ScoreFileAsRatioModelAndWrongColumnsAreInvalidInput) {
+  if (!OnnxReadAvailable()) GTEST_SKIP() << "built without ONNX reading";
+  const auto folder = testing::MakeScratchFolder("onnx_read_kind");
+  const std::shared_ptr<void> cleanup(
+      nullptr, [&](void*) { std::filesystem::remove_all(folder); });
+  NetworkConfig network;
+  network.hidden = {4};
+  TrainingConfig training;
+  training.epochs = 1;
+  training.threads = 1;
+  const std::string prefix = (folder / "sally").string();
+  ScoreEstimator::Train(Method::kSally, Samples(200, 1), network, training)
+      .Save(prefix);
+  ExportOnnx(prefix, folder / "sally.onnx");
+  EXPECT_THAT([&] { OnnxRatioModel::Load(folder / "sally.onnx"); },
+              ::testing::ThrowsMessage<InvalidInput>(
+                  HasSubstr("expected a likelihood-ratio model")));
+  const OnnxScoreModel model = OnnxScoreModel::Load(folder / "sally.onnx");
+  EXPECT_THAT([&] { model.Score(Eigen::MatrixXd::Zero(5, kObservables + 1)); },
+              ::testing::ThrowsMessage<InvalidInput>(HasSubstr("x is 5x4")));
 }
 
 }  // namespace

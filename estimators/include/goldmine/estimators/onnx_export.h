@@ -9,7 +9,9 @@
 //   ratio models: theta0 [batch, P] (and theta1 for double-parameterized
 //   ones), x → log_r_hat, log_r_hat_std [batch, 1] and the score
 //   t_hat = ∇_θ0 log r̂, t_hat_std [batch, P]; the gradient is written out
-//   as the network's backward pass, since ONNX has no autograd.
+//   as the network's backward pass, since ONNX has no autograd; morphing-
+//   aware networks (quadratic form) get their exact θ dependence in the
+//   graph.
 // *_std is the ensemble's standard deviation over members (N − 1), zero for
 // a single network: the same numbers as `goldmine evaluate`.
 #pragma once
@@ -40,8 +42,8 @@ struct OnnxExportSummary {
 // Writes the model DIR/NAME (`model_prefix`) to `output` (atomically), with
 // `extra` metadata after the model's own. Throws FileFormatError for an
 // unreadable model, InvalidInput for a model the export does not cover
-// (morphing-aware ratio networks, for now) or a build without ONNX, and
-// Error when the graph fails the ONNX checker.
+// (morphing-aware networks with benchmark densities, for now) or a build
+// without ONNX, and Error when the graph fails the ONNX checker.
 OnnxExportSummary ExportOnnx(const std::filesystem::path& model_prefix,
                              const std::filesystem::path& output,
                              const OnnxMetadata& extra = {});
