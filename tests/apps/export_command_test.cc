@@ -302,5 +302,50 @@ TEST_F(ExportOnnxCommand, BadOnnxModelsExitTwoNamingTheFile) {
   EXPECT_THAT(wrong_kind.err, HasSubstr("expected a likelihood-ratio model"));
 }
 
+// Files of another format version or with missing metadata (rewritten with
+// python3-onnx) are refused with exit 2 naming the file and the key.
+TEST_F(ExportOnnxCommand, OtherVersionsAndMissingMetadataExitTwo) {
+  if (std::system("/usr/bin/python3 -c 'import onnx' >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "python3-onnx absent (scripts/setup.sh installs it)";
+  }
+  const auto exported = RunGoldmine(
+      {"export", "onnx", "--model", model_, "--output", Path("sally.onnx")});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  const auto edit = [&](const std::string& output, const std::string& change) {
+    const std::string command =
+        "/usr/bin/python3 " +
+        testing::ShellQuoted(
+            (testing::SourceDir() / "tests/onnx/edit_metadata.py").string()) +
+        " " + testing::ShellQuoted(Path("sally.onnx")) + " " +
+        testing::ShellQuoted(Path(output)) + " " + testing::ShellQuoted(change);
+    ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  };
+  edit("v2.onnx", "goldmine.format_version=2");
+  edit("no_observables.onnx", "-goldmine.observables");
+  edit("foreign.onnx", "-goldmine.format");
+  edit("bad_names.onnx", "goldmine.parameters={\"c1\": 1}");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"v2.onnx", "format version 2"},
+      {"no_observables.onnx", "no metadata goldmine.observables"},
+      {"foreign.onnx", "not a goldmine ONNX file"},
+      {"bad_names.onnx", "goldmine.parameters is not a JSON list"},
+  };
+  for (const auto& [file, message] : cases) {
+    const auto result = RunGoldmine({"fisher",
+                                     "sally",
+                                     "--events",
+                                     events_,
+                                     "--theta",
+                                     "0,0",
+                                     "--model",
+                                     Path(file)});
+    EXPECT_EQ(result.exit_code, 2) << file << ": " << result.err;
+    EXPECT_THAT(result.err, HasSubstr(file));
+    EXPECT_THAT(result.err, HasSubstr(message));
+    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1)
+        << result.err;
+  }
+}
+
 }  // namespace
 }  // namespace goldmine
