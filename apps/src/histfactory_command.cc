@@ -17,6 +17,7 @@
 #include "goldmine/inference/likelihood_checks.h"
 #include "goldmine/inference/model.h"
 #include "goldmine/inference/pyhf_schema.h"
+#include "goldmine/inference/simplified_likelihood.h"
 #include "goldmine/inference/workspace.h"
 #include "goldmine/inference/workspace_json.h"
 #include "histfactory_documents.h"
@@ -105,6 +106,12 @@ hf::InterpolationCode InterpolationCodeFrom(const po::variables_map& values,
 std::string PatchedWorkspace(const po::variables_map& values) {
   const std::string path = values["workspace"].as<std::string>();
   std::string text = ReadText(path, "workspace");
+  // A simplified likelihood (histfactory simplify) is evaluated as its
+  // equivalent workspace (inference/simplified_likelihood.h).
+  if (hf::IsSimplifiedLikelihoodJson(text)) {
+    text = hf::SimplifiedLikelihoodWorkspace(
+        hf::ParseSimplifiedLikelihood(text, path));
+  }
   const bool has_patchset = values.count("patchset") != 0;
   const int num_keys = static_cast<int>(values.count("patch-name") +
                                         values.count("patch-values"));
@@ -448,6 +455,44 @@ void RequireFinite(const std::vector<double>& numbers,
       throw InvalidInput(text.str());
     }
   }
+}
+
+int Simplify(const std::vector<std::string>& arguments, Streams streams) {
+  po::options_description options = ModelWorkspaceOptions();
+  options.add_options()("prefit",
+                        po::bool_switch(),
+                        "b and V at the suggested parameters, V from the "
+                        "constraint widths (default: the background-only fit "
+                        "to the observations)");
+  po::variables_map values;
+  if (!Parse("simplify",
+             "WS.json [--patchset PS.json --patch-name NAME] [--prefit] "
+             "[--output SL.json]",
+             "CMS-style simplified likelihood (CMS-NOTE-2017-001, v1): "
+             "observed counts, background expectations b and their "
+             "covariance V, signal yields s at mu = 1, per bin of every "
+             "channel. cls and upper-limit accept the file "
+             "(docs/simplified_likelihood.md).",
+             options,
+             arguments,
+             streams,
+             &values)) {
+    return kSuccess;
+  }
+  const LoadedModel loaded = LoadModel(values);
+  RefuseWithoutLikelihood(loaded, values, true);
+  const hf::SimplifiedLikelihood likelihood =
+      hf::Simplify(*loaded.model, values["prefit"].as<bool>());
+  ReportFitStatus(streams,
+                  "simplify",
+                  values,
+                  likelihood.fit_converged,
+                  "the background-only fit (mu = 0) that gives b and V",
+                  false);
+  WriteText(hf::SimplifiedLikelihoodJson(likelihood) + "\n",
+            OutputPath(values),
+            streams);
+  return kSuccess;
 }
 
 int FitCommand(const std::vector<std::string>& arguments, Streams streams) {
@@ -844,6 +889,8 @@ Subcommands() {
           {"fit", {FitCommand, "maximum-likelihood fit"}},
           {"cls", {Cls, "CLs of one POI value (asymptotics or toys)"}},
           {"upper-limit", {UpperLimitCommand, "CLs upper limit on the POI"}},
+          {"simplify",
+           {Simplify, "simplified likelihood: b, covariance, s, observed"}},
           {"patch", {PatchCommand, "apply a JSON Patch or PatchSet patch"}},
           {"combine", {Combine, "combine workspaces (pyhf join semantics)"}},
           {"prune", {Prune, "remove modifiers, samples, channels, ..."}},
