@@ -3,12 +3,12 @@
 // Writes a trained estimator as an ONNX file that any ONNX runtime evaluates
 // (estimators/onnx_export.h; docs/onnx.md), and prints what it wrote as JSON.
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "cli.h"
 #include "goldmine/core/errors.h"
 #include "goldmine/core/file_digest.h"
+#include "goldmine/estimators/estimator.h"
 #include "goldmine/estimators/onnx_export.h"
 #include "goldmine/mining/events_provenance.h"
 #include "output_options.h"
@@ -27,22 +27,6 @@ std::pair<std::string, std::string> UserMetadata(const std::string& item) {
                        "\": expected KEY=VALUE, e.g. lambda_gev=1000");
   }
   return {"goldmine.user." + item.substr(0, equals), item.substr(equals + 1)};
-}
-
-std::vector<std::string> ModelObservables(const std::string& model) {
-  // The model's own file names its observables; read them without torch.
-  std::ifstream in(model + ".json");
-  if (!in) {
-    throw FileFormatError(model +
-                          ".json: cannot open the model file (give the "
-                          "prefix DIR/NAME of DIR/NAME.json and DIR/NAME.pt)");
-  }
-  const auto j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object() || !j.contains("observables") ||
-      !j["observables"].is_array()) {
-    throw FileFormatError(model + ".json: no \"observables\" list");
-  }
-  return j["observables"].get<std::vector<std::string>>();
 }
 
 }  // namespace
@@ -112,8 +96,9 @@ Command ExportCommand() {
 
     est::OnnxMetadata metadata;
     if (values.count("events") != 0) {
-      for (auto& entry : mining::EventsProvenance(
-               values["events"].as<std::string>(), ModelObservables(model)))
+      for (auto& entry :
+           mining::EventsProvenance(values["events"].as<std::string>(),
+                                    est::ReadModelObservables(model)))
         metadata.push_back(std::move(entry));
     }
     if (values.count("samples") != 0) {

@@ -927,6 +927,17 @@ Method ReadModelMethod(const std::filesystem::path& prefix) {
   }
 }
 
+std::vector<std::string> ReadModelObservables(
+    const std::filesystem::path& prefix) {
+  const Json j = ReadModelJson(prefix);
+  try {
+    return j.at("observables").get<std::vector<std::string>>();
+  } catch (const std::exception& error) {
+    throw FileFormatError(WithSuffix(prefix, ".json").string() + ": " +
+                          error.what());
+  }
+}
+
 Estimator::Estimator(std::unique_ptr<internal::Model> model)
     : model_(std::move(model)) {}
 Estimator::~Estimator() = default;

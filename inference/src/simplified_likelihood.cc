@@ -14,10 +14,6 @@ using Json = nlohmann::ordered_json;
 constexpr const char* kFormatName = "goldmine-simplified-likelihood";
 constexpr int kFormatVersion = 1;
 
-Eigen::VectorXd MainBins(const Model& model, const Eigen::VectorXd& pars) {
-  return model.ExpectedMainData(pars);
-}
-
 // Prior standard deviation of every parameter (0 when unconstrained or
 // fixed): σ for Gaussian constraints, 1/√τ for Poisson ones.
 Eigen::VectorXd PriorWidths(const Model& model) {
@@ -44,25 +40,34 @@ Json VectorJson(const Eigen::VectorXd& v) {
   return array;
 }
 
-Eigen::VectorXd VectorFrom(const Json& j,
-                           const char* key,
+// `value` (called `name` in messages) as `size` finite numbers.
+Eigen::VectorXd VectorFrom(const Json& value,
+                           const std::string& name,
                            Eigen::Index size,
                            const std::string& what) {
-  if (!j.contains(key) || !j.at(key).is_array() ||
-      static_cast<Eigen::Index>(j.at(key).size()) != size) {
-    throw FileFormatError(what + ": \"" + key + "\" must be a list of " +
+  if (!value.is_array() || static_cast<Eigen::Index>(value.size()) != size) {
+    throw FileFormatError(what + ": \"" + name + "\" must be a list of " +
                           std::to_string(size) + " numbers");
   }
   Eigen::VectorXd v(size);
   for (Eigen::Index i = 0; i < size; ++i) {
-    const Json& value = j.at(key).at(static_cast<std::size_t>(i));
-    if (!value.is_number() || !std::isfinite(value.get<double>())) {
-      throw FileFormatError(what + ": " + key + "[" + std::to_string(i) +
+    const Json& number = value.at(static_cast<std::size_t>(i));
+    if (!number.is_number() || !std::isfinite(number.get<double>())) {
+      throw FileFormatError(what + ": " + name + "[" + std::to_string(i) +
                             "] is not a finite number");
     }
-    v(i) = value.get<double>();
+    v(i) = number.get<double>();
   }
   return v;
+}
+
+// The list j[key].
+Eigen::VectorXd VectorAt(const Json& j,
+                         const char* key,
+                         Eigen::Index size,
+                         const std::string& what) {
+  return VectorFrom(
+      j.contains(key) ? j.at(key) : Json(), std::string(key), size, what);
 }
 
 }  // namespace
@@ -103,10 +108,10 @@ SimplifiedLikelihood Simplify(const Model& model,
   pars(poi) = 0.0;
   covariance.row(poi).setZero();
   covariance.col(poi).setZero();
-  result.background = MainBins(model, pars);
+  result.background = model.ExpectedMainData(pars);
   Eigen::VectorXd with_signal = pars;
   with_signal(poi) = 1.0;
-  result.signal = MainBins(model, with_signal) - result.background;
+  result.signal = model.ExpectedMainData(with_signal) - result.background;
 
   // J = ∂b/∂θ by central differences, steps of 1e-4 prior or fitted widths
   // (the yields are smooth at that scale; their interpolations are
@@ -121,7 +126,8 @@ SimplifiedLikelihood Simplify(const Model& model,
     up(j) += step;
     down(j) -= step;
     jacobian.col(j) =
-        (MainBins(model, up) - MainBins(model, down)) / (2.0 * step);
+        (model.ExpectedMainData(up) - model.ExpectedMainData(down)) /
+        (2.0 * step);
   }
   result.covariance = jacobian * covariance * jacobian.transpose();
   return result;
@@ -189,9 +195,9 @@ SimplifiedLikelihood ParseSimplifiedLikelihood(const std::string& text,
     }
     n += channel.second;
   }
-  likelihood.observed = VectorFrom(j, "observed", n, what);
-  likelihood.background = VectorFrom(j, "background", n, what);
-  likelihood.signal = VectorFrom(j, "signal", n, what);
+  likelihood.observed = VectorAt(j, "observed", n, what);
+  likelihood.background = VectorAt(j, "background", n, what);
+  likelihood.signal = VectorAt(j, "signal", n, what);
   if (!j.contains("covariance") || !j.at("covariance").is_array() ||
       static_cast<Eigen::Index>(j.at("covariance").size()) != n) {
     throw FileFormatError(what + ": \"covariance\" must be " +
@@ -199,9 +205,12 @@ SimplifiedLikelihood ParseSimplifiedLikelihood(const std::string& text,
   }
   likelihood.covariance.resize(n, n);
   for (Eigen::Index i = 0; i < n; ++i) {
-    const Json row =
-        Json{{"row", j.at("covariance").at(static_cast<std::size_t>(i))}};
-    likelihood.covariance.row(i) = VectorFrom(row, "row", n, what).transpose();
+    likelihood.covariance.row(i) =
+        VectorFrom(j.at("covariance").at(static_cast<std::size_t>(i)),
+                   "covariance[" + std::to_string(i) + "]",
+                   n,
+                   what)
+            .transpose();
   }
   if (!likelihood.covariance.isApprox(likelihood.covariance.transpose(),
                                       1e-9)) {

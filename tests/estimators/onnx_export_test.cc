@@ -19,6 +19,7 @@
 #include "goldmine/estimators/onnx_model.h"
 #include "support/reference_data.h"
 #include "support/scratch_folder.h"
+#include "support/shell_quoted.h"
 
 namespace goldmine::estimators {
 namespace {
@@ -87,14 +88,6 @@ std::ostream& operator<<(std::ostream& out, const Case& c) {
   return out << c.name;
 }
 
-// A word for /bin/sh, in single quotes.
-std::string Quoted(const std::string& word) {
-  std::string quoted = "'";
-  for (char c : word)
-    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
 std::filesystem::path Tools() { return testing::SourceDir() / "tests/onnx"; }
 
 bool HaveOnnxRuntime() {
@@ -111,9 +104,11 @@ Json InspectWithPython(const std::filesystem::path& model,
                        const std::filesystem::path& folder) {
   const auto out = folder / "inspect.json";
   const std::string command =
-      "/usr/bin/python3 " + Quoted((Tools() / "inspect_model.py").string()) +
-      " " + Quoted(model.string()) + " >" + Quoted(out.string()) + " 2>" +
-      Quoted((folder / "inspect.err").string());
+      "/usr/bin/python3 " +
+      testing::ShellQuoted((Tools() / "inspect_model.py").string()) + " " +
+      testing::ShellQuoted(model.string()) + " >" +
+      testing::ShellQuoted(out.string()) + " 2>" +
+      testing::ShellQuoted((folder / "inspect.err").string());
   EXPECT_EQ(std::system(command.c_str()), 0)
       << testing::ReadText(folder / "inspect.err");
   return Json::parse(testing::ReadText(out));
@@ -147,9 +142,11 @@ std::map<std::string, Eigen::MatrixXd> RunWithOnnxRuntime(
   const auto out = folder / "outputs.json";
   std::ofstream(in) << inputs.dump();
   const std::string command =
-      "node " + Quoted((Tools() / "run_model.js").string()) + " " +
-      Quoted(model.string()) + " " + Quoted(in.string()) + " " +
-      Quoted(out.string()) + " 2>" + Quoted((folder / "node.err").string());
+      "node " + testing::ShellQuoted((Tools() / "run_model.js").string()) +
+      " " + testing::ShellQuoted(model.string()) + " " +
+      testing::ShellQuoted(in.string()) + " " +
+      testing::ShellQuoted(out.string()) + " 2>" +
+      testing::ShellQuoted((folder / "node.err").string());
   EXPECT_EQ(std::system(command.c_str()), 0)
       << testing::ReadText(folder / "node.err");
   std::map<std::string, Eigen::MatrixXd> outputs;

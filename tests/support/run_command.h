@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "support/scratch_folder.h"
+#include "support/shell_quoted.h"
 
 namespace goldmine::testing {
 
@@ -21,13 +22,6 @@ struct CommandResult {
   std::string out;
   std::string err;
 };
-
-inline std::string ShellQuoted(const std::string& word) {
-  std::string quoted = "'";
-  for (char c : word)
-    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
 
 // GOLDMINE_CLI (the binary's path) is defined for the test targets that
 // run it (tests/CMakeLists.txt).

@@ -64,6 +64,10 @@ void SetNumThreads(int threads);
 // The method a model file was trained with (reads DIR/NAME.json only).
 // Throws FileFormatError when the file is missing or not a goldmine model.
 Method ReadModelMethod(const std::filesystem::path& prefix);
+// The observable names a model takes, in input order (DIR/NAME.json only;
+// throws as ReadModelMethod).
+std::vector<std::string> ReadModelObservables(
+    const std::filesystem::path& prefix);
 
 // Common part of every estimator: method, members, history, persistence.
 class Estimator {
