@@ -88,6 +88,9 @@ const std::vector<Command>& Commands() {
       TorchProxyCommand("evaluate",
                         "evaluate a trained estimator on a samples file"),
       TorchProxyCommand("export", "export a trained estimator (onnx)"),
+      TorchProxyCommand("surrogate",
+                        "neural likelihood surrogates of a workspace (train, "
+                        "cls, upper-limit, validate)"),
 #endif
       HistFactoryCommand(),
       EftWorkspaceCommand(),

@@ -80,6 +80,7 @@ Command GenerateCommand();
 Command TrainCommand();
 Command EvaluateCommand();
 Command ExportCommand();
+Command SurrogateCommand();
 Command XsecCommand();
 Command AugmentCommand();
 Command FisherCommand();

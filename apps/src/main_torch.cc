@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
       goldmine::cli::TrainCommand(),
       goldmine::cli::EvaluateCommand(),
       goldmine::cli::ExportCommand(),
+      goldmine::cli::SurrogateCommand(),
       goldmine::cli::FisherCommand(),
       goldmine::cli::LimitsCommand(),
   };

@@ -346,6 +346,35 @@ TestStatistic ParseTestStatistic(const std::string& name) {
 
 double NormalCdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 
+void SetAsymptoticCls(double q,
+                      double q_asimov,
+                      TestStatistic statistic,
+                      HypotestResult* result) {
+  const double root_q = std::sqrt(q);
+  const double root_q_asimov = std::sqrt(q_asimov);
+  double t = root_q - root_q_asimov;
+  if (statistic == TestStatistic::kQMuTilde && !(root_q < root_q_asimov) &&
+      root_q_asimov != 0.0) {
+    t = (q - q_asimov) / (2.0 * root_q_asimov);
+  }
+  result->test_statistic_obs = q;
+  result->test_statistic_asimov = q_asimov;
+  result->clsb_obs = NormalCdf(-(t + root_q_asimov));
+  result->clb_obs = NormalCdf(-t);
+  if (statistic == TestStatistic::kQ0) {
+    result->cls_obs = result->clsb_obs;
+    for (int i = 0; i < 5; ++i) {
+      result->cls_expected[i] = NormalCdf(-(kNSigma[i] + root_q_asimov));
+    }
+  } else {
+    result->cls_obs = result->clsb_obs / result->clb_obs;
+    for (int i = 0; i < 5; ++i) {
+      result->cls_expected[i] =
+          NormalCdf(-(kNSigma[i] + root_q_asimov)) / NormalCdf(-kNSigma[i]);
+    }
+  }
+}
+
 TestStatisticResult EvaluateTestStatistic(
     const Model& model,
     const Eigen::VectorXd& data,
@@ -561,30 +590,8 @@ HypotestResult Hypotester::TestAsymptotic(double mu) {
       StatisticFromFits(statistic, mu, *cache.global_data, data_fit, poi);
   const double q_asimov =
       StatisticFromFits(statistic, mu, *cache.global_asimov, asimov_fit, poi);
-  const double root_q = std::sqrt(q);
-  const double root_q_asimov = std::sqrt(q_asimov);
-  double t = root_q - root_q_asimov;
-  if (statistic == TestStatistic::kQMuTilde && !(root_q < root_q_asimov) &&
-      root_q_asimov != 0.0) {
-    t = (q - q_asimov) / (2.0 * root_q_asimov);
-  }
-  result.test_statistic_obs = q;
-  result.test_statistic_asimov = q_asimov;
+  SetAsymptoticCls(q, q_asimov, statistic, &result);
   result.poi_hat = cache.global_data->parameters(poi);
-  result.clsb_obs = NormalCdf(-(t + root_q_asimov));
-  result.clb_obs = NormalCdf(-t);
-  if (statistic == TestStatistic::kQ0) {
-    result.cls_obs = result.clsb_obs;
-    for (int i = 0; i < 5; ++i) {
-      result.cls_expected[i] = NormalCdf(-(kNSigma[i] + root_q_asimov));
-    }
-  } else {
-    result.cls_obs = result.clsb_obs / result.clb_obs;
-    for (int i = 0; i < 5; ++i) {
-      result.cls_expected[i] =
-          NormalCdf(-(kNSigma[i] + root_q_asimov)) / NormalCdf(-kNSigma[i]);
-    }
-  }
   return result;
 }
 

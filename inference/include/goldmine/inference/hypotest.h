@@ -116,6 +116,16 @@ struct HypotestResult {
   bool several_minima = false;
 };
 
+// The asymptotic CLs of the formulas above from the two test statistics q
+// and q_A: fills test_statistic_obs, test_statistic_asimov, clsb_obs,
+// clb_obs, cls_obs and cls_expected of *result (the rest is left alone).
+// Shared by Hypotester and the likelihood surrogates, which obtain q and q_A
+// without fits (likelihood_surrogate.h).
+void SetAsymptoticCls(double q,
+                      double q_asimov,
+                      TestStatistic statistic,
+                      HypotestResult* result);
+
 // Hypothesis tests of one model and data set at several POI values. Caches
 // the fits that do not depend on μ (the global fits, the Asimov data), so
 // that a scan costs two fits per point. Not thread-safe.
