@@ -76,6 +76,7 @@ const std::vector<Command>& Commands() {
       InspectCommand(),
       SetupCommand(),
       MineCommand(),
+      MergeCommand(),
       XsecCommand(),
       AugmentCommand(),
       FisherCommand(),

@@ -74,6 +74,7 @@ Command MorphingCommand();
 Command InspectCommand();
 Command SetupCommand();
 Command MineCommand();
+Command MergeCommand();
 Command HistFactoryCommand();
 Command GenerateCommand();
 // In goldmine-torch only (goldmine_torch_cli).

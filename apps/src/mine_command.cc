@@ -3,9 +3,11 @@
 #include <iomanip>
 #include <memory>
 #include <sstream>
+#include <tuple>
 
 #include "cli.h"
 #include "goldmine/core/errors.h"
+#include "goldmine/core/file_digest.h"
 #include "goldmine/core/output_guard.h"
 #include "goldmine/mining/event_analysis.h"
 #include "goldmine/mining/event_reader.h"
@@ -13,6 +15,7 @@
 #include "goldmine/mining/physics_objects.h"
 #include "goldmine/mining/systematics.h"
 #include "mining_config.h"
+#include "mining_report_json.h"
 
 namespace goldmine::cli {
 namespace po = boost::program_options;
@@ -114,6 +117,30 @@ mining::ObjectOptions ReadObjectOptions(const MiningConfig& config) {
   return options;
 }
 
+// "I/N" with 0 <= I < N.
+std::pair<int, int> ParseShard(const std::string& text) {
+  const std::string usage =
+      "--shard \"" + text + "\": expected I/N with 0 <= I < N, e.g. 0/4";
+  const auto slash = text.find('/');
+  if (slash == std::string::npos) throw InvalidInput(usage);
+  int index = 0;
+  int count = 0;
+  try {
+    std::size_t used = 0;
+    index = std::stoi(text.substr(0, slash), &used);
+    if (used != slash) throw InvalidInput(usage);
+    const std::string rest = text.substr(slash + 1);
+    count = std::stoi(rest, &used);
+    if (used != rest.size()) throw InvalidInput(usage);
+  } catch (const std::logic_error&) {
+    throw InvalidInput(usage);
+  }
+  if (count < 1 || index < 0 || index >= count || count > 1000000) {
+    throw InvalidInput(usage);
+  }
+  return {index, count};
+}
+
 }  // namespace
 
 Command MineCommand() {
@@ -132,7 +159,15 @@ Command MineCommand() {
         "events file to write (HDF5, MadMiner layout)")(
         "threads",
         po::value<int>()->default_value(2),
-        "samples read in parallel");
+        "samples read in parallel")(
+        "shard",
+        po::value<std::string>(),
+        "I/N: mine only events [I n/N, (I+1) n/N) of every sample into a "
+        "partial events file (join the parts with `goldmine merge`)")(
+        "sample",
+        po::value<std::vector<int>>(),
+        "mine only sample K (0-based, repeatable) into a partial events "
+        "file");
     po::positional_options_description positional;
     positional.add("config", 1);
     po::variables_map values;
@@ -145,7 +180,8 @@ Command MineCommand() {
         "and kept and\n"
         "cross sections per benchmark for each sample.";
     if (!ParseCommandLine("mine",
-                          "CONFIG.yaml --output events.h5 [--threads T]",
+                          "CONFIG.yaml --output events.h5 [--threads T] "
+                          "[--shard I/N] [--sample K ...]",
                           description,
                           options,
                           arguments,
@@ -192,31 +228,29 @@ Command MineCommand() {
     mining_options.threads = values["threads"].as<int>();
     if (mining_options.threads < 1)
       throw InvalidInput("--threads: expected at least 1");
-    const mining::MiningReport report = mining::Mine(
-        mining_options, processor, output, [&](const std::string& line) {
-          streams.err << "goldmine mine: " << line << "\n" << std::flush;
-        });
-
-    nlohmann::ordered_json result;
-    result["output"] = output;
-    result["events_written"] = report.events_written;
-    nlohmann::ordered_json samples = nlohmann::ordered_json::array();
-    for (const mining::SampleReport& sample : report.samples) {
-      nlohmann::ordered_json entry;
-      entry["file"] = sample.path;
-      entry["events_read"] = sample.events_read;
-      entry["events_kept"] = sample.events_kept;
-      entry["negative_weight_events"] = sample.negative_weight_events;
-      nlohmann::ordered_json cross_sections = nlohmann::ordered_json::object();
-      for (int b = 0; b < config.setup.num_benchmarks(); ++b) {
-        cross_sections[config.setup.benchmarks
-                           .names[static_cast<std::size_t>(b)]] =
-            sample.cross_sections(b);
-      }
-      entry["cross_sections"] = std::move(cross_sections);
-      samples.push_back(std::move(entry));
+    const auto log = [&](const std::string& line) {
+      streams.err << "goldmine mine: " << line << "\n" << std::flush;
+    };
+    const bool partial =
+        values.count("shard") != 0 || values.count("sample") != 0;
+    mining::MiningShard shard;
+    if (values.count("shard") != 0) {
+      std::tie(shard.index, shard.count) =
+          ParseShard(values["shard"].as<std::string>());
     }
-    result["samples"] = std::move(samples);
+    if (values.count("sample") != 0) {
+      shard.samples = values["sample"].as<std::vector<int>>();
+    }
+    // Parts of one run share the configuration, byte for byte.
+    shard.run = Sha256OfFile(config_path);
+    const mining::MiningReport report =
+        partial
+            ? mining::MinePartial(mining_options, processor, shard, output, log)
+            : mining::Mine(mining_options, processor, output, log);
+
+    nlohmann::ordered_json result =
+        MiningReportJson(report, config.setup, output);
+    if (partial) result["partial"] = true;
     WriteJsonResult(result, std::nullopt, streams);
     return kSuccess;
   };

@@ -958,6 +958,7 @@ struct MadminerEventsWriter::Impl {
   std::size_t num_benchmarks = 0;
   bool finished = false;
   bool broken = false;
+  std::vector<std::pair<std::string, std::string>> texts;
 
   Impl(std::filesystem::path path, MadminerSetup validated_setup)
       : setup(std::move(validated_setup)), output(std::move(path)) {
@@ -1161,12 +1162,36 @@ void MadminerEventsWriter::Finish(
                       {summary.signal_events.size()});
     out.WriteIntegers(
         "sample_summary/background_events", &summary.background_events, {});
+    for (const auto& [object_path, text] : impl.texts) {
+      out.WriteStrings(
+          object_path, {text}, {1}, std::max<std::size_t>(1, text.size()));
+    }
     out.Close();
   }
   impl.CloseStaging();
   impl.output.Commit();
   impl.broken = false;
   impl.finished = true;
+}
+
+void MadminerEventsWriter::AddText(const std::string& object_path,
+                                   const std::string& text) {
+  impl_->texts.emplace_back(object_path, text);
+}
+
+std::optional<std::string> ReadEventsText(const std::filesystem::path& path,
+                                          const std::string& object_path) {
+  hdf5::SilenceErrorPrinting();
+  const hdf5::InputFile file(path);
+  if (!file.Has(object_path)) return std::nullopt;
+  const hdf5::Dataset dataset =
+      file.Open(object_path, Kind::kString, 1, "one string");
+  std::vector<std::string> values = file.ReadStrings(dataset);
+  if (values.size() != 1) {
+    file.Fail(object_path,
+              "expected one string, found " + std::to_string(values.size()));
+  }
+  return std::move(values[0]);
 }
 
 void WriteEvents(const std::filesystem::path& path,

@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "goldmine/core/errors.h"
@@ -60,6 +62,26 @@ int SamplingIndex(const SampleSpec& sample, const MadminerSetup& setup) {
   return static_cast<int>(found - names.begin());
 }
 
+// The seed of the event at `position` (0-based, every event of the file
+// counted) of a sample mined with `seed` (splitmix64): an event's smearing
+// and efficiencies do not depend on which shard reads it.
+std::uint64_t EventSeed(std::uint64_t seed, std::int64_t position) {
+  std::uint64_t z =
+      seed + 0x9e3779b97f4a7c15ULL * (static_cast<std::uint64_t>(position) + 1);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+// Events [first, end) of a file; end < 0: to the end of the file.
+struct EventRange {
+  std::int64_t first = 0;
+  std::int64_t end = -1;
+  bool Contains(std::int64_t position) const {
+    return position >= first && (end < 0 || position < end);
+  }
+};
+
 SampleReport StageSample(const SampleSpec& sample,
                          int sampling_index,
                          std::uint64_t seed,
@@ -67,7 +89,9 @@ SampleReport StageSample(const SampleSpec& sample,
                          const std::vector<NuisanceSource>& nuisance_sources,
                          const EventProcessor& processor,
                          const std::filesystem::path& staging,
-                         const std::function<void(const std::string&)>& log) {
+                         const std::function<void(const std::string&)>& log,
+                         const EventRange& range = {},
+                         std::int64_t known_count = -1) {
   std::unique_ptr<EventReader> reader = EventReader::Open(sample.path);
   std::int64_t num_events = 0;
   const bool needs_count =
@@ -75,7 +99,9 @@ SampleReport StageSample(const SampleSpec& sample,
       (sample.normalization == WeightNormalization::kAuto &&
        reader->info().format == EventFormat::kLhe &&
        reader->info().event_norm == "average");
-  if (needs_count) num_events = CountEvents(sample.path);
+  if (needs_count) {
+    num_events = known_count >= 0 ? known_count : CountEvents(sample.path);
+  }
   const BenchmarkWeightMap weight_map(
       sample, reader->info(), setup.benchmarks, nuisance_sources, num_events);
 
@@ -102,12 +128,15 @@ SampleReport StageSample(const SampleSpec& sample,
     reset();
   };
   reset();
-  RandomStream random(seed);
   Event event;
   std::int64_t positive_nominal = 0;
   std::int64_t zero_nominal = 0;
   double nominal_sum = 0.0;
-  while (reader->Next(&event)) {
+  for (std::int64_t position = 0;
+       (range.end < 0 || position < range.end) && reader->Next(&event);
+       ++position) {
+    if (!range.Contains(position)) continue;
+    RandomStream random(EventSeed(seed, position));
     ++report.events_read;
     const double nominal = weight_map.NominalWeight(event);
     nominal_sum += nominal;
@@ -162,40 +191,153 @@ SampleReport StageSample(const SampleSpec& sample,
   return report;
 }
 
-// Reads a staged sample in batches, one row at a time.
-class StagedRows {
+// Rows [first, first + rows) of an events file (a staged sample, or a
+// sample's share of a partial events file).
+struct Segment {
+  std::filesystem::path path;
+  std::int64_t first = 0;
+  std::int64_t rows = 0;
+};
+
+// The rows of one sample, from its segments in order, one row at a time
+// (read in batches).
+class SampleRows {
  public:
-  explicit StagedRows(const std::filesystem::path& path)
-      : reader_(path), remaining_(reader_.num_events()) {}
+  explicit SampleRows(std::vector<Segment> segments)
+      : segments_(std::move(segments)) {
+    for (const Segment& segment : segments_) remaining_ += segment.rows;
+  }
   std::int64_t remaining() const { return remaining_; }
   // Copies the next row into row `target` of `out`.
   void CopyNext(MadminerEventBatch* out, Eigen::Index target) {
-    if (static_cast<std::int64_t>(position_) == buffer_.size()) {
-      const std::int64_t first = reader_.num_events() - remaining_;
-      buffer_ = reader_.Read(first, std::min(kBatchRows, remaining_));
+    while (position_ == buffer_.size()) {
+      if (!reader_ || segment_left_ == 0) {
+        const Segment& segment = segments_[next_segment_++];
+        reader_ = std::make_unique<MadminerEventsReader>(segment.path);
+        segment_next_ = segment.first;
+        segment_left_ = segment.rows;
+        if (segment_left_ == 0) continue;
+      }
+      const std::int64_t count = std::min(kBatchRows, segment_left_);
+      buffer_ = reader_->Read(segment_next_, count);
+      segment_next_ += count;
+      segment_left_ -= count;
       position_ = 0;
     }
     const auto row = static_cast<Eigen::Index>(position_);
     out->observations.row(target) = buffer_.observations.row(row);
     out->weights.row(target) = buffer_.weights.row(row);
-    out->sampling_benchmarks.push_back(buffer_.sampling_benchmarks[position_]);
+    out->sampling_benchmarks.push_back(
+        buffer_.sampling_benchmarks[static_cast<std::size_t>(position_)]);
     ++position_;
     --remaining_;
   }
 
  private:
-  MadminerEventsReader reader_;
-  std::int64_t remaining_;
+  std::vector<Segment> segments_;
+  std::int64_t remaining_ = 0;
+  std::size_t next_segment_ = 0;
+  std::unique_ptr<MadminerEventsReader> reader_;
+  std::int64_t segment_next_ = 0;
+  std::int64_t segment_left_ = 0;
   MadminerEventBatch buffer_;
-  std::size_t position_ = 0;
+  std::int64_t position_ = 0;
 };
 
-}  // namespace
+// Writes the samples' rows into `output` as Mine() does: interleaved at
+// random (from `seed` and the row counts only) or one sample after another.
+std::int64_t Interleave(std::vector<SampleRows>& samples,
+                        std::uint64_t seed,
+                        bool shuffle,
+                        const MadminerSetup& setup,
+                        const std::filesystem::path& output) {
+  std::int64_t total = 0;
+  for (const SampleRows& sample : samples) total += sample.remaining();
+  GOLDMINE_REQUIRE(
+      total > 0,
+      "no event passed the cuts in any sample; nothing to write to " +
+          output.string());
+  MadminerEventsWriter writer(output, setup);
+  RandomStream random(seed);
+  MadminerEventBatch batch;
+  std::size_t sequential = 0;  // sample being copied when not shuffling
+  for (std::int64_t left = total; left > 0;) {
+    const std::int64_t rows = std::min(kBatchRows, left);
+    batch.observations.resize(rows, setup.num_observables());
+    batch.weights.resize(rows, setup.num_benchmarks());
+    batch.sampling_benchmarks.clear();
+    for (Eigen::Index row = 0; row < rows; ++row, --left) {
+      std::size_t source = 0;
+      if (shuffle) {
+        auto pick = static_cast<std::int64_t>(
+            random.Index(static_cast<std::uint64_t>(left)));
+        while (pick >= samples[source].remaining())
+          pick -= samples[source++].remaining();
+      } else {
+        while (samples[sequential].remaining() == 0) ++sequential;
+        source = sequential;
+      }
+      samples[source].CopyNext(&batch, row);
+    }
+    writer.Append(batch);
+  }
+  writer.Finish();
+  return total;
+}
 
-MiningReport Mine(const MiningOptions& options,
-                  const EventProcessor& processor,
-                  const std::filesystem::path& output,
-                  const std::function<void(const std::string&)>& log) {
+// Stages samples `which` in parallel (each into its own staging file, with
+// its own seed), returning their reports in the order of `which`.
+std::vector<SampleReport> StageSamples(
+    const MiningOptions& options,
+    const EventProcessor& processor,
+    const std::vector<int>& which,
+    const std::vector<EventRange>& ranges,
+    const std::vector<std::int64_t>& counts,
+    const StagingFiles& staging,
+    const std::function<void(const std::string&)>& log) {
+  std::vector<SampleReport> reports(which.size());
+  std::mutex log_mutex;
+  auto locked_log = [&](const std::string& line) {
+    const std::lock_guard<std::mutex> lock(log_mutex);
+    if (log) log(line);
+  };
+  // Each sample gets its own seed, so results do not depend on scheduling.
+  std::atomic<std::size_t> next{0};
+  std::vector<std::exception_ptr> errors(which.size());
+  auto work = [&] {
+    for (std::size_t i = next++; i < which.size(); i = next++) {
+      const auto s = static_cast<std::size_t>(which[i]);
+      try {
+        reports[i] =
+            StageSample(options.samples[s],
+                        SamplingIndex(options.samples[s], options.setup),
+                        options.seed + 1000003ULL * (s + 1),
+                        options.setup,
+                        options.nuisance_sources,
+                        processor,
+                        staging[i],
+                        locked_log,
+                        ranges[i],
+                        counts[i]);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  const int num_threads =
+      std::max(1, std::min(options.threads, static_cast<int>(which.size())));
+  std::vector<std::thread> workers;
+  for (int t = 1; t < num_threads; ++t) workers.emplace_back(work);
+  work();
+  for (std::thread& worker : workers) worker.join();
+  for (const std::exception_ptr& error : errors) {
+    if (error) std::rethrow_exception(error);
+  }
+  return reports;
+}
+
+void RequireProcessorMatches(const MiningOptions& options,
+                             const EventProcessor& processor) {
   GOLDMINE_REQUIRE(!options.samples.empty(),
                    "samples: expected at least one event file");
   GOLDMINE_REQUIRE(
@@ -204,88 +346,273 @@ MiningReport Mine(const MiningOptions& options,
           std::to_string(processor.num_observables()) +
           " values but the setup names " +
           std::to_string(options.setup.num_observables()));
-  std::vector<int> sampling_indices;
   for (const SampleSpec& sample : options.samples)
-    sampling_indices.push_back(SamplingIndex(sample, options.setup));
+    SamplingIndex(sample, options.setup);  // throws for unknown benchmarks
+}
 
+constexpr const char* kPartialText = "goldmine/partial";
+constexpr const char* kPartialFormat = "goldmine-partial-events";
+constexpr int kPartialVersion = 1;
+
+}  // namespace
+
+MiningReport Mine(const MiningOptions& options,
+                  const EventProcessor& processor,
+                  const std::filesystem::path& output,
+                  const std::function<void(const std::string&)>& log) {
+  RequireProcessorMatches(options, processor);
   // A run killed before its cleanup (kill -9) leaves its staging files; the
   // next run in the folder removes those (issue 15).
   RemoveStaleScratchFiles(output.has_parent_path() ? output.parent_path()
                                                    : ".");
-  const StagingFiles staging(output, options.samples.size());
+  const std::size_t n = options.samples.size();
+  const StagingFiles staging(output, n);
+  std::vector<int> all(n);
+  for (std::size_t i = 0; i < n; ++i) all[i] = static_cast<int>(i);
   MiningReport report;
-  report.samples.resize(options.samples.size());
-  std::mutex log_mutex;
-  auto locked_log = [&](const std::string& line) {
-    const std::lock_guard<std::mutex> lock(log_mutex);
-    if (log) log(line);
-  };
-  // Each sample gets its own seed, so results do not depend on scheduling.
-  std::atomic<std::size_t> next{0};
-  std::vector<std::exception_ptr> errors(options.samples.size());
-  auto work = [&] {
-    for (std::size_t i = next++; i < options.samples.size(); i = next++) {
-      try {
-        report.samples[i] = StageSample(options.samples[i],
-                                        sampling_indices[i],
-                                        options.seed + 1000003ULL * (i + 1),
-                                        options.setup,
-                                        options.nuisance_sources,
-                                        processor,
-                                        staging[i],
-                                        locked_log);
-      } catch (...) {
-        errors[i] = std::current_exception();
-      }
-    }
-  };
-  const int num_threads = std::max(
-      1, std::min(options.threads, static_cast<int>(options.samples.size())));
-  std::vector<std::thread> workers;
-  for (int t = 1; t < num_threads; ++t) workers.emplace_back(work);
-  work();
-  for (std::thread& worker : workers) worker.join();
-  for (const std::exception_ptr& error : errors) {
-    if (error) std::rethrow_exception(error);
+  report.samples = StageSamples(options,
+                                processor,
+                                all,
+                                std::vector<EventRange>(n),
+                                std::vector<std::int64_t>(n, -1),
+                                staging,
+                                log);
+  std::vector<SampleRows> rows;
+  for (std::size_t i = 0; i < n; ++i) {
+    rows.emplace_back(std::vector<Segment>{
+        {staging[i], 0, MadminerEventsReader(staging[i]).num_events()}});
   }
+  report.events_written =
+      Interleave(rows, options.seed, options.shuffle, options.setup, output);
+  return report;
+}
 
-  std::vector<StagedRows> staged;
-  std::int64_t total = 0;
-  for (std::size_t i = 0; i < options.samples.size(); ++i) {
-    staged.emplace_back(staging[i]);
-    total += staged.back().remaining();
+std::string MiningShard::Validate(int num_samples) const {
+  std::string problems;
+  if (count < 1 || index < 0 || index >= count) {
+    problems += "shard " + std::to_string(index) + "/" + std::to_string(count) +
+                ": expected I/N with 0 <= I < N; ";
   }
-  GOLDMINE_REQUIRE(
-      total > 0,
-      "no event passed the cuts in any sample; nothing to write to " +
-          output.string());
+  for (int sample : samples) {
+    if (sample < 0 || sample >= num_samples) {
+      problems += "sample " + std::to_string(sample) +
+                  " does not exist (the configuration has " +
+                  std::to_string(num_samples) + " samples, numbered from 0); ";
+    }
+  }
+  if (!problems.empty()) problems.resize(problems.size() - 2);
+  return problems;
+}
+
+MiningReport MinePartial(const MiningOptions& options,
+                         const EventProcessor& processor,
+                         const MiningShard& shard,
+                         const std::filesystem::path& output,
+                         const std::function<void(const std::string&)>& log) {
+  RequireProcessorMatches(options, processor);
+  const int num_samples = static_cast<int>(options.samples.size());
+  const std::string problems = shard.Validate(num_samples);
+  if (!problems.empty()) throw InvalidInput(problems);
+  std::vector<int> which = shard.samples;
+  if (which.empty()) {
+    for (int i = 0; i < num_samples; ++i) which.push_back(i);
+  }
+  std::sort(which.begin(), which.end());
+  which.erase(std::unique(which.begin(), which.end()), which.end());
+  std::vector<EventRange> ranges(which.size());
+  std::vector<std::int64_t> counts(which.size(), -1);
+  if (shard.count > 1) {
+    for (std::size_t i = 0; i < which.size(); ++i) {
+      const std::int64_t n =
+          CountEvents(options.samples[static_cast<std::size_t>(which[i])].path);
+      counts[i] = n;
+      ranges[i].first = n * shard.index / shard.count;
+      ranges[i].end = n * (shard.index + 1) / shard.count;
+    }
+  }
+  RemoveStaleScratchFiles(output.has_parent_path() ? output.parent_path()
+                                                   : ".");
+  const StagingFiles staging(output, which.size());
+  MiningReport report;
+  report.samples =
+      StageSamples(options, processor, which, ranges, counts, staging, log);
 
   MadminerEventsWriter writer(output, options.setup);
-  RandomStream random(options.seed);
-  MadminerEventBatch batch;
-  std::size_t sequential = 0;  // sample being copied when not shuffling
-  for (std::int64_t left = total; left > 0;) {
-    const std::int64_t rows = std::min(kBatchRows, left);
-    batch.observations.resize(rows, options.setup.num_observables());
-    batch.weights.resize(rows, options.setup.num_benchmarks());
-    batch.sampling_benchmarks.clear();
-    for (Eigen::Index row = 0; row < rows; ++row, --left) {
-      std::size_t source = 0;
-      if (options.shuffle) {
-        auto pick = static_cast<std::int64_t>(
-            random.Index(static_cast<std::uint64_t>(left)));
-        while (pick >= staged[source].remaining())
-          pick -= staged[source++].remaining();
-      } else {
-        while (staged[sequential].remaining() == 0) ++sequential;
-        source = sequential;
-      }
-      staged[source].CopyNext(&batch, row);
+  nlohmann::json segments = nlohmann::json::array();
+  for (std::size_t i = 0; i < which.size(); ++i) {
+    const MadminerEventsReader staged(staging[i]);
+    for (std::int64_t first = 0; first < staged.num_events();
+         first += kBatchRows) {
+      writer.Append(staged.Read(
+          first, std::min(kBatchRows, staged.num_events() - first)));
     }
-    writer.Append(batch);
+    const SampleReport& sample = report.samples[i];
+    segments.push_back(
+        {{"sample", which[i]},
+         {"path", sample.path},
+         {"shard", shard.index},
+         {"num_shards", shard.count},
+         {"first_event", ranges[i].first},
+         {"end_event", ranges[i].end},
+         {"file_events", counts[i]},
+         {"rows", staged.num_events()},
+         {"events_read", sample.events_read},
+         {"events_kept", sample.events_kept},
+         {"negative_weight_events", sample.negative_weight_events},
+         {"cross_sections",
+          std::vector<double>(
+              sample.cross_sections.data(),
+              sample.cross_sections.data() + sample.cross_sections.size())}});
+    report.events_written += staged.num_events();
   }
+  const nlohmann::json description = {{"format", kPartialFormat},
+                                      {"version", kPartialVersion},
+                                      {"run", shard.run},
+                                      {"seed", options.seed},
+                                      {"shuffle", options.shuffle},
+                                      {"num_samples", num_samples},
+                                      {"segments", segments}};
+  writer.AddText(kPartialText, description.dump());
   writer.Finish();
-  report.events_written = total;
+  return report;
+}
+
+MiningReport MergePartialEvents(const std::vector<std::filesystem::path>& parts,
+                                const std::filesystem::path& output) {
+  if (parts.empty()) throw InvalidInput("merge: no partial events file given");
+  struct Piece {
+    std::int64_t first_event, end_event, file_events;
+    Segment segment;
+    const nlohmann::json* entry;
+  };
+  std::vector<nlohmann::json> descriptions;
+  descriptions.reserve(parts.size());
+  std::map<int, std::vector<Piece>> pieces;
+  for (const std::filesystem::path& part : parts) {
+    const std::optional<std::string> text = ReadEventsText(part, kPartialText);
+    const std::string name = part.string();
+    if (!text) {
+      throw InvalidInput(name +
+                         ": not a partial events file (no goldmine/partial; "
+                         "write parts with `goldmine mine --shard I/N` or "
+                         "`--sample K`)");
+    }
+    try {
+      nlohmann::json description = nlohmann::json::parse(*text, nullptr, false);
+      if (!description.is_object() ||
+          description.value("format", "") != kPartialFormat) {
+        throw InvalidInput(name +
+                           ": goldmine/partial is not a partial events "
+                           "description");
+      }
+      if (description.value("version", 0) != kPartialVersion) {
+        throw InvalidInput(name + ": partial events format version " +
+                           description["version"].dump() +
+                           "; this goldmine merges version " +
+                           std::to_string(kPartialVersion));
+      }
+      if (!descriptions.empty()) {
+        const nlohmann::json& first = descriptions.front();
+        for (const char* key : {"run", "seed", "shuffle", "num_samples"}) {
+          if (description[key] != first[key]) {
+            throw InvalidInput(name + ": belongs to another mining run than " +
+                               parts.front().string() + " (" + key + " " +
+                               description[key].dump() + " against " +
+                               first[key].dump() + ")");
+          }
+        }
+      }
+      descriptions.push_back(std::move(description));
+      std::int64_t row = 0;
+      for (const nlohmann::json& entry : descriptions.back().at("segments")) {
+        const auto rows = entry.at("rows").get<std::int64_t>();
+        const int sample = entry.at("sample").get<int>();
+        if (rows < 0 || sample < 0 ||
+            sample >= descriptions.front().at("num_samples").get<int>()) {
+          throw InvalidInput(name + ": goldmine/partial: a segment has " +
+                             std::to_string(rows) + " rows of sample " +
+                             std::to_string(sample));
+        }
+        pieces[sample].push_back({entry.at("first_event").get<std::int64_t>(),
+                                  entry.at("end_event").get<std::int64_t>(),
+                                  entry.at("file_events").get<std::int64_t>(),
+                                  {part, row, rows},
+                                  &entry});
+        // Keys read later, checked now.
+        entry.at("path").get<std::string>();
+        entry.at("events_read").get<std::int64_t>();
+        entry.at("events_kept").get<std::int64_t>();
+        entry.at("negative_weight_events").get<std::int64_t>();
+        entry.at("cross_sections").get<std::vector<double>>();
+        row += rows;
+      }
+      descriptions.back().at("seed").get<std::uint64_t>();
+      descriptions.back().at("shuffle").get<bool>();
+      if (row != MadminerEventsReader(part).num_events()) {
+        throw InvalidInput(
+            name + ": goldmine/partial describes " + std::to_string(row) +
+            " rows, the file has " +
+            std::to_string(MadminerEventsReader(part).num_events()));
+      }
+    } catch (const nlohmann::json::exception& error) {
+      throw InvalidInput(name + ": goldmine/partial is malformed (" +
+                         error.what() + ")");
+    }
+  }
+  const nlohmann::json& first = descriptions.front();
+  const int num_samples = first["num_samples"].get<int>();
+  MiningReport report;
+  std::vector<SampleRows> rows;
+  for (int s = 0; s < num_samples; ++s) {
+    std::vector<Piece>& list = pieces[s];
+    std::sort(list.begin(), list.end(), [](const Piece& a, const Piece& b) {
+      return a.first_event < b.first_event;
+    });
+    // The pieces must tile the file: one unsharded piece, or ranges from 0
+    // to the file's end without gap or overlap.
+    std::int64_t expected = 0;
+    bool tiled = !list.empty();
+    for (const Piece& piece : list) {
+      tiled = tiled && piece.first_event == expected;
+      expected = piece.end_event;
+      if (piece.end_event < 0) break;
+    }
+    tiled = tiled && (expected < 0 ? list.size() == 1
+                                   : expected == list.front().file_events);
+    if (!tiled) {
+      throw InvalidInput("merge: the parts do not cover sample " +
+                         std::to_string(s) + " exactly once (" +
+                         std::to_string(list.size()) +
+                         " pieces); give every shard of every sample once");
+    }
+    SampleReport sample;
+    sample.path = (*list.front().entry)["path"].get<std::string>();
+    std::vector<Segment> segments;
+    for (const Piece& piece : list) {
+      segments.push_back(piece.segment);
+      const nlohmann::json& entry = *piece.entry;
+      sample.events_read += entry["events_read"].get<std::int64_t>();
+      sample.events_kept += entry["events_kept"].get<std::int64_t>();
+      sample.negative_weight_events +=
+          entry["negative_weight_events"].get<std::int64_t>();
+      const auto sums = entry["cross_sections"].get<std::vector<double>>();
+      const Eigen::Map<const Eigen::VectorXd> part_sums(
+          sums.data(), static_cast<Eigen::Index>(sums.size()));
+      if (sample.cross_sections.size() == 0) {
+        sample.cross_sections = part_sums;
+      } else {
+        sample.cross_sections += part_sums;
+      }
+    }
+    rows.emplace_back(std::move(segments));
+    report.samples.push_back(std::move(sample));
+  }
+  const MadminerSetup setup = MadminerEventsReader(parts.front()).setup();
+  report.events_written = Interleave(rows,
+                                     first["seed"].get<std::uint64_t>(),
+                                     first["shuffle"].get<bool>(),
+                                     setup,
+                                     output);
   return report;
 }
 

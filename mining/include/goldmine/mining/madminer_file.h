@@ -247,11 +247,22 @@ class MadminerEventsWriter {
   void Finish(
       std::optional<MadminerSampleSummary> sample_summary = std::nullopt);
 
+  // A text stored as a one-element string dataset at `object_path` (e.g.
+  // "goldmine/partial", the description of a partial events file, miner.h);
+  // MadMiner ignores groups it does not know. Call before Finish().
+  void AddText(const std::string& object_path, const std::string& text);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::int64_t num_events_ = 0;
 };
+
+// The text AddText() stored at `object_path`, or nothing when the file has
+// no such dataset. Throws FileFormatError when the file is not HDF5 or the
+// dataset is not one string.
+std::optional<std::string> ReadEventsText(const std::filesystem::path& path,
+                                          const std::string& object_path);
 
 // Writes a whole events file at once (through MadminerEventsWriter).
 void WriteEvents(const std::filesystem::path& path,

@@ -12,6 +12,16 @@
 // partitions by event order (train/test) mix all samples, and it streams, so
 // memory does not grow with the number of events. The same seed gives the
 // same file whatever the number of threads.
+//
+// Shards (issue 19, docs/scale_out.md). The randomness of an event (smearing,
+// efficiencies) comes from a stream seeded by its sample's seed and its
+// position in the file, so any event range can be mined on its own:
+// MinePartial() mines shard I of N of every sample (events
+// [⌊I n/N⌋, ⌊(I+1) n/N⌋) of a file of n events), or only some samples, into
+// a partial events file, and MergePartialEvents() joins partial files into
+// exactly the file Mine() writes: the same rows in the same order (the
+// interleaving is drawn from the seed and the samples' row counts only),
+// the same datasets and values.
 #pragma once
 
 #include <Eigen/Core>
@@ -73,6 +83,20 @@ struct MiningReport {
   std::int64_t events_written = 0;
 };
 
+// Which part of a mining run a partial events file holds.
+struct MiningShard {
+  int index = 0;  // I in [0, count)
+  int count = 1;  // N
+  // Sample indices (into MiningOptions::samples); empty: every sample.
+  std::vector<int> samples;
+  // Identifies the run (e.g. the configuration's SHA-256): partial files of
+  // different runs are never merged.
+  std::string run;
+
+  // Lists every problem at once; empty when usable.
+  std::string Validate(int num_samples) const;
+};
+
 // Throws InvalidInput for a sample whose sampling benchmark is unknown or
 // whose weights do not cover the benchmarks, when no event passes, and as
 // the readers do for broken files; nothing is left under `output` then.
@@ -81,5 +105,24 @@ MiningReport Mine(const MiningOptions& options,
                   const EventProcessor& processor,
                   const std::filesystem::path& output,
                   const std::function<void(const std::string&)>& log = {});
+
+// Mines `shard` into a partial events file at `output`: the rows of each
+// sample's event range, in sample order, and the description MergePartial-
+// Events() needs (dataset goldmine/partial). Throws as Mine(); a shard
+// without any passing event is written (with no rows), since other shards
+// may have some.
+MiningReport MinePartial(
+    const MiningOptions& options,
+    const EventProcessor& processor,
+    const MiningShard& shard,
+    const std::filesystem::path& output,
+    const std::function<void(const std::string&)>& log = {});
+
+// Joins partial events files of one run into the file Mine() writes. Throws
+// InvalidInput naming the file when a part is not a partial events file,
+// belongs to another run or format version, or when the parts miss or
+// repeat an event range of a sample; FileFormatError for unreadable files.
+MiningReport MergePartialEvents(const std::vector<std::filesystem::path>& parts,
+                                const std::filesystem::path& output);
 
 }  // namespace goldmine::mining
