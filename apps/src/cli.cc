@@ -89,6 +89,9 @@ const std::vector<Command>& Commands() {
       TorchProxyCommand("evaluate",
                         "evaluate a trained estimator on a samples file"),
       TorchProxyCommand("export", "export a trained estimator (onnx)"),
+      TorchProxyCommand("assemble",
+                        "join estimators trained as separate members into "
+                        "one ensemble"),
       TorchProxyCommand("surrogate",
                         "neural likelihood surrogates of a workspace (train, "
                         "cls, upper-limit, validate)"),

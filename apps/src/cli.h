@@ -82,6 +82,7 @@ Command TrainCommand();
 Command EvaluateCommand();
 Command ExportCommand();
 Command SurrogateCommand();
+Command AssembleCommand();
 Command XsecCommand();
 Command AugmentCommand();
 Command FisherCommand();

@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
       goldmine::cli::EvaluateCommand(),
       goldmine::cli::ExportCommand(),
       goldmine::cli::SurrogateCommand(),
+      goldmine::cli::AssembleCommand(),
       goldmine::cli::FisherCommand(),
       goldmine::cli::LimitsCommand(),
   };

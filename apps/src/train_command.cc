@@ -2,7 +2,7 @@
 //   --samples S.h5 --output DIR/NAME [--hidden 100,100] [--activation tanh]
 //   [--epochs 50] [--batch-size 128] [--lr 1e-3] [--lr-decay 0.1]
 //   [--validation-split 0.25] [--early-stopping] [--alpha 1] [--ensemble K]
-//   [--seed S] [--threads T] [--double-parameterized]
+//   [--member K] [--seed S] [--threads T] [--double-parameterized]
 //   [--morphing-aware F.h5]                                   (DESIGN.md §5.5)
 #include <cstdint>
 #include <iomanip>
@@ -225,6 +225,10 @@ Command TrainCommand() {
         "gives the theta dependence exactly; the network learns only the x "
         "dependence (docs/estimators.md)")(
         "ensemble", po::value<int>()->default_value(1), "ensemble members K")(
+        "member",
+        po::value<int>()->default_value(0),
+        "index of the first member trained (seed + index): train members "
+        "as separate jobs and join them with `goldmine assemble`")(
         "seed", po::value<std::uint64_t>()->default_value(1), "random seed")(
         "threads", po::value<int>()->default_value(1), "LibTorch threads")(
         "quiet", "no per-epoch progress on stderr");
@@ -262,6 +266,7 @@ Command TrainCommand() {
     training.weight_decay = values["weight-decay"].as<double>();
     training.alpha = values["alpha"].as<double>();
     training.ensemble_size = values["ensemble"].as<int>();
+    training.first_member = values["member"].as<int>();
     training.seed = values["seed"].as<std::uint64_t>();
     training.threads = values["threads"].as<int>();
     network.Validate();

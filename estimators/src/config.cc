@@ -222,6 +222,9 @@ void TrainingConfig::Validate() const {
   Check(ensemble_size > 0,
         "ensemble size must be positive, got " + std::to_string(ensemble_size),
         &problems);
+  Check(first_member >= 0,
+        "the first member must be >= 0, got " + std::to_string(first_member),
+        &problems);
   if (!problems.empty()) throw InvalidInput("training: " + problems);
 }
 

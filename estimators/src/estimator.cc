@@ -295,7 +295,9 @@ void TrainMember(Model* model,
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   Member member;
-  member.history.seed = config.seed + static_cast<std::uint64_t>(member_index);
+  member.history.seed = config.seed +
+                        static_cast<std::uint64_t>(config.first_member) +
+                        static_cast<std::uint64_t>(member_index);
   RandomStream random(member.history.seed);
   member.net = model->MakeNetwork();
   member.net->Initialize(&random);
@@ -936,6 +938,53 @@ std::vector<std::string> ReadModelObservables(
     throw FileFormatError(WithSuffix(prefix, ".json").string() + ": " +
                           error.what());
   }
+}
+
+void AssembleEnsemble(const std::vector<std::filesystem::path>& parts,
+                      const std::filesystem::path& output) {
+  if (parts.empty()) throw InvalidInput("assemble: no model given");
+  std::vector<std::unique_ptr<Model>> models;
+  for (const auto& part : parts) models.push_back(LoadModel(part));
+  // Everything but the members must agree.
+  const auto shared = [](const Model& model) {
+    Json j = ModelJson(model);
+    j.erase("members");
+    j.erase("ensemble_size");
+    return j;
+  };
+  const Json reference = shared(*models.front());
+  for (std::size_t i = 1; i < models.size(); ++i) {
+    const Json other = shared(*models[i]);
+    for (auto it = reference.begin(); it != reference.end(); ++it) {
+      if (!other.contains(it.key()) || other.at(it.key()) != it.value()) {
+        throw InvalidInput(
+            "assemble: " + parts[i].string() + " differs from " +
+            parts.front().string() + " in \"" + it.key() +
+            "\"; only members of one training configuration can be joined");
+      }
+    }
+  }
+  Model& ensemble = *models.front();
+  for (std::size_t i = 1; i < models.size(); ++i) {
+    for (Member& member : models[i]->members) {
+      ensemble.members.push_back(std::move(member));
+    }
+  }
+  std::stable_sort(ensemble.members.begin(),
+                   ensemble.members.end(),
+                   [](const Member& a, const Member& b) {
+                     return a.history.seed < b.history.seed;
+                   });
+  for (std::size_t k = 1; k < ensemble.members.size(); ++k) {
+    if (ensemble.members[k].history.seed ==
+        ensemble.members[k - 1].history.seed) {
+      throw InvalidInput("assemble: two members have seed " +
+                         std::to_string(ensemble.members[k].history.seed) +
+                         "; give each member once");
+    }
+  }
+  ensemble.settings.ensemble_size = static_cast<int>(ensemble.members.size());
+  SaveModel(ensemble, output);
 }
 
 Estimator::Estimator(std::unique_ptr<internal::Model> model)

@@ -156,13 +156,17 @@ struct TrainingConfig {
   // orders of magnitude; a plain mean squared error then neglects the small
   // ones (issue 17 item 5).
   bool scale_scores = true;
-  // Member k of an ensemble uses seed + k: weights, dropout, validation
-  // split and batch order follow from it. Same seed and threads → same
-  // weights, bit for bit.
+  // Member k of an ensemble uses seed + first_member + k: weights, dropout,
+  // validation split and batch order follow from it. Same seed and threads
+  // → same weights, bit for bit.
   std::uint64_t seed = 1;
   // Intra-op threads of LibTorch (process-wide).
   int threads = 1;
   int ensemble_size = 1;
+  // Index of the first member trained: members of one ensemble can train as
+  // separate jobs (first_member = k, ensemble_size = 1) and be joined with
+  // AssembleEnsemble() into the ensemble one run would have trained.
+  int first_member = 0;
   // Called after every epoch; the library itself never prints.
   std::function<void(const EpochProgress&)> progress;
 

@@ -69,6 +69,16 @@ Method ReadModelMethod(const std::filesystem::path& prefix);
 std::vector<std::string> ReadModelObservables(
     const std::filesystem::path& prefix);
 
+// Joins models trained as separate jobs (`train --member K`: one member
+// each, seeds seed + K) into one ensemble at `output` (DIR/NAME.json +
+// .pt), members ordered by seed: the ensemble `train --ensemble K` trains
+// in one run, weight for weight. Throws FileFormatError for unreadable
+// parts, InvalidInput when the parts differ in anything but their members
+// (method, architecture, scaling, training settings; naming the part and
+// the key) or repeat a seed.
+void AssembleEnsemble(const std::vector<std::filesystem::path>& parts,
+                      const std::filesystem::path& output);
+
 // Common part of every estimator: method, members, history, persistence.
 class Estimator {
  public:
