@@ -63,6 +63,13 @@ const char* FormatName(EventFormat format) {
   return "unknown";
 }
 
+std::int64_t EventReader::Skip(std::int64_t count) {
+  Event event;
+  std::int64_t skipped = 0;
+  while (skipped < count && Next(&event)) ++skipped;
+  return skipped;
+}
+
 std::unique_ptr<EventReader> EventReader::Open(const std::string& path) {
   const EventFormat format = DetectFormat(path);
   if (format == EventFormat::kLhe) return std::make_unique<LheReader>(path);

@@ -39,6 +39,44 @@ bool HepMCReaderBase::Next(Event* event) {
   return true;
 }
 
+std::int64_t HepMCReaderBase::Skip(std::int64_t count) {
+  std::int64_t skipped = 0;
+  if (ahead_ && count > 0) {
+    ahead_.reset();
+    ++skipped;
+  }
+  while (skipped < count) {
+    // The next E line starts an event; its records run to the next E line
+    // or HepMC:: line, which stays unread.
+    bool found = false;
+    while (lines_.Next()) {
+      const std::string& line = lines_.line();
+      if (IsBlank(line)) continue;
+      if (StartsWith(line, "HepMC")) {
+        CheckHepMCLine(line);
+        continue;
+      }
+      if (line[0] == 'E') {
+        found = true;
+        break;
+      }
+      lines_.Fail("expected an event line \"E ...\", got \"" +
+                  line.substr(0, 40) + "\"");
+    }
+    if (!found) break;
+    ++events_read_;
+    ++skipped;
+    while (lines_.Next()) {
+      const std::string& line = lines_.line();
+      if (!IsBlank(line) && (line[0] == 'E' || StartsWith(line, "HepMC"))) {
+        lines_.Unread();
+        break;
+      }
+    }
+  }
+  return skipped;
+}
+
 void HepMCReaderBase::CheckHepMCLine(std::string_view line) const {
   if (StartsWith(line, "HepMC::Version") ||
       StartsWith(line, listing_ + "-START_EVENT_LISTING") ||

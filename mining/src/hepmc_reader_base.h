@@ -24,6 +24,7 @@ inline bool IsBlank(std::string_view line) {
 class HepMCReaderBase : public EventReader {
  public:
   bool Next(Event* event) final;
+  std::int64_t Skip(std::int64_t count) final;
 
  protected:
   // `listing`: "HepMC::Asciiv3" or "HepMC::IO_GenEvent"; `records`: the

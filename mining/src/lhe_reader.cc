@@ -222,6 +222,34 @@ void LheReader::ReadInit() {
     Fail("<init> ends before all its process lines (NPRUP) were read");
 }
 
+std::int64_t LheReader::Skip(std::int64_t count) {
+  std::int64_t skipped = 0;
+  while (skipped < count) {
+    bool found = false;
+    while (ReadLine()) {
+      const std::string_view trimmed = TrimmedView(lines_.line());
+      if (IsTag(trimmed, "event")) {
+        found = true;
+        break;
+      }
+      if (StartsWith(trimmed, "</LesHouchesEvents>")) return skipped;
+    }
+    if (!found) break;
+    ++events_read_;
+    ++skipped;
+    const std::int64_t event_line = lines_.number();
+    while (true) {
+      if (!ReadLine()) {
+        Fail("the file ends inside event " + std::to_string(events_read_) +
+             " (which starts at line " + std::to_string(event_line) +
+             "); expected </event>");
+      }
+      if (StartsWith(TrimmedView(lines_.line()), "</event>")) break;
+    }
+  }
+  return skipped;
+}
+
 bool LheReader::Next(Event* event) {
   // Find the next <event>.
   while (true) {

@@ -18,6 +18,7 @@ class LheReader final : public EventReader {
   // Reads the header and <init> block; throws FileFormatError.
   explicit LheReader(const std::string& path);
   bool Next(Event* event) override;
+  std::int64_t Skip(std::int64_t count) override;
 
  private:
   // Next line into lines_.line(); false at the end of the file.

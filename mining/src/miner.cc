@@ -77,9 +77,6 @@ std::uint64_t EventSeed(std::uint64_t seed, std::int64_t position) {
 struct EventRange {
   std::int64_t first = 0;
   std::int64_t end = -1;
-  bool Contains(std::int64_t position) const {
-    return position >= first && (end < 0 || position < end);
-  }
 };
 
 SampleReport StageSample(const SampleSpec& sample,
@@ -132,10 +129,10 @@ SampleReport StageSample(const SampleSpec& sample,
   std::int64_t positive_nominal = 0;
   std::int64_t zero_nominal = 0;
   double nominal_sum = 0.0;
-  for (std::int64_t position = 0;
-       (range.end < 0 || position < range.end) && reader->Next(&event);
+  // A shard passes the events before its range without decoding them.
+  std::int64_t position = reader->Skip(range.first);
+  for (; (range.end < 0 || position < range.end) && reader->Next(&event);
        ++position) {
-    if (!range.Contains(position)) continue;
     RandomStream random(EventSeed(seed, position));
     ++report.events_read;
     const double nominal = weight_map.NominalWeight(event);

@@ -131,6 +131,57 @@ TEST_F(MineShards, PerFileAndMixedPartsMergeIntoTheSingleRunFile) {
   EXPECT_TRUE(Bytes(Path("mixed.h5")) == single);
 }
 
+// LHE with event_norm = average (weights divided by the file's event count,
+// which every shard counts with the fast EventReader::Skip), 2 reweighting
+// weights, leptons of varied momenta; 7 shards of 20 events leave shards of
+// 2 and 3 events.
+TEST_F(MineShards, LheShardsWithAverageNormalisationMergeExactly) {
+  std::string lhe =
+      "<LesHouchesEvents version=\"3.0\">\n<header>\n average = event_norm\n"
+      "<initrwgt>\n<weightgroup name='mg_reweighting'>\n"
+      "<weight id='w1'>set param_card smeft 7 0.5\n</weight>\n"
+      "</weightgroup>\n</initrwgt>\n</header>\n<init>\n2212 2212 6500 "
+      "6500 0 0 0 0 3 1\n1 0 1 1\n</init>\n";
+  for (int i = 0; i < 20; ++i) {
+    const std::string px = std::to_string(10.0 + 7.0 * i);
+    const std::string py = std::to_string(3.0 * (i % 5));
+    lhe += "<event>\n 2 1 2.0 100 0.0078 0.118\n 11 1 0 0 0 0 " + px + " " +
+           py + " 5 100 0 0 9\n -11 1 0 0 0 0 -" + px + " -" + py +
+           " -5 100 0 0 9\n<rwgt>\n<wgt id='w1'> " +
+           std::to_string(1.0 + 0.1 * i) + " </wgt>\n</rwgt>\n</event>\n";
+  }
+  lhe += "</LesHouchesEvents>\n";
+  std::ofstream(Path("dy.lhe")) << lhe;
+  std::ofstream(Path("lhe.yaml"))
+      << "parameters:\n  cHW: {lha_block: smeft, lha_id: 7, range: [-1, 1]}\n"
+         "benchmarks:\n  sm: {}\n  w1: {cHW: 0.5}\n"
+         "samples:\n  - {file: " +
+             Path("dy.lhe") +
+             ", sampled_from: sm}\n"
+             "smearing: atlas-like\n"
+             "observables:\n  pt_l: l[0].pt\n  m_ll: (l[0] + l[1]).m\n"
+             "seed: 3\n";
+  auto result = testing::RunGoldmine(
+      {"mine", Path("lhe.yaml"), "--output", Path("lhe_single.h5")});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::vector<std::string> parts;
+  for (int i = 0; i < 7; ++i) {
+    parts.push_back("lhe" + std::to_string(i) + ".h5");
+    result = testing::RunGoldmine({"mine",
+                                   Path("lhe.yaml"),
+                                   "--output",
+                                   Path(parts.back()),
+                                   "--shard",
+                                   std::to_string(i) + "/7"});
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+  }
+  result = Merge(parts, "lhe_merged.h5");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const std::string single = Bytes(Path("lhe_single.h5"));
+  ASSERT_GT(single.size(), 1000u);
+  EXPECT_TRUE(Bytes(Path("lhe_merged.h5")) == single);
+}
+
 TEST_F(MineShards, IncompleteForeignOrNonPartialInputsExitTwo) {
   MinePart("p0.h5", {"--shard", "0/2"});
   MinePart("p1.h5", {"--shard", "1/2"});

@@ -80,6 +80,14 @@ class EventReader {
   // finite number.
   virtual bool Next(Event* event) = 0;
 
+  // Moves past up to `count` events without decoding them and returns how
+  // many it passed (fewer at the end of the file); they count for the event
+  // numbers of later messages. Much faster than Next() (the LHE and HepMC
+  // readers only find the event boundaries), for shards that start inside a
+  // file and for counting events. A skipped event is not checked: its
+  // problems are reported by whoever reads it.
+  virtual std::int64_t Skip(std::int64_t count);
+
  protected:
   EventFileInfo info_;
 };
