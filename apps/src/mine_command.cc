@@ -159,7 +159,8 @@ Command MineCommand() {
         "events file to write (HDF5, MadMiner layout)")(
         "threads",
         po::value<int>()->default_value(2),
-        "samples read in parallel")(
+        "threads: samples in parallel, and event ranges of each sample when "
+        "there are more threads than samples (the same file either way)")(
         "shard",
         po::value<std::string>(),
         "I/N: mine only events [I n/N, (I+1) n/N) of every sample into a "

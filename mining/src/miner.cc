@@ -79,7 +79,42 @@ struct EventRange {
   std::int64_t end = -1;
 };
 
-SampleReport StageSample(const SampleSpec& sample,
+// Nominal weights of the events read: a sample needs a positive cross
+// section at its sampling point.
+struct NominalStats {
+  std::string name;  // the nominal weight's name
+  std::int64_t events = 0, positive = 0, zero = 0;
+  double sum = 0.0;
+  void Add(const NominalStats& other) {
+    events += other.events;
+    positive += other.positive;
+    zero += other.zero;
+    sum += other.sum;
+  }
+};
+
+void RequirePositiveNominal(const std::string& path,
+                            const NominalStats& stats) {
+  if (stats.events > 0 && stats.positive == 0) {
+    // σ ≤ 0 at the sampling point: no physical sample looks like this
+    // (docs/event_files.md), and every number mined from it would be wrong.
+    throw FileFormatError(
+        path + ": the nominal weight (" + stats.name + ") of all " +
+        std::to_string(stats.events) + " events is " +
+        (stats.zero == stats.events ? "zero" : "zero or negative") + " (sum " +
+        std::to_string(stats.sum) +
+        "); a sample needs a positive cross section at its sampling point");
+  }
+}
+
+struct StagedSample {
+  SampleReport report;
+  NominalStats nominal;
+};
+
+// Stages the events of `range`. The nominal-weight check is the caller's
+// when the range is part of a file.
+StagedSample StageSample(const SampleSpec& sample,
                          int sampling_index,
                          std::uint64_t seed,
                          const MadminerSetup& setup,
@@ -90,6 +125,11 @@ SampleReport StageSample(const SampleSpec& sample,
                          const EventRange& range = {},
                          std::int64_t known_count = -1) {
   std::unique_ptr<EventReader> reader = EventReader::Open(sample.path);
+  const bool whole_file = range.first == 0 && range.end < 0;
+  const std::string where =
+      whole_file ? sample.path
+                 : sample.path + " [events " + std::to_string(range.first) +
+                       ", " + std::to_string(range.end) + ")";
   std::int64_t num_events = 0;
   const bool needs_count =
       sample.normalization == WeightNormalization::kAverage ||
@@ -103,7 +143,8 @@ SampleReport StageSample(const SampleSpec& sample,
       sample, reader->info(), setup.benchmarks, nuisance_sources, num_events);
 
   const int num_benchmarks = setup.num_benchmarks();
-  SampleReport report;
+  StagedSample staged;
+  SampleReport& report = staged.report;
   report.path = sample.path;
   report.cross_sections = Eigen::VectorXd::Zero(num_benchmarks);
   MadminerEventsWriter writer(staging, setup);
@@ -165,27 +206,25 @@ SampleReport StageSample(const SampleSpec& sample,
         static_cast<std::size_t>(kBatchRows))
       flush();
     if (log && report.events_read % 50000 == 0) {
-      log(sample.path + ": " + std::to_string(report.events_read) +
-          " events read, " + std::to_string(report.events_kept) + " kept");
+      log(where + ": " + std::to_string(report.events_read) + " events read, " +
+          std::to_string(report.events_kept) + " kept");
     }
   }
-  if (report.events_read > 0 && positive_nominal == 0) {
-    // σ ≤ 0 at the sampling point: no physical sample looks like this
-    // (docs/event_files.md), and every number mined from it would be wrong.
-    throw FileFormatError(
-        sample.path + ": the nominal weight (" + weight_map.nominal_name() +
-        ") of all " + std::to_string(report.events_read) + " events is " +
-        (zero_nominal == report.events_read ? "zero" : "zero or negative") +
-        " (sum " + std::to_string(nominal_sum) +
-        "); a sample needs a positive cross section at its sampling point");
-  }
+  staged.nominal = {weight_map.nominal_name(),
+                    report.events_read,
+                    positive_nominal,
+                    zero_nominal,
+                    nominal_sum};
+  if (whole_file) RequirePositiveNominal(sample.path, staged.nominal);
   flush();
   writer.Finish();
-  if (log) {
-    log(sample.path + ": " + std::to_string(report.events_read) +
-        " events read, " + std::to_string(report.events_kept) + " kept");
+  // The summary of a range is the caller's, once every range succeeded: a
+  // failing range must leave one line (the error) on the terminal.
+  if (log && whole_file) {
+    log(where + ": " + std::to_string(report.events_read) + " events read, " +
+        std::to_string(report.events_kept) + " kept");
   }
-  return report;
+  return staged;
 }
 
 // Rows [first, first + rows) of an events file (a staged sample, or a
@@ -284,7 +323,7 @@ std::int64_t Interleave(std::vector<SampleRows>& samples,
 
 // Stages samples `which` in parallel (each into its own staging file, with
 // its own seed), returning their reports in the order of `which`.
-std::vector<SampleReport> StageSamples(
+std::vector<StagedSample> StageSamples(
     const MiningOptions& options,
     const EventProcessor& processor,
     const std::vector<int>& which,
@@ -292,7 +331,7 @@ std::vector<SampleReport> StageSamples(
     const std::vector<std::int64_t>& counts,
     const StagingFiles& staging,
     const std::function<void(const std::string&)>& log) {
-  std::vector<SampleReport> reports(which.size());
+  std::vector<StagedSample> reports(which.size());
   std::mutex log_mutex;
   auto locked_log = [&](const std::string& line) {
     const std::lock_guard<std::mutex> lock(log_mutex);
@@ -362,22 +401,62 @@ MiningReport Mine(const MiningOptions& options,
   // next run in the folder removes those (issue 15).
   RemoveStaleScratchFiles(output.has_parent_path() ? output.parent_path()
                                                    : ".");
-  const std::size_t n = options.samples.size();
-  const StagingFiles staging(output, n);
-  std::vector<int> all(n);
-  for (std::size_t i = 0; i < n; ++i) all[i] = static_cast<int>(i);
+  const int n = static_cast<int>(options.samples.size());
+  // With more threads than samples, every sample is staged in event ranges
+  // in parallel: per-event randomness makes the rows those of one pass
+  // (the shards of MinePartial, joined here).
+  const int pieces = std::max(1, options.threads / n);
+  std::vector<int> which;
+  std::vector<EventRange> ranges;
+  std::vector<std::int64_t> counts;
+  for (int s = 0; s < n; ++s) {
+    const std::int64_t count =
+        pieces > 1
+            ? CountEvents(options.samples[static_cast<std::size_t>(s)].path)
+            : -1;
+    for (int p = 0; p < pieces; ++p) {
+      which.push_back(s);
+      counts.push_back(count);
+      ranges.push_back(
+          pieces > 1 ? EventRange{count * p / pieces, count * (p + 1) / pieces}
+                     : EventRange{});
+    }
+  }
+  const StagingFiles staging(output, which.size());
+  const std::vector<StagedSample> staged =
+      StageSamples(options, processor, which, ranges, counts, staging, log);
   MiningReport report;
-  report.samples = StageSamples(options,
-                                processor,
-                                all,
-                                std::vector<EventRange>(n),
-                                std::vector<std::int64_t>(n, -1),
-                                staging,
-                                log);
   std::vector<SampleRows> rows;
-  for (std::size_t i = 0; i < n; ++i) {
-    rows.emplace_back(std::vector<Segment>{
-        {staging[i], 0, MadminerEventsReader(staging[i]).num_events()}});
+  for (int s = 0; s < n; ++s) {
+    SampleReport sample;
+    NominalStats nominal;
+    std::vector<Segment> segments;
+    for (int p = 0; p < pieces; ++p) {
+      const auto unit = static_cast<std::size_t>(s * pieces + p);
+      const SampleReport& part = staged[unit].report;
+      if (p == 0) {
+        sample = part;
+      } else {
+        sample.events_read += part.events_read;
+        sample.events_kept += part.events_kept;
+        sample.negative_weight_events += part.negative_weight_events;
+        sample.cross_sections += part.cross_sections;
+      }
+      nominal.Add(staged[unit].nominal);
+      nominal.name = staged[unit].nominal.name;
+      segments.push_back(
+          {staging[unit], 0, MadminerEventsReader(staging[unit]).num_events()});
+    }
+    if (pieces > 1) {
+      RequirePositiveNominal(options.samples[static_cast<std::size_t>(s)].path,
+                             nominal);
+      if (log) {
+        log(sample.path + ": " + std::to_string(sample.events_read) +
+            " events read, " + std::to_string(sample.events_kept) + " kept");
+      }
+    }
+    report.samples.push_back(std::move(sample));
+    rows.emplace_back(std::move(segments));
   }
   report.events_written =
       Interleave(rows, options.seed, options.shuffle, options.setup, output);
@@ -431,8 +510,17 @@ MiningReport MinePartial(const MiningOptions& options,
                                                    : ".");
   const StagingFiles staging(output, which.size());
   MiningReport report;
-  report.samples =
-      StageSamples(options, processor, which, ranges, counts, staging, log);
+  for (StagedSample& staged :
+       StageSamples(options, processor, which, ranges, counts, staging, log)) {
+    if (log && shard.count > 1) {
+      log(staged.report.path + ": " +
+          std::to_string(staged.report.events_read) + " events read, " +
+          std::to_string(staged.report.events_kept) + " kept (shard " +
+          std::to_string(shard.index) + "/" + std::to_string(shard.count) +
+          ")");
+    }
+    report.samples.push_back(std::move(staged.report));
+  }
 
   MadminerEventsWriter writer(output, options.setup);
   nlohmann::json segments = nlohmann::json::array();

@@ -182,6 +182,42 @@ TEST_F(MineShards, LheShardsWithAverageNormalisationMergeExactly) {
   EXPECT_TRUE(Bytes(Path("lhe_merged.h5")) == single);
 }
 
+// More threads than samples: every sample is mined in event ranges at once,
+// and the file is the one-thread file.
+TEST_F(MineShards, ThreadsWithinASampleGiveTheSameFile) {
+  std::string config = Bytes(Path("config.yaml"));
+  const std::size_t second = config.find("  - {file: " + Path("b.hepmc3"));
+  ASSERT_NE(second, std::string::npos);
+  config.erase(second, config.find('\n', second) + 1 - second);
+  std::ofstream(Path("one_sample.yaml")) << config;
+  std::string reference;
+  for (const char* threads : {"1", "2", "3"}) {
+    const std::string output = Path(std::string("threads") + threads + ".h5");
+    const auto result = testing::RunGoldmine({"mine",
+                                              Path("one_sample.yaml"),
+                                              "--output",
+                                              output,
+                                              "--threads",
+                                              threads});
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    if (reference.empty()) {
+      reference = Bytes(output);
+      ASSERT_GT(reference.size(), 1000u);
+    } else {
+      EXPECT_TRUE(Bytes(output) == reference) << threads << " threads";
+    }
+  }
+  // Two samples on 4 threads: two ranges each.
+  const auto result = testing::RunGoldmine({"mine",
+                                            Path("config.yaml"),
+                                            "--output",
+                                            Path("four.h5"),
+                                            "--threads",
+                                            "4"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(Bytes(Path("four.h5")) == Bytes(Path("single.h5")));
+}
+
 TEST_F(MineShards, IncompleteForeignOrNonPartialInputsExitTwo) {
   MinePart("p0.h5", {"--shard", "0/2"});
   MinePart("p1.h5", {"--shard", "1/2"});

@@ -21,7 +21,9 @@
 // a partial events file, and MergePartialEvents() joins partial files into
 // exactly the file Mine() writes: the same rows in the same order (the
 // interleaving is drawn from the seed and the samples' row counts only),
-// the same datasets and values.
+// the same datasets and values. Mine() itself stages every sample in
+// threads / samples event ranges at once when there are more threads than
+// samples, and writes the same file.
 #pragma once
 
 #include <Eigen/Core>
