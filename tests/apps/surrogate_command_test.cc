@@ -218,6 +218,45 @@ TEST_F(SurrogateCommand, FilesThatAreNotGoldmineSurrogatesExitTwo) {
   }
 }
 
+// A pyhf PatchSet (digest verified) gives the signal points; a wrong one is
+// refused naming the file.
+TEST_F(SurrogateCommand, PatchSetGivesTheSignalPoints) {
+  const auto workspace = testing::FindReference(
+      "histfactory/workspaces/test_patchset_example.json");
+  const auto patchset = testing::FindReference(
+      "histfactory/patches/test_patchset_example.patchset.json");
+  if (workspace.empty() || patchset.empty()) {
+    GTEST_SKIP() << "HistFactory reference data absent";
+  }
+  auto result = RunGoldmine({"surrogate",
+                             "train",
+                             workspace.string(),
+                             "--patchset",
+                             patchset.string(),
+                             "--output",
+                             Path("ps.onnx"),
+                             "--points",
+                             "600",
+                             "--epochs",
+                             "30",
+                             "--quiet"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const Json summary = Json::parse(result.out);
+  EXPECT_EQ(summary.at("signal_points"), 1);
+  EXPECT_EQ(summary.at("inputs"), Json::array({"channel1[0]", "channel1[1]"}));
+  // The PatchSet's digest names another workspace.
+  result = RunGoldmine({"surrogate",
+                        "train",
+                        Path("ws.json"),
+                        "--patchset",
+                        patchset.string(),
+                        "--output",
+                        Path("bad.onnx"),
+                        "--quiet"});
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_FALSE(std::filesystem::exists(Path("bad.onnx")));
+}
+
 TEST_F(SurrogateCommand, TrainRefusesBadOptionsAndItsOwnInputAsOutput) {
   auto result = RunGoldmine(
       {"surrogate", "train", Path("ws.json"), "--output", Path("ws.json")});
