@@ -207,6 +207,10 @@ Command LimitsCommand() {
         "luminosity",
         po::value<double>()->default_value(300000.0),
         "integrated luminosity in pb^-1")(
+        "threads",
+        po::value<int>()->default_value(1),
+        "grid points evaluated in parallel (rate, histo, sally, "
+        "adaptive-sally, sallino; the same numbers for any count)")(
         "theta-true", po::value<std::string>(), "V1,V2,... (default: SM = 0)")(
         "include-xsec", po::bool_switch(), "add the Poisson rate term")(
         "systematics",
@@ -342,6 +346,10 @@ Command LimitsCommand() {
 
     inference::LimitOptions limit_options;
     limit_options.luminosity = values["luminosity"].as<double>();
+    limit_options.threads = values["threads"].as<int>();
+    if (limit_options.threads < 1) {
+      throw InvalidInput("--threads: expected at least 1");
+    }
     limit_options.include_xsec = values["include-xsec"].as<bool>();
     limit_options.dof = values["dof"].as<int>();
     limit_options.test_split = values["test-split"].as<double>();

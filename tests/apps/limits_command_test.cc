@@ -133,6 +133,32 @@ TEST_F(LimitsCommandTest, TwoDimensionalHistogramWithoutRate) {
     EXPECT_EQ(value.get<double>(), 0.0);
 }
 
+// Grid points in parallel (issue 19): the same output, number for number,
+// for 1, 2 and 3 threads, with and without the rate term.
+TEST_F(LimitsCommandTest, ThreadsGiveTheSameNumbers) {
+  for (const std::vector<std::string>& method :
+       {std::vector<std::string>{
+            "--method", "histo", "--observables", "pt,dphi"},
+        std::vector<std::string>{
+            "--method", "histo", "--observables", "pt", "--include-xsec"}}) {
+    std::string reference;
+    for (const char* threads : {"1", "2", "3"}) {
+      std::vector<std::string> extra = method;
+      extra.push_back("--threads");
+      extra.push_back(threads);
+      const auto result = Run(extra);
+      ASSERT_EQ(result.exit_code, 0) << result.err;
+      ASSERT_FALSE(result.out.empty());
+      if (reference.empty()) {
+        reference = result.out;
+      } else {
+        EXPECT_EQ(result.out, reference) << threads << " threads";
+      }
+    }
+  }
+  ExpectBadInput(Run({"--method", "rate", "--threads", "0"}), "--threads");
+}
+
 TEST_F(LimitsCommandTest, FixedEdgesAndOneParameterWithTheOtherFixed) {
   const auto fixed = Run({"--method",
                           "histo",

@@ -1,12 +1,15 @@
 #include "goldmine/inference/limits/asymptotic_limits.h"
 
 #include <algorithm>
+#include <atomic>
 #include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
 #include <limits>
+#include <mutex>
 #include <nlopt.hpp>
 #include <numeric>
 #include <sstream>
+#include <thread>
 
 #include "goldmine/core/errors.h"
 #include "goldmine/core/likelihood_ratio_model.h"
@@ -68,6 +71,10 @@ class KinematicTerm {
  public:
   virtual ~KinematicTerm() = default;
   virtual Eigen::VectorXd Logs(const Eigen::VectorXd& theta) const = 0;
+  // Whether Logs() may run on several threads at once: the histogram terms
+  // only read their own arrays; a ratio model (LibTorch, the MEM) is not
+  // assumed to.
+  virtual bool concurrent() const { return true; }
   const Eigen::VectorXd& weights() const { return weights_; }
   // Units that stand for at least one observed event (the others contribute
   // nothing and never count as non-finite).
@@ -292,6 +299,7 @@ class RatioTerm : public KinematicTerm {
       model_theta(static_cast<Eigen::Index>(i)) = theta(parameter_map_[i]);
     return model_.LogLikelihoodRatio(observed_, model_theta);
   }
+  bool concurrent() const override { return false; }
 
   std::vector<std::vector<double>> Edges(
       const Eigen::VectorXd&) const override {
@@ -1043,29 +1051,75 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
   }
   if (term) {
     // Units whose log likelihood is not finite somewhere on the grid are
-    // left out everywhere (MadMiner's _clean_nans).
+    // left out everywhere (MadMiner's _clean_nans): a first pass over the
+    // grid finds them, and a second pass, needed only when there are some,
+    // sums without them. Grid points are independent, so with
+    // options.threads > 1 they are evaluated in parallel; every point's sum
+    // runs over the units in the same order, so the numbers do not depend on
+    // the thread count.
     const Eigen::Index units = term->weights().size();
-    std::vector<bool> use = term->present();
-    bool dropped = false;
-    for (int pass = 0; pass < 2; ++pass) {
-      for (Eigen::Index i = 0; i < num_points; ++i) {
-        const Eigen::VectorXd logs = term->Logs(thetas.row(i).transpose());
-        double kin = 0.0;
-        for (Eigen::Index u = 0; u < units; ++u) {
-          if (!use[static_cast<std::size_t>(u)]) continue;
-          if (!std::isfinite(logs(u))) {
-            use[static_cast<std::size_t>(u)] = false;
-            ++result.dropped_units;
-            dropped = true;
-            continue;
+    const std::vector<bool> present = term->present();
+    const int threads =
+        term->concurrent()
+            ? static_cast<int>(std::max<Eigen::Index>(
+                  1, std::min<Eigen::Index>(d.options.threads, num_points)))
+            : 1;
+    std::vector<char> finite_everywhere(static_cast<std::size_t>(units), 1);
+    std::mutex mutex;
+    auto run_pass = [&](const std::vector<char>& use, bool find_drops) {
+      std::atomic<Eigen::Index> next{0};
+      std::atomic<Eigen::Index> done{0};
+      std::exception_ptr failure;
+      auto work = [&]() {
+        std::vector<Eigen::Index> nonfinite;
+        try {
+          for (Eigen::Index i = next++; i < num_points; i = next++) {
+            const Eigen::VectorXd logs = term->Logs(thetas.row(i).transpose());
+            double kin = 0.0;
+            for (Eigen::Index u = 0; u < units; ++u) {
+              if (!use[static_cast<std::size_t>(u)]) continue;
+              if (!std::isfinite(logs(u))) {
+                if (find_drops) nonfinite.push_back(u);
+                continue;
+              }
+              kin += term->weights()(u) * logs(u);
+            }
+            result.log_likelihood_kin(i) = observed.n_events * kin;
+            const Eigen::Index count = ++done;
+            if (d.options.progress) {
+              std::lock_guard<std::mutex> lock(mutex);
+              d.options.progress(count, num_points);
+            }
           }
-          kin += term->weights()(u) * logs(u);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(mutex);
+          if (!failure) failure = std::current_exception();
+          next = num_points;
         }
-        result.log_likelihood_kin(i) = observed.n_events * kin;
-        if (d.options.progress) d.options.progress(i + 1, num_points);
-      }
-      if (!dropped || pass == 1) break;
+        std::lock_guard<std::mutex> lock(mutex);
+        for (Eigen::Index u : nonfinite) {
+          finite_everywhere[static_cast<std::size_t>(u)] = 0;
+        }
+      };
+      std::vector<std::thread> workers;
+      for (int t = 1; t < threads; ++t) workers.emplace_back(work);
+      work();
+      for (std::thread& worker : workers) worker.join();
+      if (failure) std::rethrow_exception(failure);
+    };
+    std::vector<char> use(static_cast<std::size_t>(units));
+    for (Eigen::Index u = 0; u < units; ++u) {
+      use[static_cast<std::size_t>(u)] = present[static_cast<std::size_t>(u)];
     }
+    run_pass(use, true);
+    for (Eigen::Index u = 0; u < units; ++u) {
+      if (use[static_cast<std::size_t>(u)] &&
+          !finite_everywhere[static_cast<std::size_t>(u)]) {
+        use[static_cast<std::size_t>(u)] = 0;
+        ++result.dropped_units;
+      }
+    }
+    if (result.dropped_units > 0) run_pass(use, false);
     if (method != LimitMethod::kMl && method != LimitMethod::kMem) {
       result.histogram_edges = term->Edges(thetas.row(0).transpose());
     }

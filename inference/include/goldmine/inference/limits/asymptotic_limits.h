@@ -119,6 +119,9 @@ struct LimitOptions {
   double epsilon = 1e-12;  // added to every normalised histogram bin
   int dof = 0;  // 0: the grid axes with more than one point (at least 1)
   std::int64_t batch_size = 100000;
+  // Grid points evaluated in parallel (histogram methods; ml and mem run on
+  // one thread). The result does not depend on it.
+  int threads = 1;
   // Called after each evaluated grid point (done, total), e.g. for progress
   // on stderr; may be empty.
   std::function<void(Eigen::Index, Eigen::Index)> progress;
