@@ -26,11 +26,9 @@
 #include "goldmine/estimators/onnx_model.h"
 #include "goldmine/estimators/regression.h"
 #include "goldmine/inference/likelihood_surrogate.h"
-#include "goldmine/inference/patchset.h"
-#include "goldmine/inference/pyhf_schema.h"
+#include "goldmine/inference/surrogate_signals.h"
 #include "goldmine/inference/surrogate_training_set.h"
 #include "goldmine/inference/surrogate_validation.h"
-#include "goldmine/inference/workspace_json.h"
 #include "goldmine/inference/yield_likelihood.h"
 #include "output_options.h"
 
@@ -67,69 +65,26 @@ po::options_description WorkspaceOptions() {
   return options;
 }
 
-// The signal points of the command line as workspaces: every patch applied
-// to the workspace, or the workspace itself when no patch is given.
-std::vector<hf::Workspace> SignalWorkspaces(const po::variables_map& values) {
+// The signal points of the command line (inference/surrogate_signals.h).
+hf::SurrogateSignals LoadSignals(const po::variables_map& values) {
   const std::string path = values["workspace"].as<std::string>();
-  const std::string text = ReadFile(path, "workspace");
-  const std::string measurement = values["measurement"].as<std::string>();
-  std::vector<hf::Workspace> workspaces;
+  std::optional<hf::SourcedText> patchset;
   if (values.count("patchset") != 0) {
     const std::string patchset_path = values["patchset"].as<std::string>();
-    const std::string patchset = ReadFile(patchset_path, "PatchSet");
-    hf::ValidatePyhfWorkspace(text, path);
-    for (const std::string& name : hf::PatchSetNames(patchset, patchset_path)) {
-      workspaces.push_back(hf::Workspace::FromJson(
-          hf::ApplyPatchSet(text, patchset, name, patchset_path),
-          path + " + " + patchset_path + ":" + name));
-    }
+    patchset =
+        hf::SourcedText{ReadFile(patchset_path, "PatchSet"), patchset_path};
   }
+  std::vector<hf::SourcedText> patches;
   if (values.count("patch") != 0) {
-    hf::ValidatePyhfWorkspace(text, path);
     for (const std::string& patch_path :
          values["patch"].as<std::vector<std::string>>()) {
-      workspaces.push_back(hf::Workspace::FromJson(
-          hf::ApplyModelPatch(
-              text, ReadFile(patch_path, "patch"), measurement, patch_path),
-          path + " + " + patch_path));
+      patches.push_back({ReadFile(patch_path, "patch"), patch_path});
     }
   }
-  if (workspaces.empty()) {
-    workspaces.push_back(hf::Workspace::FromJson(text, path));
-  }
-  return workspaces;
-}
-
-struct SignalSetup {
-  std::unique_ptr<hf::YieldLikelihood> likelihood;
-  std::vector<Eigen::VectorXd> points;
-  std::vector<std::string> names;
-};
-
-SignalSetup LoadSignals(const po::variables_map& values) {
-  const std::vector<hf::Workspace> workspaces = SignalWorkspaces(values);
-  hf::ModelOptions model_options;
-  model_options.measurement = values["measurement"].as<std::string>();
-  std::vector<std::string> channels;
-  for (const hf::Workspace& workspace : workspaces) {
-    for (const std::string& name :
-         hf::SignalChannels(workspace, model_options.measurement)) {
-      channels.push_back(name);
-    }
-  }
-  if (channels.empty()) {
-    throw InvalidInput(workspaces.front().source +
-                       ": no sample carries the POI's normfactor; give the "
-                       "signal points with --patchset or --patch");
-  }
-  SignalSetup setup;
-  setup.likelihood = std::make_unique<hf::YieldLikelihood>(
-      workspaces.front(), channels, model_options);
-  for (const hf::Workspace& workspace : workspaces) {
-    setup.points.push_back(setup.likelihood->SignalYields(workspace));
-    setup.names.push_back(workspace.source);
-  }
-  return setup;
+  return hf::LoadSurrogateSignals({ReadFile(path, "workspace"), path},
+                                  patchset,
+                                  patches,
+                                  values["measurement"].as<std::string>());
 }
 
 // "128,128,128" → {128, 128, 128}.
@@ -298,7 +253,7 @@ int Train(const std::vector<std::string>& arguments, Streams streams) {
         "install libonnx-dev (scripts/setup.sh does) and configure again");
   }
 
-  const SignalSetup setup = LoadSignals(values);
+  const hf::SurrogateSignals setup = LoadSignals(values);
   const auto labelling_start = Clock::now();
   if (!quiet) {
     sampling_options.progress = [&streams](int done, int total) {
@@ -356,7 +311,7 @@ int Train(const std::vector<std::string>& arguments, Streams streams) {
   training["validation_rmse"] = AsVector(trained.validation_rmse);
   ordered_json signal_points = ordered_json::array();
   for (std::size_t k = 0; k < setup.points.size(); ++k) {
-    signal_points.push_back({{"source", setup.names[k]},
+    signal_points.push_back({{"source", setup.sources[k]},
                              {"yields", AsVector(setup.points[k])},
                              {"scale", set.scales[k]}});
   }
@@ -536,30 +491,19 @@ int Validate(const std::vector<std::string>& arguments, Streams streams) {
       PathsOfOptions(values, {"surrogate", "workspace", "patchset", "patch"}));
   const LoadedSurrogate surrogate =
       LoadSurrogate(values["surrogate"].as<std::string>());
-  const SignalSetup setup = LoadSignals(values);
+  const hf::SurrogateSignals setup = LoadSignals(values);
   if (setup.likelihood->signal_channels() != surrogate.description.channels) {
     throw InvalidInput(values["surrogate"].as<std::string>() +
                        ": its inputs are not the signal channels of " +
                        values["workspace"].as<std::string>() +
                        "; is this the workspace it was trained on?");
   }
-  // The test signals span the training range: the scales of the test
-  // statistic the surrogate was trained up to (30 unless set otherwise).
-  double max_test_statistic = 30.0;
-  for (const auto& [key, value] : surrogate.description.provenance) {
-    if (key != "goldmine.surrogate.training") continue;
-    const nlohmann::json training =
-        nlohmann::json::parse(value, nullptr, false);
-    if (training.is_object() && training.contains("max_test_stat") &&
-        training["max_test_stat"].is_number() &&
-        training["max_test_stat"].get<double>() > 0) {
-      max_test_statistic = training["max_test_stat"].get<double>();
-    }
-  }
   std::vector<double> scales;
   for (const Eigen::VectorXd& point : setup.points) {
     scales.push_back(
-        hf::SignalScale(*setup.likelihood, point, max_test_statistic));
+        hf::SignalScale(*setup.likelihood,
+                        point,
+                        surrogate.description.TrainedMaxTestStatistic()));
   }
   hf::SurrogateValidationOptions validation_options;
   validation_options.num_points = values["points"].as<int>();

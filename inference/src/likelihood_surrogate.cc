@@ -175,6 +175,19 @@ int SurrogateDescription::num_inputs() const {
   return n;
 }
 
+double SurrogateDescription::TrainedMaxTestStatistic() const {
+  for (const auto& [key, value] : provenance) {
+    if (key != "goldmine.surrogate.training") continue;
+    const Json training = Json::parse(value, nullptr, false);
+    if (training.is_object() && training.contains("max_test_stat") &&
+        training["max_test_stat"].is_number() &&
+        training["max_test_stat"].get<double>() > 0) {
+      return training["max_test_stat"].get<double>();
+    }
+  }
+  return 30.0;
+}
+
 std::vector<std::string> SurrogateDescription::InputNames() const {
   std::vector<std::string> names;
   for (const auto& [name, bins] : channels) {

@@ -254,6 +254,11 @@ TEST(SurrogateDescription, RoundTripsThroughMetadata) {
   EXPECT_EQ(back.poi_bounds, description.poi_bounds);
   EXPECT_EQ(back.upper, description.upper);
   EXPECT_EQ(back.provenance, description.provenance);
+  EXPECT_EQ(back.TrainedMaxTestStatistic(), 30.0);  // absent: the default
+  SurrogateDescription trained = back;
+  trained.provenance = {{"goldmine.surrogate.training",
+                         "{\"points\": 9, \"max_test_stat\": 20}"}};
+  EXPECT_EQ(trained.TrainedMaxTestStatistic(), 20.0);
   EXPECT_EQ(back.InputNames(),
             (std::vector<std::string>{"cr[0]", "sr[0]", "sr[1]"}));
 

@@ -41,6 +41,10 @@ struct SurrogateDescription {
   std::vector<std::pair<std::string, std::string>> provenance;
 
   int num_inputs() const;
+  // The Asimov test statistic the training points reached at the top of
+  // each signal point's range (goldmine.surrogate.training max_test_stat;
+  // 30, the default, when absent): validation signals span the same range.
+  double TrainedMaxTestStatistic() const;
   // "SR_meff[2]" for each input, in order.
   std::vector<std::string> InputNames() const;
 
