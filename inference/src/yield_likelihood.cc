@@ -12,6 +12,9 @@ namespace {
 // The sample and parameter names the construction adds; "goldmine_" keeps
 // them apart from anything a workspace holds.
 constexpr const char* kSignalSample = "goldmine_yield_signal";
+// The sample of SignalWorkspace(): a name no analysis uses, so that it never
+// collides with a background sample of the channel.
+constexpr const char* kWorkspaceSignalSample = "goldmine_signal";
 std::string YieldParameterName(const std::string& channel) {
   return "goldmine_yield_" + channel;
 }
@@ -228,7 +231,7 @@ Workspace YieldLikelihood::SignalWorkspace(
     for (Channel& channel : workspace.channels) {
       if (channel.name != name) continue;
       Sample sample;
-      sample.name = "signal";
+      sample.name = kWorkspaceSignalSample;
       for (int b = 0; b < bins; ++b) sample.data.push_back(signal(offset + b));
       Modifier normfactor;
       normfactor.name = poi;

@@ -85,9 +85,9 @@ class YieldLikelihood {
   Value ProfiledTwiceNllDifference(const Eigen::VectorXd& signal) const;
 
   // The workspace a pyhf user would write for signal s: the background model
-  // and one sample "signal" per signal channel with the yields and the POI
-  // normfactor only. Independent of the shapefactor construction above (the
-  // tests compare the two).
+  // and one sample "goldmine_signal" per signal channel with the yields and
+  // the POI normfactor only. Independent of the shapefactor construction above
+  // (the tests compare the two).
   Workspace SignalWorkspace(const Eigen::VectorXd& signal) const;
 
   // The model with the fixed-shapefactor signal, its Asimov data, and the
