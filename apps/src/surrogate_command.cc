@@ -13,7 +13,6 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -30,6 +29,7 @@
 #include "goldmine/inference/surrogate_training_set.h"
 #include "goldmine/inference/surrogate_validation.h"
 #include "goldmine/inference/yield_likelihood.h"
+#include "histfactory_io.h"
 #include "output_options.h"
 
 namespace goldmine::cli {
@@ -41,14 +41,6 @@ using ordered_json = nlohmann::ordered_json;
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string ReadFile(const std::string& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InvalidInput(path + ": cannot open the " + what);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 po::options_description WorkspaceOptions() {
   po::options_description options("Workspace and signal points");
@@ -71,20 +63,22 @@ hf::SurrogateSignals LoadSignals(const po::variables_map& values) {
   std::optional<hf::SourcedText> patchset;
   if (values.count("patchset") != 0) {
     const std::string patchset_path = values["patchset"].as<std::string>();
-    patchset =
-        hf::SourcedText{ReadFile(patchset_path, "PatchSet"), patchset_path};
+    patchset = hf::SourcedText{
+        ReadHistFactoryDocument(patchset_path, "PatchSet"), patchset_path};
   }
   std::vector<hf::SourcedText> patches;
   if (values.count("patch") != 0) {
     for (const std::string& patch_path :
          values["patch"].as<std::vector<std::string>>()) {
-      patches.push_back({ReadFile(patch_path, "patch"), patch_path});
+      patches.push_back(
+          {ReadHistFactoryDocument(patch_path, "patch"), patch_path});
     }
   }
-  return hf::LoadSurrogateSignals({ReadFile(path, "workspace"), path},
-                                  patchset,
-                                  patches,
-                                  values["measurement"].as<std::string>());
+  return hf::LoadSurrogateSignals(
+      {ReadHistFactoryDocument(path, "workspace"), path},
+      patchset,
+      patches,
+      values["measurement"].as<std::string>());
 }
 
 // "128,128,128" → {128, 128, 128}.
@@ -410,10 +404,10 @@ int UseCommand(const std::string& name,
   const std::string path = values["surrogate"].as<std::string>();
   const LoadedSurrogate surrogate = LoadSurrogate(path);
   const std::string signal_path = values["signal"].as<std::string>();
-  const Eigen::VectorXd signal =
-      hf::ParseSignalYields(ReadFile(signal_path, "signal yields"),
-                            surrogate.description,
-                            signal_path);
+  const Eigen::VectorXd signal = hf::ParseSignalYields(
+      ReadHistFactoryDocument(signal_path, "signal yields"),
+      surrogate.description,
+      signal_path);
   std::optional<std::string> output;
   if (values.count("output") != 0) output = values["output"].as<std::string>();
   if (cls) {

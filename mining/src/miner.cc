@@ -444,8 +444,8 @@ MiningReport Mine(const MiningOptions& options,
       }
       nominal.Add(staged[unit].nominal);
       nominal.name = staged[unit].nominal.name;
-      segments.push_back(
-          {staging[unit], 0, MadminerEventsReader(staging[unit]).num_events()});
+      // The staged rows are the events kept.
+      segments.push_back({staging[unit], 0, part.events_kept});
     }
     if (pieces > 1) {
       RequirePositiveNominal(options.samples[static_cast<std::size_t>(s)].path,
