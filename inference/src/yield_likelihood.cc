@@ -148,7 +148,11 @@ Eigen::VectorXd YieldLikelihood::SignalYields(
   const std::string poi = PoiOf(workspace, measurement_);
   Eigen::VectorXd yields = Eigen::VectorXd::Zero(num_inputs_);
   int offset = 0;
-  for (const auto& [name, bins] : signal_channels_) {
+  for (const auto& signal_channel : signal_channels_) {
+    // Plain names, not a structured binding: C++17 forbids capturing a
+    // binding in a lambda, and clang (the fuzz preset) enforces it.
+    const std::string& name = signal_channel.first;
+    const int bins = signal_channel.second;
     auto channel =
         std::find_if(workspace.channels.begin(),
                      workspace.channels.end(),
