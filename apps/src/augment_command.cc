@@ -1,8 +1,10 @@
 // goldmine augment {plain,local,density,ratio,more-ratios,test} --events F.h5
 //   --output S.h5 --n-samples N --seed S [--theta SPEC] [--theta0 SPEC]
 //   [--theta1 SPEC] [--partition train|validation|test]      (DESIGN.md §5.4)
+//   [--shard I/N]                                              (issue 19)
 #include <chrono>
 #include <cmath>
+#include <tuple>
 
 #include "cli.h"
 #include "goldmine/core/errors.h"
@@ -10,6 +12,7 @@
 #include "goldmine/mining/augmenter.h"
 #include "goldmine/mining/sample_file.h"
 #include "output_options.h"
+#include "shard_option.h"
 
 namespace goldmine::cli {
 
@@ -79,7 +82,12 @@ Command AugmentCommand() {
         "all-benchmarks",
         po::bool_switch(),
         "sample from every event, not only those generated at the benchmark "
-        "closest to theta");
+        "closest to theta")(
+        "shard",
+        po::value<std::string>(),
+        "I/N: draw only the I-th (0-based) of N ranges of the sample's "
+        "blocks of 10000 draws into a shard file (join the shards with "
+        "`goldmine merge`)");
     po::positional_options_description positional;
     positional.add("method", 1);
     po::variables_map values;
@@ -127,6 +135,10 @@ Command AugmentCommand() {
         values["madminer-partitions"].as<bool>();
     augmenter_options.sample_only_from_closest_benchmark =
         !values["all-benchmarks"].as<bool>();
+    if (values.count("shard") != 0) {
+      std::tie(augmenter_options.shard, augmenter_options.num_shards) =
+          ParseShard(values["shard"].as<std::string>());
+    }
     const mining::Augmenter augmenter(values["events"].as<std::string>(),
                                       augmenter_options);
     RandomStream theta_random(seed ^ kThetaStreamOffset);
@@ -185,6 +197,10 @@ Command AugmentCommand() {
     result["n_eff"] = data.n_eff;
     result["partition"] = partition;
     result["seed"] = seed;
+    if (data.num_shards > 1) {
+      result["shard"] =
+          std::to_string(data.shard) + "/" + std::to_string(data.num_shards);
+    }
     if (values.count("npy-folder") != 0) {
       const auto files =
           mining::ExportNpy(data,

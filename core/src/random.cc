@@ -4,6 +4,12 @@
 
 namespace goldmine {
 
+std::uint64_t MixSeed(std::uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
 double RandomStream::Uniform() {
   constexpr double kTwoToMinus53 = 1.0 / 9007199254740992.0;
   return static_cast<double>(engine_() >> 11) * kTwoToMinus53;

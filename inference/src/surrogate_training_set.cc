@@ -21,11 +21,8 @@ constexpr double kScaleMargin = 1.2;
 std::uint64_t UnitSeed(std::uint64_t seed,
                        std::uint64_t kind,
                        std::uint64_t i) {
-  std::uint64_t z =
-      seed ^ (kind * 0x9e3779b97f4a7c15ULL) ^ ((i + 1) * 0xbf58476d1ce4e5b9ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
+  return MixSeed(seed ^ (kind * 0x9e3779b97f4a7c15ULL) ^
+                 ((i + 1) * 0xbf58476d1ce4e5b9ULL));
 }
 
 struct LabelledPoint {

@@ -134,6 +134,49 @@ struct Augmenter::Impl {
     return MakePartition(name, events.num_events(), options);
   }
 
+  // The draws [first, end) of this shard, blocks from first_block on, of a
+  // sample of `total` draws.
+  struct ShardDraws {
+    std::int64_t first_block = 0;
+    std::int64_t first = 0;
+    std::int64_t end = 0;
+  };
+  ShardDraws Shard(std::int64_t total) const {
+    const std::int64_t blocks =
+        (total + kSampleBlockSize - 1) / kSampleBlockSize;
+    const std::int64_t shards = options.num_shards;
+    if (shards > blocks) {
+      throw InvalidInput(
+          "--shard " + std::to_string(options.shard) + "/" +
+          std::to_string(shards) + ": the sample has " + std::to_string(total) +
+          " draws, " + std::to_string(blocks) + " block(s) of " +
+          std::to_string(kSampleBlockSize) + "; expected at most " +
+          std::to_string(blocks) + " shard(s)");
+    }
+    ShardDraws draws;
+    draws.first_block = blocks * options.shard / shards;
+    const std::int64_t end_block = blocks * (options.shard + 1) / shards;
+    draws.first = draws.first_block * kSampleBlockSize;
+    draws.end = std::min(total, end_block * kSampleBlockSize);
+    return draws;
+  }
+
+  // The slots of this shard's draws; model_of(d) is the model of draw d.
+  template <typename ModelOf>
+  static DrawSlots Slots(const ShardDraws& draws,
+                         std::uint64_t seed,
+                         ModelOf model_of) {
+    DrawSlots slots;
+    slots.block_size = kSampleBlockSize;
+    slots.first_block = draws.first_block;
+    slots.seed = seed;
+    slots.model.reserve(static_cast<std::size_t>(draws.end - draws.first));
+    for (std::int64_t d = draws.first; d < draws.end; ++d) {
+      slots.model.push_back(model_of(d));
+    }
+    return slots;
+  }
+
   std::vector<PointModel> Models(const ThetaPoints& points,
                                  bool closest) const {
     std::vector<PointModel> models;
@@ -180,6 +223,8 @@ struct Augmenter::Impl {
     data.observables = events.observable_names();
     data.partition = partition.name;
     data.seed = seed;
+    data.shard = options.shard;
+    data.num_shards = options.num_shards;
     return data;
   }
 
@@ -211,14 +256,21 @@ struct Augmenter::Impl {
                                std::llround(static_cast<double>(n_samples) /
                                             static_cast<double>(theta.size())));
     std::vector<std::int64_t> counts(models.size(), per_point);
-    RandomStream random(seed);
-    Drawn drawn = events.Draw(models, counts, partition, random);
+    // Draws point after point: draw d comes from point d / per_point.
+    const ShardDraws draws =
+        Shard(per_point * static_cast<std::int64_t>(models.size()));
+    Drawn drawn = events.Draw(
+        models,
+        Slots(draws,
+              seed,
+              [&](std::int64_t d) { return static_cast<int>(d / per_point); }),
+        partition);
     SampleData data = Header(method, partition, seed);
     const Eigen::Index n = drawn.x.rows();
     data.x = std::move(drawn.x);
     data.theta0.resize(n, events.num_parameters());
     if (score) data.t_xz.resize(n, events.num_score());
-    // Draw() returns the rows of each model contiguously: one block each.
+    // Draw() returns the rows of each model contiguously.
     for (Eigen::Index first = 0; first < n;) {
       const int m = drawn.model[first];
       Eigen::Index end = first + 1;
@@ -302,48 +354,58 @@ struct Augmenter::Impl {
       counts[static_cast<std::size_t>(index0(set))] += per_set0;
       counts[static_cast<std::size_t>(index1(set))] += per_set1;
     }
-    RandomStream random(seed);
-    const Drawn drawn = events.Draw(models, counts, partition, random);
-    // Rows of each model, in draw order.
-    std::vector<std::vector<Eigen::Index>> rows_of(models.size());
-    for (Eigen::Index row = 0; row < drawn.x.rows(); ++row) {
-      rows_of[static_cast<std::size_t>(drawn.model[row])].push_back(row);
-    }
-    std::vector<std::size_t> next(models.size(), 0);
+    // Draws set after set, per set per_set0 from θ0 (y = 0), then per_set1
+    // from θ1 (y = 1).
+    const std::int64_t per_set = per_set0 + per_set1;
+    auto y_of = [&](std::int64_t d) { return d % per_set >= per_set0 ? 1 : 0; };
+    auto model_of = [&](std::int64_t d) {
+      const Eigen::Index set = d / per_set;
+      return y_of(d) == 0 ? index0(set) : index1(set);
+    };
+    const ShardDraws draws = Shard(per_set * sets);
+    const Drawn drawn =
+        events.Draw(models, Slots(draws, seed, model_of), partition);
     struct Row {
       Eigen::Index drawn_row;
       int model0;
       int model1;
       double y;
     };
-    std::vector<Row> rows;
+    // Every draw gives a row (θ0, θ1) and one per additional point θ_a:
+    // (θ0, θ_a) for θ0-drawn rows, (θ_a, θ1) for θ1-drawn rows.
     const Eigen::Index num_additional = more ? additional->size() : 0;
-    for (Eigen::Index set = 0; set < sets; ++set) {
-      for (int y = 0; y < 2; ++y) {
-        const int m0 = index0(set);
-        const int m1 = index1(set);
-        const int source = y == 0 ? m0 : m1;
-        const std::int64_t count = y == 0 ? per_set0 : per_set1;
-        auto& cursor = next[static_cast<std::size_t>(source)];
-        const auto& available = rows_of[static_cast<std::size_t>(source)];
-        for (std::int64_t i = 0; i < count && cursor < available.size();
-             ++i, ++cursor) {
-          const Eigen::Index drawn_row = available[cursor];
-          rows.push_back({drawn_row, m0, m1, static_cast<double>(y)});
-          for (Eigen::Index a = 0; a < num_additional; ++a) {
-            const int ma = offset_a + static_cast<int>(a);
-            rows.push_back({drawn_row,
-                            y == 0 ? m0 : ma,
-                            y == 0 ? ma : m1,
-                            static_cast<double>(y)});
-          }
-        }
+    std::vector<Row> rows;
+    rows.reserve(static_cast<std::size_t>((draws.end - draws.first) *
+                                          (1 + num_additional)));
+    for (std::int64_t d = draws.first; d < draws.end; ++d) {
+      const Eigen::Index set = d / per_set;
+      const int y = y_of(d);
+      const int m0 = index0(set);
+      const int m1 = index1(set);
+      const Eigen::Index drawn_row = d - draws.first;
+      rows.push_back({drawn_row, m0, m1, static_cast<double>(y)});
+      for (Eigen::Index a = 0; a < num_additional; ++a) {
+        const int ma = offset_a + static_cast<int>(a);
+        rows.push_back({drawn_row,
+                        y == 0 ? m0 : ma,
+                        y == 0 ? ma : m1,
+                        static_cast<double>(y)});
       }
     }
-    // MadMiner shuffles the joint sample.
-    for (std::size_t i = rows.size(); i > 1; --i) {
-      const auto j = static_cast<std::size_t>(random.Index(i));
-      std::swap(rows[i - 1], rows[j]);
+    // MadMiner shuffles the joint sample; here the rows of each block are
+    // shuffled with the block's own stream, so that shards concatenate into
+    // the unsharded sample.
+    const auto rows_per_block =
+        static_cast<std::size_t>(kSampleBlockSize * (1 + num_additional));
+    for (std::size_t first = 0, block = 0; first < rows.size();
+         first += rows_per_block, ++block) {
+      const std::size_t size = std::min(rows_per_block, rows.size() - first);
+      RandomStream random(SampleBlockSeed(
+          seed, draws.first_block + static_cast<std::int64_t>(block), 1));
+      for (std::size_t i = size; i > 1; --i) {
+        const auto j = static_cast<std::size_t>(random.Index(i));
+        std::swap(rows[first + i - 1], rows[first + j]);
+      }
     }
     SampleData data = Header(method, partition, seed);
     const auto n = static_cast<Eigen::Index>(rows.size());
@@ -412,6 +474,12 @@ Augmenter::Augmenter(const std::filesystem::path& events_file,
                      AugmenterOptions options)
     : impl_(std::make_unique<Impl>(events_file, options)) {
   GOLDMINE_REQUIRE(options.batch_size > 0, "batch size must be positive");
+  if (options.num_shards < 1 || options.shard < 0 ||
+      options.shard >= options.num_shards) {
+    throw InvalidInput("--shard " + std::to_string(options.shard) + "/" +
+                       std::to_string(options.num_shards) +
+                       ": expected I/N with 0 <= I < N");
+  }
 }
 
 Augmenter::~Augmenter() = default;

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "goldmine/core/errors.h"
+#include "goldmine/core/random.h"
 #include "goldmine/core/scratch_files.h"
 #include "goldmine/mining/event_reader.h"
 
@@ -66,11 +67,8 @@ int SamplingIndex(const SampleSpec& sample, const MadminerSetup& setup) {
 // counted) of a sample mined with `seed` (splitmix64): an event's smearing
 // and efficiencies do not depend on which shard reads it.
 std::uint64_t EventSeed(std::uint64_t seed, std::int64_t position) {
-  std::uint64_t z =
-      seed + 0x9e3779b97f4a7c15ULL * (static_cast<std::uint64_t>(position) + 1);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
+  return MixSeed(seed + 0x9e3779b97f4a7c15ULL *
+                            (static_cast<std::uint64_t>(position) + 1));
 }
 
 // Events [first, end) of a file; end < 0: to the end of the file.

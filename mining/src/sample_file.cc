@@ -178,6 +178,34 @@ void WriteHeaderAttributes(hid_t file, const SampleData& header) {
       file, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &header.seed);
   WriteNumberAttribute(
       file, "n_eff", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &header.n_eff);
+  if (header.num_shards > 1) {
+    WriteStringsAttribute(file,
+                          "shard",
+                          {std::to_string(header.shard) + "/" +
+                           std::to_string(header.num_shards)},
+                          true);
+  }
+}
+
+// "I/N" with 0 <= I < N (`augment --shard I/N`), of attribute shard.
+void ParseShard(const std::string& text,
+                const std::string& name,
+                SampleData* header) {
+  const auto slash = text.find('/');
+  auto digits = [](const std::string& part) {
+    return !part.empty() && part.size() <= 6 &&
+           part.find_first_not_of("0123456789") == std::string::npos;
+  };
+  const std::string index = text.substr(0, slash);
+  const std::string count =
+      slash == std::string::npos ? "" : text.substr(slash + 1);
+  if (!digits(index) || !digits(count) ||
+      std::stoi(index) >= std::stoi(count)) {
+    throw FileFormatError(name + ": attribute shard is \"" + text +
+                          "\"; expected I/N with 0 <= I < N");
+  }
+  header->shard = std::stoi(index);
+  header->num_shards = std::stoi(count);
 }
 
 SampleData ReadHeaderAttributes(hid_t file, const std::string& name) {
@@ -206,6 +234,8 @@ SampleData ReadHeaderAttributes(hid_t file, const std::string& name) {
   if (!partition.empty()) header.partition = partition.front();
   const auto version = strings("goldmine_version");
   if (!version.empty()) header.goldmine_version = version.front();
+  const auto shard = strings("shard");
+  if (!shard.empty()) ParseShard(shard.front(), name, &header);
   header.seed =
       ReadNumberAttribute<std::uint64_t>(file, name, "seed", H5T_NATIVE_UINT64)
           .value_or(0);
@@ -222,6 +252,8 @@ void CopyHeader(const SampleData& from, SampleData& to) {
   to.observables = from.observables;
   to.partition = from.partition;
   to.seed = from.seed;
+  to.shard = from.shard;
+  to.num_shards = from.num_shards;
   to.n_eff = from.n_eff;
   to.theta_specs = from.theta_specs;
   to.goldmine_version = from.goldmine_version;
@@ -458,6 +490,7 @@ struct SampleFileReader::Impl {
   Id file;
   SampleData header;
   std::int64_t rows = 0;
+  bool double_precision = true;
   struct Open {
     std::string name;
     Eigen::MatrixXd SampleData::*member;
@@ -505,6 +538,7 @@ SampleFileReader::SampleFileReader(const std::filesystem::path& path)
       const auto rows = static_cast<std::int64_t>(dims[0]);
       if (first) {
         impl.rows = rows;
+        impl.double_precision = H5Tget_size(type.get()) == 8;
         first = false;
       } else if (rows != impl.rows) {
         throw FileFormatError(impl.name + ": " + field.name + " has " +
@@ -543,6 +577,10 @@ SampleFileReader& SampleFileReader::operator=(SampleFileReader&&) noexcept =
 const SampleData& SampleFileReader::header() const { return impl_->header; }
 
 std::int64_t SampleFileReader::num_samples() const { return impl_->rows; }
+
+bool SampleFileReader::double_precision() const {
+  return impl_->double_precision;
+}
 
 SampleData SampleFileReader::Read(std::int64_t first,
                                   std::int64_t count) const {

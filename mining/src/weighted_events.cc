@@ -382,42 +382,80 @@ void WeightedEvents::Sums(std::vector<PointModel>& models,
   }
 }
 
+std::uint64_t SampleBlockSeed(std::uint64_t seed,
+                              std::int64_t block,
+                              std::uint64_t purpose) {
+  return MixSeed(
+      seed ^ ((purpose + 1) * 0x9e3779b97f4a7c15ULL) ^
+      ((static_cast<std::uint64_t>(block) + 1) * 0xbf58476d1ce4e5b9ULL));
+}
+
 Drawn WeightedEvents::Draw(const std::vector<PointModel>& models,
-                           const std::vector<std::int64_t>& counts,
-                           const Partition& partition,
-                           RandomStream& random) const {
+                           const DrawSlots& slots,
+                           const Partition& partition) const {
+  GOLDMINE_REQUIRE(slots.block_size > 0, "sample blocks must not be empty");
   struct Target {
     double value;
     std::int64_t row;  // output row
+    bool operator<(const Target& other) const {
+      return value < other.value || (value == other.value && row < other.row);
+    }
   };
+  const auto total = static_cast<std::int64_t>(slots.model.size());
   std::vector<std::vector<Target>> targets(models.size());
-  std::int64_t total = 0;
-  for (std::size_t m = 0; m < models.size(); ++m) {
-    // counts[m] iid uniform draws, generated already sorted (O(n) instead of
-    // a sort): the order statistics of n uniforms are the normalised partial
-    // sums S_j / S_{n+1} of n + 1 standard exponentials. Their ranks go to
-    // uniformly random output rows (Fisher–Yates), so that rows stay in an
-    // exchangeable (draw) order as with unsorted draws.
-    const auto count = static_cast<std::size_t>(counts[m]);
-    targets[m].resize(count);
-    double sum = 0.0;
-    for (Target& target : targets[m]) {
+  // The slots of one block, grouped by model (slot order within a model).
+  std::vector<std::int64_t> block_rows;
+  for (std::int64_t start = 0; start < total; start += slots.block_size) {
+    const std::int64_t end = std::min(total, start + slots.block_size);
+    RandomStream random(SampleBlockSeed(
+        slots.seed, slots.first_block + start / slots.block_size, 0));
+    block_rows.resize(static_cast<std::size_t>(end - start));
+    std::iota(block_rows.begin(), block_rows.end(), start);
+    std::stable_sort(block_rows.begin(),
+                     block_rows.end(),
+                     [&](std::int64_t a, std::int64_t b) {
+                       return slots.model[static_cast<std::size_t>(a)] <
+                              slots.model[static_cast<std::size_t>(b)];
+                     });
+    for (std::size_t first = 0; first < block_rows.size();) {
+      const auto m = static_cast<std::size_t>(
+          slots.model[static_cast<std::size_t>(block_rows[first])]);
+      std::size_t last = first + 1;
+      while (last < block_rows.size() &&
+             static_cast<std::size_t>(
+                 slots.model[static_cast<std::size_t>(block_rows[last])]) ==
+                 m) {
+        ++last;
+      }
+      // `count` iid uniform draws, generated already sorted (O(n) instead of
+      // a sort): the order statistics of n uniforms are the normalised
+      // partial sums S_j / S_{n+1} of n + 1 standard exponentials. Their
+      // ranks go to uniformly random slots of the model (Fisher–Yates), so
+      // that rows stay in an exchangeable (draw) order as with unsorted
+      // draws.
+      const std::size_t count = last - first;
+      std::vector<double> values(count);
+      double sum = 0.0;
+      for (double& value : values) {
+        sum -= std::log1p(-random.Uniform());
+        value = sum;
+      }
       sum -= std::log1p(-random.Uniform());
-      target.value = sum;
+      const double scale = models[m].positive / sum;
+      for (std::size_t i = count; i > 1; --i) {
+        const auto j = static_cast<std::size_t>(random.Index(i));
+        std::swap(block_rows[first + i - 1], block_rows[first + j]);
+      }
+      for (std::size_t j = 0; j < count; ++j) {
+        targets[m].push_back({values[j] * scale, block_rows[first + j]});
+      }
+      first = last;
     }
-    sum -= std::log1p(-random.Uniform());
-    const double scale = models[m].positive / sum;
-    std::vector<std::int64_t> rows(count);
-    std::iota(rows.begin(), rows.end(), total);
-    for (std::size_t i = count; i > 1; --i) {
-      const auto j = static_cast<std::size_t>(random.Index(i));
-      std::swap(rows[i - 1], rows[j]);
-    }
-    for (std::size_t j = 0; j < count; ++j) {
-      targets[m][j].value *= scale;
-      targets[m][j].row = rows[j];
-    }
-    total += counts[m];
+  }
+  // The draws of several blocks interleave: one sorted list per model for
+  // the single pass over the events.
+  if (total > slots.block_size) {
+    for (auto& list : targets) std::sort(list.begin(), list.end());
   }
   std::vector<std::int64_t> chosen(static_cast<std::size_t>(total), -1);
   std::vector<std::size_t> next(models.size(), 0);
@@ -471,7 +509,7 @@ Drawn WeightedEvents::Draw(const std::vector<PointModel>& models,
                  }
                });
   Drawn drawn;
-  drawn.model.resize(total);
+  drawn.model = Eigen::Map<const Eigen::VectorXi>(slots.model.data(), total);
   // Rounding can leave the largest draws just above the final sum: they
   // take the last event with positive weight (read afterwards).
   std::vector<std::pair<std::int64_t, Eigen::Index>> leftovers;
@@ -480,9 +518,6 @@ Drawn WeightedEvents::Draw(const std::vector<PointModel>& models,
       chosen[static_cast<std::size_t>(targets[m][j].row)] = last_positive[m];
       leftovers.emplace_back(last_positive[m],
                              static_cast<Eigen::Index>(leftovers.size()));
-    }
-    for (const Target& target : targets[m]) {
-      drawn.model(target.row) = static_cast<int>(m);
     }
   }
   if (!leftovers.empty()) {

@@ -43,7 +43,26 @@ struct PointModel {
   double n_eff() const { return max_weight > 0.0 ? sigma / max_weight : 0.0; }
 };
 
-// Events drawn by WeightedEvents::Draw(), in model order then draw order.
+// The draw slots of one WeightedEvents::Draw() call: slot s, output row s,
+// holds one event drawn from models[model[s]]. The slots are cut into blocks
+// of `block_size` consecutive slots, numbered from `first_block`; every random
+// number of block b comes from the stream SampleBlockSeed(seed, b, 0). A
+// slot's event therefore does not depend on which other blocks are drawn in
+// the same call: `augment --shard I/N` draws a range of blocks (issue 19).
+struct DrawSlots {
+  std::vector<int> model;
+  std::int64_t block_size = 1;
+  std::int64_t first_block = 0;
+  std::uint64_t seed = 0;
+};
+
+// The seed of stream `purpose` (0: draws, 1: shuffles) of sample block
+// `block` of a sample drawn with `seed`.
+std::uint64_t SampleBlockSeed(std::uint64_t seed,
+                              std::int64_t block,
+                              std::uint64_t purpose);
+
+// Events drawn by WeightedEvents::Draw(), in slot order.
 struct Drawn {
   Eigen::MatrixXd x;        // n × O
   Eigen::MatrixXd weights;  // n × B
@@ -87,12 +106,11 @@ class WeightedEvents {
   void Sums(std::vector<PointModel>& models,
             const Partition& partition,
             bool extremes = true) const;
-  // One pass drawing counts[k] events from model k (∝ max(w, 0)) and
-  // copying the drawn rows (x, benchmark weights) as it goes.
+  // One pass drawing the event of every slot from its model (∝ max(w, 0))
+  // and copying the drawn rows (x, benchmark weights) as it goes.
   Drawn Draw(const std::vector<PointModel>& models,
-             const std::vector<std::int64_t>& counts,
-             const Partition& partition,
-             RandomStream& random) const;
+             const DrawSlots& slots,
+             const Partition& partition) const;
 
   // Raw weight at the model's point (no partition correction).
   double Weight(const PointModel& model,

@@ -29,4 +29,10 @@ class RandomStream {
   double spare_normal_ = 0.0;
 };
 
+// The splitmix64 finaliser: a bijective mix of 64 bits. Seeds of substreams
+// (an event, a block of samples, a unit of work) are the mix of the user's
+// seed combined with the unit's index, so that a unit's numbers do not depend
+// on which thread, shard or machine draws it (issue 19).
+std::uint64_t MixSeed(std::uint64_t z);
+
 }  // namespace goldmine

@@ -40,6 +40,12 @@ namespace goldmine::mining {
 
 struct MadminerSetup;
 
+// Samples are drawn in blocks of this many draws (one row each; a
+// more-ratios draw fills one more row per additional point), each with its own
+// random streams (issue 19). A shard draws a contiguous range of blocks, so
+// the concatenated shards of a sample are the sample drawn in one call.
+constexpr std::int64_t kSampleBlockSize = 10000;
+
 struct AugmenterOptions {
   std::int64_t batch_size = 100000;  // events read at once
   double test_split = 0.2;
@@ -50,6 +56,11 @@ struct AugmenterOptions {
   // Sample (and compute σ) only from events generated at the physics
   // benchmark closest to θ, plus background (MadMiner's default: true).
   bool sample_only_from_closest_benchmark = true;
+  // Draw only shard `shard` (0-based) of `num_shards`: the shard-th of the
+  // num_shards contiguous, nearly equal ranges of the sample's blocks. There
+  // must be at least as many blocks as shards (InvalidInput otherwise).
+  int shard = 0;
+  int num_shards = 1;
 };
 
 // A contiguous range of events and the weight correction 1/fraction.
@@ -133,7 +144,9 @@ class Augmenter {
   // The sampling methods. n_samples per specification is split evenly
   // between its points (max(round(n/points), 1) each, as MadMiner). The
   // returned SampleData has its metadata filled (method, names, partition,
-  // seed, n_eff = smallest over the sampled points).
+  // seed, shard, n_eff = smallest over the sampled points of the whole
+  // sample). Rows come point after point; the ratio methods shuffle the
+  // rows within each block (kSampleBlockSize draws), not across blocks.
   SampleData SampleTrainPlain(const ThetaPoints& theta,
                               std::int64_t n_samples,
                               std::uint64_t seed,
@@ -148,7 +161,8 @@ class Augmenter {
                                 const std::string& partition = "train") const;
   // n_samples/2 from the θ0 points (y = 0), the rest from θ1 (y = 1); θ0 and
   // θ1 are paired point by point (a single point is repeated); rows are
-  // shuffled. t_xz is the score at θ0 (absent without morphing).
+  // shuffled within blocks. t_xz is the score at θ0 (absent without
+  // morphing).
   SampleData SampleTrainRatio(const ThetaPoints& theta0,
                               const ThetaPoints& theta1,
                               std::int64_t n_samples,

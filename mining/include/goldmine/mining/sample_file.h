@@ -57,6 +57,10 @@ struct SampleData {
   std::vector<std::string> observables;          // O, columns of x
   std::string partition;                         // "train", "validation", ..
   std::uint64_t seed = 0;
+  // `augment --shard I/N` writes shard I (0-based) of N (attribute "shard",
+  // "I/N", written only when N > 1); `goldmine merge` joins them (issue 19).
+  int shard = 0;
+  int num_shards = 1;
   // Effective number of events, 1/max p over the sampled θ points (the
   // smallest over points); 0 when unknown.
   double n_eff = 0.0;
@@ -126,6 +130,8 @@ class SampleFileReader {
   // Metadata fields, matrices empty.
   const SampleData& header() const;
   std::int64_t num_samples() const;
+  // float64 datasets (false: float32).
+  bool double_precision() const;
   // Rows [first, first + count), metadata copied from header().
   SampleData Read(std::int64_t first, std::int64_t count) const;
   SampleData ReadAll() const { return Read(0, num_samples()); }
