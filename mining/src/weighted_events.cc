@@ -390,6 +390,32 @@ std::uint64_t SampleBlockSeed(std::uint64_t seed,
       ((static_cast<std::uint64_t>(block) + 1) * 0xbf58476d1ce4e5b9ULL));
 }
 
+namespace {
+
+// Sorts `list`, made of sorted runs starting at the ascending offsets
+// `starts`, by merging neighbouring runs: O(n log runs), against O(n log n)
+// for a sort (10^6 draws of one point come in 100 runs).
+template <typename T>
+void MergeSortedRuns(std::vector<T>& list, std::vector<std::size_t> starts) {
+  starts.push_back(list.size());
+  const auto at = [&list](std::size_t offset) {
+    return list.begin() + static_cast<std::ptrdiff_t>(offset);
+  };
+  while (starts.size() > 2) {
+    std::vector<std::size_t> merged;
+    std::size_t i = 0;
+    for (; i + 2 < starts.size(); i += 2) {
+      std::inplace_merge(at(starts[i]), at(starts[i + 1]), at(starts[i + 2]));
+      merged.push_back(starts[i]);
+    }
+    if (i + 1 < starts.size()) merged.push_back(starts[i]);  // an odd run
+    merged.push_back(list.size());
+    starts = std::move(merged);
+  }
+}
+
+}  // namespace
+
 Drawn WeightedEvents::Draw(const std::vector<PointModel>& models,
                            const DrawSlots& slots,
                            const Partition& partition) const {
@@ -403,6 +429,8 @@ Drawn WeightedEvents::Draw(const std::vector<PointModel>& models,
   };
   const auto total = static_cast<std::int64_t>(slots.model.size());
   std::vector<std::vector<Target>> targets(models.size());
+  // Where each block's sorted run of a model's targets starts.
+  std::vector<std::vector<std::size_t>> runs(models.size());
   // The slots of one block, grouped by model (slot order within a model).
   std::vector<std::int64_t> block_rows;
   for (std::int64_t start = 0; start < total; start += slots.block_size) {
@@ -446,6 +474,7 @@ Drawn WeightedEvents::Draw(const std::vector<PointModel>& models,
         const auto j = static_cast<std::size_t>(random.Index(i));
         std::swap(block_rows[first + i - 1], block_rows[first + j]);
       }
+      runs[m].push_back(targets[m].size());
       for (std::size_t j = 0; j < count; ++j) {
         targets[m].push_back({values[j] * scale, block_rows[first + j]});
       }
@@ -454,8 +483,8 @@ Drawn WeightedEvents::Draw(const std::vector<PointModel>& models,
   }
   // The draws of several blocks interleave: one sorted list per model for
   // the single pass over the events.
-  if (total > slots.block_size) {
-    for (auto& list : targets) std::sort(list.begin(), list.end());
+  for (std::size_t m = 0; m < models.size(); ++m) {
+    MergeSortedRuns(targets[m], std::move(runs[m]));
   }
   std::vector<std::int64_t> chosen(static_cast<std::size_t>(total), -1);
   std::vector<std::size_t> next(models.size(), 0);
