@@ -14,6 +14,7 @@
 #include "goldmine/mining/sample_file.h"
 #include "support/reference_data.h"
 #include "support/run_command.h"
+#include "support/sanitized.h"
 #include "support/scratch_folder.h"
 
 namespace goldmine {
@@ -145,6 +146,7 @@ class AugmentShards : public ::testing::Test {
 fs::path AugmentShards::folder_;
 
 TEST_F(AugmentShards, MergedShardsAreTheSingleRunSample) {
+  GOLDMINE_SKIP_LONG_CHECK_WHEN_SANITIZED();
   for (const std::string method : {"local", "ratio", "more-ratios"}) {
     SCOPED_TRACE(method);
     const auto single = Augment(method, method + ".h5", {});

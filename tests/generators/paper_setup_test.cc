@@ -24,6 +24,7 @@
 #include "goldmine/generators/wh_generator.h"
 #include "paper_cuts.h"
 #include "support/reference_data.h"
+#include "support/sanitized.h"
 
 namespace goldmine::generators {
 namespace {
@@ -141,6 +142,7 @@ void ExpectReference(const PaperRun& run,
   }
 
 TEST(PaperSetup, WPlusMatchesTheReferencePolynomialAndInformation) {
+  GOLDMINE_SKIP_LONG_CHECK_WHEN_SANITIZED();
   SKIP_WITHOUT_GRID();
   const PaperRun run = Generate(true, 1000000, 101);
   // σ after cuts × 0.49 (b tagging), one lepton flavour: 6.667 fb.
@@ -199,6 +201,7 @@ TEST(PaperSetup, WPlusMatchesTheReferencePolynomialAndInformation) {
 }
 
 TEST(PaperSetup, WMinusMatchesTheReferencePolynomialAndInformation) {
+  GOLDMINE_SKIP_LONG_CHECK_WHEN_SANITIZED();
   SKIP_WITHOUT_GRID();
   const PaperRun run = Generate(false, 1000000, 202);
   const double sigma_fb = run.total.w / run.events * 0.49 * 1000.0;

@@ -15,6 +15,7 @@
 #include "goldmine/generators/builtin_pdf.h"
 #include "goldmine/generators/lhapdf_grid.h"
 #include "support/reference_data.h"
+#include "support/sanitized.h"
 
 namespace goldmine::generators {
 namespace {
@@ -184,6 +185,7 @@ TEST(TthGeneratorTest, BranchingRatiosAndValidation) {
 // window around the PHYSICS.md §7.3 expectation (LO ~0.35-0.40 pb, g g
 // ~70-80 %), 20k events. The MU0.5 variation must raise the LO rate.
 TEST(TthGeneratorTest, InclusiveCrossSectionIsInTheExpectedRange) {
+  GOLDMINE_SKIP_LONG_CHECK_WHEN_SANITIZED();
   if (!std::filesystem::exists(NnpdfPath()))
     GTEST_SKIP() << "PDF grid " << NnpdfPath() << " is absent (set "
                  << "GOLDMINE_SHARED_DIR to the folder with data/pdf/)";

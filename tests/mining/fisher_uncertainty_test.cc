@@ -15,6 +15,7 @@
 #include "goldmine/mining/fisher_information.h"
 #include "goldmine/mining/madminer_file.h"
 #include "support/reference_data.h"
+#include "support/sanitized.h"
 
 namespace goldmine::mining {
 namespace {
@@ -359,6 +360,7 @@ class FisherUncertaintyOnToyEvents : public ::testing::Test {
 };
 
 TEST_F(FisherUncertaintyOnToyEvents, TruthMatchesTheBootstrapSpread) {
+  GOLDMINE_SKIP_LONG_CHECK_WHEN_SANITIZED();
   FisherOptions options;
   options.include_nuisance_parameters = false;
   const FisherResult truth = FisherInformation(path_, options).Truth(theta_);
