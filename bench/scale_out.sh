@@ -4,6 +4,7 @@
 #   - goldmine mine on one sample with --threads 1 and 2;
 #   - two event-range shards side by side, plus goldmine merge;
 #   - goldmine limits (adaptive-sally, per-point binning) with --threads 1, 2;
+#   - goldmine augment ratio in one process and as two shards plus merge;
 # and checks that the sharded and threaded outputs equal the one-thread ones
 # byte for byte.
 #
@@ -13,6 +14,7 @@
 #   GOLDMINE_SHARED_DIR    reference data (default ../shared): MadMiner's toy
 #                          events for the limits
 #   GOLDMINE_BENCH_EVENTS  toy events mined (default 400000)
+#   GOLDMINE_BENCH_SAMPLES ratio samples augmented (default 2000000)
 #   GOLDMINE_BENCH_REPEATS runs per measurement (default 3)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +22,7 @@ workdir=${1:-$here/build/scale_out}
 goldmine=${GOLDMINE:-$here/build/release/apps/goldmine}
 shared=${GOLDMINE_SHARED_DIR:-$here/../shared}
 events=${GOLDMINE_BENCH_EVENTS:-400000}
+samples=${GOLDMINE_BENCH_SAMPLES:-2000000}
 repeats=${GOLDMINE_BENCH_REPEATS:-3}
 mkdir -p "$workdir"
 cd "$workdir"
@@ -56,6 +59,7 @@ cmp -s threads1.h5 threads2.h5 || { echo "mine --threads 2 differs" >&2; exit 1;
 cmp -s threads1.h5 merged.h5 || { echo "merged shards differ" >&2; exit 1; }
 
 limits_line="limits: skipped (no $shared/reference/madminer/toy_events.h5)"
+augment_line="augment: skipped (no $shared/reference/madminer/toy_events.h5)"
 toy="$shared/reference/madminer/toy_events.h5"
 if [ -f "$toy" ]; then
   "$goldmine" augment local --events "$toy" --output local.h5 --n-samples 5000 \
@@ -70,8 +74,25 @@ if [ -f "$toy" ]; then
   "${limits[@]}" --threads 2 >limits2.json 2>/dev/null
   cmp -s limits1.json limits2.json || { echo "limits --threads 2 differs" >&2; exit 1; }
   limits_line=$(printf 'limits adaptive-sally 41x41: 1 thread %s s, 2 threads %s s' "$l1" "$l2")
+
+  # augment ratio in one process against two shards side by side plus merge
+  # (the identity of the merged file is tested in
+  # tests/apps/augment_shards_test.cc).
+  augment=("$goldmine" augment ratio --events "$toy" --theta0 random:100:uniform
+           --theta1 benchmark:sm --n-samples "$samples" --seed 4)
+  a1=$(median "${augment[@]}" --output ratio.h5)
+  augment_shards() {
+    "${augment[@]}" --output ratio0.h5 --shard 0/2 &
+    "${augment[@]}" --output ratio1.h5 --shard 1/2
+    wait
+    "$goldmine" merge ratio0.h5 ratio1.h5 --output ratio_merged.h5
+  }
+  a2=$(median augment_shards)
+  augment_line=$(printf 'augment ratio %s samples: 1 process %s s, 2 shards + merge %s s' \
+    "$samples" "$a1" "$a2")
 fi
 printf 'mine %s toy events (smeared): 1 thread %s s, 2 threads %s s, 2 shards + merge %s s\n' \
   "$events" "$one" "$two" "$sharded"
 echo "$limits_line"
-echo "outputs identical to the one-thread runs"
+echo "$augment_line"
+echo "mine and limits outputs identical to the one-thread runs"

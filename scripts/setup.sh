@@ -24,6 +24,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libvalijson-dev                   # header-only JSON-Schema validator: tests check goldmine's pyhf schema rules against pyhf's schema files
   python3-onnx                      # tests: ONNX's own Python checker and metadata reader, outside goldmine
+  snakemake                         # `goldmine run --emit snakemake`: the study as a workflow for laptops, Slurm, HTCondor, REANA (issue 19)
   # fuzzing only (the `fuzz` preset, docs/fuzzing.md; the release build does not use them):
   # libFuzzer comes with clang's compiler-rt, which Debian 12 packages apart from clang 14
   clang libclang-rt-14-dev

@@ -1,10 +1,12 @@
 // goldmine run CONFIG.yaml [--workdir DIR] [--quick] [--force] [--from STAGE]
-//   [--threads T] [--dry-run]                              (DESIGN.md §5.8)
+//   [--threads T] [--jobs J] [--dry-run] [--emit snakemake]  (DESIGN.md §5.8)
+//   [--stage STAGE]                                        (issue 19)
 // The whole study from one YAML file: each stage runs goldmine's own
 // subcommands as child processes over files in DIR, is skipped when its
 // outputs are up to date, and the report collects the results.
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <ostream>
 #include <thread>
 
@@ -14,6 +16,7 @@
 #include "run/child_process.h"
 #include "run/pipeline_config.h"
 #include "run/report_writer.h"
+#include "run/snakemake_workflow.h"
 #include "run/stage_runner.h"
 #include "run/study_stages.h"
 
@@ -64,6 +67,48 @@ int DryRun(const run::PipelineConfig& config,
   return kSuccess;
 }
 
+std::string StageList() {
+  std::string list;
+  for (const std::string& name : run::StageNames())
+    list += (list.empty() ? "" : ", ") + name;
+  return list;
+}
+
+// --emit snakemake: the study as a Snakemake workflow in the work folder,
+// nothing run (run/snakemake_workflow.h).
+int EmitWorkflow(const run::PipelineConfig& config,
+                 const run::StudyFiles& files,
+                 int threads,
+                 const std::string& engine,
+                 Streams streams) {
+  if (engine != "snakemake") {
+    throw InvalidInput("--emit " + engine + ": expected snakemake");
+  }
+  BuildEventAnalysis(
+      ReadMiningConfig(config.path.string(), !config.generate.has_value()));
+  const std::vector<run::Stage> stages =
+      run::StudyStages(config, files, threads, /*write_inputs=*/false);
+  const std::vector<run::StageOutcome> no_outcomes;
+  const run::Stage report =
+      run::ReportStage(config, files, stages, &no_outcomes);
+  run::WorkflowOptions options;
+  options.goldmine = run::SelfExecutable();
+  options.default_threads = threads;
+  const std::vector<fs::path> written =
+      run::WriteSnakemakeWorkflow(config, files, stages, report, options);
+  nlohmann::ordered_json result;
+  result["workflow"] = "snakemake";
+  result["workdir"] = files.workdir.string();
+  result["files"] = nlohmann::ordered_json::array();
+  for (const fs::path& file : written) result["files"].push_back(file.string());
+  result["run"] = "cd " + files.workdir.string() + " && snakemake --cores 2";
+  streams.err << "goldmine run: wrote the workflow of " << config.name << " to "
+              << files.workdir.string()
+              << "; run it there with: snakemake --cores 2\n";
+  WriteJsonResult(result, std::nullopt, streams);
+  return kSuccess;
+}
+
 int RunStudy(const po::variables_map& values, Streams streams) {
   const auto start = std::chrono::steady_clock::now();
   const fs::path config_path = values["config"].as<std::string>();
@@ -72,6 +117,11 @@ int RunStudy(const po::variables_map& values, Streams streams) {
       run::ReadPipelineConfig(config_path, quick);
   int threads = values["threads"].as<int>();
   if (threads < 1) throw InvalidInput("--threads must be >= 1");
+  const int jobs = values["jobs"].as<int>();
+  if (jobs < 1 || jobs > 256) {
+    throw InvalidInput("--jobs " + std::to_string(jobs) +
+                       ": expected a count from 1 to 256");
+  }
 
   const std::vector<std::string>& names = run::StageNames();
   std::size_t from = names.size();
@@ -80,18 +130,34 @@ int RunStudy(const po::variables_map& values, Streams streams) {
     const std::string stage = values["from"].as<std::string>();
     const auto found = std::find(names.begin(), names.end(), stage);
     if (found == names.end()) {
-      std::string list;
-      for (const std::string& name : names)
-        list += (list.empty() ? "" : ", ") + name;
       throw InvalidInput("--from " + stage +
-                         ": unknown stage; stages: " + list);
+                         ": unknown stage; stages: " + StageList());
     }
     from = std::min(from, static_cast<std::size_t>(found - names.begin()));
   }
 
+  // --stage NAME runs that stage alone (a workflow engine's rule).
+  std::optional<std::string> only;
+  if (values.count("stage") != 0) {
+    only = values["stage"].as<std::string>();
+    if (std::find(names.begin(), names.end(), *only) == names.end()) {
+      throw InvalidInput("--stage " + *only +
+                         ": unknown stage; stages: " + StageList());
+    }
+    if (values.count("from") != 0 || values["force"].as<bool>()) {
+      throw InvalidInput(
+          "--stage runs one stage; leave out --from and --force");
+    }
+  }
+
   run::StudyFiles files;
   if (values.count("workdir") != 0) {
-    files.workdir = fs::absolute(values["workdir"].as<std::string>());
+    // Normalised ("DIR/." from a rule run in DIR is DIR): the work folder is
+    // part of every stage's command lines and so of their hashes.
+    files.workdir =
+        fs::absolute(values["workdir"].as<std::string>()).lexically_normal();
+    if (!files.workdir.has_filename())
+      files.workdir = files.workdir.parent_path();
   } else {
     files.workdir =
         config.path.parent_path() /
@@ -99,34 +165,34 @@ int RunStudy(const po::variables_map& values, Streams streams) {
   }
   if (values["dry-run"].as<bool>())
     return DryRun(config, files, threads, streams);
+  if (values.count("emit") != 0) {
+    return EmitWorkflow(
+        config, files, threads, values["emit"].as<std::string>(), streams);
+  }
   fs::create_directories(files.workdir);
   streams.err << "goldmine run: " << config.name
               << (quick ? " (quick profile)" : "") << ", work folder "
               << files.workdir.string() << "\n";
 
   std::vector<run::Stage> stages = run::StudyStages(config, files, threads);
-  run::StageRunner runner(files.workdir, streams.err);
+  run::StageRunner runner(files.workdir, streams.err, jobs);
   std::vector<run::StageOutcome> outcomes;
   try {
-    for (std::size_t i = 0; i < stages.size(); ++i)
-      outcomes.push_back(runner.Run(stages[i], i >= from));
-    run::Stage report;
-    report.name = "report";
-    // The report reads every section (names, labels, settings it quotes).
-    for (const auto& [section, text] : config.section_text)
-      report.settings += section + ":\n" + text + "\n";
-    report.settings += quick ? "quick" : "";
-    for (const run::Stage& stage : stages) {
-      if (stage.not_configured.empty())
-        report.inputs.push_back(files.workdir / stage.name / "stage.json");
+    for (std::size_t i = 0; i < stages.size(); ++i) {
+      if (!only) {
+        outcomes.push_back(runner.Run(stages[i], i >= from));
+      } else if (stages[i].name == *only) {
+        outcomes.push_back(runner.Run(stages[i], true));
+      } else if (*only == "report") {
+        outcomes.push_back(runner.Recorded(stages[i]));
+      }
     }
-    report.outputs = {files.workdir / "report.md",
-                      files.workdir / "report.html",
-                      files.workdir / "results.json"};
-    report.work = [&](std::ostream& log) {
-      run::WriteReport(config, files, outcomes, log);
-    };
-    outcomes.push_back(runner.Run(report, from < names.size()));
+    if (!only || *only == "report") {
+      const run::Stage report =
+          run::ReportStage(config, files, stages, &outcomes);
+      outcomes.push_back(
+          runner.Run(report, only.has_value() || from < names.size()));
+    }
   } catch (const run::StageFailure& failure) {
     streams.err << "goldmine run: [" << failure.stage << "] " << failure.message
                 << " (log: "
@@ -211,13 +277,26 @@ Command RunCommand() {
         "threads",
         po::value<int>()->default_value(static_cast<int>(std::min(cores, 2u))),
         "threads for mine (training and evaluation use one LibTorch thread, "
-        "which is faster for these small networks)");
+        "which is faster for these small networks)")(
+        "emit",
+        po::value<std::string>(),
+        "snakemake: write the study as a Snakemake workflow (DIR/Snakefile, "
+        "DIR/workflow.yaml, DIR/reana.yaml) and run nothing")(
+        "stage",
+        po::value<std::string>(),
+        "run this stage alone (what a workflow rule runs); the stages it "
+        "needs must have run")(
+        "jobs",
+        po::value<int>()->default_value(1),
+        "goldmine commands of a stage run at once (independent trainings, "
+        "samples, Fisher and limits runs); the results do not depend on it");
     po::positional_options_description positional;
     positional.add("config", 1);
     po::variables_map values;
     if (!ParseCommandLine("run",
                           "CONFIG.yaml [--workdir DIR] [--quick] [--force] "
-                          "[--from STAGE] [--threads T] [--dry-run]",
+                          "[--from STAGE] [--threads T] [--jobs J] "
+                          "[--dry-run] [--emit snakemake] [--stage STAGE]",
                           "Runs the study of CONFIG.yaml: generate -> mine "
                           "(setup + mine) -> augment -> train\n"
                           "-> fisher -> limits -> report, each stage as "

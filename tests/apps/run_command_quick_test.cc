@@ -19,6 +19,7 @@
 #include "support/reference_data.h"
 #include "support/run_command.h"
 #include "support/scratch_folder.h"
+#include "support/snakemake.h"
 
 namespace goldmine {
 namespace {
@@ -195,6 +196,50 @@ TEST(RunCommandQuick, WhExampleEndToEnd) {
     ++images;
   }
   EXPECT_EQ(images, 9u);
+
+  // Issue 19: the same study as a Snakemake workflow, one rule per stage,
+  // run with `snakemake --cores 2`, gives the same results.json, number for
+  // number.
+  if (testing::HasSnakemake()) {
+    const fs::path flow = testing::MakeScratchFolder("run_quick_snakemake");
+    const auto emitted = testing::RunGoldmine({"run",
+                                               config.string(),
+                                               "--quick",
+                                               "--workdir",
+                                               flow.string(),
+                                               "--emit",
+                                               "snakemake"});
+    ASSERT_EQ(emitted.exit_code, 0) << emitted.err;
+    const auto begin = std::chrono::steady_clock::now();
+    ASSERT_EQ(testing::RunSnakemake(flow), 0)
+        << testing::ReadText(flow / "snakemake.out");
+    std::cout << "quick profile as a Snakemake workflow: "
+              << std::chrono::duration<double>(
+                     std::chrono::steady_clock::now() - begin)
+                     .count()
+              << " s\n";
+    // Equal but for where the work folder is: the MEM line names its events
+    // file.
+    const auto located = [](nlohmann::json json, const fs::path& folder) {
+      if (json.contains("mem")) {
+        std::string events = json["mem"].at("events").get<std::string>();
+        const std::size_t at = events.find(folder.string());
+        if (at != std::string::npos)
+          events.replace(at, folder.string().size(), "DIR");
+        json["mem"]["events"] = events;
+      }
+      return json;
+    };
+    const nlohmann::json expected = located(results, work);
+    const nlohmann::json from_workflow =
+        located(testing::ReadJson(flow / "results.json"), flow);
+    EXPECT_EQ(from_workflow, expected)
+        << nlohmann::json::diff(expected, from_workflow).dump(1);
+    fs::remove_all(flow);
+  } else {
+    std::cout << "snakemake is not installed: the workflow part is skipped "
+                 "(scripts/setup.sh installs it)\n";
+  }
 
   // Without `goldmine fisher sally`, the report computes the SALLY Fisher
   // information from the `goldmine evaluate` predictions on the SM test

@@ -11,11 +11,15 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "goldmine/core/errors.h"
 #include "goldmine/mining/madminer_file.h"
@@ -24,7 +28,9 @@
 #include "run/report_plots.h"
 #include "run/report_results.h"
 #include "support/reference_data.h"
+#include "support/sanitized.h"
 #include "support/scratch_folder.h"
+#include "support/snakemake.h"
 
 namespace goldmine {
 namespace {
@@ -228,6 +234,16 @@ class RunCommandTest : public ::testing::Test {
       statuses[stage.at("stage").get<std::string>()] =
           stage.at("status").get<std::string>();
     return statuses;
+  }
+
+  // The momenta the WH MEM reads (l, b, b and the charge) as observables.
+  void AddMemObservables() {
+    EditConfig("    m_bb: \"(b[0] + b[1]).m\"\n",
+               "    m_bb: \"(b[0] + b[1]).m\"\n"
+               "    q: l[0].charge\n"
+               "    l_px: l[0].px\n    l_py: l[0].py\n    l_pz: l[0].pz\n"
+               "    b1_px: b[0].px\n    b1_py: b[0].py\n    b1_pz: b[0].pz\n"
+               "    b2_px: b[1].px\n    b2_py: b[1].py\n    b2_pz: b[1].pz\n");
   }
 
   // Replaces `from` (which must occur) in the configuration.
@@ -685,6 +701,7 @@ TEST_F(RunCommandTest, TheReportMatchesTheCommandsItQuotes) {
 // the MEM row is "not available" with goldmine mem's reason; with it, every
 // method is a fraction of the MEM on the same test events.
 TEST_F(RunCommandTest, MemStageComparesEveryMethodWithTheMem) {
+  GOLDMINE_SKIP_LONG_CHECK_WHEN_SANITIZED();
   std::ofstream(config_, std::ios::app) << "mem: {events: 60}\n";
   const PipelineConfig config = ReadPipelineConfig(config_, false);
   EXPECT_EQ(config.mem.detector, "wh-1908.06980");  // mining.smearing
@@ -706,12 +723,7 @@ TEST_F(RunCommandTest, MemStageComparesEveryMethodWithTheMem) {
               HasSubstr("| MEM: best possible with these observables | not "
                         "available: goldmine mem: "));
 
-  EditConfig("    m_bb: \"(b[0] + b[1]).m\"\n",
-             "    m_bb: \"(b[0] + b[1]).m\"\n"
-             "    q: l[0].charge\n"
-             "    l_px: l[0].px\n    l_py: l[0].py\n    l_pz: l[0].pz\n"
-             "    b1_px: b[0].px\n    b1_py: b[0].py\n    b1_pz: b[0].pz\n"
-             "    b2_px: b[1].px\n    b2_py: b[1].py\n    b2_pz: b[1].pz\n");
+  AddMemObservables();
   result = Run();
   ASSERT_EQ(result.exit_code, 0) << result.err;
   const nlohmann::json results =
@@ -778,6 +790,151 @@ TEST_F(RunCommandTest, BadConfigurationsExitTwoNamingTheProblem) {
   EXPECT_THAT(result.err, HasSubstr("m_bb"));
   EXPECT_THAT(result.err, HasSubstr("[mine]"));
   EXPECT_FALSE(fs::exists(folder_ / "work/mine/stage.json"));
+}
+
+// Issue 19: `--jobs 3` runs the commands of a stage at once (the three
+// augment samples, the four fisher runs, the MEM stage's fisher runs beside
+// the MEM, which its "fisher mem" waits for) and gives the study of
+// `--jobs 1`: the same results and, in every stage.json, the same commands
+// in the same order.
+TEST_F(RunCommandTest, JobsRunAStagesCommandsAtOnceWithTheSameResults) {
+  // Under ASan the MEM stage (two waves) alone would take a minute.
+  const bool mem = !testing::kSanitized;
+  if (mem) std::ofstream(config_, std::ios::app) << "mem: {events: 30}\n";
+  AddMemObservables();
+  const auto one = Run({"--jobs", "1"});
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  const fs::path work = folder_ / "work";
+  const nlohmann::json results = testing::ReadJson(work / "results.json");
+  std::map<std::string, nlohmann::json> commands;
+  for (const char* stage : {"mine", "augment", "mem", "fisher"}) {
+    if (!mem && std::string(stage) == "mem") continue;
+    commands[stage] =
+        testing::ReadJson(work / stage / "stage.json").at("commands");
+  }
+  const auto three = Run({"--jobs", "3", "--force"});
+  ASSERT_EQ(three.exit_code, 0) << three.err;
+  const nlohmann::json again = testing::ReadJson(work / "results.json");
+  if (mem) {
+    ASSERT_TRUE(results.at("mem").at("methods").at("mem").at("available"));
+    EXPECT_EQ(again.at("mem"), results.at("mem"));
+  }
+  EXPECT_EQ(again.at("fisher"), results.at("fisher"));
+  for (const auto& [stage, lines] : commands) {
+    EXPECT_EQ(testing::ReadJson(work / stage / "stage.json").at("commands"),
+              lines)
+        << stage;
+  }
+  // Progress lines of children running at once stay whole lines.
+  EXPECT_THAT(three.err, HasSubstr("goldmine run: [augment] $ goldmine "));
+  EXPECT_EQ(Run({"--jobs", "0"}).exit_code, 2);
+}
+
+// Issue 19: --emit snakemake writes the workflow and runs nothing; the
+// workflow has one rule per configured stage, with the workflow section's
+// cores and memory.
+TEST_F(RunCommandTest, EmitSnakemakeWritesTheWorkflowAndRunsNothing) {
+  std::ofstream(config_, std::ios::app)
+      << "workflow: {threads: {augment: 3}, mem_mb: {fisher: 1234}}\n";
+  const auto result = Run({"--emit", "snakemake"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const fs::path work = folder_ / "work";
+  const std::string snakefile = testing::ReadText(work / "Snakefile");
+  for (const char* rule : {"rule all:",
+                           "rule generate:",
+                           "rule mine:",
+                           "rule augment:",
+                           "rule fisher:",
+                           "rule report:"})
+    EXPECT_THAT(snakefile, HasSubstr(rule)) << rule;
+  // Not configured: no rule, and the Snakefile says why.
+  EXPECT_THAT(snakefile, ::testing::Not(HasSubstr("rule train:")));
+  EXPECT_THAT(snakefile, HasSubstr("train ("));
+  EXPECT_THAT(snakefile, HasSubstr("--stage augment"));
+  EXPECT_THAT(snakefile, HasSubstr("\"mine/events.h5\""));
+  EXPECT_THAT(snakefile, HasSubstr("threads: 3"));
+  EXPECT_THAT(snakefile, HasSubstr("mem_mb=1234"));
+  EXPECT_THAT(testing::ReadText(work / "workflow.yaml"),
+              HasSubstr(config_.string()));
+  EXPECT_TRUE(fs::exists(work / "reana.yaml"));
+  for (const char* stage : {"generate", "mine", "report"})
+    EXPECT_FALSE(fs::exists(work / stage / "stage.json")) << stage;
+
+  EXPECT_EQ(Run({"--emit", "make"}).exit_code, 2);
+  EXPECT_EQ(Run({"--stage", "mining"}).exit_code, 2);
+  // The report needs the records of the stages before it.
+  const auto early = Run({"--stage", "report"});
+  EXPECT_EQ(early.exit_code, 2);
+  EXPECT_THAT(early.err, HasSubstr("stage.json"));
+  EditConfig("workflow: {threads: {augment: 3}",
+             "workflow: {threads: {augmentation: 3}");
+  const auto bad = Run({"--emit", "snakemake"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("\"augmentation\" is not a stage"));
+}
+
+// Issue 19: `snakemake --cores 2` runs the emitted workflow to the results of
+// `goldmine run`; killed in the middle and started again, it completes the
+// study without rerunning the stages that had finished.
+TEST_F(RunCommandTest, SnakemakeRunsTheStudyAndResumesAfterAKill) {
+  if (!testing::HasSnakemake())
+    GTEST_SKIP() << "snakemake is not installed (scripts/setup.sh installs it)";
+  const auto direct = Run();
+  ASSERT_EQ(direct.exit_code, 0) << direct.err;
+  const nlohmann::json expected =
+      testing::ReadJson(folder_ / "work/results.json");
+
+  const fs::path flow = folder_ / "flow";
+  const auto emitted = testing::RunGoldmine({"run",
+                                             config_.string(),
+                                             "--workdir",
+                                             flow.string(),
+                                             "--emit",
+                                             "snakemake"});
+  ASSERT_EQ(emitted.exit_code, 0) << emitted.err;
+  // Started in its own process group, killed with its children as soon as
+  // the augment rule has started (its log exists): snakemake has then
+  // recorded the generate and mine rules as complete.
+  const std::string start =
+      "setsid sh -c " + testing::ShellQuoted(testing::SnakemakeCommand(flow)) +
+      " >/dev/null 2>&1 & echo $!";
+  FILE* pipe = ::popen(start.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  long group = 0;
+  ASSERT_EQ(std::fscanf(pipe, "%ld", &group), 1);
+  ::pclose(pipe);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  while (!fs::exists(flow / "logs/augment.log") &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ::kill(static_cast<pid_t>(-group), SIGKILL);
+  ASSERT_TRUE(fs::exists(flow / "mine/stage.json"))
+      << testing::ReadText(flow / "snakemake.out");
+  const bool interrupted = !fs::exists(flow / "results.json");
+  std::map<std::string, fs::file_time_type> finished;
+  for (const char* stage : {"generate", "mine"})
+    finished[stage] = fs::last_write_time(flow / stage / "stage.json");
+
+  // A killed snakemake leaves its lock: --unlock, then rerun what was
+  // incomplete.
+  ASSERT_EQ(testing::RunSnakemake(flow, "--unlock"), 0)
+      << testing::ReadText(flow / "snakemake.out");
+  ASSERT_EQ(testing::RunSnakemake(flow, "--rerun-incomplete"), 0)
+      << testing::ReadText(flow / "snakemake.out");
+  for (const auto& [stage, time] : finished) {
+    EXPECT_EQ(fs::last_write_time(flow / stage / "stage.json"), time)
+        << stage << " ran again";
+  }
+  const nlohmann::json results = testing::ReadJson(flow / "results.json");
+  for (const char* key : {"fisher", "parameters", "theta", "luminosity"})
+    EXPECT_EQ(results.at(key), expected.at(key)) << key;
+  EXPECT_TRUE(fs::exists(flow / "report.html"));
+  if (!interrupted) {
+    std::cout << "snakemake had finished before the kill; the restart found "
+                 "nothing to do\n";
+  }
 }
 
 }  // namespace

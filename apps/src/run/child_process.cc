@@ -26,7 +26,11 @@ ChildResult RunChild(const std::filesystem::path& program,
                      std::ostream& passthrough,
                      std::ostream& log) {
   int pipe_ends[2];
-  if (::pipe(pipe_ends) != 0)
+  // Close-on-exec: with `run --jobs`, children start from several threads,
+  // and a sibling that inherited this pipe's write end would hold it open
+  // (no end of file here until the sibling exits). dup2 in the child clears
+  // the flag on its own stderr.
+  if (::pipe2(pipe_ends, O_CLOEXEC) != 0)
     throw InternalError(std::string("pipe: ") + std::strerror(errno));
   const std::string out_name =
       stdout_path ? stdout_path->string() : std::string("/dev/null");

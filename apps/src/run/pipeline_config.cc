@@ -21,6 +21,7 @@ const std::initializer_list<const char*> kTopKeys = {"name",
                                                      "mem",
                                                      "limits",
                                                      "report",
+                                                     "workflow",
                                                      "quick"};
 
 // `quick` overrides: maps merge key by key, anything else replaces.
@@ -478,8 +479,34 @@ void CheckTopKeys(const YamlNode& root, bool allow_quick) {
                           "fisher",
                           "mem",
                           "limits",
-                          "report"});
+                          "report",
+                          "workflow"});
   }
+}
+
+WorkflowSettings ReadWorkflow(const YamlNode& node) {
+  node.RequireOnlyKeys({"threads", "mem_mb"});
+  WorkflowSettings settings;
+  for (const auto& [key, target] :
+       {std::pair<const char*, std::map<std::string, int>*>{"threads",
+                                                            &settings.threads},
+        {"mem_mb", &settings.mem_mb}}) {
+    if (!node.Has(key)) continue;
+    const YamlNode map = node.At(key);
+    if (!map.IsMap()) map.Fail("a map from stage names to counts");
+    for (const auto& [stage, value] : map.Entries()) {
+      const auto& names = StageNames();
+      if (std::find(names.begin(), names.end(), stage) == names.end()) {
+        std::string list;
+        for (const std::string& name : names)
+          list += (list.empty() ? "" : ", ") + name;
+        throw InvalidInput(value.Where() + ": \"" + stage +
+                           "\" is not a stage; stages: " + list);
+      }
+      (*target)[stage] = static_cast<int>(Count(value, 1));
+    }
+  }
+  return settings;
 }
 
 PipelineConfig ParseDocument(const YamlNode& root,
@@ -487,6 +514,18 @@ PipelineConfig ParseDocument(const YamlNode& root,
                              bool quick);
 
 }  // namespace
+
+const std::vector<std::string>& StageNames() {
+  static const std::vector<std::string> names = {"generate",
+                                                 "mine",
+                                                 "augment",
+                                                 "mem",
+                                                 "train",
+                                                 "fisher",
+                                                 "limits",
+                                                 "report"};
+  return names;
+}
 
 std::string ParameterLabel(const PipelineConfig& config, std::size_t p) {
   const std::string& label = config.parameter_labels.at(p);
@@ -598,6 +637,7 @@ PipelineConfig ParseDocument(const YamlNode& root,
   if (root.Has("mem")) config.mem = ReadMem(root.At("mem"), config.mining);
   if (root.Has("report"))
     config.report = ReadReport(root.At("report"), config.benchmarks);
+  if (root.Has("workflow")) config.workflow = ReadWorkflow(root.At("workflow"));
 
   for (const char* section : {"name",
                               "generate",

@@ -133,6 +133,19 @@ struct ReportSettings {
       reference_information;
 };
 
+// How the stages run as a workflow (`goldmine run --emit snakemake`, issue
+// 19): per stage, the cores of its rule (Snakemake `threads`, which the
+// stage uses as its --jobs and as --threads of mine and mem) and its memory
+// (`resources: mem_mb`). Stages not named take --threads cores and 2000 MB
+// (train: 4000 MB). The results do not depend on these settings.
+struct WorkflowSettings {
+  std::map<std::string, int> threads;
+  std::map<std::string, int> mem_mb;
+};
+
+// The stage names of a study, in order (the values --from and --stage take).
+const std::vector<std::string>& StageNames();
+
 struct PipelineConfig {
   std::filesystem::path path;  // the configuration file
   std::string name;
@@ -154,6 +167,7 @@ struct PipelineConfig {
   LimitsSettings limits;
   MemSettings mem;
   ReportSettings report;
+  WorkflowSettings workflow;
   // The effective configuration (after --quick) as YAML text, per section.
   std::map<std::string, std::string> section_text;
 };

@@ -1,14 +1,20 @@
 #include "run/stage_runner.h"
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <exception>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
+#include <thread>
 
 #include "goldmine/core/atomic_file.h"
 #include "goldmine/core/errors.h"
 #include "run/child_process.h"
+#include "run/locked_lines.h"
 
 namespace goldmine::cli::run {
 namespace fs = std::filesystem;
@@ -62,10 +68,71 @@ std::uint64_t HashFile(const fs::path& path, std::uint64_t seed) {
   return hash;
 }
 
-StageRunner::StageRunner(fs::path workdir, std::ostream& progress)
+StageRunner::StageRunner(fs::path workdir, std::ostream& progress, int jobs)
     : workdir_(std::move(workdir)),
       program_(SelfExecutable()),
-      progress_(progress) {}
+      progress_(progress),
+      jobs_(std::max(jobs, 1)) {}
+
+// One step's run: its log text (kept until the wave is logged in step order)
+// and the child's result.
+struct StageRunner::StepRun {
+  std::string command_line;
+  std::optional<fs::path> temporary;
+  std::string log;
+  ChildResult result;
+  bool started = false;
+};
+
+void StageRunner::RunWave(const Stage& stage,
+                          const std::vector<std::size_t>& indices,
+                          std::vector<StepRun>* runs) {
+  const std::string prefix = "goldmine run: [" + stage.name + "] ";
+  std::mutex progress_mutex;
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::mutex error_mutex;
+  std::exception_ptr error;
+  auto worker = [&] {
+    LockedLines progress(progress_, progress_mutex);
+    for (;;) {
+      const std::size_t k = next++;
+      if (k >= indices.size() || stop) return;
+      const Step& step = stage.steps[indices[k]];
+      StepRun& run = (*runs)[indices[k]];
+      std::vector<std::string> arguments = step.arguments;
+      arguments.insert(arguments.end(),
+                       step.unhashed_arguments.begin(),
+                       step.unhashed_arguments.end());
+      run.command_line = CommandLine("goldmine", arguments);
+      run.started = true;
+      progress << prefix << "$ " << run.command_line << "\n" << std::flush;
+      try {
+        if (step.stdout_file) {
+          fs::create_directories(step.stdout_file->parent_path());
+          run.temporary = step.stdout_file->string() + ".tmp-run";
+        }
+        std::ostringstream log;
+        run.result =
+            RunChild(program_, arguments, run.temporary, progress, log);
+        run.log = log.str();
+      } catch (...) {
+        const std::lock_guard<std::mutex> lock(error_mutex);
+        if (!error) error = std::current_exception();
+        stop = true;
+        return;
+      }
+      if (run.result.exit_code != 0 && !step.optional) stop = true;
+    }
+  };
+  const std::size_t threads =
+      std::min<std::size_t>(static_cast<std::size_t>(jobs_), indices.size());
+  std::vector<std::thread> helpers;
+  for (std::size_t t = 1; t < threads; ++t) helpers.emplace_back(worker);
+  worker();
+  for (std::thread& helper : helpers) helper.join();
+  if (error) std::rethrow_exception(error);
+}
 
 std::uint64_t StageRunner::StageHash(const Stage& stage) const {
   std::uint64_t hash = HashText(stage.name);
@@ -132,44 +199,47 @@ StageOutcome StageRunner::Run(const Stage& stage, bool force) {
   std::ofstream log(folder / "log.txt", std::ios::trunc);
   nlohmann::ordered_json commands = nlohmann::ordered_json::array();
   if (stage.prepare) stage.prepare(log);
-  for (const Step& step : stage.steps) {
-    std::vector<std::string> arguments = step.arguments;
-    arguments.insert(arguments.end(),
-                     step.unhashed_arguments.begin(),
-                     step.unhashed_arguments.end());
-    const std::string line = CommandLine("goldmine", arguments);
-    log << "$ " << line << "\n";
-    progress_ << prefix << "$ " << line << "\n" << std::flush;
-    commands.push_back(line);
-    std::optional<fs::path> temporary;
-    if (step.stdout_file) {
-      fs::create_directories(step.stdout_file->parent_path());
-      temporary = step.stdout_file->string() + ".tmp-run";
+  std::vector<int> waves;
+  for (const Step& step : stage.steps) waves.push_back(step.wave);
+  std::sort(waves.begin(), waves.end());
+  waves.erase(std::unique(waves.begin(), waves.end()), waves.end());
+  std::vector<StepRun> runs(stage.steps.size());
+  for (const int wave : waves) {
+    std::vector<std::size_t> indices;
+    for (std::size_t i = 0; i < stage.steps.size(); ++i) {
+      if (stage.steps[i].wave == wave) indices.push_back(i);
     }
-    const ChildResult result =
-        RunChild(program_, arguments, temporary, progress_, log);
-    StepRecord record;
-    record.label = step.label;
-    if (result.exit_code == 0) {
-      if (temporary) fs::rename(*temporary, *step.stdout_file);
-    } else {
-      if (temporary) fs::remove(*temporary);
-      const std::string reason =
-          result.last_error_line.empty()
-              ? "exit code " + std::to_string(result.exit_code)
-              : result.last_error_line;
-      if (!step.optional) {
-        throw StageFailure{stage.name,
-                           result.exit_code == 2 ? 2 : 1,
-                           step.label + " failed: " + reason};
+    RunWave(stage, indices, &runs);
+    // In step order: the log, the outputs, the records, the first failure.
+    for (const std::size_t i : indices) {
+      const Step& step = stage.steps[i];
+      StepRun& run = runs[i];
+      if (!run.started) continue;  // after a failure
+      log << "$ " << run.command_line << "\n" << run.log << std::flush;
+      commands.push_back(run.command_line);
+      StepRecord record;
+      record.label = step.label;
+      if (run.result.exit_code == 0) {
+        if (run.temporary) fs::rename(*run.temporary, *step.stdout_file);
+      } else {
+        if (run.temporary) fs::remove(*run.temporary);
+        const std::string reason =
+            run.result.last_error_line.empty()
+                ? "exit code " + std::to_string(run.result.exit_code)
+                : run.result.last_error_line;
+        if (!step.optional) {
+          throw StageFailure{stage.name,
+                             run.result.exit_code == 2 ? 2 : 1,
+                             step.label + " failed: " + reason};
+        }
+        record.available = false;
+        record.reason = reason;
+        progress_ << prefix << step.label << ": not available (" << reason
+                  << "); the report says so\n"
+                  << std::flush;
       }
-      record.available = false;
-      record.reason = reason;
-      progress_ << prefix << step.label << ": not available (" << reason
-                << "); the report says so\n"
-                << std::flush;
+      outcome.steps.push_back(record);
     }
-    outcome.steps.push_back(record);
   }
   if (stage.work) stage.work(log);
   for (const fs::path& output : stage.outputs) {
@@ -204,6 +274,25 @@ StageOutcome StageRunner::Run(const Stage& stage, bool force) {
   progress_ << prefix << "done in " << outcome.seconds << " s ("
             << StatusName(outcome.status) << ")\n"
             << std::flush;
+  return outcome;
+}
+
+StageOutcome StageRunner::Recorded(const Stage& stage) const {
+  StageOutcome outcome;
+  outcome.name = stage.name;
+  if (!stage.not_configured.empty()) {
+    outcome.status = StageStatus::kNotConfigured;
+    return outcome;
+  }
+  const fs::path record = workdir_ / stage.name / "stage.json";
+  if (!fs::exists(record)) {
+    throw StageFailure{stage.name,
+                       2,
+                       "no " + record.string() +
+                           ": run this stage before the ones that need it"};
+  }
+  outcome.status = StageStatus::kSkipped;
+  outcome.steps = ReadRecords(record);
   return outcome;
 }
 

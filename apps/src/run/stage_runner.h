@@ -31,6 +31,10 @@ struct Step {
   // the stage goes on and the step is recorded as unavailable with the
   // child's message.
   bool optional = false;
+  // Steps run in waves: a step starts once every step of a lower wave has
+  // finished, and the steps of one wave may run at once (`run --jobs`). A
+  // step that reads another step's output is in a later wave.
+  int wave = 0;
 };
 
 struct Stage {
@@ -78,12 +82,21 @@ std::uint64_t HashFile(const std::filesystem::path& path, std::uint64_t seed);
 
 class StageRunner {
  public:
-  // `workdir` holds DIR/<stage>/{stage.json,log.txt}.
-  StageRunner(std::filesystem::path workdir, std::ostream& progress);
+  // `workdir` holds DIR/<stage>/{stage.json,log.txt}. Up to `jobs` steps of
+  // a wave run at once; the log and the records keep the steps' order.
+  StageRunner(std::filesystem::path workdir,
+              std::ostream& progress,
+              int jobs = 1);
 
   // Runs or skips the stage; `force` reruns it regardless. Throws
   // StageFailure when a required step fails.
   StageOutcome Run(const Stage& stage, bool force);
+
+  // The outcome of a stage that this run leaves alone (`run --stage` runs
+  // one stage): skipped, with the step records of its last complete run, or
+  // not configured. Throws StageFailure when the stage has no record: an
+  // earlier stage did not run.
+  StageOutcome Recorded(const Stage& stage) const;
 
   // The step records of a stage as stored by its last complete run.
   static std::vector<StepRecord> ReadRecords(
@@ -93,9 +106,17 @@ class StageRunner {
   std::uint64_t StageHash(const Stage& stage) const;
   bool UpToDate(const Stage& stage, std::uint64_t hash) const;
 
+  struct StepRun;
+  // Runs the steps `indices` of `stage`, up to jobs_ at once; stops starting
+  // new ones after a required step failed.
+  void RunWave(const Stage& stage,
+               const std::vector<std::size_t>& indices,
+               std::vector<StepRun>* runs);
+
   std::filesystem::path workdir_;
   std::filesystem::path program_;
   std::ostream& progress_;
+  int jobs_ = 1;
 };
 
 }  // namespace goldmine::cli::run

@@ -9,6 +9,7 @@
 #include "goldmine/core/atomic_file.h"
 #include "goldmine/core/errors.h"
 #include "run/held_out_events.h"
+#include "run/report_writer.h"
 
 namespace goldmine::cli::run {
 namespace fs = std::filesystem;
@@ -314,6 +315,7 @@ Stage TrainStage(const PipelineConfig& config,
                             "--output",
                             files.scores(benchmark).string()};
       evaluate.unhashed_arguments = thread_flag;
+      evaluate.wave = 1;  // reads the trained SALLY
       evaluate.stdout_file = folder / ("score_" + benchmark + ".json");
       stage.steps.push_back(evaluate);
       stage.outputs.push_back(files.scores(benchmark));
@@ -504,6 +506,7 @@ Stage MemStage(const PipelineConfig& config,
                       "--no-nuisance"};
   fisher.stdout_file = files.mem_fisher("mem");
   fisher.optional = true;
+  fisher.wave = 1;  // reads the MEM file
   stage.steps.push_back(fisher);
   // The other methods on the same events (SALLY: in the fisher stage).
   for (Step& step :
@@ -546,18 +549,6 @@ Stage LimitsStage(const PipelineConfig& config, const StudyFiles& files) {
 }
 
 }  // namespace
-
-const std::vector<std::string>& StageNames() {
-  static const std::vector<std::string> names = {"generate",
-                                                 "mine",
-                                                 "augment",
-                                                 "mem",
-                                                 "train",
-                                                 "fisher",
-                                                 "limits",
-                                                 "report"};
-  return names;
-}
 
 std::string JoinNumbers(const std::vector<double>& values) {
   std::string joined;
@@ -799,6 +790,29 @@ std::vector<LimitsRun> LimitsRuns(const PipelineConfig& config,
         config, files, options, suffix, scanned, profiled, description, &runs);
   }
   return runs;
+}
+
+Stage ReportStage(const PipelineConfig& config,
+                  const StudyFiles& files,
+                  const std::vector<Stage>& stages,
+                  const std::vector<StageOutcome>* outcomes) {
+  Stage report;
+  report.name = "report";
+  // The report reads every section (names, labels, settings it quotes).
+  for (const auto& [section, text] : config.section_text)
+    report.settings += section + ":\n" + text + "\n";
+  report.settings += config.quick ? "quick" : "";
+  for (const Stage& stage : stages) {
+    if (stage.not_configured.empty())
+      report.inputs.push_back(files.workdir / stage.name / "stage.json");
+  }
+  report.outputs = {files.workdir / "report.md",
+                    files.workdir / "report.html",
+                    files.workdir / "results.json"};
+  report.work = [&config, files, outcomes](std::ostream& log) {
+    WriteReport(config, files, *outcomes, log);
+  };
+  return report;
 }
 
 std::vector<Stage> StudyStages(const PipelineConfig& config,

@@ -13,9 +13,6 @@
 
 namespace goldmine::cli::run {
 
-// The stage names, in order (the values --from accepts).
-const std::vector<std::string>& StageNames();
-
 // Files of the work folder that more than one stage needs.
 struct StudyFiles {
   std::filesystem::path workdir;
@@ -58,6 +55,14 @@ std::vector<Stage> StudyStages(const PipelineConfig& config,
                                const StudyFiles& files,
                                int threads,
                                bool write_inputs = true);
+
+// The report stage after `stages`: it reads every stage's record and writes
+// report.md, report.html and results.json with the stages' `outcomes`, which
+// must be filled (in stage order) before the report stage runs.
+Stage ReportStage(const PipelineConfig& config,
+                  const StudyFiles& files,
+                  const std::vector<Stage>& stages,
+                  const std::vector<StageOutcome>* outcomes);
 
 // The benchmarks whose SALLY score distributions the report shows (the
 // configured ones, or the SM and the first other benchmark).
