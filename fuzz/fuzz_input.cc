@@ -21,9 +21,9 @@
 #include "goldmine/mining/event_reader.h"
 #include "goldmine/mining/expression.h"
 #include "goldmine/mining/madminer_file.h"
+#include "goldmine/mining/mining_config.h"
 #include "goldmine/mining/sample_file.h"
 #include "json_node.h"
-#include "mining_config.h"
 #include "morphing_case.h"
 
 namespace goldmine::fuzz {
@@ -154,8 +154,9 @@ void ReadMiningConfig(std::string_view bytes) {
   const fs::path path = Scratch().Write("config.yaml", bytes);
   // Without samples: reading them would open whatever files the fuzzer
   // names. The analysis parses every observable, cut and efficiency.
-  const cli::MiningConfig config = cli::ReadMiningConfig(path.string(), false);
-  cli::BuildEventAnalysis(config);
+  const mining::MiningConfig config =
+      mining::ReadMiningConfig(path.string(), false);
+  mining::BuildEventAnalysis(config);
 }
 
 void ReadEventsH5(std::string_view bytes) {

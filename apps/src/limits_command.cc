@@ -25,12 +25,12 @@
 #include "goldmine/core/errors.h"
 #include "goldmine/core/likelihood_ratio_model.h"
 #include "goldmine/core/score_model.h"
+#include "goldmine/inference/eft_systematics_limits.h"
 #include "goldmine/inference/limits/asymptotic_limits.h"
 #include "goldmine/inference/limits/stxs_binning.h"
 #include "goldmine/mem/mem_ratio_model.h"
 #include "goldmine/mining/madminer_file.h"
 #include "histogram_edges_json.h"
-#include "limits_systematics.h"
 #include "model_loading.h"
 #include "output_options.h"
 
@@ -463,23 +463,24 @@ Command LimitsCommand() {
     }
     nlohmann::ordered_json systematics_json;
     if (systematics) {
-      SystematicsSettings settings;
+      inference::SystematicsSettings settings;
       settings.luminosity = limit_options.luminosity;
       settings.lumi_uncertainty = values["lumi-uncertainty"].as<double>();
       settings.staterror = !values["no-staterror"].as<bool>();
-      const SystematicLimits profiled = ProfileSystematics(
-          values["events"].as<std::string>(),
-          kinematics,
-          result,
-          observed ? &data : nullptr,
-          theta_true,
-          settings,
-          [&streams](int done, int total) {
-            if (total >= 100 && done % (total / 10) == 0) {
-              streams.err << "limits: profiled " << done << " / " << total
-                          << " grid points\n";
-            }
-          });
+      const inference::SystematicLimits profiled =
+          inference::ProfileSystematics(
+              values["events"].as<std::string>(),
+              kinematics,
+              result,
+              observed ? &data : nullptr,
+              theta_true,
+              settings,
+              [&streams](int done, int total) {
+                if (total >= 100 && done % (total / 10) == 0) {
+                  streams.err << "limits: profiled " << done << " / " << total
+                              << " grid points\n";
+                }
+              });
       systematics_json["minus_two_delta_log_l_without_systematics"] =
           Values(result.minus_two_delta_log_l);
       systematics_json["nuisance_parameters"] = profiled.nuisance_parameters;

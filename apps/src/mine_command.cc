@@ -9,116 +9,18 @@
 #include "goldmine/core/errors.h"
 #include "goldmine/core/file_digest.h"
 #include "goldmine/core/output_guard.h"
+#include "goldmine/mining/analysis_processor.h"
 #include "goldmine/mining/event_analysis.h"
 #include "goldmine/mining/event_reader.h"
 #include "goldmine/mining/miner.h"
+#include "goldmine/mining/mining_config.h"
 #include "goldmine/mining/physics_objects.h"
 #include "goldmine/mining/systematics.h"
-#include "mining_config.h"
 #include "mining_report_json.h"
 #include "shard_option.h"
 
 namespace goldmine::cli {
 namespace po = boost::program_options;
-namespace {
-
-// Objects → observables, cuts, efficiencies for one event.
-class AnalysisProcessor final : public mining::EventProcessor {
- public:
-  AnalysisProcessor(mining::ObjectOptions objects,
-                    mining::EventAnalysis analysis)
-      : objects_(std::move(objects)), analysis_(std::move(analysis)) {}
-
-  int num_observables() const override { return analysis_.num_observables(); }
-
-  bool Process(
-      const mining::Event& event,
-      RandomStream* random,
-      Eigen::Ref<Eigen::RowVectorXd, 0, Eigen::InnerStride<>> observations,
-      double* efficiency) const override {
-    const mining::EventObjects objects =
-        mining::BuildObjects(event, objects_, random);
-    Eigen::VectorXd values(analysis_.num_observables());
-    double factor = 1.0;
-    const bool keep = analysis_.Analyse(objects, values, &factor);
-    observations = values.transpose();
-    *efficiency *= factor * objects.efficiency;
-    return keep && *efficiency > 0.0;
-  }
-
- private:
-  mining::ObjectOptions objects_;
-  mining::EventAnalysis analysis_;
-};
-
-void ReadIsolation(const YamlNode& node, mining::IsolationOptions* options) {
-  node.RequireOnlyKeys({"pt_min", "eta_max", "cone", "max_fraction"});
-  if (node.Has("pt_min")) options->pt_min = node.At("pt_min").AsDouble();
-  if (node.Has("eta_max")) options->eta_max = node.At("eta_max").AsDouble();
-  if (node.Has("cone")) options->cone = node.At("cone").AsDouble();
-  if (node.Has("max_fraction"))
-    options->max_fraction = node.At("max_fraction").AsDouble();
-}
-
-mining::ObjectOptions ReadObjectOptions(const MiningConfig& config) {
-  mining::ObjectOptions options;
-  if (config.objects) {
-    const YamlNode& node = *config.objects;
-    node.RequireOnlyKeys(
-        {"level", "jets", "leptons", "photons", "invisible_pdg_ids"});
-    if (node.Has("level")) {
-      const YamlNode level = node.At("level");
-      const std::string name = level.AsString();
-      if (name == "parton") {
-        options.level = mining::ObjectLevel::kParton;
-      } else if (name == "particle") {
-        options.level = mining::ObjectLevel::kParticle;
-      } else {
-        level.Fail("parton or particle");
-      }
-    }
-    if (node.Has("jets")) {
-      const YamlNode jets = node.At("jets");
-      jets.RequireOnlyKeys({"radius", "pt_min", "eta_max"});
-      if (jets.Has("radius"))
-        options.jets.radius = jets.At("radius").AsDouble();
-      if (jets.Has("pt_min"))
-        options.jets.pt_min = jets.At("pt_min").AsDouble();
-      if (jets.Has("eta_max"))
-        options.jets.eta_max = jets.At("eta_max").AsDouble();
-    }
-    if (node.Has("leptons"))
-      ReadIsolation(node.At("leptons"), &options.leptons);
-    if (node.Has("photons"))
-      ReadIsolation(node.At("photons"), &options.photons);
-    if (node.Has("invisible_pdg_ids")) {
-      for (const YamlNode& id : node.At("invisible_pdg_ids").Elements())
-        options.invisible_pdg_ids.push_back(id.AsInt());
-    }
-  }
-  if (config.smearing) {
-    const YamlNode& node = *config.smearing;
-    const std::string name = node.AsString();
-    if (name != "none") {
-      try {
-        options.detector = mining::DetectorPreset(name);
-      } catch (const InvalidInput&) {
-        std::string list;
-        for (const std::string& preset : mining::DetectorPresetNames())
-          list += (list.empty() ? "" : ", ") + preset;
-        node.Fail("none or a detector preset (" + list + ")");
-      }
-    }
-  }
-  try {
-    options.Validate();
-  } catch (const InvalidInput& error) {
-    throw InvalidInput(config.path + ": objects: " + error.what());
-  }
-  return options;
-}
-
-}  // namespace
 
 Command MineCommand() {
   Command command;
@@ -174,7 +76,7 @@ Command MineCommand() {
       throw InvalidInput(config_path +
                          ": is a folder; expected a YAML configuration file");
     }
-    MiningConfig config = ReadMiningConfig(config_path, true);
+    mining::MiningConfig config = mining::ReadMiningConfig(config_path, true);
     const std::string output = values["output"].as<std::string>();
     RequireOutputIsNotAnInput(output, config.input_files);
     for (const std::string& note : config.notes)
@@ -197,8 +99,8 @@ Command MineCommand() {
       mining::AddNuisanceLayout(layout, &config.setup);
       mining_options.nuisance_sources = layout.sources;
     }
-    const AnalysisProcessor processor(ReadObjectOptions(config),
-                                      BuildEventAnalysis(config));
+    const mining::AnalysisProcessor processor(
+        mining::BuildObjectOptions(config), mining::BuildEventAnalysis(config));
     mining_options.setup = config.setup;
     mining_options.samples = config.samples;
     mining_options.seed = config.seed;

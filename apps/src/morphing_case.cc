@@ -11,7 +11,6 @@
 #include "goldmine/morphing/basis_optimizer.h"
 #include "goldmine/morphing/morpher.h"
 #include "goldmine/morphing/sum_squared_weights.h"
-#include "library_message.h"
 #include "morphing_coupling_basis.h"
 
 namespace goldmine::cli {

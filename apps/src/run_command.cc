@@ -5,20 +5,15 @@
 // subcommands as child processes over files in DIR, is skipped when its
 // outputs are up to date, and the report collects the results.
 #include <algorithm>
-#include <chrono>
 #include <optional>
 #include <ostream>
 #include <thread>
 
 #include "cli.h"
 #include "goldmine/core/errors.h"
-#include "mining_config.h"
-#include "run/child_process.h"
-#include "run/pipeline_config.h"
-#include "run/report_writer.h"
-#include "run/snakemake_workflow.h"
-#include "run/stage_runner.h"
-#include "run/study_stages.h"
+#include "goldmine/pipeline/child_process.h"
+#include "goldmine/pipeline/pipeline_config.h"
+#include "goldmine/pipeline/study_run.h"
 
 namespace goldmine::cli {
 namespace po = boost::program_options;
@@ -26,76 +21,31 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// --dry-run: every section validated (the mining section by the code of
-// `goldmine setup|mine`), the command lines of every stage printed, nothing
-// written or run.
-int DryRun(const run::PipelineConfig& config,
-           const run::StudyFiles& files,
+int DryRun(const pipeline::PipelineConfig& config,
+           const pipeline::StudyFiles& files,
            int threads,
            Streams streams) {
-  BuildEventAnalysis(
-      ReadMiningConfig(config.path.string(), !config.generate.has_value()));
-  const std::vector<run::Stage> stages =
-      run::StudyStages(config, files, threads, /*write_inputs=*/false);
+  pipeline::CheckMiningSection(config);
   streams.out
       << "# goldmine run " << config.path.string()
       << (config.quick ? " --quick" : "") << " --dry-run: " << config.name
       << ", work folder " << files.workdir.string()
       << "\n# the configuration is valid; the commands of each stage:\n";
-  for (const run::Stage& stage : stages) {
-    streams.out << "\n# " << stage.name;
-    if (!stage.not_configured.empty()) {
-      streams.out << ": not configured (" << stage.not_configured << ")\n";
-      continue;
-    }
-    streams.out << "\n";
-    if (stage.prepare) streams.out << "# (in-process work first)\n";
-    for (const run::Step& step : stage.steps) {
-      std::vector<std::string> arguments = step.arguments;
-      arguments.insert(arguments.end(),
-                       step.unhashed_arguments.begin(),
-                       step.unhashed_arguments.end());
-      streams.out << run::CommandLine("goldmine", arguments);
-      if (step.stdout_file) streams.out << " > " << step.stdout_file->string();
-      streams.out << (step.optional ? "   # optional" : "") << "\n";
-    }
-    if (stage.work) streams.out << "# (and in-process work)\n";
-  }
-  streams.out << "\n# report\n# (in-process: "
-              << (files.workdir / "report.md").string() << ", report.html, "
-              << "results.json)\n";
+  pipeline::DescribeStudy(config, files, threads, streams.out);
   return kSuccess;
 }
 
-std::string StageList() {
-  std::string list;
-  for (const std::string& name : run::StageNames())
-    list += (list.empty() ? "" : ", ") + name;
-  return list;
-}
-
-// --emit snakemake: the study as a Snakemake workflow in the work folder,
-// nothing run (run/snakemake_workflow.h).
-int EmitWorkflow(const run::PipelineConfig& config,
-                 const run::StudyFiles& files,
+int EmitWorkflow(const pipeline::PipelineConfig& config,
+                 const pipeline::StudyFiles& files,
                  int threads,
                  const std::string& engine,
                  Streams streams) {
   if (engine != "snakemake") {
     throw InvalidInput("--emit " + engine + ": expected snakemake");
   }
-  BuildEventAnalysis(
-      ReadMiningConfig(config.path.string(), !config.generate.has_value()));
-  const std::vector<run::Stage> stages =
-      run::StudyStages(config, files, threads, /*write_inputs=*/false);
-  const std::vector<run::StageOutcome> no_outcomes;
-  const run::Stage report =
-      run::ReportStage(config, files, stages, &no_outcomes);
-  run::WorkflowOptions options;
-  options.goldmine = run::SelfExecutable();
-  options.default_threads = threads;
-  const std::vector<fs::path> written =
-      run::WriteSnakemakeWorkflow(config, files, stages, report, options);
+  pipeline::CheckMiningSection(config);
+  const std::vector<fs::path> written = pipeline::EmitSnakemakeWorkflow(
+      config, files, threads, pipeline::SelfExecutable());
   nlohmann::ordered_json result;
   result["workflow"] = "snakemake";
   result["workdir"] = files.workdir.string();
@@ -109,91 +59,52 @@ int EmitWorkflow(const run::PipelineConfig& config,
   return kSuccess;
 }
 
+const char* StatusName(pipeline::StageStatus status) {
+  switch (status) {
+    case pipeline::StageStatus::kRan:
+      return "ran";
+    case pipeline::StageStatus::kSkipped:
+      return "skipped";
+    case pipeline::StageStatus::kNotConfigured:
+      break;
+  }
+  return "not configured";
+}
+
 int RunStudy(const po::variables_map& values, Streams streams) {
-  const auto start = std::chrono::steady_clock::now();
-  const fs::path config_path = values["config"].as<std::string>();
   const bool quick = values["quick"].as<bool>();
-  const run::PipelineConfig config =
-      run::ReadPipelineConfig(config_path, quick);
-  int threads = values["threads"].as<int>();
-  if (threads < 1) throw InvalidInput("--threads must be >= 1");
-  const int jobs = values["jobs"].as<int>();
-  if (jobs < 1 || jobs > 256) {
-    throw InvalidInput("--jobs " + std::to_string(jobs) +
-                       ": expected a count from 1 to 256");
-  }
+  const pipeline::PipelineConfig config =
+      pipeline::ReadPipelineConfig(values["config"].as<std::string>(), quick);
+  pipeline::StudyRunOptions options;
+  options.force = values["force"].as<bool>();
+  if (values.count("from") != 0)
+    options.from = values["from"].as<std::string>();
+  if (values.count("stage") != 0)
+    options.only = values["stage"].as<std::string>();
+  options.threads = values["threads"].as<int>();
+  options.jobs = values["jobs"].as<int>();
+  pipeline::CheckStudyRunOptions(options);
+  std::optional<std::string> workdir;
+  if (values.count("workdir") != 0)
+    workdir = values["workdir"].as<std::string>();
+  const pipeline::StudyFiles files = pipeline::StudyFilesFor(config, workdir);
 
-  const std::vector<std::string>& names = run::StageNames();
-  std::size_t from = names.size();
-  if (values["force"].as<bool>()) from = 0;
-  if (values.count("from") != 0) {
-    const std::string stage = values["from"].as<std::string>();
-    const auto found = std::find(names.begin(), names.end(), stage);
-    if (found == names.end()) {
-      throw InvalidInput("--from " + stage +
-                         ": unknown stage; stages: " + StageList());
-    }
-    from = std::min(from, static_cast<std::size_t>(found - names.begin()));
-  }
-
-  // --stage NAME runs that stage alone (a workflow engine's rule).
-  std::optional<std::string> only;
-  if (values.count("stage") != 0) {
-    only = values["stage"].as<std::string>();
-    if (std::find(names.begin(), names.end(), *only) == names.end()) {
-      throw InvalidInput("--stage " + *only +
-                         ": unknown stage; stages: " + StageList());
-    }
-    if (values.count("from") != 0 || values["force"].as<bool>()) {
-      throw InvalidInput(
-          "--stage runs one stage; leave out --from and --force");
-    }
-  }
-
-  run::StudyFiles files;
-  if (values.count("workdir") != 0) {
-    // Normalised ("DIR/." from a rule run in DIR is DIR): the work folder is
-    // part of every stage's command lines and so of their hashes.
-    files.workdir =
-        fs::absolute(values["workdir"].as<std::string>()).lexically_normal();
-    if (!files.workdir.has_filename())
-      files.workdir = files.workdir.parent_path();
-  } else {
-    files.workdir =
-        config.path.parent_path() /
-        (config.path.stem().string() + (quick ? "-run-quick" : "-run"));
-  }
   if (values["dry-run"].as<bool>())
-    return DryRun(config, files, threads, streams);
+    return DryRun(config, files, options.threads, streams);
   if (values.count("emit") != 0) {
-    return EmitWorkflow(
-        config, files, threads, values["emit"].as<std::string>(), streams);
+    return EmitWorkflow(config,
+                        files,
+                        options.threads,
+                        values["emit"].as<std::string>(),
+                        streams);
   }
-  fs::create_directories(files.workdir);
   streams.err << "goldmine run: " << config.name
               << (quick ? " (quick profile)" : "") << ", work folder "
               << files.workdir.string() << "\n";
-
-  std::vector<run::Stage> stages = run::StudyStages(config, files, threads);
-  run::StageRunner runner(files.workdir, streams.err, jobs);
-  std::vector<run::StageOutcome> outcomes;
+  pipeline::StudyRunResult result;
   try {
-    for (std::size_t i = 0; i < stages.size(); ++i) {
-      if (!only) {
-        outcomes.push_back(runner.Run(stages[i], i >= from));
-      } else if (stages[i].name == *only) {
-        outcomes.push_back(runner.Run(stages[i], true));
-      } else if (*only == "report") {
-        outcomes.push_back(runner.Recorded(stages[i]));
-      }
-    }
-    if (!only || *only == "report") {
-      const run::Stage report =
-          run::ReportStage(config, files, stages, &outcomes);
-      outcomes.push_back(
-          runner.Run(report, only.has_value() || from < names.size()));
-    }
-  } catch (const run::StageFailure& failure) {
+    result = pipeline::RunStudy(config, files, options, streams.err);
+  } catch (const pipeline::StageFailure& failure) {
     streams.err << "goldmine run: [" << failure.stage << "] " << failure.message
                 << " (log: "
                 << (files.workdir / failure.stage / "log.txt").string()
@@ -202,17 +113,9 @@ int RunStudy(const po::variables_map& values, Streams streams) {
       throw InvalidInput("stage " + failure.stage + ": " + failure.message);
     throw InternalError("stage " + failure.stage + ": " + failure.message);
   }
-  int ran = 0;
-  int skipped = 0;
-  for (const run::StageOutcome& outcome : outcomes) {
-    ran += outcome.status == run::StageStatus::kRan ? 1 : 0;
-    skipped += outcome.status == run::StageStatus::kSkipped ? 1 : 0;
-  }
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-          .count();
-  streams.err << "goldmine run: done in " << seconds << " s (" << ran
-              << " stages ran, " << skipped << " up to date); report: "
+  streams.err << "goldmine run: done in " << result.seconds << " s ("
+              << result.ran() << " stages ran, " << result.skipped()
+              << " up to date); report: "
               << (files.workdir / "report.md").string() << " and report.html\n";
   nlohmann::ordered_json summary;
   summary["config"] = config.path.string();
@@ -220,18 +123,15 @@ int RunStudy(const po::variables_map& values, Streams streams) {
   summary["quick"] = quick;
   summary["report"] = (files.workdir / "report.md").string();
   summary["report_html"] = (files.workdir / "report.html").string();
-  summary["seconds"] = seconds;
+  summary["seconds"] = result.seconds;
   nlohmann::ordered_json stage_json = nlohmann::ordered_json::array();
-  for (const run::StageOutcome& outcome : outcomes) {
+  for (const pipeline::StageOutcome& outcome : result.outcomes) {
     nlohmann::ordered_json entry;
     entry["stage"] = outcome.name;
-    entry["status"] = outcome.status == run::StageStatus::kRan ? "ran"
-                      : outcome.status == run::StageStatus::kSkipped
-                          ? "skipped"
-                          : "not configured";
+    entry["status"] = StatusName(outcome.status);
     entry["seconds"] = outcome.seconds;
     nlohmann::ordered_json unavailable = nlohmann::ordered_json::array();
-    for (const run::StepRecord& step : outcome.steps)
+    for (const pipeline::StepRecord& step : outcome.steps)
       if (!step.available)
         unavailable.push_back({{"step", step.label}, {"reason", step.reason}});
     entry["unavailable"] = unavailable;
@@ -272,8 +172,8 @@ Command RunCommand() {
         "without running or writing anything")(
         "from",
         po::value<std::string>(),
-        "rerun from this stage on: generate, mine, augment, train, fisher, "
-        "limits, report")(
+        "rerun from this stage on: generate, mine, augment, mem, train, "
+        "fisher, limits, report")(
         "threads",
         po::value<int>()->default_value(static_cast<int>(std::min(cores, 2u))),
         "threads for mine (training and evaluation use one LibTorch thread, "

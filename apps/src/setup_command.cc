@@ -2,7 +2,7 @@
 #include "cli.h"
 #include "goldmine/core/output_guard.h"
 #include "goldmine/mining/madminer_file.h"
-#include "mining_config.h"
+#include "goldmine/mining/mining_config.h"
 
 namespace goldmine::cli {
 namespace po = boost::program_options;
@@ -43,8 +43,8 @@ Command SetupCommand() {
                           &positional)) {
       return kSuccess;
     }
-    const MiningConfig config =
-        ReadMiningConfig(values["config"].as<std::string>(), false);
+    const mining::MiningConfig config =
+        mining::ReadMiningConfig(values["config"].as<std::string>(), false);
     RequireOutputIsNotAnInput(values["output"].as<std::string>(),
                               config.input_files);
     for (const std::string& note : config.notes)

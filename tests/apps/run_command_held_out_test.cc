@@ -13,7 +13,7 @@
 #include <sstream>
 
 #include "goldmine/mining/madminer_file.h"
-#include "run/report_results.h"
+#include "goldmine/pipeline/report_results.h"
 #include "support/reference_data.h"
 #include "support/run_command.h"
 #include "support/scratch_folder.h"
@@ -63,8 +63,8 @@ double Width68(const nlohmann::json& scan) {
         point.is_array() ? point[0].get<double>() : point.get<double>();
     chi2(i) = values[static_cast<std::size_t>(i)].get<double>();
   }
-  const cli::run::Interval interval =
-      cli::run::ScanInterval(points, chi2, 0, cli::run::kOneDof68);
+  const pipeline::Interval interval =
+      pipeline::ScanInterval(points, chi2, 0, pipeline::kOneDof68);
   EXPECT_TRUE(interval.bounded && !interval.lo_at_edge && !interval.hi_at_edge)
       << scan.dump();
   return interval.hi - interval.lo;

@@ -45,6 +45,11 @@ namespace internal {
                                     int line);
 }  // namespace internal
 
+// `message` without the trailing " [file.cc:N]" or " [file.h:N]" that
+// GOLDMINE_REQUIRE appends for developers: a user is told the file and the
+// key instead (issue 15).
+std::string WithoutSourceLocation(const std::string& message);
+
 }  // namespace goldmine
 
 // Throws goldmine::InvalidInput with `message` (a std::string expression,
