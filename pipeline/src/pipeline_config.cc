@@ -487,12 +487,13 @@ void CheckTopKeys(const YamlNode& root, bool allow_quick) {
 }
 
 WorkflowSettings ReadWorkflow(const YamlNode& node) {
-  node.RequireOnlyKeys({"threads", "mem_mb"});
+  node.RequireOnlyKeys({"threads", "mem_mb", "shards"});
   WorkflowSettings settings;
   for (const auto& [key, target] :
        {std::pair<const char*, std::map<std::string, int>*>{"threads",
                                                             &settings.threads},
-        {"mem_mb", &settings.mem_mb}}) {
+        {"mem_mb", &settings.mem_mb},
+        {"shards", &settings.shards}}) {
     if (!node.Has(key)) continue;
     const YamlNode map = node.At(key);
     if (!map.IsMap()) map.Fail("a map from stage names to counts");
@@ -505,7 +506,13 @@ WorkflowSettings ReadWorkflow(const YamlNode& node) {
         throw InvalidInput(value.Where() + ": \"" + stage +
                            "\" is not a stage; stages: " + list);
       }
-      (*target)[stage] = static_cast<int>(Count(value, 1));
+      if (target == &settings.shards && stage != "mine" && stage != "augment") {
+        throw InvalidInput(value.Where() +
+                           ": only the mine and augment stages have shards");
+      }
+      const std::int64_t count = Count(value, 1);
+      if (count > 1000000) value.Fail("an integer from 1 to 1000000");
+      (*target)[stage] = static_cast<int>(count);
     }
   }
   return settings;

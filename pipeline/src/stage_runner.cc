@@ -196,7 +196,7 @@ StageOutcome StageRunner::Run(const Stage& stage, bool force) {
   // A stage that starts again is incomplete until its record is rewritten.
   fs::remove(folder / "stage.json");
   progress_ << prefix << "running (" << stage.steps.size() << " commands"
-            << (stage.work ? " + report" : "") << ")\n"
+            << (stage.work ? " + in-process work" : "") << ")\n"
             << std::flush;
   const auto start = std::chrono::steady_clock::now();
   std::ofstream log(folder / "log.txt", std::ios::trunc);

@@ -8,6 +8,7 @@
 
 #include "goldmine/core/atomic_file.h"
 #include "goldmine/core/errors.h"
+#include "goldmine/mining/augmenter.h"
 #include "goldmine/pipeline/report_writer.h"
 #include "held_out_events.h"
 
@@ -35,6 +36,79 @@ std::string Emit(const YAML::Node& node) {
   YAML::Emitter emitter;
   emitter << node;
   return std::string(emitter.c_str()) + "\n";
+}
+
+// `step` (which writes the file after its --output) as `shards` commands
+// `--shard I/N`, each writing a part beside the output, and a `goldmine merge`
+// of the parts in the next wave, which writes the output and the step's JSON:
+// the same file the single command writes (docs/scale_out.md). The parts are
+// appended to `parts` (removed once the stage is complete).
+std::vector<Step> Sharded(const Step& step,
+                          int shards,
+                          std::vector<fs::path>* parts) {
+  if (shards <= 1) return {step};
+  const auto output_flag =
+      std::find(step.arguments.begin(), step.arguments.end(), "--output");
+  if (output_flag == step.arguments.end() ||
+      output_flag + 1 == step.arguments.end()) {
+    throw InternalError(step.label + ": a sharded step needs --output");
+  }
+  const fs::path output = *(output_flag + 1);
+  const std::string of = "-of-" + std::to_string(shards);
+  std::vector<Step> steps;
+  Step merge;
+  merge.label = step.label;
+  merge.arguments = {"merge"};
+  for (int shard = 0; shard < shards; ++shard) {
+    const std::string name =
+        output.stem().string() + ".shard-" + std::to_string(shard) + of;
+    const fs::path part = output.parent_path() / (name + ".h5");
+    Step sharded = step;
+    sharded.label = step.label + ", shard " + std::to_string(shard) + "/" +
+                    std::to_string(shards);
+    sharded.arguments[static_cast<std::size_t>(
+        output_flag - step.arguments.begin() + 1)] = part.string();
+    sharded.arguments.insert(
+        sharded.arguments.end(),
+        {"--shard", std::to_string(shard) + "/" + std::to_string(shards)});
+    sharded.stdout_file = output.parent_path() / (name + ".json");
+    steps.push_back(sharded);
+    merge.arguments.push_back(part.string());
+    parts->push_back(part);
+    parts->push_back(*sharded.stdout_file);
+  }
+  merge.arguments.insert(merge.arguments.end(), {"--output", output.string()});
+  merge.stdout_file = step.stdout_file;
+  merge.wave = step.wave + 1;
+  steps.push_back(merge);
+  return steps;
+}
+
+// The shards of a stage's commands (workflow.shards), 1 when not set.
+int ShardsOf(const PipelineConfig& config, const std::string& stage) {
+  const auto found = config.workflow.shards.find(stage);
+  return found == config.workflow.shards.end() ? 1 : found->second;
+}
+
+// Shards of an augment command drawing about `n_samples` rows: at most one
+// per block of kSampleBlockSize draws (a shard is a range of whole blocks).
+int AugmentShards(const PipelineConfig& config, std::int64_t n_samples) {
+  const std::int64_t blocks =
+      std::max<std::int64_t>(1, n_samples / mining::kSampleBlockSize);
+  return static_cast<int>(
+      std::min<std::int64_t>(ShardsOf(config, "augment"), blocks));
+}
+
+// After a sharded stage: its parts are no longer needed (the merged files
+// are), and `then` (the stage's own work, if any) runs.
+std::function<void(std::ostream&)> RemovingParts(
+    std::vector<fs::path> parts, std::function<void(std::ostream&)> then) {
+  if (parts.empty()) return then;
+  return [parts = std::move(parts), then = std::move(then)](std::ostream& log) {
+    for (const fs::path& part : parts) fs::remove(part);
+    log << "removed the " << parts.size() / 2 << " shard files\n";
+    if (then) then(log);
+  };
 }
 
 std::string Join(const std::vector<std::string>& words) {
@@ -170,8 +244,11 @@ Stage MineStage(const PipelineConfig& config,
       "mine", mining_file.string(), "--output", files.events().string()};
   mine.unhashed_arguments = {"--threads", std::to_string(threads)};
   mine.stdout_file = folder / "mine.json";
-  stage.steps = {setup, mine};
+  std::vector<fs::path> parts;
+  stage.steps = Sharded(mine, ShardsOf(config, "mine"), &parts);
+  stage.steps.insert(stage.steps.begin(), setup);
   stage.outputs = {folder / "setup.h5", files.events(), *mine.stdout_file};
+  stage.work = RemovingParts(std::move(parts), nullptr);
   return stage;
 }
 
@@ -202,7 +279,13 @@ Stage AugmentStage(const PipelineConfig& config, const StudyFiles& files) {
                      "--theta",
                      augment.theta};
   local.stdout_file = folder / "local.json";
-  stage.steps.push_back(local);
+  std::vector<fs::path> parts;
+  auto add = [&](const Step& step, std::int64_t n_samples) {
+    for (const Step& sharded :
+         Sharded(step, AugmentShards(config, n_samples), &parts))
+      stage.steps.push_back(sharded);
+  };
+  add(local, augment.n_samples);
   stage.outputs.push_back(folder / "local.h5");
   std::uint64_t seed = augment.seed;
   for (const std::string& benchmark : ScoreBenchmarks(config)) {
@@ -221,7 +304,7 @@ Stage AugmentStage(const PipelineConfig& config, const StudyFiles& files) {
                       "--theta",
                       "benchmark:" + benchmark};
     test.stdout_file = folder / ("test_" + benchmark + ".json");
-    stage.steps.push_back(test);
+    add(test, augment.test_samples);
     stage.outputs.push_back(files.test_samples(benchmark));
   }
   for (const TrainSettings& train : config.train) {
@@ -244,7 +327,7 @@ Stage AugmentStage(const PipelineConfig& config, const StudyFiles& files) {
                        "--theta1",
                        train.theta1};
     ratio.stdout_file = folder / ("ratio_" + train.method + ".json");
-    stage.steps.push_back(ratio);
+    add(ratio, train.n_samples);
     stage.outputs.push_back(output);
   }
   if (ModelLimitsConfigured(config)) {
@@ -258,6 +341,7 @@ Stage AugmentStage(const PipelineConfig& config, const StudyFiles& files) {
           << ", then events 1–" << layout.first_test << "\n";
     };
   }
+  stage.work = RemovingParts(std::move(parts), std::move(stage.work));
   return stage;
 }
 

@@ -23,6 +23,7 @@
 
 #include "goldmine/core/errors.h"
 #include "goldmine/mining/madminer_file.h"
+#include "goldmine/mining/sample_file.h"
 #include "goldmine/pipeline/pipeline_config.h"
 #include "goldmine/pipeline/report_document.h"
 #include "goldmine/pipeline/report_plots.h"
@@ -37,6 +38,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using namespace pipeline;
 
 // A tiny study without estimators: a few seconds per run.
@@ -690,6 +692,57 @@ TEST_F(RunCommandTest, JobsRunAStagesCommandsAtOnceWithTheSameResults) {
   // Progress lines of children running at once stay whole lines.
   EXPECT_THAT(three.err, HasSubstr("goldmine run: [augment] $ goldmine "));
   EXPECT_EQ(Run({"--jobs", "0"}).exit_code, 2);
+}
+
+// Issue 19: `workflow: shards:` runs mine and augment as `--shard I/N`
+// commands joined by `goldmine merge`: the study's files and numbers are
+// those of the unsharded run, and no shard file is left behind. An augment
+// command with fewer blocks of draws than shards gets one shard per block.
+TEST_F(RunCommandTest, ShardedStagesGiveTheUnshardedStudy) {
+  EditConfig("augment: {n_samples: 500,", "augment: {n_samples: 25000,");
+  const auto whole = Run({"--jobs", "2"});
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  const fs::path work = folder_ / "work";
+  const std::string events = testing::ReadText(work / "mine" / "events.h5");
+  const mining::SampleData local =
+      mining::ReadSamples(work / "augment" / "local.h5");
+  const nlohmann::json results = testing::ReadJson(work / "results.json");
+
+  std::ofstream(config_, std::ios::app)
+      << "workflow: {shards: {mine: 3, augment: 4}}\n";
+  const auto sharded = Run({"--jobs", "2"});
+  ASSERT_EQ(sharded.exit_code, 0) << sharded.err;
+  const std::string commands =
+      testing::ReadJson(work / "mine" / "stage.json").at("commands").dump();
+  EXPECT_THAT(commands, HasSubstr("--shard 2/3"));
+  EXPECT_THAT(commands, HasSubstr("goldmine merge"));
+  // 25000 draws hold 2 whole blocks of 10000: 2 shards, not 4; the 200
+  // test draws are one block, unsharded.
+  const std::string augment_commands =
+      testing::ReadJson(work / "augment" / "stage.json").at("commands").dump();
+  EXPECT_THAT(augment_commands, HasSubstr("--shard 1/2"));
+  EXPECT_THAT(augment_commands, Not(HasSubstr("--shard 3/4")));
+  EXPECT_TRUE(testing::ReadText(work / "mine" / "events.h5") == events)
+      << "the merged events file differs from the unsharded run's";
+  const mining::SampleData merged =
+      mining::ReadSamples(work / "augment" / "local.h5");
+  EXPECT_TRUE(merged.x == local.x);
+  EXPECT_TRUE(merged.t_xz == local.t_xz);
+  EXPECT_TRUE(merged.theta0 == local.theta0);
+  EXPECT_EQ(merged.num_shards, 1);
+  const nlohmann::json again = testing::ReadJson(work / "results.json");
+  EXPECT_EQ(again.at("fisher"), results.at("fisher"));
+  EXPECT_EQ(again.at("limits"), results.at("limits"));
+  for (const auto& entry : fs::recursive_directory_iterator(work))
+    EXPECT_EQ(entry.path().filename().string().find(".shard-"),
+              std::string::npos)
+        << entry.path();
+  // Shards of a stage that has none are refused, naming the key.
+  EditConfig("shards: {mine: 3, augment: 4}", "shards: {fisher: 2}");
+  const auto refused = Run();
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_THAT(refused.err,
+              HasSubstr("only the mine and augment stages have shards"));
 }
 
 // Issue 19: --emit snakemake writes the workflow and runs nothing; the

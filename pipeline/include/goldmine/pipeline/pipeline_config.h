@@ -141,6 +141,10 @@ struct ReportSettings {
 struct WorkflowSettings {
   std::map<std::string, int> threads;
   std::map<std::string, int> mem_mb;
+  // Shards of the mine and augment stages (issue 19): each mine or augment
+  // command runs as this many `--shard I/N` commands joined by `goldmine
+  // merge`, with the same result (docs/workflow.md).
+  std::map<std::string, int> shards;
 };
 
 // The stage names of a study, in order (the values --from and --stage take).
