@@ -4,41 +4,21 @@
 //   [--shard I/N]                                              (issue 19)
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <tuple>
+#include <utility>
 
 #include "cli.h"
 #include "goldmine/core/errors.h"
-#include "goldmine/core/random.h"
 #include "goldmine/mining/augmenter.h"
 #include "goldmine/mining/sample_file.h"
+#include "goldmine/mining/sample_request.h"
 #include "output_options.h"
 #include "shard_option.h"
 
 namespace goldmine::cli {
 
 namespace po = boost::program_options;
-
-namespace {
-
-// The random θ points get their own stream so that adding a point
-// specification does not change the sampling draws of the others.
-constexpr std::uint64_t kThetaStreamOffset = 0x9e3779b97f4a7c15ULL;
-
-mining::ThetaPoints Parse(const mining::Augmenter& augmenter,
-                          const po::variables_map& values,
-                          const std::string& key,
-                          RandomStream& random,
-                          std::vector<std::string>* specs) {
-  if (values.count(key) == 0) {
-    throw InvalidInput("--" + key + " is required for this method");
-  }
-  const std::string spec = values[key].as<std::string>();
-  specs->push_back(key + "=" + spec);
-  return augmenter.ParseTheta(
-      spec, random, values["nuisance"].as<std::string>());
-}
-
-}  // namespace
 
 Command AugmentCommand() {
   Command command;
@@ -141,43 +121,21 @@ Command AugmentCommand() {
     }
     const mining::Augmenter augmenter(values["events"].as<std::string>(),
                                       augmenter_options);
-    RandomStream theta_random(seed ^ kThetaStreamOffset);
-    std::vector<std::string> specs;
-    mining::SampleData data;
-    if (method == "ratio" || method == "more-ratios") {
-      const auto theta0 =
-          Parse(augmenter, values, "theta0", theta_random, &specs);
-      const auto theta1 =
-          Parse(augmenter, values, "theta1", theta_random, &specs);
-      if (method == "ratio") {
-        data = augmenter.SampleTrainRatio(
-            theta0, theta1, n_samples, seed, partition);
-      } else {
-        mining::ThetaPoints additional;
-        if (values.count("additional-theta") != 0) {
-          additional = Parse(
-              augmenter, values, "additional-theta", theta_random, &specs);
-        } else {
-          additional.thetas.resize(0, augmenter.num_parameters());
-          additional.nus.resize(0, augmenter.num_nuisance_parameters());
-        }
-        data = augmenter.SampleTrainMoreRatios(
-            theta0, theta1, additional, n_samples, seed, partition);
-      }
-    } else {
-      const auto theta =
-          Parse(augmenter, values, "theta", theta_random, &specs);
-      if (method == "plain") {
-        data = augmenter.SampleTrainPlain(theta, n_samples, seed, partition);
-      } else if (method == "local") {
-        data = augmenter.SampleTrainLocal(theta, n_samples, seed, partition);
-      } else if (method == "density") {
-        data = augmenter.SampleTrainDensity(theta, n_samples, seed, partition);
-      } else {
-        data = augmenter.SampleTest(theta, n_samples, seed, partition);
-      }
+    mining::SampleRequest request;
+    request.method = method;
+    for (const auto& [key, target] :
+         {std::pair<const char*, std::optional<std::string>*>{"theta",
+                                                              &request.theta},
+          {"theta0", &request.theta0},
+          {"theta1", &request.theta1},
+          {"additional-theta", &request.additional_theta}}) {
+      if (values.count(key) != 0) *target = values[key].as<std::string>();
     }
-    data.theta_specs = specs;
+    request.nuisance = values["nuisance"].as<std::string>();
+    request.n_samples = n_samples;
+    request.seed = seed;
+    request.partition = partition;
+    const mining::SampleData data = mining::DrawSample(augmenter, request);
     mining::SampleFileOptions file_options;
     file_options.double_precision = !values["float32"].as<bool>();
     const std::string output = values["output"].as<std::string>();

@@ -76,35 +76,15 @@ Command MineCommand() {
       throw InvalidInput(config_path +
                          ": is a folder; expected a YAML configuration file");
     }
-    mining::MiningConfig config = mining::ReadMiningConfig(config_path, true);
+    const mining::MiningConfig config =
+        mining::ReadMiningConfig(config_path, true);
     const std::string output = values["output"].as<std::string>();
     RequireOutputIsNotAnInput(output, config.input_files);
     for (const std::string& note : config.notes)
       streams.err << "goldmine mine: note: " << note << "\n";
-    mining::MiningOptions mining_options;
-    if (!config.systematics.empty()) {
-      const auto signal = std::find_if(config.samples.begin(),
-                                       config.samples.end(),
-                                       [](const mining::SampleSpec& sample) {
-                                         return !sample.is_background;
-                                       });
-      if (signal == config.samples.end()) {
-        throw InvalidInput(config.path +
-                           ": systematics need at least one signal sample to "
-                           "read the variations from");
-      }
-      const mining::NuisanceLayout layout = mining::BuildNuisanceLayout(
-          config.systematics, mining::EventReader::Open(signal->path)->info());
-      config.setup.systematics.clear();
-      mining::AddNuisanceLayout(layout, &config.setup);
-      mining_options.nuisance_sources = layout.sources;
-    }
+    mining::MiningOptions mining_options = mining::BuildMiningOptions(config);
     const mining::AnalysisProcessor processor(
         mining::BuildObjectOptions(config), mining::BuildEventAnalysis(config));
-    mining_options.setup = config.setup;
-    mining_options.samples = config.samples;
-    mining_options.seed = config.seed;
-    mining_options.shuffle = config.shuffle;
     mining_options.threads = values["threads"].as<int>();
     if (mining_options.threads < 1)
       throw InvalidInput("--threads: expected at least 1");
@@ -129,7 +109,7 @@ Command MineCommand() {
             : mining::Mine(mining_options, processor, output, log);
 
     nlohmann::ordered_json result =
-        MiningReportJson(report, config.setup, output);
+        MiningReportJson(report, mining_options.setup, output);
     if (partial) result["partial"] = true;
     WriteJsonResult(result, std::nullopt, streams);
     return kSuccess;

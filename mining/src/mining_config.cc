@@ -567,4 +567,29 @@ ObjectOptions BuildObjectOptions(const MiningConfig& config) {
   return options;
 }
 
+MiningOptions BuildMiningOptions(const MiningConfig& config) {
+  MiningOptions options;
+  options.setup = config.setup;
+  if (!config.systematics.empty()) {
+    const auto signal = std::find_if(
+        config.samples.begin(),
+        config.samples.end(),
+        [](const SampleSpec& sample) { return !sample.is_background; });
+    if (signal == config.samples.end()) {
+      throw InvalidInput(config.path +
+                         ": systematics need at least one signal sample to "
+                         "read the variations from");
+    }
+    const NuisanceLayout layout = BuildNuisanceLayout(
+        config.systematics, EventReader::Open(signal->path)->info());
+    options.setup.systematics.clear();
+    AddNuisanceLayout(layout, &options.setup);
+    options.nuisance_sources = layout.sources;
+  }
+  options.samples = config.samples;
+  options.seed = config.seed;
+  options.shuffle = config.shuffle;
+  return options;
+}
+
 }  // namespace goldmine::mining

@@ -11,6 +11,7 @@
 #include "goldmine/core/yaml_node.h"
 #include "goldmine/mining/event_analysis.h"
 #include "goldmine/mining/madminer_file.h"
+#include "goldmine/mining/miner.h"
 #include "goldmine/mining/physics_objects.h"
 #include "goldmine/mining/sample.h"
 #include "goldmine/mining/systematics.h"
@@ -67,6 +68,12 @@ MiningConfig ReadMiningConfig(const std::string& path, bool with_samples);
 // `goldmine run --dry-run` to check them). Throws InvalidInput naming the
 // configuration and the definition.
 mining::EventAnalysis BuildEventAnalysis(const MiningConfig& config);
+
+// The options of Mine() for the configuration: its setup (with the nuisance
+// benchmarks of its systematics, whose PDF members are enumerated from the
+// first signal sample), samples, seed and shuffling; one thread. Throws
+// InvalidInput when systematics have no signal sample to read them from.
+MiningOptions BuildMiningOptions(const MiningConfig& config);
 
 // The "objects" and "smearing" sections as options of the object builder
 // (physics_objects.h). Throws InvalidInput naming the file, line and key.

@@ -1,0 +1,38 @@
+// One `goldmine augment` request as data: the sampling method, its θ
+// specifications and seed, drawn by DrawSample. Keeps the seed rules of a
+// sample (which stream draws the θ points, which the events) in mining,
+// next to the augmenter's other seed rules.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "goldmine/mining/augmenter.h"
+#include "goldmine/mining/sample_file.h"
+
+namespace goldmine::mining {
+
+struct SampleRequest {
+  // plain, local, density, test (need theta), ratio (theta0, theta1),
+  // more-ratios (theta0, theta1, optional additional_theta).
+  std::string method;
+  std::optional<std::string> theta;
+  std::optional<std::string> theta0;
+  std::optional<std::string> theta1;
+  std::optional<std::string> additional_theta;
+  std::string nuisance = "nominal";  // Augmenter::ParseTheta
+  std::int64_t n_samples = 0;
+  std::uint64_t seed = 0;
+  std::string partition = "train";
+};
+
+// Draws the sample: the θ points of the specifications (random ones from a
+// stream of their own, seeded from `seed`, in the order theta0, theta1,
+// additional_theta or theta), then the events with `seed`. theta_specs holds
+// "theta0=SPEC", ... Throws InvalidInput for an unknown method and, naming
+// the option ("--theta0 is required for this method"), a missing
+// specification.
+SampleData DrawSample(const Augmenter& augmenter, const SampleRequest& request);
+
+}  // namespace goldmine::mining
