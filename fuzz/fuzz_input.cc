@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "goldmine/core/errors.h"
+#include "goldmine/core/json_node.h"
 #include "goldmine/inference/model.h"
 #include "goldmine/inference/patchset.h"
 #include "goldmine/inference/workspace.h"
@@ -23,8 +24,7 @@
 #include "goldmine/mining/madminer_file.h"
 #include "goldmine/mining/mining_config.h"
 #include "goldmine/mining/sample_file.h"
-#include "json_node.h"
-#include "morphing_case.h"
+#include "goldmine/morphing/morphing_case.h"
 
 namespace goldmine::fuzz {
 namespace {
@@ -146,8 +146,9 @@ void ReadPatchSet(std::string_view bytes) {
 
 void SolveMorphingCase(std::string_view bytes) {
   const nlohmann::json document =
-      cli::ParseJsonText(std::string(bytes), "case.json");
-  cli::SolveMorphingDocument(cli::JsonNode(document, "case.json"), nullptr);
+      core::ParseJsonText(std::string(bytes), "case.json");
+  morphing::SolveMorphingDocument(core::JsonNode(document, "case.json"),
+                                  nullptr);
 }
 
 void ReadMiningConfig(std::string_view bytes) {

@@ -3,9 +3,9 @@
 #include <string>
 
 #include "cli.h"
+#include "goldmine/core/json_node.h"
 #include "goldmine/core/output_guard.h"
-#include "json_node.h"
-#include "morphing_case.h"
+#include "goldmine/morphing/morphing_case.h"
 
 namespace goldmine::cli {
 namespace po = boost::program_options;
@@ -66,9 +66,9 @@ Command MorphingCommand() {
       output_path = values["output"].as<std::string>();
       RequireOutputIsNotAnInput(*output_path, {input_path});
     }
-    const nlohmann::json document = ReadJsonFile(input_path);
-    const nlohmann::ordered_json result =
-        SolveMorphingDocument(JsonNode(document, input_path), &streams.err);
+    const nlohmann::json document = core::ReadJsonFile(input_path);
+    const nlohmann::ordered_json result = morphing::SolveMorphingDocument(
+        core::JsonNode(document, input_path), &streams.err);
     WriteJsonResult(result, output_path, streams);
     return kSuccess;
   };

@@ -1,4 +1,4 @@
-#include "json_node.h"
+#include "goldmine/core/json_node.h"
 
 #include <cmath>
 #include <filesystem>
@@ -11,7 +11,7 @@
 #include "goldmine/core/errors.h"
 #include "goldmine/core/strict_json.h"
 
-namespace goldmine::cli {
+namespace goldmine::core {
 namespace {
 
 // The offending value as the user wrote it, shortened for one-line messages.
@@ -194,4 +194,4 @@ nlohmann::json ParseJsonText(const std::string& text,
   return ParseStrictJson(text, source);
 }
 
-}  // namespace goldmine::cli
+}  // namespace goldmine::core

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace goldmine::cli {
+namespace goldmine::core {
 
 class JsonNode {
  public:
@@ -74,4 +74,4 @@ nlohmann::json ReadJsonFile(const std::string& path);
 nlohmann::json ParseJsonText(const std::string& text,
                              const std::string& source);
 
-}  // namespace goldmine::cli
+}  // namespace goldmine::core

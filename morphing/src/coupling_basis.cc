@@ -1,12 +1,14 @@
-#include "morphing_coupling_basis.h"
+#include "goldmine/morphing/coupling_basis.h"
 
 #include <optional>
 #include <utility>
 
 #include "goldmine/core/errors.h"
 
-namespace goldmine::cli {
+namespace goldmine::morphing {
 namespace {
+
+using core::JsonNode;
 
 // One kind of coupling: its count key, its basis key, its symbol prefix.
 struct CouplingKind {
@@ -163,8 +165,8 @@ CouplingBasis ReadCouplingBasis(const JsonNode& input) {
       basis(b, p) =
           rows[static_cast<std::size_t>(p)][static_cast<std::size_t>(b)];
   }
-  morphing::Components components =
-      morphing::Components::FromCouplings(counts[1], counts[0], counts[2]);
+  Components components =
+      Components::FromCouplings(counts[1], counts[0], counts[2]);
   const int num_components = components.num_components();
   if (*num_benchmarks < num_components) {
     throw InvalidInput(input.Where() + (input.path().empty() ? ": " : ".") +
@@ -180,4 +182,4 @@ CouplingBasis ReadCouplingBasis(const JsonNode& input) {
           std::move(basis_key)};
 }
 
-}  // namespace goldmine::cli
+}  // namespace goldmine::morphing

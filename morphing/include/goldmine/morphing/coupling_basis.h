@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "goldmine/core/json_node.h"
 #include "goldmine/morphing/components.h"
-#include "json_node.h"
 
-namespace goldmine::cli {
+namespace goldmine::morphing {
 
 // MadMiner defines at most 15 symbols per kind (sympy.symbols("gp:15")).
 inline constexpr int kMaxCouplingsPerKind = 15;
@@ -23,10 +23,10 @@ inline constexpr int kMaxCouplingsPerKind = 15;
 // (parameter_max_power, max_overall_power, components, basis, and the basis
 // optimisation keys seed, n_trials, fixed_benchmarks).
 const std::vector<std::string>& CouplingFormKeys();
-bool IsCouplingForm(const JsonNode& input);
+bool IsCouplingForm(const core::JsonNode& input);
 
 struct CouplingBasis {
-  morphing::Components components;
+  Components components;
   // Benchmarks × parameters, as the `basis` of the power form.
   Eigen::MatrixXd basis;
   // MadMiner's symbols in parameter order: "gd0", …, "gp0", …, "gs0", ….
@@ -42,6 +42,6 @@ struct CouplingBasis {
 // row per coupling of their kind. Every row has one value per benchmark.
 // Throws InvalidInput naming the key for anything inconsistent, before the
 // (combinatorial) component expansion.
-CouplingBasis ReadCouplingBasis(const JsonNode& input);
+CouplingBasis ReadCouplingBasis(const core::JsonNode& input);
 
-}  // namespace goldmine::cli
+}  // namespace goldmine::morphing

@@ -1,4 +1,4 @@
-#include "morphing_case.h"
+#include "goldmine/morphing/morphing_case.h"
 
 #include <cmath>
 #include <optional>
@@ -9,16 +9,14 @@
 
 #include "goldmine/core/errors.h"
 #include "goldmine/morphing/basis_optimizer.h"
+#include "goldmine/morphing/coupling_basis.h"
 #include "goldmine/morphing/morpher.h"
 #include "goldmine/morphing/sum_squared_weights.h"
-#include "morphing_coupling_basis.h"
 
-namespace goldmine::cli {
+namespace goldmine::morphing {
 namespace {
 
-using morphing::BasisOptimizerOptions;
-using morphing::Components;
-using morphing::Morpher;
+using core::JsonNode;
 
 nlohmann::ordered_json MatrixToJson(const Eigen::MatrixXd& matrix) {
   nlohmann::ordered_json rows = nlohmann::ordered_json::array();
@@ -186,8 +184,7 @@ CaseInput ReadCase(const JsonNode& input, std::uint64_t default_seed) {
     read.ranges = ReadRanges(input.At("parameter_range"), num_parameters);
     // E[θ^k] up to twice the highest powers enter the expected Σw²; ranges
     // whose moments overflow would give infinite or NaN results.
-    const morphing::ExpectedSumSquaredWeights objective(components,
-                                                        *read.ranges);
+    const ExpectedSumSquaredWeights objective(components, *read.ranges);
     if (!objective.second_moments().allFinite()) {
       input.At("parameter_range")
           .Fail("ranges whose powers θ^k (k up to " +
@@ -224,10 +221,8 @@ CaseInput ReadCase(const JsonNode& input, std::uint64_t default_seed) {
     if (input.Has("n_trials")) {
       const JsonNode node = input.At("n_trials");
       read.options.n_trials = node.AsInt();
-      if (read.options.n_trials < 1 ||
-          read.options.n_trials > morphing::kMaxBasisTrials)
-        node.Fail("an integer from 1 to " +
-                  std::to_string(morphing::kMaxBasisTrials));
+      if (read.options.n_trials < 1 || read.options.n_trials > kMaxBasisTrials)
+        node.Fail("an integer from 1 to " + std::to_string(kMaxBasisTrials));
     }
     read.fixed_benchmarks =
         input.Has("fixed_benchmarks")
@@ -299,7 +294,7 @@ nlohmann::ordered_json SolveReadCase(const JsonNode& input,
              << read.options.n_trials << " trials, seed " << read.options.seed
              << ")" << std::endl;
       }
-      const auto result = morphing::OptimizeBasis(
+      const auto result = OptimizeBasis(
           components, *read.ranges, read.fixed_benchmarks, read.options);
       if (log != nullptr) {
         *log << "goldmine morphing: " << input.Where()
@@ -327,8 +322,7 @@ nlohmann::ordered_json SolveReadCase(const JsonNode& input,
   output["basis_matrix_condition_number"] = morpher.condition_number();
   AddWeights(input, morpher, read.thetas, &output);
   if (read.ranges) {
-    const morphing::ExpectedSumSquaredWeights objective(components,
-                                                        *read.ranges);
+    const ExpectedSumSquaredWeights objective(components, *read.ranges);
     const double expected = objective.Value(morpher.basis());
     if (!std::isfinite(expected)) {
       input.At("parameter_range")
@@ -382,4 +376,4 @@ nlohmann::ordered_json SolveMorphingDocument(const JsonNode& document,
   return output;
 }
 
-}  // namespace goldmine::cli
+}  // namespace goldmine::morphing
