@@ -69,40 +69,6 @@ std::vector<double> Edges(const std::string& text, const std::string& flag) {
   return edges;
 }
 
-struct GridAxis {
-  std::string name;
-  double lower = 0.0;
-  double upper = 0.0;
-  int points = 0;
-};
-
-// "P1:LO:HI:N,P2:LO:HI:N".
-std::vector<GridAxis> ParseGrid(const std::string& text) {
-  std::vector<GridAxis> axes;
-  for (const std::string& part : Split(text, ',')) {
-    const std::vector<std::string> fields = Split(part, ':');
-    const std::string where = "--grid " + text + ": \"" + part + "\"";
-    if (fields.size() != 4 || fields[0].empty()) {
-      throw InvalidInput(where + ": expected NAME:LO:HI:N");
-    }
-    GridAxis axis;
-    axis.name = fields[0];
-    axis.lower = Number(fields[1], where);
-    axis.upper = Number(fields[2], where);
-    const double points = Number(fields[3], where);
-    if (points < 1 || points != std::floor(points) || points > 1e6) {
-      throw InvalidInput(where + ": N must be a positive integer");
-    }
-    axis.points = static_cast<int>(points);
-    if (!(axis.lower < axis.upper) &&
-        !(axis.lower == axis.upper && axis.points == 1)) {
-      throw InvalidInput(where + ": LO must be below HI");
-    }
-    axes.push_back(axis);
-  }
-  return axes;
-}
-
 nlohmann::ordered_json Finite(double value) {
   return std::isfinite(value) ? nlohmann::ordered_json(value)
                               : nlohmann::ordered_json(nullptr);
@@ -198,8 +164,8 @@ Command EftWorkspaceCommand() {
                            "overwrite its files");
       }
     }
-    const std::vector<GridAxis> axes =
-        ParseGrid(values["grid"].as<std::string>());
+    const std::vector<inference::GridAxis> axes =
+        inference::ParseGridAxes(values["grid"].as<std::string>());
 
     inference::EftHistogramSpec spec;
     spec.observables = {values["observable"].as<std::string>()};
@@ -221,27 +187,8 @@ Command EftWorkspaceCommand() {
         inference::HistogramEventsFile(events, spec);
 
     const std::vector<std::string> names = input.parameter_names;
-    if (axes.size() != names.size()) {
-      throw InvalidInput("--grid " + values["grid"].as<std::string>() +
-                         ": expected " + std::to_string(names.size()) +
-                         " axes, one per parameter of " + events);
-    }
-    std::vector<double> lower, upper;
-    std::vector<int> points;
-    for (std::size_t p = 0; p < axes.size(); ++p) {
-      if (axes[p].name != names[p]) {
-        std::string known;
-        for (const std::string& name : names) {
-          known += (known.empty() ? "" : ", ") + name;
-        }
-        throw InvalidInput("--grid: axis " + std::to_string(p + 1) + " is \"" +
-                           axes[p].name + "\"; " + events +
-                           " has parameters [" + known + "] (in this order)");
-      }
-      lower.push_back(axes[p].lower);
-      upper.push_back(axes[p].upper);
-      points.push_back(axes[p].points);
-    }
+    inference::RequireGridAxesMatchParameters(
+        axes, names, values["grid"].as<std::string>(), events);
     Eigen::VectorXd theta_true =
         Eigen::VectorXd::Zero(static_cast<Eigen::Index>(names.size()));
     if (values.count("theta-true") != 0) {
@@ -260,16 +207,10 @@ Command EftWorkspaceCommand() {
     model_options.luminosity = values["luminosity"].as<double>();
     model_options.lumi_uncertainty = values["lumi-uncertainty"].as<double>();
     model_options.staterror = !values["no-staterror"].as<bool>();
-    model_options.staterror_theta = theta_true;
-    const inference::BinnedEftModel model(std::move(input), model_options);
-    const Eigen::VectorXd observed = model.AsimovCounts(theta_true);
-    if ((observed.array() < 0.0).any()) {
-      throw InvalidInput(
-          "--theta-true: the expected counts are negative in "
-          "some bin; choose a physical point");
-    }
-    const Eigen::MatrixXd grid = inference::MakeEftGrid(lower, upper, points);
-    streams.err << "eft-workspace: " << model.Description() << "\n"
+    const inference::EftWorkspaceStudy study(
+        std::move(input), theta_true, model_options, axes);
+    const Eigen::MatrixXd& grid = study.grid();
+    streams.err << "eft-workspace: " << study.model().Description() << "\n"
                 << "eft-workspace: profiling " << grid.rows()
                 << " grid points\n";
     inference::EftProfileOptions profile_options;
@@ -283,19 +224,14 @@ Command EftWorkspaceCommand() {
                     << std::flush;
       }
     };
-    const inference::EftProfileResult profile =
-        inference::ProfileOnGrid(model, grid, observed, profile_options);
-
-    const std::string workspace =
-        inference::ExportEftWorkspace(model, theta_true, observed);
-    const std::string patchset =
-        inference::ExportEftPatchSet(model, grid, workspace, hepdata);
-    const std::string extended =
-        inference::ExportExtendedEftWorkspace(model, theta_true, observed);
+    const inference::EftWorkspaceDocuments documents =
+        study.Run(profile_options, hepdata);
+    const inference::EftProfileResult& profile = documents.profile;
     std::filesystem::create_directories(output_dir);
-    WriteTextFileAtomically(output_dir / "workspace.json", workspace);
-    WriteTextFileAtomically(output_dir / "patchset.json", patchset);
-    WriteTextFileAtomically(output_dir / "eft_workspace.json", extended);
+    WriteTextFileAtomically(output_dir / "workspace.json", documents.workspace);
+    WriteTextFileAtomically(output_dir / "patchset.json", documents.patchset);
+    WriteTextFileAtomically(output_dir / "eft_workspace.json",
+                            documents.extended_workspace);
 
     nlohmann::ordered_json json;
     nlohmann::ordered_json grid_json = nlohmann::ordered_json::array();
@@ -334,7 +270,7 @@ Command EftWorkspaceCommand() {
         {"workspace", (output_dir / "workspace.json").string()},
         {"patchset", (output_dir / "patchset.json").string()},
         {"eft_workspace", (output_dir / "eft_workspace.json").string()}};
-    json["settings"] = model.Description();
+    json["settings"] = study.model().Description();
     std::optional<std::string> output_path;
     if (values.count("output") != 0) {
       output_path = values["output"].as<std::string>();

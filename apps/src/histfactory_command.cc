@@ -2,9 +2,7 @@
 // (DESIGN.md §5.7): pyhf's command line on goldmine's HistFactory engine.
 #include <cmath>
 #include <fstream>
-#include <map>
 #include <memory>
-#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
@@ -19,6 +17,7 @@
 #include "goldmine/inference/pyhf_schema.h"
 #include "goldmine/inference/simplified_likelihood.h"
 #include "goldmine/inference/workspace.h"
+#include "goldmine/inference/workspace_inspection.h"
 #include "goldmine/inference/workspace_json.h"
 #include "histfactory_documents.h"
 #include "histfactory_io.h"
@@ -105,13 +104,8 @@ hf::InterpolationCode InterpolationCodeFrom(const po::variables_map& values,
 // The workspace text after --patchset and --patch, in that order.
 std::string PatchedWorkspace(const po::variables_map& values) {
   const std::string path = values["workspace"].as<std::string>();
-  std::string text = ReadText(path, "workspace");
-  // A simplified likelihood (histfactory simplify) is evaluated as its
-  // equivalent workspace (inference/simplified_likelihood.h).
-  if (hf::IsSimplifiedLikelihoodJson(text)) {
-    text = hf::SimplifiedLikelihoodWorkspace(
-        hf::ParseSimplifiedLikelihood(text, path));
-  }
+  const std::string text =
+      hf::WorkspaceFromDocument(ReadText(path, "workspace"), path);
   const bool has_patchset = values.count("patchset") != 0;
   const int num_keys = static_cast<int>(values.count("patch-name") +
                                         values.count("patch-values"));
@@ -123,30 +117,25 @@ std::string PatchedWorkspace(const po::variables_map& values) {
         "--patchset needs --patch-name or --patch-values, and they need "
         "--patchset");
   }
+  hf::WorkspacePatches patches;
   if (has_patchset) {
-    hf::ValidatePyhfWorkspace(text, path);  // messages name the file
     const std::string patchset_path = values["patchset"].as<std::string>();
-    const std::string patchset = ReadText(patchset_path, "PatchSet");
-    const std::string name =
-        values.count("patch-name") != 0
-            ? values["patch-name"].as<std::string>()
-            : hf::PatchNameForValues(
-                  patchset,
-                  SplitPatchValues(values["patch-values"].as<std::string>()),
-                  patchset_path);
-    text = hf::ApplyPatchSet(text, patchset, name, patchset_path);
+    patches.patchset = patchset_path;
+    patches.patch_name = [&values, patchset_path](const std::string& patchset) {
+      return values.count("patch-name") != 0
+                 ? values["patch-name"].as<std::string>()
+                 : hf::PatchNameForValues(
+                       patchset,
+                       SplitPatchValues(
+                           values["patch-values"].as<std::string>()),
+                       patchset_path);
+    };
   }
   if (values.count("patch") != 0) {
-    hf::ValidatePyhfWorkspace(text, path);
-    for (const std::string& patch_path :
-         values["patch"].as<std::vector<std::string>>()) {
-      text = hf::ApplyModelPatch(text,
-                                 ReadText(patch_path, "patch"),
-                                 values["measurement"].as<std::string>(),
-                                 patch_path);
-    }
+    patches.patches = values["patch"].as<std::vector<std::string>>();
   }
-  return text;
+  patches.measurement = values["measurement"].as<std::string>();
+  return hf::PatchWorkspace(text, path, patches, ReadText);
 }
 
 struct LoadedModel {
@@ -162,14 +151,9 @@ LoadedModel LoadModel(const po::variables_map& values,
   const std::string path = values["workspace"].as<std::string>();
   LoadedModel loaded;
   loaded.workspace = hf::Workspace::FromJson(PatchedWorkspace(values), path);
-  hf::Workspace model_workspace = loaded.workspace;
-  if (!needs_observations) {
-    model_workspace.observations.clear();
-    for (const hf::Channel& channel : loaded.workspace.channels) {
-      model_workspace.observations.emplace_back(
-          channel.name, std::vector<double>(channel.num_bins(), 0.0));
-    }
-  }
+  const hf::Workspace model_workspace =
+      needs_observations ? loaded.workspace
+                         : loaded.workspace.WithZeroObservations();
   hf::ModelOptions options;
   options.measurement = values["measurement"].as<std::string>();
   if (values.count("normsys-interpcode") != 0) {
@@ -267,32 +251,6 @@ hf::HypotestOptions HypotestOptionsFrom(const po::variables_map& values) {
   return options;
 }
 
-// pyhf inspect's "systematics": [[parameter, constraint, [modifier types]]]
-// sorted by parameter name, with pyhf's constraint names.
-ordered_json PyhfSystematics(
-    const hf::Model& model,
-    const std::set<std::pair<std::string, std::string>>& modifiers) {
-  std::map<std::string, const hf::ParameterSet*> sorted;
-  for (const hf::ParameterSet& set : model.parameter_sets()) {
-    sorted[set.name] = &set;
-  }
-  ordered_json systematics = ordered_json::array();
-  for (const auto& [name, set] : sorted) {
-    ordered_json types = ordered_json::array();
-    for (const auto& [modifier, type] : modifiers) {
-      if (modifier == name) types.push_back(type);
-    }
-    systematics.push_back({name,
-                           set->constraint == hf::ConstraintType::kGaussian
-                               ? "constrained_by_normal"
-                           : set->constraint == hf::ConstraintType::kPoisson
-                               ? "constrained_by_poisson"
-                               : "unconstrained",
-                           types});
-  }
-  return systematics;
-}
-
 int Inspect(const std::vector<std::string>& arguments, Streams streams) {
   po::variables_map values;
   if (!Parse("inspect",
@@ -310,74 +268,69 @@ int Inspect(const std::vector<std::string>& arguments, Streams streams) {
     return kSuccess;
   }
   const LoadedModel loaded = LoadModel(values, false);
-  const hf::Model& model = *loaded.model;
+  const hf::WorkspaceInspection inspection =
+      hf::InspectWorkspace(loaded.workspace, *loaded.model);
   ordered_json result;
   ordered_json channels = ordered_json::array();
-  std::set<std::string> samples;
-  std::set<std::pair<std::string, std::string>> modifiers;
-  for (const auto& [name, bins] : model.channels()) {
-    for (const hf::Channel& channel : loaded.workspace.channels) {
-      if (channel.name != name) continue;
-      ordered_json sample_names = ordered_json::array();
-      for (const hf::Sample& sample : channel.samples) {
-        sample_names.push_back(sample.name);
-        samples.insert(sample.name);
-        for (const hf::Modifier& modifier : sample.modifiers) {
-          modifiers.insert(
-              {modifier.name, hf::ModifierTypeName(modifier.type)});
-        }
-      }
-      channels.push_back(
-          {{"name", name}, {"bins", bins}, {"samples", sample_names}});
+  for (const auto& channel : inspection.channels) {
+    ordered_json sample_names = ordered_json::array();
+    for (const std::string& sample : channel.samples) {
+      sample_names.push_back(sample);
     }
+    channels.push_back({{"name", channel.name},
+                        {"bins", channel.bins},
+                        {"samples", sample_names}});
   }
   result["channels"] = channels;
-  result["samples"] = samples;
+  result["samples"] = inspection.samples;
   ordered_json modifier_list = ordered_json::array();
-  for (const auto& [name, type] : modifiers) {
+  for (const auto& [name, type] : inspection.modifiers) {
     modifier_list.push_back({{"name", name}, {"type", type}});
   }
   result["modifiers"] = modifier_list;
   ordered_json measurements = ordered_json::array();
-  for (const hf::Measurement& measurement : loaded.workspace.measurements) {
+  for (const auto& measurement : inspection.measurements) {
     ordered_json configured = ordered_json::array();
-    for (const hf::ParameterConfig& parameter : measurement.parameters) {
-      configured.push_back(parameter.name);
+    for (const std::string& parameter : measurement.parameters) {
+      configured.push_back(parameter);
     }
     measurements.push_back({{"name", measurement.name},
                             {"poi", measurement.poi},
                             {"parameters", configured}});
   }
   result["measurements"] = measurements;
-  result["systematics"] = PyhfSystematics(model, modifiers);
+  ordered_json systematics = ordered_json::array();
+  for (const auto& systematic : inspection.systematics) {
+    ordered_json types = ordered_json::array();
+    for (const std::string& type : systematic.modifier_types) {
+      types.push_back(type);
+    }
+    systematics.push_back({systematic.parameter, systematic.constraint, types});
+  }
+  result["systematics"] = systematics;
   result["poi"] =
-      model.has_poi() ? ordered_json(model.poi_name()) : ordered_json(nullptr);
+      inspection.poi ? ordered_json(*inspection.poi) : ordered_json(nullptr);
   result["modifier_settings"] = {
-      {"normsys",
-       {{"interpcode", hf::Description(model.options().normsys_code)}}},
-      {"histosys",
-       {{"interpcode", hf::Description(model.options().histosys_code)}}}};
-  result["num_parameters"] = model.num_parameters();
-  result["num_main_bins"] = model.num_main_bins();
-  result["num_auxdata"] = model.num_auxdata();
+      {"normsys", {{"interpcode", inspection.normsys_interpcode}}},
+      {"histosys", {{"interpcode", inspection.histosys_interpcode}}}};
+  result["num_parameters"] = inspection.num_parameters;
+  result["num_main_bins"] = inspection.num_main_bins;
+  result["num_auxdata"] = inspection.num_auxdata;
   ordered_json parameters = ordered_json::array();
-  for (const hf::ParameterSet& set : model.parameter_sets()) {
+  for (const auto& set : inspection.parameter_sets) {
     ordered_json entry;
     entry["name"] = set.name;
-    entry["modifier_type"] = hf::ModifierTypeName(set.type);
-    entry["constraint"] =
-        set.constraint == hf::ConstraintType::kGaussian  ? "normal"
-        : set.constraint == hf::ConstraintType::kPoisson ? "poisson"
-                                                         : "none";
+    entry["modifier_type"] = set.modifier_type;
+    entry["constraint"] = set.constraint;
     entry["n"] = set.size;
     ordered_json inits = ordered_json::array();
     ordered_json bounds = ordered_json::array();
     ordered_json fixed = ordered_json::array();
     for (int i = 0; i < set.size; ++i) {
-      inits.push_back(model.inits()(set.offset + i));
-      bounds.push_back({model.lower_bounds()(set.offset + i),
-                        model.upper_bounds()(set.offset + i)});
-      fixed.push_back(static_cast<bool>(model.fixed()[set.offset + i]));
+      const auto k = static_cast<std::size_t>(i);
+      inits.push_back(set.inits[k]);
+      bounds.push_back({set.bounds[k].first, set.bounds[k].second});
+      fixed.push_back(static_cast<bool>(set.fixed[k]));
     }
     entry["inits"] = inits;
     entry["bounds"] = bounds;
@@ -385,7 +338,7 @@ int Inspect(const std::vector<std::string>& arguments, Streams streams) {
     parameters.push_back(entry);
   }
   result["parameters"] = parameters;
-  result["parameter_names"] = model.parameter_names();
+  result["parameter_names"] = inspection.parameter_names;
   WriteJsonResult(result, OutputPath(values), streams);
   return kSuccess;
 }

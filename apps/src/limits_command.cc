@@ -12,10 +12,8 @@
 // histogram` for the same edges). --madminer restores MadMiner's
 // AsymptoticLimits conventions (Asimov data from the test partition, edges
 // without overflow bins), which its reference numbers need.
-#include <algorithm>
 #include <cmath>
 #include <fstream>
-#include <iomanip>
 #include <optional>
 #include <sstream>
 
@@ -29,7 +27,6 @@
 #include "goldmine/inference/limits/asymptotic_limits.h"
 #include "goldmine/inference/limits/stxs_binning.h"
 #include "goldmine/mem/mem_ratio_model.h"
-#include "goldmine/mining/madminer_file.h"
 #include "histogram_edges_json.h"
 #include "model_loading.h"
 #include "output_options.h"
@@ -99,49 +96,6 @@ inference::OtherParameters Others(const po::variables_map& values) {
   return others;
 }
 
-// Observed events from an events file: every row one event, or weighted by
-// the column of benchmark `weights_benchmark` (then n = L Σ w).
-inference::ObservedData ReadObserved(
-    const std::string& path,
-    const std::vector<std::string>& observables,
-    const std::string& weights_benchmark,
-    double luminosity) {
-  const mining::MadminerEventsReader reader(path);
-  std::vector<std::string> names;
-  for (const auto& observable : reader.setup().observables)
-    names.push_back(observable.name);
-  if (names != observables) {
-    throw InvalidInput("--observed " + path +
-                       ": its observables differ from the events file's");
-  }
-  const mining::MadminerEventBatch batch = reader.ReadAll();
-  inference::ObservedData data;
-  data.x = batch.observations;
-  if (data.x.rows() == 0) {
-    throw InvalidInput("--observed " + path + ": no events");
-  }
-  if (weights_benchmark.empty()) {
-    data.weights = Eigen::VectorXd::Ones(data.x.rows());
-    data.n_events = static_cast<double>(data.x.rows());
-  } else {
-    const auto& benchmarks = reader.setup().benchmarks.names;
-    const auto found =
-        std::find(benchmarks.begin(), benchmarks.end(), weights_benchmark);
-    if (found == benchmarks.end()) {
-      throw InvalidInput("--observed-weights " + weights_benchmark +
-                         ": no such benchmark in " + path);
-    }
-    data.weights = batch.weights.col(found - benchmarks.begin());
-    const double sum = data.weights.sum();
-    if (!(sum > 0.0)) {
-      throw InvalidInput("--observed " + path + ": the weights of " +
-                         weights_benchmark + " sum to " + std::to_string(sum));
-    }
-    data.n_events = luminosity * sum;
-  }
-  return data;
-}
-
 nlohmann::ordered_json Rows(const Eigen::MatrixXd& matrix) {
   nlohmann::ordered_json rows = nlohmann::ordered_json::array();
   for (Eigen::Index i = 0; i < matrix.rows(); ++i)
@@ -155,22 +109,6 @@ std::vector<double> Values(const Eigen::VectorXd& vector) {
 }
 
 std::string LevelName(double level) { return level == 0.95 ? "95%" : "68%"; }
-
-void WriteCsv(const std::string& path, const inference::LimitResult& result) {
-  std::ostringstream text;
-  text << std::setprecision(17);
-  for (const std::string& name : result.parameters) text << name << ",";
-  text << "minus_two_delta_log_l,p_value,log_likelihood_kin,"
-          "log_likelihood_rate\n";
-  for (Eigen::Index i = 0; i < result.grid.rows(); ++i) {
-    for (Eigen::Index p = 0; p < result.grid.cols(); ++p)
-      text << result.grid(i, p) << ",";
-    text << result.minus_two_delta_log_l(i) << "," << result.p_values(i) << ","
-         << result.log_likelihood_kin(i) << "," << result.log_likelihood_rate(i)
-         << "\n";
-  }
-  WriteTextFileAtomically(path, text.str());
-}
 
 }  // namespace
 
@@ -435,12 +373,13 @@ Command LimitsCommand() {
     inference::ObservedData data;
     const bool observed = values.count("observed") != 0;
     if (observed) {
-      data = ReadObserved(values["observed"].as<std::string>(),
-                          limits.observable_names(),
-                          values.count("observed-weights") != 0
-                              ? values["observed-weights"].as<std::string>()
-                              : std::string(),
-                          limit_options.luminosity);
+      data = inference::ReadObservedData(
+          values["observed"].as<std::string>(),
+          limits.observable_names(),
+          values.count("observed-weights") != 0
+              ? values["observed-weights"].as<std::string>()
+              : std::string(),
+          limit_options.luminosity);
     } else {
       data = limits.Asimov(theta_true);
     }
@@ -488,9 +427,7 @@ Command LimitsCommand() {
       systematics_json["staterror"] = settings.staterror;
       systematics_json["num_bins"] = profiled.num_bins;
       systematics_json["fits_not_converged"] = profiled.fits_not_converged;
-      result.minus_two_delta_log_l = profiled.minus_two_delta_log_l;
-      result.p_values = profiled.p_values;
-      result.best_fit_index = profiled.best_fit_index;
+      inference::ApplyProfiledSystematics(profiled, &result);
       if (profiled.fits_not_converged > 0) {
         streams.err << "limits: warning: the nuisance-parameter fit did not "
                        "converge at "
@@ -502,26 +439,10 @@ Command LimitsCommand() {
     // Asimov data should put the best fit at θ_true, unless a parameter off
     // the grid is fixed elsewhere.
     std::optional<bool> best_fit_at_truth;
-    bool fixed_at_truth = true;
-    for (const auto& [name, value] : others.fixed) {
-      const std::vector<std::string> all = limits.parameter_names();
-      const auto found = std::find(all.begin(), all.end(), name);
-      if (found != all.end() && value != theta_true(found - all.begin()))
-        fixed_at_truth = false;
-    }
-    if (!observed && fixed_at_truth) {
-      Eigen::VectorXd truth(grid.num_parameters());
-      const std::vector<std::string> all = limits.parameter_names();
-      for (int g = 0; g < grid.num_parameters(); ++g) {
-        const auto found =
-            std::find(all.begin(),
-                      all.end(),
-                      grid.axes()[static_cast<std::size_t>(g)].name);
-        truth(g) = theta_true(found - all.begin());
-      }
-      best_fit_at_truth = inference::BestFitMatchesTruth(
-          grid, result.grid.row(result.best_fit_index).transpose(), truth);
-      if (!*best_fit_at_truth) {
+    if (!observed) {
+      best_fit_at_truth =
+          inference::AsimovBestFitAtTruth(grid, result, theta_true, others);
+      if (best_fit_at_truth && !*best_fit_at_truth) {
         std::ostringstream where;
         where << result.grid.row(result.best_fit_index);
         streams.err << "limits: warning: the best fit of the Asimov data ("
@@ -587,7 +508,8 @@ Command LimitsCommand() {
         {"95%", inference::ChiSquaredQuantile(0.95, result.dof)}};
     RequireFiniteResult(json, "--events " + values["events"].as<std::string>());
     if (values.count("csv") != 0) {
-      WriteCsv(values["csv"].as<std::string>(), result);
+      WriteTextFileAtomically(values["csv"].as<std::string>(),
+                              inference::LimitResultCsv(result));
     }
     std::optional<std::string> output_path;
     if (values.count("output") != 0) {

@@ -182,4 +182,18 @@ SystematicLimits ProfileSystematics(
   return result;
 }
 
+void ApplyProfiledSystematics(const SystematicLimits& profiled,
+                              LimitResult* result) {
+  if (profiled.minus_two_delta_log_l.size() != result->grid.rows() ||
+      profiled.p_values.size() != result->grid.rows()) {
+    throw InvalidInput(
+        "systematics: " + std::to_string(profiled.p_values.size()) +
+        " profiled grid points for a result with " +
+        std::to_string(result->grid.rows()));
+  }
+  result->minus_two_delta_log_l = profiled.minus_two_delta_log_l;
+  result->p_values = profiled.p_values;
+  result->best_fit_index = profiled.best_fit_index;
+}
+
 }  // namespace goldmine::inference

@@ -428,4 +428,74 @@ ExtendedEftWorkspace ReadExtendedEftWorkspace(const std::string& text,
   return result;
 }
 
+void RequireGridAxesMatchParameters(
+    const std::vector<GridAxis>& axes,
+    const std::vector<std::string>& parameter_names,
+    const std::string& grid_text,
+    const std::string& events_file) {
+  if (axes.size() != parameter_names.size()) {
+    throw InvalidInput("--grid " + grid_text + ": expected " +
+                       std::to_string(parameter_names.size()) +
+                       " axes, one per parameter of " + events_file);
+  }
+  for (std::size_t p = 0; p < axes.size(); ++p) {
+    if (axes[p].name != parameter_names[p]) {
+      std::string known;
+      for (const std::string& name : parameter_names) {
+        known += (known.empty() ? "" : ", ") + name;
+      }
+      throw InvalidInput("--grid: axis " + std::to_string(p + 1) + " is \"" +
+                         axes[p].name + "\"; " + events_file +
+                         " has parameters [" + known + "] (in this order)");
+    }
+  }
+}
+
+namespace {
+
+BinnedEftOptions WithStaterrorTheta(BinnedEftOptions options,
+                                    const Eigen::VectorXd& theta) {
+  options.staterror_theta = theta;
+  return options;
+}
+
+}  // namespace
+
+EftWorkspaceStudy::EftWorkspaceStudy(BinnedEftInput input,
+                                     const Eigen::VectorXd& theta_true,
+                                     BinnedEftOptions options,
+                                     const std::vector<GridAxis>& axes)
+    : model_(std::move(input),
+             WithStaterrorTheta(std::move(options), theta_true)),
+      theta_true_(theta_true) {
+  asimov_counts_ = model_.AsimovCounts(theta_true_);
+  if ((asimov_counts_.array() < 0.0).any()) {
+    throw InvalidInput(
+        "--theta-true: the expected counts are negative in "
+        "some bin; choose a physical point");
+  }
+  std::vector<double> lower, upper;
+  std::vector<int> points;
+  for (const GridAxis& axis : axes) {
+    lower.push_back(axis.lower);
+    upper.push_back(axis.upper);
+    points.push_back(axis.size);
+  }
+  grid_ = MakeEftGrid(lower, upper, points);
+}
+
+EftWorkspaceDocuments EftWorkspaceStudy::Run(
+    const EftProfileOptions& profile_options,
+    const std::string& hepdata_id) const {
+  EftWorkspaceDocuments documents;
+  documents.profile =
+      ProfileOnGrid(model_, grid_, asimov_counts_, profile_options);
+  documents.workspace = ExportEftWorkspace(model_, theta_true_, asimov_counts_);
+  documents.patchset =
+      ExportEftPatchSet(model_, grid_, documents.workspace, hepdata_id);
+  documents.extended_workspace =
+      ExportExtendedEftWorkspace(model_, theta_true_, asimov_counts_);
+  return documents;
+}
+
 }  // namespace goldmine::inference

@@ -254,6 +254,16 @@ const Measurement& Workspace::FindMeasurement(const std::string& name) const {
                      "\"; the workspace has " + available);
 }
 
+Workspace Workspace::WithZeroObservations() const {
+  Workspace zeroed = *this;
+  zeroed.observations.clear();
+  for (const Channel& channel : channels) {
+    zeroed.observations.emplace_back(
+        channel.name, std::vector<double>(channel.num_bins(), 0.0));
+  }
+  return zeroed;
+}
+
 const std::vector<double>& Workspace::Observation(
     const std::string& name) const {
   int channel_index = -1;

@@ -13,6 +13,8 @@
 #include "goldmine/core/errors.h"
 #include "goldmine/core/strict_json.h"
 #include "goldmine/inference/digests.h"
+#include "goldmine/inference/pyhf_schema.h"
+#include "goldmine/inference/simplified_likelihood.h"
 #include "goldmine/inference/workspace.h"
 #include "json_reader.h"
 #include "pyhf_schema_rules.h"
@@ -418,6 +420,39 @@ std::string ApplyJsonPatch(const std::string& document_text,
                                      Parse(patch_text, patch_source),
                                      patch_source);
   return Finish(patched, "workspace patched by " + patch_source);
+}
+
+std::string WorkspaceFromDocument(const std::string& document_text,
+                                  const std::string& source) {
+  // A simplified likelihood (histfactory simplify) is evaluated as its
+  // equivalent workspace (inference/simplified_likelihood.h).
+  if (IsSimplifiedLikelihoodJson(document_text)) {
+    return SimplifiedLikelihoodWorkspace(
+        ParseSimplifiedLikelihood(document_text, source));
+  }
+  return document_text;
+}
+
+std::string PatchWorkspace(const std::string& workspace_text,
+                           const std::string& workspace_source,
+                           const WorkspacePatches& patches,
+                           const DocumentReader& read) {
+  std::string text = workspace_text;
+  if (patches.patchset) {
+    ValidatePyhfWorkspace(text, workspace_source);  // messages name the file
+    const std::string& patchset_path = *patches.patchset;
+    const std::string patchset = read(patchset_path, "PatchSet");
+    text = ApplyPatchSet(
+        text, patchset, patches.patch_name(patchset), patchset_path);
+  }
+  if (!patches.patches.empty()) {
+    ValidatePyhfWorkspace(text, workspace_source);
+    for (const std::string& patch_path : patches.patches) {
+      text = ApplyModelPatch(
+          text, read(patch_path, "patch"), patches.measurement, patch_path);
+    }
+  }
+  return text;
 }
 
 std::string ApplyModelPatch(const std::string& workspace_text,

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
+#include <iomanip>
 #include <limits>
 #include <mutex>
 #include <nlopt.hpp>
@@ -1158,6 +1159,92 @@ bool BestFitMatchesTruth(const ThetaGrid& grid,
     if (offset > (on_grid ? tolerance : step + tolerance)) return false;
   }
   return true;
+}
+
+std::optional<bool> AsimovBestFitAtTruth(const ThetaGrid& grid,
+                                         const LimitResult& result,
+                                         const Eigen::VectorXd& theta_true,
+                                         const OtherParameters& others) {
+  const std::vector<std::string>& all = result.all_parameters;
+  if (theta_true.size() != static_cast<Eigen::Index>(all.size())) {
+    throw InvalidInput("θ true: expected " + std::to_string(all.size()) +
+                       " values, one per parameter (" + Join(all) + ")");
+  }
+  // Asimov data should put the best fit at θ_true, unless a parameter off
+  // the grid is fixed elsewhere.
+  for (const auto& [name, value] : others.fixed) {
+    const int p = IndexOf(all, name);
+    if (p >= 0 && value != theta_true(p)) return std::nullopt;
+  }
+  Eigen::VectorXd truth(grid.num_parameters());
+  for (int g = 0; g < grid.num_parameters(); ++g) {
+    const std::string& name = grid.axes()[static_cast<std::size_t>(g)].name;
+    const int p = IndexOf(all, name);
+    if (p < 0) {
+      throw InvalidInput("grid parameter \"" + name +
+                         "\" is not among the result's parameters (" +
+                         Join(all) + ")");
+    }
+    truth(g) = theta_true(p);
+  }
+  return BestFitMatchesTruth(
+      grid, result.grid.row(result.best_fit_index).transpose(), truth);
+}
+
+ObservedData ReadObservedData(const std::string& events_file,
+                              const std::vector<std::string>& observables,
+                              const std::string& weights_benchmark,
+                              double luminosity) {
+  const mining::MadminerEventsReader reader(events_file);
+  std::vector<std::string> names;
+  for (const auto& observable : reader.setup().observables)
+    names.push_back(observable.name);
+  if (names != observables) {
+    throw InvalidInput("--observed " + events_file +
+                       ": its observables differ from the events file's");
+  }
+  const mining::MadminerEventBatch batch = reader.ReadAll();
+  ObservedData data;
+  data.x = batch.observations;
+  if (data.x.rows() == 0) {
+    throw InvalidInput("--observed " + events_file + ": no events");
+  }
+  if (weights_benchmark.empty()) {
+    data.weights = Eigen::VectorXd::Ones(data.x.rows());
+    data.n_events = static_cast<double>(data.x.rows());
+  } else {
+    const auto& benchmarks = reader.setup().benchmarks.names;
+    const auto found =
+        std::find(benchmarks.begin(), benchmarks.end(), weights_benchmark);
+    if (found == benchmarks.end()) {
+      throw InvalidInput("--observed-weights " + weights_benchmark +
+                         ": no such benchmark in " + events_file);
+    }
+    data.weights = batch.weights.col(found - benchmarks.begin());
+    const double sum = data.weights.sum();
+    if (!(sum > 0.0)) {
+      throw InvalidInput("--observed " + events_file + ": the weights of " +
+                         weights_benchmark + " sum to " + std::to_string(sum));
+    }
+    data.n_events = luminosity * sum;
+  }
+  return data;
+}
+
+std::string LimitResultCsv(const LimitResult& result) {
+  std::ostringstream text;
+  text << std::setprecision(17);
+  for (const std::string& name : result.parameters) text << name << ",";
+  text << "minus_two_delta_log_l,p_value,log_likelihood_kin,"
+          "log_likelihood_rate\n";
+  for (Eigen::Index i = 0; i < result.grid.rows(); ++i) {
+    for (Eigen::Index p = 0; p < result.grid.cols(); ++p)
+      text << result.grid(i, p) << ",";
+    text << result.minus_two_delta_log_l(i) << "," << result.p_values(i) << ","
+         << result.log_likelihood_kin(i) << "," << result.log_likelihood_rate(i)
+         << "\n";
+  }
+  return text.str();
 }
 
 std::vector<ParameterIntervals> ProfileIntervals(

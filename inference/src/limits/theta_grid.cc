@@ -105,6 +105,45 @@ ThetaGrid ThetaGrid::Parse(const std::string& text) {
   return ThetaGrid(std::move(axes));
 }
 
+std::vector<GridAxis> ParseGridAxes(const std::string& text) {
+  const auto number = [](const std::string& word, const std::string& where) {
+    std::size_t used = 0;
+    double value = 0.0;
+    try {
+      value = std::stod(word, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != word.size() || !std::isfinite(value)) {
+      throw InvalidInput(where + ": \"" + word + "\" is not a finite number");
+    }
+    return value;
+  };
+  std::vector<GridAxis> axes;
+  for (const std::string& part : Split(text, ',')) {
+    const std::vector<std::string> fields = Split(part, ':');
+    const std::string where = "--grid " + text + ": \"" + part + "\"";
+    if (fields.size() != 4 || fields[0].empty()) {
+      throw InvalidInput(where + ": expected NAME:LO:HI:N");
+    }
+    GridAxis axis;
+    axis.name = fields[0];
+    axis.lower = number(fields[1], where);
+    axis.upper = number(fields[2], where);
+    const double points = number(fields[3], where);
+    if (points < 1 || points != std::floor(points) || points > 1e6) {
+      throw InvalidInput(where + ": N must be a positive integer");
+    }
+    axis.size = static_cast<int>(points);
+    if (!(axis.lower < axis.upper) &&
+        !(axis.lower == axis.upper && axis.size == 1)) {
+      throw InvalidInput(where + ": LO must be below HI");
+    }
+    axes.push_back(axis);
+  }
+  return axes;
+}
+
 Eigen::Index ThetaGrid::num_points() const {
   Eigen::Index points = 1;
   for (const GridAxis& axis : axes_) points *= axis.size;

@@ -47,4 +47,11 @@ SystematicLimits ProfileSystematics(
     const SystematicsSettings& settings,
     const std::function<void(int, int)>& progress);
 
+// Makes `result` (the plain limits ProfileSystematics started from) the
+// systematics-profiled limits: its −2Δ log L, p-values and best-fit index
+// become those of `profiled`; the grid, θ points and likelihood terms stay.
+// Throws InvalidInput when `profiled` has another number of grid points.
+void ApplyProfiledSystematics(const SystematicLimits& profiled,
+                              LimitResult* result);
+
 }  // namespace goldmine::inference

@@ -32,8 +32,11 @@
 
 #include <Eigen/Core>
 #include <string>
+#include <vector>
 
 #include "goldmine/inference/eft_binned_model.h"
+#include "goldmine/inference/eft_profile_likelihood.h"
+#include "goldmine/inference/limits/theta_grid.h"
 
 namespace goldmine::inference {
 
@@ -83,5 +86,63 @@ struct ExtendedEftWorkspace {
 // InvalidInput naming `source` and the JSON key.
 ExtendedEftWorkspace ReadExtendedEftWorkspace(const std::string& text,
                                               const std::string& source);
+
+// `goldmine eft-workspace`: the binned likelihood of an events file's
+// histogram (eft_events_histogram.h) with Asimov data at θ_true, its limits
+// profiled over every nuisance parameter on a grid, and the three documents
+// above.
+
+// Throws InvalidInput unless `axes` (ParseGridAxes of `grid_text`) give one
+// axis per parameter of `events_file`, named as `parameter_names`, in that
+// order. The messages quote grid_text and name events_file.
+void RequireGridAxesMatchParameters(
+    const std::vector<GridAxis>& axes,
+    const std::vector<std::string>& parameter_names,
+    const std::string& grid_text,
+    const std::string& events_file);
+
+struct EftWorkspaceDocuments {
+  EftProfileResult profile;        // on EftWorkspaceStudy::grid()
+  std::string workspace;           // workspace.json: θ_true, Asimov counts
+  std::string patchset;            // patchset.json: one patch per grid point
+  std::string extended_workspace;  // eft_workspace.json
+};
+
+// The study in two steps, so that the caller can report the model and the
+// grid before the profile, which takes most of the time: the constructor
+// builds the model, its Asimov counts and the grid; Run() profiles and
+// exports.
+class EftWorkspaceStudy {
+ public:
+  // `theta_true`: one value per parameter, where the Asimov data and the
+  // workspaces are evaluated; it replaces options.staterror_theta (the
+  // staterror widths are those at θ_true). `axes`: the grid, one axis per
+  // parameter in the input's order (RequireGridAxesMatchParameters). Throws
+  // InvalidInput for an unusable input or options, and for Asimov counts
+  // that are negative in some bin ("--theta-true: ...").
+  EftWorkspaceStudy(BinnedEftInput input,
+                    const Eigen::VectorXd& theta_true,
+                    BinnedEftOptions options,
+                    const std::vector<GridAxis>& axes);
+
+  const BinnedEftModel& model() const { return model_; }
+  const Eigen::VectorXd& theta_true() const { return theta_true_; }
+  // The expected counts at θ_true (num_bins values, all ≥ 0).
+  const Eigen::VectorXd& asimov_counts() const { return asimov_counts_; }
+  // Points × parameters, the first parameter slowest (MakeEftGrid).
+  const Eigen::MatrixXd& grid() const { return grid_; }
+
+  // Profiles the Asimov counts at every grid point (ProfileOnGrid) and
+  // writes the documents, the PatchSet with the HEPData reference
+  // `hepdata_id` (RequireHepDataId).
+  EftWorkspaceDocuments Run(const EftProfileOptions& profile_options,
+                            const std::string& hepdata_id) const;
+
+ private:
+  BinnedEftModel model_;
+  Eigen::VectorXd theta_true_;
+  Eigen::VectorXd asimov_counts_;
+  Eigen::MatrixXd grid_;
+};
 
 }  // namespace goldmine::inference

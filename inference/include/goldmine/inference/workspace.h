@@ -113,6 +113,12 @@ struct Workspace {
   // Observed counts of channel `name`. Throws InvalidInput with the JSON
   // path when absent, of the wrong length or negative.
   const std::vector<double>& Observation(const std::string& name) const;
+
+  // A copy whose observations are zero counts for every channel (in channel
+  // order), for a Model built for its parameters only (pyhf inspect): pyhf
+  // loads workspaces without usable observations (a channel without one,
+  // negative counts), whose Model this workspace would refuse.
+  Workspace WithZeroObservations() const;
 };
 
 }  // namespace goldmine::inference

@@ -12,6 +12,8 @@
 // JSON path, e.g. "p.json: patch[2] (replace /channels/7/samples): ...".
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -55,6 +57,43 @@ std::string ApplyModelPatch(const std::string& workspace_text,
                             const std::string& patch_text,
                             const std::string& measurement,
                             const std::string& patch_source = "patch");
+
+// The pyhf workspace a document given as a workspace stands for: the
+// document itself, or, for a goldmine simplified likelihood (`histfactory
+// simplify`), its equivalent workspace (simplified_likelihood.h), so that
+// every command evaluates both. Throws FileFormatError naming `source` for
+// a malformed simplified likelihood.
+std::string WorkspaceFromDocument(const std::string& document_text,
+                                  const std::string& source);
+
+// Reads a document named on a command line: (path, what it is, e.g.
+// "PatchSet" or "patch") → its text.
+using DocumentReader =
+    std::function<std::string(const std::string&, const std::string&)>;
+
+// The patches of pyhf's command lines, in the order they are applied.
+struct WorkspacePatches {
+  // A PatchSet (path) and, from its text, the name of its patch to apply:
+  // a fixed name, or PatchNameForValues(text, values, path).
+  std::optional<std::string> patchset;
+  std::function<std::string(const std::string&)> patch_name;
+  // RFC 6902 JSON Patches (paths) on {channels, parameters of
+  // `measurement`} (ApplyModelPatch), in order.
+  std::vector<std::string> patches;
+  std::string measurement;  // empty: the first
+};
+
+// `workspace_text` with `patches` applied: with a PatchSet, the workspace is
+// checked against pyhf's schema (messages name `workspace_source`), the
+// PatchSet read, its digests verified and its patch applied
+// (ApplyPatchSet); with JSON Patches, the result is checked again and each
+// patch read and applied. Documents are read through `read` when needed, in
+// that order, so that the first problem is the one reported. Throws
+// InvalidInput / FileFormatError naming the document and JSON path.
+std::string PatchWorkspace(const std::string& workspace_text,
+                           const std::string& workspace_source,
+                           const WorkspacePatches& patches,
+                           const DocumentReader& read);
 
 // pyhf's Workspace.combine(left, right, join, merge_channels); join is one
 // of "none", "outer", "left outer", "right outer".

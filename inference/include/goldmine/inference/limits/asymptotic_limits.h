@@ -36,6 +36,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -255,6 +256,37 @@ double ChiSquaredQuantile(double confidence_level, int dof);
 bool BestFitMatchesTruth(const ThetaGrid& grid,
                          const Eigen::VectorXd& best,
                          const Eigen::VectorXd& truth);
+
+// Whether the best fit of `result`, computed on Asimov data at `theta_true`
+// (one value per parameter of the events file, result.all_parameters
+// order), sits where BestFitMatchesTruth expects it on the grid axes.
+// std::nullopt when a parameter off the grid is fixed (others.fixed) at a
+// value other than its true one: the Asimov data are then not the model's
+// own prediction at any grid point, and no position is expected. Throws
+// InvalidInput when theta_true has the wrong size or a grid parameter is not
+// in result.all_parameters.
+std::optional<bool> AsimovBestFitAtTruth(const ThetaGrid& grid,
+                                         const LimitResult& result,
+                                         const Eigen::VectorXd& theta_true,
+                                         const OtherParameters& others);
+
+// Observed data from an events file (MadMiner layout) with the observables
+// `observables` (names, in this order): every event counts once (n = number
+// of events), or, with a non-empty `weights_benchmark`, carries its weight of
+// that benchmark (pb) and n = luminosity (pb⁻¹) · Σ w. Messages name the file
+// and benchmark as `goldmine limits --observed`/`--observed-weights` does.
+// Throws FileFormatError for an unreadable file and InvalidInput for other
+// observables, no events, an unknown benchmark, or Σ w ≤ 0.
+ObservedData ReadObservedData(const std::string& events_file,
+                              const std::vector<std::string>& observables,
+                              const std::string& weights_benchmark,
+                              double luminosity);
+
+// The table of `goldmine limits --csv`: a header line with the scanned
+// parameters followed by "minus_two_delta_log_l,p_value,log_likelihood_kin,
+// log_likelihood_rate", then one line per grid point in the same columns,
+// numbers with 17 significant digits (they read back to the same doubles).
+std::string LimitResultCsv(const LimitResult& result);
 
 // Intervals per scanned parameter at the given confidence levels from the
 // profile of −2Δ log L over the other grid axes.

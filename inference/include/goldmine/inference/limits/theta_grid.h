@@ -23,6 +23,20 @@ struct GridAxis {
 // The most points a --grid may have (ThetaGrid::Parse refuses more).
 inline constexpr double kMaxGridPoints = 1e7;
 
+// The --grid of `goldmine eft-workspace`: "NAME:LO:HI:N,..." as
+// ThetaGrid::Parse reads it, axis by axis only. The axes are matched
+// against the events file's parameters afterwards (one axis per parameter,
+// in the file's order: RequireGridAxesMatchParameters in
+// eft_workspace_export.h), which rejects repeated names, so there is no
+// ThetaGrid and no total point limit here; an empty text gives no axes. Its
+// messages differ from Parse's (which `goldmine limits` prints): they quote
+// the whole text and the part, e.g.
+//   --grid c1:0.5:-0.5:3: "c1:0.5:-0.5:3": LO must be below HI
+// Throws InvalidInput for a part that is not NAME:LO:HI:N with a non-empty
+// name, finite numbers, 1 ≤ N ≤ 10^6 an integer, and LO < HI (LO = HI only
+// with N = 1).
+std::vector<GridAxis> ParseGridAxes(const std::string& text);
+
 class ThetaGrid {
  public:
   // Throws InvalidInput for no axes, sizes < 1, non-finite bounds,
