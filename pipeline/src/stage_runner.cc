@@ -14,6 +14,7 @@
 #include "goldmine/core/atomic_file.h"
 #include "goldmine/core/errors.h"
 #include "goldmine/pipeline/child_process.h"
+#include "goldmine/pipeline/job_slots.h"
 #include "locked_lines.h"
 
 namespace goldmine::pipeline {
@@ -101,6 +102,9 @@ void StageRunner::RunWave(const Stage& stage,
     for (;;) {
       const std::size_t k = next++;
       if (k >= indices.size() || stop) return;
+      // Held until the command ends; shared with the stages running at once.
+      const JobSlots::Held slot(slots_);
+      if (stop) return;
       const Step& step = stage.steps[indices[k]];
       StepRun& run = (*runs)[indices[k]];
       std::vector<std::string> arguments = step.arguments;
@@ -146,6 +150,10 @@ std::uint64_t StageRunner::StageHash(const Stage& stage) const {
   for (const fs::path& input : stage.inputs) {
     if (fs::exists(input)) hash = HashFile(input, hash);
   }
+  for (const fs::path& input : stage.optional_inputs) {
+    hash = fs::exists(input) ? HashFile(input, hash)
+                             : HashText("absent: " + input.string(), hash);
+  }
   return hash;
 }
 
@@ -166,6 +174,10 @@ bool StageRunner::UpToDate(const Stage& stage, std::uint64_t hash) const {
   for (const fs::path& input : stage.inputs) {
     if (!fs::exists(input)) return false;
     newest_input = std::max(newest_input, fs::last_write_time(input));
+  }
+  for (const fs::path& input : stage.optional_inputs) {
+    if (fs::exists(input))
+      newest_input = std::max(newest_input, fs::last_write_time(input));
   }
   for (const fs::path& output : stage.outputs) {
     if (!fs::exists(output)) return false;

@@ -2,12 +2,18 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
 #include <ostream>
+#include <thread>
 
 #include "goldmine/core/errors.h"
 #include "goldmine/mining/mining_config.h"
 #include "goldmine/pipeline/child_process.h"
+#include "goldmine/pipeline/job_slots.h"
 #include "goldmine/pipeline/snakemake_workflow.h"
+#include "locked_lines.h"
 
 namespace goldmine::pipeline {
 namespace fs = std::filesystem;
@@ -103,10 +109,14 @@ StudyRunResult RunStudy(const PipelineConfig& config,
   StageRunner runner(files.workdir, progress, options.jobs);
   StudyRunResult result;
   const std::optional<std::string>& only = options.only;
-  for (std::size_t i = 0; i < stages.size(); ++i) {
-    if (!only) {
-      result.outcomes.push_back(runner.Run(stages[i], i >= from));
-    } else if (stages[i].name == *only) {
+  if (!only) {
+    std::vector<bool> force(stages.size());
+    for (std::size_t i = 0; i < stages.size(); ++i) force[i] = i >= from;
+    result.outcomes =
+        RunStageGraph(stages, force, files.workdir, options.jobs, progress);
+  }
+  for (std::size_t i = 0; only && i < stages.size(); ++i) {
+    if (stages[i].name == *only) {
       result.outcomes.push_back(runner.Run(stages[i], true));
     } else if (*only == "report") {
       result.outcomes.push_back(runner.Recorded(stages[i]));
@@ -121,6 +131,96 @@ StudyRunResult RunStudy(const PipelineConfig& config,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
   return result;
+}
+
+std::vector<std::vector<std::size_t>> StageDependencies(
+    const std::vector<Stage>& stages) {
+  std::vector<std::vector<std::size_t>> needs(stages.size());
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      std::vector<fs::path> reads = stages[i].inputs;
+      reads.insert(reads.end(),
+                   stages[i].optional_inputs.begin(),
+                   stages[i].optional_inputs.end());
+      const bool writes_an_input =
+          std::any_of(reads.begin(), reads.end(), [&](const fs::path& input) {
+            return std::any_of(stages[j].outputs.begin(),
+                               stages[j].outputs.end(),
+                               [&](const fs::path& output) {
+                                 return output.lexically_normal() ==
+                                        input.lexically_normal();
+                               });
+          });
+      if (writes_an_input) needs[i].push_back(j);
+    }
+  }
+  return needs;
+}
+
+std::vector<StageOutcome> RunStageGraph(const std::vector<Stage>& stages,
+                                        const std::vector<bool>& force,
+                                        const fs::path& workdir,
+                                        int jobs,
+                                        std::ostream& progress,
+                                        const fs::path& program) {
+  std::vector<StageOutcome> outcomes(stages.size());
+  if (jobs <= 1) {
+    StageRunner runner(workdir, progress, 1, program);
+    for (std::size_t i = 0; i < stages.size(); ++i)
+      outcomes[i] = runner.Run(stages[i], force[i]);
+    return outcomes;
+  }
+  // One thread per running stage; the slots bound the commands over all.
+  const std::vector<std::vector<std::size_t>> needs = StageDependencies(stages);
+  enum class State { kWaiting, kRunning, kDone };
+  std::vector<State> states(stages.size(), State::kWaiting);
+  JobSlots slots(jobs);
+  std::mutex mutex;        // guards states and failure
+  std::mutex lines_mutex;  // whole progress lines of the stages
+  std::condition_variable changed;
+  std::exception_ptr failure;
+  std::vector<std::thread> threads;
+  std::unique_lock<std::mutex> lock(mutex);
+  for (;;) {
+    if (!failure) {
+      for (std::size_t i = 0; i < stages.size(); ++i) {
+        if (states[i] != State::kWaiting) continue;
+        const bool ready =
+            std::all_of(needs[i].begin(), needs[i].end(), [&](std::size_t j) {
+              return states[j] == State::kDone;
+            });
+        if (!ready) continue;
+        states[i] = State::kRunning;
+        threads.emplace_back([&, i] {
+          std::exception_ptr error;
+          try {
+            LockedLines lines(progress, lines_mutex);
+            StageRunner runner(workdir, lines, jobs, program);
+            runner.ShareSlots(&slots);
+            outcomes[i] = runner.Run(stages[i], force[i]);
+          } catch (...) {
+            error = std::current_exception();
+          }
+          const std::lock_guard<std::mutex> done(mutex);
+          states[i] = State::kDone;
+          if (error && !failure) failure = error;
+          changed.notify_all();
+        });
+      }
+    }
+    const bool running = std::any_of(states.begin(), states.end(), [](State s) {
+      return s == State::kRunning;
+    });
+    const bool waiting = std::any_of(states.begin(), states.end(), [](State s) {
+      return s == State::kWaiting;
+    });
+    if (!running && (!waiting || failure)) break;
+    changed.wait(lock);
+  }
+  lock.unlock();
+  for (std::thread& thread : threads) thread.join();
+  if (failure) std::rethrow_exception(failure);
+  return outcomes;
 }
 
 void DescribeStudy(const PipelineConfig& config,

@@ -518,6 +518,9 @@ Stage FisherStage(const PipelineConfig& config, const StudyFiles& files) {
       // And on the MEM events (all from the test partition), compared with
       // the MEM event by event (the mem stage ran before).
       stage.inputs.push_back(files.mem_events());
+      // Written only where the process has a MEM (the mem step is optional);
+      // a new MEM file reruns this step.
+      stage.optional_inputs.push_back(files.mem_file());
       Step on_mem = SallyFisherStep(config,
                                     files,
                                     files.mem_events(),

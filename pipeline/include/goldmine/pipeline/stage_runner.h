@@ -18,6 +18,8 @@
 
 namespace goldmine::pipeline {
 
+class JobSlots;
+
 struct Step {
   std::string label;                   // "fisher sally", shown in the report
   std::vector<std::string> arguments;  // goldmine COMMAND ARGUMENTS...
@@ -42,6 +44,9 @@ struct Stage {
   // Settings (the configuration subtree, as text) that change the outputs.
   std::string settings;
   std::vector<std::filesystem::path> inputs;
+  // Files a step reads when an earlier stage's optional step wrote them (the
+  // MEM file): hashed when present, and a stage does not wait for them to be.
+  std::vector<std::filesystem::path> optional_inputs;
   std::vector<std::filesystem::path> outputs;  // required outputs
   std::vector<Step> steps;
   // In-process work before the steps (an input file they read), and after
@@ -91,6 +96,10 @@ class StageRunner {
               int jobs = 1,
               std::filesystem::path program = {});
 
+  // Every command also holds one of `slots` while it runs (shared with the
+  // runners of other stages running at once); null: only `jobs` limits.
+  void ShareSlots(JobSlots* slots) { slots_ = slots; }
+
   // Runs or skips the stage; `force` reruns it regardless. Throws
   // StageFailure when a required step fails.
   StageOutcome Run(const Stage& stage, bool force);
@@ -120,6 +129,7 @@ class StageRunner {
   std::filesystem::path program_;
   std::ostream& progress_;
   int jobs_ = 1;
+  JobSlots* slots_ = nullptr;
 };
 
 }  // namespace goldmine::pipeline

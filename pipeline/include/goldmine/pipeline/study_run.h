@@ -49,6 +49,28 @@ void CheckStudyRunOptions(const StudyRunOptions& options);
 // reading any event.
 void CheckMiningSection(const PipelineConfig& config);
 
+// For each stage, the earlier stages it needs: those that write one of its
+// inputs. Every file a stage's commands read from the work folder is one of
+// its declared inputs or its own output (tested), so a stage may start as
+// soon as the stages it needs are complete.
+std::vector<std::vector<std::size_t>> StageDependencies(
+    const std::vector<Stage>& stages);
+
+// Runs `stages`, each when the stages it needs (StageDependencies) have
+// completed. With jobs > 1, independent stages run at the same time and at
+// most `jobs` goldmine commands run at once over all of them; with jobs = 1
+// the stages run one after the other in order. `force[i]` reruns stage i even
+// when it is up to date. Steps run `program` (default: this goldmine).
+// Outcomes in stage order. After a failed stage no other starts; the first
+// failure is thrown once the running stages have finished.
+std::vector<StageOutcome> RunStageGraph(
+    const std::vector<Stage>& stages,
+    const std::vector<bool>& force,
+    const std::filesystem::path& workdir,
+    int jobs,
+    std::ostream& progress,
+    const std::filesystem::path& program = {});
+
 // Runs the study; progress on `progress`. Throws StageFailure when a required
 // step fails (the run stops there; what completed is kept).
 StudyRunResult RunStudy(const PipelineConfig& config,
