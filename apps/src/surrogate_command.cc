@@ -19,7 +19,6 @@
 
 #include "cli.h"
 #include "goldmine/core/errors.h"
-#include "goldmine/core/file_digest.h"
 #include "goldmine/core/version.h"
 #include "goldmine/estimators/onnx_export.h"
 #include "goldmine/estimators/onnx_model.h"
@@ -123,12 +122,7 @@ LoadedSurrogate LoadSurrogate(const std::string& path) {
   est::OnnxRegressionFunction network = est::OnnxRegressionFunction::Load(path);
   hf::SurrogateDescription description =
       hf::SurrogateDescription::FromMetadata(network.metadata(), path);
-  if (network.num_inputs() != description.num_inputs() ||
-      network.num_outputs() != 2) {
-    throw FileFormatError(path +
-                          ": the network's inputs and outputs do not match "
-                          "its description (was the file edited?)");
-  }
+  hf::RequireNetworkMatchesDescription(network, description, path);
   return {std::move(network), std::move(description)};
 }
 
@@ -278,48 +272,24 @@ int Train(const std::vector<std::string>& arguments, Streams streams) {
   const est::RegressionResult trained = est::TrainRegression(
       set.signal, set.targets, config, hf::SurrogateTrainingWeights(set));
 
-  hf::SurrogateDescription description;
-  description.channels = setup.likelihood->signal_channels();
-  description.poi = setup.likelihood->poi_name();
-  description.poi_bounds = setup.likelihood->poi_bounds();
-  description.lower = set.lower;
-  description.upper = set.upper;
-  ordered_json training;
-  training["points"] = set.signal.rows();
-  training["dropped_points"] = set.num_dropped;
-  training["mcmc_fraction"] = sampling_options.mcmc_fraction;
-  training["shape_spread"] = sampling_options.shape_spread;
-  training["max_test_stat"] = sampling_options.max_test_statistic;
-  training["seed"] = sampling_options.seed;
-  training["hidden"] = config.hidden;
-  training["activation"] = est::ActivationName(config.activation);
-  training["epochs"] = config.epochs;
-  training["epochs_run"] = trained.training_loss.size();
-  training["best_epoch"] = trained.best_epoch;
-  training["batch_size"] = config.batch_size;
-  training["learning_rate"] = config.learning_rate;
-  training["warmup_fraction"] = config.warmup_fraction;
-  training["schedule"] = "linear warm-up, cosine decay";
-  training["validation_fraction"] = config.validation_fraction;
-  training["loss"] = "squared error weighted by 1 / (0.5 + delta_asimov)";
-  training["validation_rmse"] = AsVector(trained.validation_rmse);
-  ordered_json signal_points = ordered_json::array();
-  for (std::size_t k = 0; k < setup.points.size(); ++k) {
-    signal_points.push_back({{"source", setup.sources[k]},
-                             {"yields", AsVector(setup.points[k])},
-                             {"scale", set.scales[k]}});
-  }
-  const std::string workspace_path = values["workspace"].as<std::string>();
-  description.provenance = {
-      {"goldmine.surrogate.workspace",
-       ordered_json{
-           {"name", std::filesystem::path(workspace_path).filename().string()},
-           {"sha256", Sha256OfFile(workspace_path)},
-           {"measurement", values["measurement"].as<std::string>()}}
-           .dump()},
-      {"goldmine.surrogate.signal_points", signal_points.dump()},
-      {"goldmine.surrogate.training", training.dump()},
-  };
+  hf::SurrogateNetworkTraining network_training;
+  network_training.hidden = config.hidden;
+  network_training.activation = est::ActivationName(config.activation);
+  network_training.epochs = config.epochs;
+  network_training.epochs_run = trained.training_loss.size();
+  network_training.best_epoch = trained.best_epoch;
+  network_training.batch_size = config.batch_size;
+  network_training.learning_rate = config.learning_rate;
+  network_training.warmup_fraction = config.warmup_fraction;
+  network_training.validation_fraction = config.validation_fraction;
+  network_training.validation_rmse = trained.validation_rmse;
+  const hf::SurrogateDescription description =
+      hf::BuildSurrogateDescription(setup,
+                                    set,
+                                    sampling_options,
+                                    network_training,
+                                    values["workspace"].as<std::string>(),
+                                    values["measurement"].as<std::string>());
   est::ExportRegressionOnnx(
       trained.network,
       description.ToMetadata(),
@@ -486,19 +456,6 @@ int Validate(const std::vector<std::string>& arguments, Streams streams) {
   const LoadedSurrogate surrogate =
       LoadSurrogate(values["surrogate"].as<std::string>());
   const hf::SurrogateSignals setup = LoadSignals(values);
-  if (setup.likelihood->signal_channels() != surrogate.description.channels) {
-    throw InvalidInput(values["surrogate"].as<std::string>() +
-                       ": its inputs are not the signal channels of " +
-                       values["workspace"].as<std::string>() +
-                       "; is this the workspace it was trained on?");
-  }
-  std::vector<double> scales;
-  for (const Eigen::VectorXd& point : setup.points) {
-    scales.push_back(
-        hf::SignalScale(*setup.likelihood,
-                        point,
-                        surrogate.description.TrainedMaxTestStatistic()));
-  }
   hf::SurrogateValidationOptions validation_options;
   validation_options.num_points = values["points"].as<int>();
   validation_options.num_limits = values["limits"].as<int>();
@@ -516,8 +473,9 @@ int Validate(const std::vector<std::string>& arguments, Streams streams) {
                             surrogate.description,
                             *setup.likelihood,
                             setup.points,
-                            scales,
-                            validation_options);
+                            validation_options,
+                            values["surrogate"].as<std::string>(),
+                            values["workspace"].as<std::string>());
   ordered_json result;
   result["n_points"] = validation.points.size();
   result["n_unconverged"] = validation.num_unconverged;

@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "goldmine/core/errors.h"
+#include "goldmine/core/file_digest.h"
 #include "goldmine/core/strict_json.h"
 
 namespace goldmine::inference {
@@ -302,6 +304,72 @@ SurrogateDescription SurrogateDescription::FromMetadata(
       description.provenance.emplace_back(key, value);
     }
   }
+  return description;
+}
+
+void RequireNetworkMatchesDescription(const core::RegressionFunction& network,
+                                      const SurrogateDescription& description,
+                                      const std::string& what) {
+  if (network.num_inputs() != description.num_inputs() ||
+      network.num_outputs() != 2) {
+    throw FileFormatError(what +
+                          ": the network's inputs and outputs do not match "
+                          "its description (was the file edited?)");
+  }
+}
+
+SurrogateDescription BuildSurrogateDescription(
+    const SurrogateSignals& signals,
+    const SurrogateTrainingSet& set,
+    const SurrogateSamplingOptions& sampling,
+    const SurrogateNetworkTraining& network,
+    const std::string& workspace_path,
+    const std::string& measurement) {
+  using OrderedJson = nlohmann::ordered_json;
+  const auto as_vector = [](const Eigen::VectorXd& v) {
+    return std::vector<double>(v.data(), v.data() + v.size());
+  };
+  SurrogateDescription description;
+  description.channels = signals.likelihood->signal_channels();
+  description.poi = signals.likelihood->poi_name();
+  description.poi_bounds = signals.likelihood->poi_bounds();
+  description.lower = set.lower;
+  description.upper = set.upper;
+  OrderedJson training;
+  training["points"] = set.signal.rows();
+  training["dropped_points"] = set.num_dropped;
+  training["mcmc_fraction"] = sampling.mcmc_fraction;
+  training["shape_spread"] = sampling.shape_spread;
+  training["max_test_stat"] = sampling.max_test_statistic;
+  training["seed"] = sampling.seed;
+  training["hidden"] = network.hidden;
+  training["activation"] = network.activation;
+  training["epochs"] = network.epochs;
+  training["epochs_run"] = network.epochs_run;
+  training["best_epoch"] = network.best_epoch;
+  training["batch_size"] = network.batch_size;
+  training["learning_rate"] = network.learning_rate;
+  training["warmup_fraction"] = network.warmup_fraction;
+  training["schedule"] = "linear warm-up, cosine decay";
+  training["validation_fraction"] = network.validation_fraction;
+  training["loss"] = "squared error weighted by 1 / (0.5 + delta_asimov)";
+  training["validation_rmse"] = as_vector(network.validation_rmse);
+  OrderedJson signal_points = OrderedJson::array();
+  for (std::size_t k = 0; k < signals.points.size(); ++k) {
+    signal_points.push_back({{"source", signals.sources[k]},
+                             {"yields", as_vector(signals.points[k])},
+                             {"scale", set.scales[k]}});
+  }
+  description.provenance = {
+      {"goldmine.surrogate.workspace",
+       OrderedJson{
+           {"name", std::filesystem::path(workspace_path).filename().string()},
+           {"sha256", Sha256OfFile(workspace_path)},
+           {"measurement", measurement}}
+           .dump()},
+      {"goldmine.surrogate.signal_points", signal_points.dump()},
+      {"goldmine.surrogate.training", training.dump()},
+  };
   return description;
 }
 

@@ -60,9 +60,20 @@ SurrogateValidation ValidateSurrogate(
     const SurrogateDescription& description,
     const YieldLikelihood& likelihood,
     const std::vector<Eigen::VectorXd>& signal_points,
-    const std::vector<double>& scales,
-    const SurrogateValidationOptions& options) {
-  if (signal_points.empty() || scales.size() != signal_points.size()) {
+    const SurrogateValidationOptions& options,
+    const std::string& surrogate_source,
+    const std::string& workspace_source) {
+  if (likelihood.signal_channels() != description.channels) {
+    throw InvalidInput(
+        surrogate_source + ": its inputs are not the signal channels of " +
+        workspace_source + "; is this the workspace it was trained on?");
+  }
+  std::vector<double> scales;
+  for (const Eigen::VectorXd& point : signal_points) {
+    scales.push_back(
+        SignalScale(likelihood, point, description.TrainedMaxTestStatistic()));
+  }
+  if (signal_points.empty()) {
     throw InvalidInput("surrogate validation: no signal point");
   }
   if (options.num_points < 1 || options.num_limits < 0 || options.threads < 1) {

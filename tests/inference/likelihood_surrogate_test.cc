@@ -7,16 +7,25 @@
 //     surrogate formulas are pyhf's qtilde asymptotics;
 //   - the training set depends on the seed, not on the thread count;
 //   - the description round-trips through metadata, and bad metadata or
-//     yields are refused naming the key or channel.
+//     yields are refused naming the key or channel;
+//   - a trained surrogate's description records its provenance, and the
+//     validation of an exact surrogate finds it exact.
 #include "goldmine/inference/likelihood_surrogate.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
 #include "goldmine/core/errors.h"
 #include "goldmine/inference/fit.h"
+#include "goldmine/inference/surrogate_signals.h"
 #include "goldmine/inference/surrogate_training_set.h"
+#include "goldmine/inference/surrogate_validation.h"
 #include "goldmine/inference/yield_likelihood.h"
+#include "support/scratch_folder.h"
 
 namespace goldmine::inference {
 namespace {
@@ -311,6 +320,137 @@ TEST(ParseSignalYields, ReadsChannelsAndNamesWhatIsWrong) {
       EXPECT_THAT(error.what(), HasSubstr(message));
     }
   }
+}
+
+TEST(RequireNetworkMatchesDescription, NeedsTheInputsAndTwoOutputs) {
+  const YieldLikelihood likelihood = TestLikelihood();
+  const ExactSurrogate network(likelihood);  // 3 inputs, 2 outputs
+  SurrogateDescription description = WideDescription(likelihood);
+  EXPECT_NO_THROW(
+      RequireNetworkMatchesDescription(network, description, "s.onnx"));
+  description.channels = {{"sr", 2}};
+  EXPECT_THAT(
+      [&] { RequireNetworkMatchesDescription(network, description, "s.onnx"); },
+      ::testing::ThrowsMessage<FileFormatError>(
+          "s.onnx: the network's inputs and outputs do not match its "
+          "description (was the file edited?)"));
+}
+
+TEST(BuildSurrogateDescription, RecordsInputsValidityAndProvenance) {
+  const auto folder = testing::MakeScratchFolder("surrogate_description");
+  // The digest is of the file's bytes, whatever they are: SHA-256("abc") is
+  // the FIPS 180-2 example.
+  const auto workspace_path = folder / "ws.json";
+  std::ofstream(workspace_path) << "abc";
+  SurrogateSignals signals;
+  const Workspace workspace = TestWorkspace();
+  signals.likelihood =
+      std::make_unique<YieldLikelihood>(workspace, SignalChannels(workspace));
+  signals.points = {Eigen::Vector3d(0.5, 4.0, 6.0)};
+  signals.sources = {"ws.json"};
+  SurrogateTrainingSet set;
+  set.signal = Eigen::MatrixXd::Zero(12, 3);
+  set.num_dropped = 1;
+  set.scales = {2.5};
+  set.lower = Eigen::Vector3d(0.0, 0.0, 0.0);
+  set.upper = Eigen::Vector3d(1.0, 10.0, 15.0);
+  SurrogateSamplingOptions sampling;
+  sampling.max_test_statistic = 20.0;
+  sampling.seed = 7;
+  SurrogateNetworkTraining network;
+  network.hidden = {8, 8};
+  network.activation = "softplus";
+  network.epochs = 100;
+  network.epochs_run = 40;
+  network.best_epoch = 30;
+  network.batch_size = 16;
+  network.learning_rate = 0.002;
+  network.warmup_fraction = 0.05;
+  network.validation_fraction = 0.2;
+  network.validation_rmse = Eigen::Vector2d(0.5, 0.25);
+
+  const SurrogateDescription description = BuildSurrogateDescription(
+      signals, set, sampling, network, workspace_path.string(), "m");
+  EXPECT_EQ(description.channels,
+            (std::vector<std::pair<std::string, int>>{{"cr", 1}, {"sr", 2}}));
+  EXPECT_EQ(description.poi, "mu");
+  EXPECT_EQ(description.upper, set.upper);
+  EXPECT_EQ(description.lower, set.lower);
+  using Entry = std::pair<std::string, std::string>;
+  EXPECT_EQ(
+      description.provenance,
+      (std::vector<Entry>{
+          {"goldmine.surrogate.workspace",
+           R"({"name":"ws.json","sha256":"ba7816bf8f01cfea414140de5dae2223)"
+           R"(b00361a396177a9cb410ff61f20015ad","measurement":"m"})"},
+          {"goldmine.surrogate.signal_points",
+           R"([{"source":"ws.json","yields":[0.5,4.0,6.0],"scale":2.5}])"},
+          {"goldmine.surrogate.training",
+           R"({"points":12,"dropped_points":1,"mcmc_fraction":0.5,)"
+           R"("shape_spread":0.3,"max_test_stat":20.0,"seed":7,)"
+           R"("hidden":[8,8],"activation":"softplus","epochs":100,)"
+           R"("epochs_run":40,"best_epoch":30,"batch_size":16,)"
+           R"("learning_rate":0.002,"warmup_fraction":0.05,)"
+           R"("schedule":"linear warm-up, cosine decay",)"
+           R"("validation_fraction":0.2,)"
+           R"x("loss":"squared error weighted by 1 / (0.5 + delta_asimov)",)x"
+           R"("validation_rmse":[0.5,0.25]})"}}));
+  // Validation reads the statistic back to draw its signals alike.
+  EXPECT_EQ(description.TrainedMaxTestStatistic(), 20.0);
+  std::filesystem::remove_all(folder);
+  EXPECT_THROW(
+      BuildSurrogateDescription(
+          signals, set, sampling, network, workspace_path.string(), ""),
+      InvalidInput);
+}
+
+TEST(ValidateSurrogate, AnExactSurrogateAgreesWithTheFullLikelihood) {
+  const YieldLikelihood likelihood = TestLikelihood();
+  const ExactSurrogate surrogate(likelihood);
+  const std::vector<Eigen::VectorXd> points = {
+      likelihood.SignalYields(TestWorkspace())};
+  SurrogateValidationOptions options;
+  options.num_points = 3;
+  options.num_limits = 1;
+  const SurrogateValidation validation =
+      ValidateSurrogate(surrogate,
+                        WideDescription(likelihood),
+                        likelihood,
+                        points,
+                        options,
+                        "s.onnx",
+                        "ws.json");
+  ASSERT_EQ(validation.points.size(), 3u);
+  EXPECT_EQ(validation.num_unconverged, 0);
+  for (const SurrogateValidationPoint& point : validation.points) {
+    EXPECT_NEAR(point.cls_surrogate, point.cls_full, 1e-4);
+    EXPECT_NEAR(point.cls_expected_surrogate, point.cls_expected_full, 1e-4);
+  }
+  EXPECT_TRUE(validation.points[0].has_limit);
+  EXPECT_NEAR(validation.points[0].limit_surrogate,
+              validation.points[0].limit_full,
+              1e-3 * validation.points[0].limit_full);
+  EXPECT_EQ(validation.decision_agreement, 1.0);
+}
+
+TEST(ValidateSurrogate, RefusesAWorkspaceWithOtherSignalChannels) {
+  const YieldLikelihood likelihood = TestLikelihood();
+  const ExactSurrogate surrogate(likelihood);
+  SurrogateDescription description = WideDescription(likelihood);
+  description.channels = {{"sr", 2}, {"vr", 1}};
+  EXPECT_THAT(
+      [&] {
+        ValidateSurrogate(surrogate,
+                          description,
+                          likelihood,
+                          {likelihood.SignalYields(TestWorkspace())},
+                          SurrogateValidationOptions(),
+                          "s.onnx",
+                          "ws.json");
+      },
+      ::testing::ThrowsMessage<InvalidInput>(
+          "s.onnx: its inputs are not the signal channels of ws.json; is "
+          "this the workspace it was trained on?"));
 }
 
 }  // namespace

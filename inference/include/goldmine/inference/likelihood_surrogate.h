@@ -25,6 +25,8 @@
 
 #include "goldmine/core/regression_function.h"
 #include "goldmine/inference/hypotest.h"
+#include "goldmine/inference/surrogate_signals.h"
+#include "goldmine/inference/surrogate_training_set.h"
 
 namespace goldmine::inference {
 
@@ -61,6 +63,46 @@ struct SurrogateDescription {
 // The format name stored under goldmine.format, for readers that must tell
 // surrogates from estimators.
 const char* SurrogateFormatName();
+
+// Throws FileFormatError "<what>: the network's inputs and outputs do not
+// match its description (was the file edited?)" unless `network` takes
+// description.num_inputs() inputs and gives the two outputs Δ_obs, Δ_A.
+void RequireNetworkMatchesDescription(const core::RegressionFunction& network,
+                                      const SurrogateDescription& description,
+                                      const std::string& what);
+
+// How the surrogate's network was trained (estimators/regression.h:
+// RegressionConfig and RegressionResult), for its provenance.
+struct SurrogateNetworkTraining {
+  std::vector<int> hidden;  // hidden layer widths
+  std::string activation;   // "softplus", ...
+  int epochs = 0;           // the maximum
+  std::size_t epochs_run = 0;
+  int best_epoch = 0;  // 0-based
+  int batch_size = 0;
+  double learning_rate = 0.0;  // peak
+  double warmup_fraction = 0.0;
+  double validation_fraction = 0.0;
+  Eigen::VectorXd validation_rmse;  // per output, in the targets' units
+};
+
+// The description of a surrogate trained on `set`, sampled with `sampling`
+// around the points of `signals`, from the workspace file `workspace_path`
+// with measurement `measurement` ("" for the first): inputs, POI and POI
+// bounds of signals.likelihood, the validity range of `set`, and as
+// provenance (JSON texts; docs/surrogates.md)
+//   goldmine.surrogate.workspace      file name, SHA-256, measurement;
+//   goldmine.surrogate.signal_points  source, yields and scale per point;
+//   goldmine.surrogate.training       the sampling and network settings,
+//                                     epochs run and validation RMSE.
+// Throws InvalidInput when the workspace file cannot be read for its digest.
+SurrogateDescription BuildSurrogateDescription(
+    const SurrogateSignals& signals,
+    const SurrogateTrainingSet& set,
+    const SurrogateSamplingOptions& sampling,
+    const SurrogateNetworkTraining& network,
+    const std::string& workspace_path,
+    const std::string& measurement);
 
 // The yields of a JSON document {"channel": [yields...], ...} in the input
 // order of `description`. Throws InvalidInput naming `what` and the channel

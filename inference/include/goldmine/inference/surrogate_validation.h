@@ -11,10 +11,12 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "goldmine/core/regression_function.h"
 #include "goldmine/inference/likelihood_surrogate.h"
+#include "goldmine/inference/surrogate_training_set.h"
 #include "goldmine/inference/yield_likelihood.h"
 
 namespace goldmine::inference {
@@ -63,12 +65,21 @@ struct SurrogateValidation {
   int num_unconverged = 0;  // points left out of the statistics
 };
 
+// Validates `surrogate`, described by `description` and read from
+// `surrogate_source`, against `likelihood`, the yields-only likelihood of the
+// workspace `workspace_source` (the sources name the files in messages).
+// Each signal point's scale is its SignalScale (surrogate_training_set.h)
+// at the Asimov test statistic the surrogate was trained to
+// (description.TrainedMaxTestStatistic()). Throws InvalidInput when the
+// surrogate's inputs are not the likelihood's signal channels, as
+// SignalScale, for no signal point and for invalid options.
 SurrogateValidation ValidateSurrogate(
     const core::RegressionFunction& surrogate,
     const SurrogateDescription& description,
     const YieldLikelihood& likelihood,
     const std::vector<Eigen::VectorXd>& signal_points,
-    const std::vector<double>& scales,
-    const SurrogateValidationOptions& options);
+    const SurrogateValidationOptions& options,
+    const std::string& surrogate_source,
+    const std::string& workspace_source);
 
 }  // namespace goldmine::inference
