@@ -16,6 +16,8 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <tuple>
+#include <utility>
 
 #include "cli.h"
 #include "finite_result.h"
@@ -28,8 +30,10 @@
 #include "goldmine/inference/limits/stxs_binning.h"
 #include "goldmine/mem/mem_ratio_model.h"
 #include "histogram_edges_json.h"
+#include "limit_chunk_json.h"
 #include "model_loading.h"
 #include "output_options.h"
+#include "shard_option.h"
 
 namespace goldmine::cli {
 
@@ -202,6 +206,19 @@ Command LimitsCommand() {
         "test-split",
         po::value<double>()->default_value(0.2),
         "fraction of events for the Asimov data and σ")(
+        "chunk",
+        po::value<std::string>(),
+        "I/N: evaluate only the I-th (0-based) of N contiguous ranges of the "
+        "grid's points and write a chunk file (join the chunks with --join; "
+        "docs/limits.md)")(
+        "join",
+        po::value<std::vector<std::string>>()->multitoken(),
+        "CHUNK.json...: the chunks of this same command (with --chunk I/N) "
+        "joined into its result; nothing is evaluated again")(
+        "drop-units",
+        po::value<std::string>(),
+        "U1,U2,...: bins or events left out at every point, as if not "
+        "finite (what --join asks for when chunks left out different units)")(
         "csv", po::value<std::string>(), "also write a CSV table here")(
         "output", po::value<std::string>(), "write the JSON here");
     po::variables_map values;
@@ -222,6 +239,12 @@ Command LimitsCommand() {
     }
     std::vector<std::string> inputs =
         PathsOfOptions(values, {"events", "observed", "mem"});
+    const bool join = values.count("join") != 0;
+    if (join) {
+      for (const std::string& file :
+           values["join"].as<std::vector<std::string>>())
+        inputs.push_back(file);
+    }
     if (values.count("model") != 0) {
       for (const std::string& file :
            ModelFiles(values["model"].as<std::string>()))
@@ -278,7 +301,18 @@ Command LimitsCommand() {
           "limits --systematics: --profile is not supported; scan the "
           "parameter on the grid or fix it with --fix");
     }
-    if (needs_model && !Models().available()) {
+    const bool chunked = values.count("chunk") != 0;
+    if ((chunked || join) && systematics) {
+      throw InvalidInput(
+          "limits --systematics: the profile over the systematics needs the "
+          "whole grid; leave out --chunk and --join");
+    }
+    if (chunked && join) {
+      throw InvalidInput(
+          "limits: --chunk evaluates a chunk, --join joins "
+          "chunks; give one of them");
+    }
+    if (needs_model && !join && !Models().available()) {
       return RunInTorchHelper("limits", arguments, streams);
     }
 
@@ -287,6 +321,21 @@ Command LimitsCommand() {
     limit_options.threads = values["threads"].as<int>();
     if (limit_options.threads < 1) {
       throw InvalidInput("--threads: expected at least 1");
+    }
+    if (chunked) {
+      std::tie(limit_options.chunk.index, limit_options.chunk.count) =
+          ParseShard(values["chunk"].as<std::string>());
+    }
+    if (values.count("drop-units") != 0) {
+      const std::string list = values["drop-units"].as<std::string>();
+      for (const std::string& word : SplitList(list, ',')) {
+        const double unit = Number(word, "--drop-units " + list);
+        if (unit < 0 || unit != std::floor(unit) || unit > 1e15) {
+          throw InvalidInput("--drop-units " + list + ": \"" + word +
+                             "\" is not a unit number (0, 1, ...)");
+        }
+        limit_options.drop_units.push_back(static_cast<std::int64_t>(unit));
+      }
     }
     limit_options.include_xsec = values["include-xsec"].as<bool>();
     limit_options.dof = values["dof"].as<int>();
@@ -347,7 +396,9 @@ Command LimitsCommand() {
     }
     std::unique_ptr<core::ScoreModel> score_model;
     std::unique_ptr<core::LikelihoodRatioModel> ratio_model;
-    if (inference::NeedsScoreModel(method)) {
+    if (join) {
+      // Nothing is evaluated: the chunks hold every point's log likelihood.
+    } else if (inference::NeedsScoreModel(method)) {
       score_model = LoadScoreModel(values["model"].as<std::string>());
       kinematics.score_model = score_model.get();
     } else if (method == inference::LimitMethod::kMl) {
@@ -388,8 +439,33 @@ Command LimitsCommand() {
                 << (observed ? " observed" : " expected") << " events\n";
 
     const inference::OtherParameters others = Others(values);
-    inference::LimitResult result =
-        limits.Compute(kinematics, grid, data, others);
+    const std::string run_key = LimitsRunKey(values);
+    inference::LimitResult result;
+    if (join) {
+      std::vector<inference::LimitChunk> chunks;
+      for (const std::string& file :
+           values["join"].as<std::vector<std::string>>())
+        chunks.push_back(ReadLimitChunk(file, run_key));
+      result = inference::JoinLimitChunks(std::move(chunks));
+      if (result.grid.rows() != grid.num_points()) {
+        throw InvalidInput(
+            "--join: the chunks hold " + std::to_string(result.grid.rows()) +
+            " points, the grid " + std::to_string(grid.num_points()));
+      }
+    } else {
+      result = limits.Compute(kinematics, grid, data, others);
+    }
+    if (chunked) {
+      const nlohmann::ordered_json chunk_json = LimitChunkJson(
+          result, limit_options.chunk, grid.num_points(), run_key);
+      RequireFiniteResult(chunk_json,
+                          "--events " + values["events"].as<std::string>());
+      std::optional<std::string> output_path;
+      if (values.count("output") != 0)
+        output_path = values["output"].as<std::string>();
+      WriteJsonResult(chunk_json, output_path, streams);
+      return kSuccess;
+    }
     if (result.profile_fits_not_converged > 0) {
       std::size_t first = 0;
       while (result.profile_converged[first]) ++first;

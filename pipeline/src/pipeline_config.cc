@@ -506,9 +506,11 @@ WorkflowSettings ReadWorkflow(const YamlNode& node) {
         throw InvalidInput(value.Where() + ": \"" + stage +
                            "\" is not a stage; stages: " + list);
       }
-      if (target == &settings.shards && stage != "mine" && stage != "augment") {
-        throw InvalidInput(value.Where() +
-                           ": only the mine and augment stages have shards");
+      if (target == &settings.shards && stage != "mine" && stage != "augment" &&
+          stage != "limits") {
+        throw InvalidInput(
+            value.Where() +
+            ": only the mine, augment and limits stages have shards");
       }
       const std::int64_t count = Count(value, 1);
       if (count > 1000000) value.Fail("an integer from 1 to 1000000");

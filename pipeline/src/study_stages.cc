@@ -84,6 +84,66 @@ std::vector<Step> Sharded(const Step& step,
   return steps;
 }
 
+// The points of a limits command's --grid NAME:LO:HI:N,... (0 when it cannot
+// tell; the command itself then reports the grid).
+std::int64_t GridPoints(const std::vector<std::string>& arguments) {
+  const auto flag = std::find(arguments.begin(), arguments.end(), "--grid");
+  if (flag == arguments.end() || flag + 1 == arguments.end()) return 0;
+  std::int64_t points = 1;
+  std::stringstream axes(*(flag + 1));
+  for (std::string axis; std::getline(axes, axis, ',');) {
+    const std::size_t colon = axis.rfind(':');
+    if (colon == std::string::npos) return 0;
+    try {
+      points *= std::stoll(axis.substr(colon + 1));
+    } catch (const std::exception&) {
+      return 0;
+    }
+  }
+  return points;
+}
+
+// A limits step as `chunks` commands `--chunk I/N` (each a part file beside
+// the result) and `--join` of them in the next wave, which writes the result
+// the single command writes (docs/limits.md). Profiled and systematics runs,
+// whose fits need the whole grid, and grids with fewer points than chunks
+// stay whole.
+std::vector<Step> LimitsChunked(const Step& step,
+                                int chunks,
+                                std::vector<fs::path>* parts) {
+  const auto has = [&](const char* flag) {
+    return std::find(step.arguments.begin(), step.arguments.end(), flag) !=
+           step.arguments.end();
+  };
+  if (chunks <= 1 || has("--profile") || has("--systematics") ||
+      GridPoints(step.arguments) < chunks) {
+    return {step};
+  }
+  const fs::path output = *step.stdout_file;
+  const std::string of = "-of-" + std::to_string(chunks);
+  std::vector<Step> steps;
+  Step join = step;
+  join.arguments.push_back("--join");
+  for (int chunk = 0; chunk < chunks; ++chunk) {
+    const fs::path part =
+        output.parent_path() / (output.stem().string() + ".shard-" +
+                                std::to_string(chunk) + of + ".json");
+    Step chunked = step;
+    chunked.label = step.label + ", chunk " + std::to_string(chunk) + "/" +
+                    std::to_string(chunks);
+    chunked.arguments.insert(
+        chunked.arguments.end(),
+        {"--chunk", std::to_string(chunk) + "/" + std::to_string(chunks)});
+    chunked.stdout_file = part;
+    steps.push_back(chunked);
+    join.arguments.push_back(part.string());
+    parts->push_back(part);
+  }
+  join.wave = step.wave + 1;
+  steps.push_back(join);
+  return steps;
+}
+
 // The shards of a stage's commands (workflow.shards), 1 when not set.
 int ShardsOf(const PipelineConfig& config, const std::string& stage) {
   const auto found = config.workflow.shards.find(stage);
@@ -106,7 +166,7 @@ std::function<void(std::ostream&)> RemovingParts(
   if (parts.empty()) return then;
   return [parts = std::move(parts), then = std::move(then)](std::ostream& log) {
     for (const fs::path& part : parts) fs::remove(part);
-    log << "removed the " << parts.size() / 2 << " shard files\n";
+    log << "removed " << parts.size() << " shard files\n";
     if (then) then(log);
   };
 }
@@ -623,6 +683,7 @@ Stage LimitsStage(const PipelineConfig& config, const StudyFiles& files) {
     if (train.enabled)
       stage.inputs.push_back(files.model(train.method).string() + ".json");
   }
+  std::vector<fs::path> parts;
   for (const LimitsRun& run : LimitsRuns(config, files)) {
     Step step;
     step.label = "limits " + run.name;
@@ -630,8 +691,11 @@ Stage LimitsStage(const PipelineConfig& config, const StudyFiles& files) {
     step.stdout_file = files.limits(run.name);
     // `goldmine limits` may be missing from this build: the report says so.
     step.optional = true;
-    stage.steps.push_back(step);
+    for (const Step& chunk :
+         LimitsChunked(step, ShardsOf(config, "limits"), &parts))
+      stage.steps.push_back(chunk);
   }
+  stage.work = RemovingParts(std::move(parts), nullptr);
   return stage;
 }
 

@@ -159,6 +159,89 @@ TEST_F(LimitsCommandTest, ThreadsGiveTheSameNumbers) {
   ExpectBadInput(Run({"--method", "rate", "--threads", "0"}), "--threads");
 }
 
+// Issue 19: a grid in chunks (--chunk I/N) joined by --join gives the
+// single run's output byte for byte, with the chunks in any order; chunks
+// that left out different units are refused, naming what to pass to every
+// chunk; chunks of another run, missing chunks and profiled chunks too.
+TEST_F(LimitsCommandTest, ChunksJoinIntoTheSingleRunsOutput) {
+  const std::filesystem::path folder =
+      testing::MakeScratchFolder("limits_chunks");
+  auto chunk_file = [&](int i) {
+    return (folder / ("chunk" + std::to_string(i) + ".json")).string();
+  };
+  auto chunks = [&](const std::vector<std::string>& method,
+                    const std::vector<std::string>& per_chunk0) {
+    for (int i = 0; i < 3; ++i) {
+      std::vector<std::string> extra = method;
+      extra.insert(
+          extra.end(),
+          {"--chunk", std::to_string(i) + "/3", "--output", chunk_file(i)});
+      if (i == 0)
+        extra.insert(extra.end(), per_chunk0.begin(), per_chunk0.end());
+      const auto result = Run(extra);
+      ASSERT_EQ(result.exit_code, 0) << result.err;
+    }
+  };
+  auto join = [&](std::vector<std::string> extra) {
+    extra.insert(extra.end(),
+                 {"--join", chunk_file(2), chunk_file(0), chunk_file(1)});
+    return Run(extra);
+  };
+  for (const std::vector<std::string>& method :
+       {std::vector<std::string>{
+            "--method", "histo", "--observables", "pt,dphi"},
+        std::vector<std::string>{
+            "--method", "histo", "--observables", "pt", "--include-xsec"}}) {
+    const auto single = Run(method);
+    ASSERT_EQ(single.exit_code, 0) << single.err;
+    chunks(method, {});
+    const auto joined = join(method);
+    ASSERT_EQ(joined.exit_code, 0) << joined.err;
+    EXPECT_EQ(joined.out, single.out);
+  }
+  const std::vector<std::string> histo = {
+      "--method", "histo", "--observables", "pt"};
+  // Chunk 0 leaves out bin 2, the others do not: the join cannot subtract
+  // what they summed.
+  chunks(histo, {"--drop-units", "2"});
+  ExpectBadInput(join(histo), "rerun every chunk with --drop-units 2");
+  // Every chunk with --drop-units 2 is the single run with it.
+  std::vector<std::string> dropped = histo;
+  dropped.insert(dropped.end(), {"--drop-units", "2"});
+  chunks(dropped, {});
+  const auto single = Run(dropped);
+  ASSERT_EQ(single.exit_code, 0) << single.err;
+  EXPECT_EQ(nlohmann::json::parse(single.out)["dropped_units"], 1);
+  const auto joined = join(histo);
+  ASSERT_EQ(joined.exit_code, 0) << joined.err;
+  EXPECT_EQ(joined.out, single.out);
+
+  std::vector<std::string> other = histo;
+  other.insert(other.end(), {"--luminosity", "1000"});
+  ExpectBadInput(join(other), "a chunk of another limits run");
+  ExpectBadInput(Run({"--method",
+                      "histo",
+                      "--observables",
+                      "pt",
+                      "--join",
+                      chunk_file(0),
+                      chunk_file(1)}),
+                 "chunk 2/3 is missing");
+  ExpectBadInput(testing::RunGoldmine({"limits",
+                                       "--events",
+                                       events_,
+                                       "--method",
+                                       "rate",
+                                       "--grid",
+                                       "c1:-1:1:5",
+                                       "--profile",
+                                       "c2:-1:1",
+                                       "--chunk",
+                                       "0/2"}),
+                 "profiled parameters are not split into chunks");
+  std::filesystem::remove_all(folder);
+}
+
 TEST_F(LimitsCommandTest, FixedEdgesAndOneParameterWithTheOtherFixed) {
   const auto fixed = Run({"--method",
                           "histo",

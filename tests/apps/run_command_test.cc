@@ -700,6 +700,8 @@ TEST_F(RunCommandTest, JobsRunAStagesCommandsAtOnceWithTheSameResults) {
 // command with fewer blocks of draws than shards gets one shard per block.
 TEST_F(RunCommandTest, ShardedStagesGiveTheUnshardedStudy) {
   EditConfig("augment: {n_samples: 500,", "augment: {n_samples: 25000,");
+  std::ofstream(config_, std::ios::app)
+      << "limits:\n  grid: {cHW: [-0.5, 0.5, 5], cHq3: [-0.1, 0.1, 5]}\n";
   const auto whole = Run({"--jobs", "2"});
   ASSERT_EQ(whole.exit_code, 0) << whole.err;
   const fs::path work = folder_ / "work";
@@ -709,7 +711,7 @@ TEST_F(RunCommandTest, ShardedStagesGiveTheUnshardedStudy) {
   const nlohmann::json results = testing::ReadJson(work / "results.json");
 
   std::ofstream(config_, std::ios::app)
-      << "workflow: {shards: {mine: 3, augment: 4}}\n";
+      << "workflow: {shards: {mine: 3, augment: 4, limits: 2}}\n";
   const auto sharded = Run({"--jobs", "2"});
   ASSERT_EQ(sharded.exit_code, 0) << sharded.err;
   const std::string commands =
@@ -733,16 +735,22 @@ TEST_F(RunCommandTest, ShardedStagesGiveTheUnshardedStudy) {
   const nlohmann::json again = testing::ReadJson(work / "results.json");
   EXPECT_EQ(again.at("fisher"), results.at("fisher"));
   EXPECT_EQ(again.at("limits"), results.at("limits"));
+  EXPECT_TRUE(again.at("limits").at("rate").at("available").get<bool>());
   for (const auto& entry : fs::recursive_directory_iterator(work))
     EXPECT_EQ(entry.path().filename().string().find(".shard-"),
               std::string::npos)
         << entry.path();
   // Shards of a stage that has none are refused, naming the key.
-  EditConfig("shards: {mine: 3, augment: 4}", "shards: {fisher: 2}");
+  const std::string limits_commands =
+      testing::ReadJson(work / "limits" / "stage.json").at("commands").dump();
+  EXPECT_THAT(limits_commands, HasSubstr("--chunk 1/2"));
+  EXPECT_THAT(limits_commands, HasSubstr("--join"));
+  EditConfig("shards: {mine: 3, augment: 4, limits: 2}", "shards: {fisher: 2}");
   const auto refused = Run();
   EXPECT_EQ(refused.exit_code, 2);
-  EXPECT_THAT(refused.err,
-              HasSubstr("only the mine and augment stages have shards"));
+  EXPECT_THAT(
+      refused.err,
+      HasSubstr("only the mine, augment and limits stages have shards"));
 }
 
 // Issue 19: --emit snakemake writes the workflow and runs nothing; the

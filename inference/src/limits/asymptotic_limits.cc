@@ -16,6 +16,7 @@
 #include "goldmine/core/likelihood_ratio_model.h"
 #include "goldmine/core/score_model.h"
 #include "goldmine/inference/limits/histogram.h"
+#include "goldmine/inference/limits/limit_chunks.h"
 #include "goldmine/mining/augmenter.h"
 #include "goldmine/mining/histogram_bins.h"
 #include "goldmine/mining/madminer_file.h"
@@ -726,8 +727,14 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
                        " observables and a positive number of events");
   }
 
-  const Eigen::MatrixXd grid_points = grid.Points();
-  const Eigen::Index num_points = grid_points.rows();
+  if (d.options.chunk.count > 1 && !profiled.empty()) {
+    throw InvalidInput(
+        "--chunk: limits with profiled parameters are not split into "
+        "chunks (each profile fit starts from its neighbour's); leave out "
+        "--chunk or --profile");
+  }
+  Eigen::MatrixXd grid_points = grid.Points();
+  Eigen::Index num_points = grid_points.rows();
   Eigen::MatrixXd thetas(num_points, num_parameters);
   for (Eigen::Index i = 0; i < num_points; ++i) {
     thetas.row(i) = base.transpose();
@@ -915,6 +922,15 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
             observed.x, observables, model->observable_names(), "ratio model"),
         obs_weights,
         parameter_map);
+  }
+
+  // A chunk evaluates only its points; the binnings above come from the
+  // whole grid ("auto-grid" averages the weights over it), as in one run.
+  if (d.options.chunk.count > 1) {
+    const auto [first, end] = ChunkPoints(num_points, d.options.chunk);
+    grid_points = grid_points.middleRows(first, end - first).eval();
+    thetas = thetas.middleRows(first, end - first).eval();
+    num_points = end - first;
   }
 
   const bool with_rate = method == LimitMethod::kRate || d.options.include_xsec;
@@ -1112,12 +1128,23 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
     for (Eigen::Index u = 0; u < units; ++u) {
       use[static_cast<std::size_t>(u)] = present[static_cast<std::size_t>(u)];
     }
+    // Units named by --drop-units count as not finite somewhere.
+    for (const std::int64_t u : d.options.drop_units) {
+      if (u < 0 || u >= units) {
+        throw InvalidInput("--drop-units " + std::to_string(u) +
+                           ": expected unit numbers from 0 to " +
+                           std::to_string(units - 1) + " (" +
+                           std::to_string(units) + " bins or events)");
+      }
+      finite_everywhere[static_cast<std::size_t>(u)] = 0;
+    }
     run_pass(use, true);
     for (Eigen::Index u = 0; u < units; ++u) {
       if (use[static_cast<std::size_t>(u)] &&
           !finite_everywhere[static_cast<std::size_t>(u)]) {
         use[static_cast<std::size_t>(u)] = 0;
         ++result.dropped_units;
+        result.dropped_unit_ids.push_back(u);
       }
     }
     if (result.dropped_units > 0) run_pass(use, false);
@@ -1126,17 +1153,7 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
     }
   }
 
-  const Eigen::VectorXd total =
-      result.log_likelihood_kin + result.log_likelihood_rate;
-  Eigen::Index best = 0;
-  for (Eigen::Index i = 1; i < num_points; ++i)
-    if (total(i) > total(best)) best = i;
-  result.best_fit_index = best;
-  result.minus_two_delta_log_l = -2.0 * (total.array() - total(best));
-  result.p_values.resize(num_points);
-  for (Eigen::Index i = 0; i < num_points; ++i)
-    result.p_values(i) =
-        WilksPValue(result.minus_two_delta_log_l(i), result.dof);
+  FinishLimitResult(&result);
   return result;
 }
 

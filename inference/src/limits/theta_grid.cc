@@ -193,4 +193,21 @@ std::vector<int> ThetaGrid::AxisIndices(Eigen::Index flat) const {
   return indices;
 }
 
+std::pair<Eigen::Index, Eigen::Index> ChunkPoints(Eigen::Index points,
+                                                  const GridChunk& chunk) {
+  if (chunk.count < 1 || chunk.index < 0 || chunk.index >= chunk.count) {
+    throw InvalidInput("chunk " + std::to_string(chunk.index) + "/" +
+                       std::to_string(chunk.count) +
+                       ": expected I/N with 0 <= I < N");
+  }
+  if (points < chunk.count) {
+    throw InvalidInput("a grid of " + std::to_string(points) +
+                       " points has no " + std::to_string(chunk.count) +
+                       " chunks");
+  }
+  const Eigen::Index first = points * chunk.index / chunk.count;
+  const Eigen::Index end = points * (chunk.index + 1) / chunk.count;
+  return {first, end};
+}
+
 }  // namespace goldmine::inference

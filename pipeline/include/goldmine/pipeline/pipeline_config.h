@@ -141,9 +141,10 @@ struct ReportSettings {
 struct WorkflowSettings {
   std::map<std::string, int> threads;
   std::map<std::string, int> mem_mb;
-  // Shards of the mine and augment stages (issue 19): each mine or augment
-  // command runs as this many `--shard I/N` commands joined by `goldmine
-  // merge`, with the same result (docs/workflow.md).
+  // Shards of the mine, augment and limits stages (issue 19): each mine or
+  // augment command runs as this many `--shard I/N` commands joined by
+  // `goldmine merge`, each limits command as `--chunk I/N` commands joined by
+  // `limits --join`, with the same result (docs/workflow.md).
   std::map<std::string, int> shards;
 };
 

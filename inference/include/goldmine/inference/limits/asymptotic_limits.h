@@ -123,6 +123,13 @@ struct LimitOptions {
   // Grid points evaluated in parallel (histogram methods; ml and mem run on
   // one thread). The result does not depend on it.
   int threads = 1;
+  // Only the points of this chunk of the grid (`limits --chunk I/N`;
+  // limit_chunks.h joins the chunks). Not with profiled parameters.
+  GridChunk chunk;
+  // Units (bins or events) left out at every point in addition to those
+  // whose log likelihood is not finite somewhere on the (chunk's) grid
+  // (`limits --drop-units`, for chunks that must leave out the same units).
+  std::vector<std::int64_t> drop_units;
   // Called after each evaluated grid point (done, total), e.g. for progress
   // on stderr; may be empty.
   std::function<void(Eigen::Index, Eigen::Index)> progress;
@@ -193,8 +200,10 @@ struct LimitResult {
   // Histogram edges per summary dimension (at the first grid point for the
   // per-θ binnings); empty for rate and ml.
   std::vector<std::vector<double>> histogram_edges;
-  // Bins or events left out because their log likelihood was not finite.
+  // Bins or events left out because their log likelihood was not finite
+  // (or because LimitOptions::drop_units named them), and which (sorted).
   std::int64_t dropped_units = 0;
+  std::vector<std::int64_t> dropped_unit_ids;
   // With profiled parameters: per grid point, whether their fit converged
   // (NLopt finished without reaching its evaluation limit and the objective
   // never failed, e.g. on an empty histogram at some θ), why not, and the

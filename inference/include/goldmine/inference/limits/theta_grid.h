@@ -5,6 +5,7 @@
 
 #include <Eigen/Core>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace goldmine::inference {
@@ -65,5 +66,17 @@ class ThetaGrid {
  private:
   std::vector<GridAxis> axes_;
 };
+
+// A part of a grid for `limits --chunk I/N` (limit_chunks.h).
+struct GridChunk {
+  int index = 0;  // I, 0-based
+  int count = 1;  // N
+};
+
+// Points [first, end) of `chunk` of a grid of `points` points: the I-th of N
+// nearly equal contiguous ranges. Throws InvalidInput when there are fewer
+// points than chunks.
+std::pair<Eigen::Index, Eigen::Index> ChunkPoints(Eigen::Index points,
+                                                  const GridChunk& chunk);
 
 }  // namespace goldmine::inference
