@@ -4,7 +4,7 @@
 #   - goldmine mine on one sample with --threads 1 and 2;
 #   - two event-range shards side by side, plus goldmine merge;
 #   - goldmine limits (adaptive-sally, per-point binning) with --threads 1, 2;
-#   - goldmine augment ratio in one process and as two shards plus merge;
+#   - goldmine augment ratio on 1 and 2 threads and as two shards plus merge;
 # and checks that the sharded and threaded outputs equal the one-thread ones
 # byte for byte.
 #
@@ -81,6 +81,7 @@ if [ -f "$toy" ]; then
   augment=("$goldmine" augment ratio --events "$toy" --theta0 random:100:uniform
            --theta1 benchmark:sm --n-samples "$samples" --seed 4)
   a1=$(median "${augment[@]}" --output ratio.h5)
+  a1t2=$(median "${augment[@]}" --output ratio_t2.h5 --threads 2)
   augment_shards() {
     "${augment[@]}" --output ratio0.h5 --shard 0/2 &
     "${augment[@]}" --output ratio1.h5 --shard 1/2
@@ -88,8 +89,8 @@ if [ -f "$toy" ]; then
     "$goldmine" merge ratio0.h5 ratio1.h5 --output ratio_merged.h5
   }
   a2=$(median augment_shards)
-  augment_line=$(printf 'augment ratio %s samples: 1 process %s s, 2 shards + merge %s s' \
-    "$samples" "$a1" "$a2")
+  augment_line=$(printf 'augment ratio %s samples: 1 thread %s s, 2 threads %s s, 2 shards + merge %s s' \
+    "$samples" "$a1" "$a1t2" "$a2")
 fi
 printf 'mine %s toy events (smeared): 1 thread %s s, 2 threads %s s, 2 shards + merge %s s\n' \
   "$events" "$one" "$two" "$sharded"

@@ -63,6 +63,10 @@ Command AugmentCommand() {
         po::bool_switch(),
         "sample from every event, not only those generated at the benchmark "
         "closest to theta")(
+        "threads",
+        po::value<int>()->default_value(1),
+        "threads for the joint ratios and scores of the drawn rows (the "
+        "same samples for any count)")(
         "shard",
         po::value<std::string>(),
         "I/N: draw only the I-th (0-based) of N ranges of the sample's "
@@ -115,6 +119,12 @@ Command AugmentCommand() {
         values["madminer-partitions"].as<bool>();
     augmenter_options.sample_only_from_closest_benchmark =
         !values["all-benchmarks"].as<bool>();
+    augmenter_options.threads = values["threads"].as<int>();
+    if (augmenter_options.threads < 1 || augmenter_options.threads > 256) {
+      throw InvalidInput("--threads " +
+                         std::to_string(augmenter_options.threads) +
+                         ": expected a count from 1 to 256");
+    }
     if (values.count("shard") != 0) {
       std::tie(augmenter_options.shard, augmenter_options.num_shards) =
           ParseShard(values["shard"].as<std::string>());

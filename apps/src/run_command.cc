@@ -176,7 +176,8 @@ Command RunCommand() {
         "fisher, limits, report")(
         "threads",
         po::value<int>()->default_value(static_cast<int>(std::min(cores, 2u))),
-        "threads for mine (training and evaluation use one LibTorch thread, "
+        "threads for mine, augment and mem (training and evaluation use one "
+        "LibTorch thread, "
         "which is faster for these small networks)")(
         "emit",
         po::value<std::string>(),

@@ -6,9 +6,11 @@
 #include <numeric>
 #include <optional>
 #include <sstream>
+#include <string>
 #include <utility>
 
 #include "goldmine/core/errors.h"
+#include "goldmine/core/parallel_for.h"
 #include "goldmine/core/random.h"
 #include "goldmine/mining/madminer_file.h"
 #include "goldmine/morphing/components.h"
@@ -123,6 +125,9 @@ Partition MakePartition(const std::string& name,
 }
 
 // ------------------------------------------------------------ Augmenter
+
+// Rows per unit of work of the threads (AugmenterOptions::threads).
+constexpr Eigen::Index kRowChunk = 8192;
 
 struct Augmenter::Impl {
   AugmenterOptions options;
@@ -270,20 +275,30 @@ struct Augmenter::Impl {
     data.x = std::move(drawn.x);
     data.theta0.resize(n, events.num_parameters());
     if (score) data.t_xz.resize(n, events.num_score());
-    // Draw() returns the rows of each model contiguously.
+    // Draw() returns the rows of each model contiguously: chunks of at most
+    // kRowChunk rows of one model, computed on options.threads threads.
+    std::vector<std::pair<Eigen::Index, Eigen::Index>> chunks;
     for (Eigen::Index first = 0; first < n;) {
       const int m = drawn.model[first];
       Eigen::Index end = first + 1;
-      while (end < n && drawn.model[end] == m) ++end;
-      const PointModel& model = models[static_cast<std::size_t>(m)];
-      data.theta0.middleRows(first, end - first).rowwise() =
-          model.theta.transpose();
-      if (score) {
-        data.t_xz.middleRows(first, end - first) =
-            events.Scores(model, drawn.weights.middleRows(first, end - first));
-      }
+      while (end < n && drawn.model[end] == m && end - first < kRowChunk) ++end;
+      chunks.emplace_back(first, end);
       first = end;
     }
+    core::ParallelFor(
+        static_cast<std::int64_t>(chunks.size()),
+        options.threads,
+        [&](std::int64_t c) {
+          const auto [first, end] = chunks[static_cast<std::size_t>(c)];
+          const PointModel& model =
+              models[static_cast<std::size_t>(drawn.model[first])];
+          data.theta0.middleRows(first, end - first).rowwise() =
+              model.theta.transpose();
+          if (score) {
+            data.t_xz.middleRows(first, end - first) = events.Scores(
+                model, drawn.weights.middleRows(first, end - first));
+          }
+        });
     data.n_eff = MinNeff(models, counts);
     return data;
   }
@@ -419,52 +434,83 @@ struct Augmenter::Impl {
     if (more) data.t_xz1.resize(n, events.num_score());
     // Weights (and scores) per model over the rows that use it, as matrix
     // products instead of one small evaluation per row.
-    auto evaluate =
-        [&](bool numerator, Eigen::VectorXd* w, Eigen::MatrixXd* t) {
-          std::vector<std::vector<Eigen::Index>> rows_of_model(models.size());
-          for (Eigen::Index i = 0; i < n; ++i) {
-            const Row& row = rows[static_cast<std::size_t>(i)];
-            rows_of_model[static_cast<std::size_t>(numerator ? row.model0
-                                                             : row.model1)]
-                .push_back(i);
-          }
-          w->resize(n);
-          Eigen::MatrixXd gathered;
-          for (std::size_t m = 0; m < models.size(); ++m) {
-            const auto& list = rows_of_model[m];
-            if (list.empty()) continue;
-            gathered.resize(static_cast<Eigen::Index>(list.size()),
-                            drawn.weights.cols());
-            for (std::size_t j = 0; j < list.size(); ++j) {
-              gathered.row(static_cast<Eigen::Index>(j)) = drawn.weights.row(
-                  rows[static_cast<std::size_t>(list[j])].drawn_row);
+    // Chunks of at most kRowChunk rows of one model, computed on
+    // options.threads threads (a row's numbers do not depend on its chunk).
+    auto evaluate = [&](bool numerator,
+                        Eigen::VectorXd* w,
+                        Eigen::MatrixXd* t) {
+      std::vector<std::vector<Eigen::Index>> rows_of_model(models.size());
+      for (Eigen::Index i = 0; i < n; ++i) {
+        const Row& row = rows[static_cast<std::size_t>(i)];
+        rows_of_model[static_cast<std::size_t>(numerator ? row.model0
+                                                         : row.model1)]
+            .push_back(i);
+      }
+      struct Chunk {
+        std::size_t model;
+        std::size_t first;
+        std::size_t end;
+      };
+      std::vector<Chunk> chunks;
+      for (std::size_t m = 0; m < models.size(); ++m) {
+        const std::size_t size = rows_of_model[m].size();
+        for (std::size_t first = 0; first < size;
+             first += static_cast<std::size_t>(kRowChunk)) {
+          chunks.push_back(
+              {m,
+               first,
+               std::min(size, first + static_cast<std::size_t>(kRowChunk))});
+        }
+      }
+      w->resize(n);
+      core::ParallelFor(
+          static_cast<std::int64_t>(chunks.size()),
+          options.threads,
+          [&](std::int64_t c) {
+            const Chunk& chunk = chunks[static_cast<std::size_t>(c)];
+            const std::vector<Eigen::Index>& list = rows_of_model[chunk.model];
+            const PointModel& model = models[chunk.model];
+            Eigen::MatrixXd gathered(
+                static_cast<Eigen::Index>(chunk.end - chunk.first),
+                drawn.weights.cols());
+            for (std::size_t j = chunk.first; j < chunk.end; ++j) {
+              gathered.row(static_cast<Eigen::Index>(j - chunk.first)) =
+                  drawn.weights.row(
+                      rows[static_cast<std::size_t>(list[j])].drawn_row);
             }
             const Eigen::VectorXd values =
-                events.Weights(models[m], gathered) / models[m].sigma;
-            const Eigen::MatrixXd scores =
-                t != nullptr ? events.Scores(models[m], gathered)
-                             : Eigen::MatrixXd();
-            for (std::size_t j = 0; j < list.size(); ++j) {
-              const auto jj = static_cast<Eigen::Index>(j);
+                events.Weights(model, gathered) / model.sigma;
+            const Eigen::MatrixXd scores = t != nullptr
+                                               ? events.Scores(model, gathered)
+                                               : Eigen::MatrixXd();
+            for (std::size_t j = chunk.first; j < chunk.end; ++j) {
+              const auto jj = static_cast<Eigen::Index>(j - chunk.first);
               (*w)(list[j]) = values(jj);
               if (t != nullptr) t->row(list[j]) = scores.row(jj);
             }
-          }
-        };
+          });
+    };
     Eigen::VectorXd p0;
     Eigen::VectorXd p1;
     evaluate(true, &p0, score ? &data.t_xz : nullptr);
     evaluate(false, &p1, more ? &data.t_xz1 : nullptr);
-    for (Eigen::Index i = 0; i < n; ++i) {
-      const Row& row = rows[static_cast<std::size_t>(i)];
-      const PointModel& model0 = models[static_cast<std::size_t>(row.model0)];
-      const PointModel& model1 = models[static_cast<std::size_t>(row.model1)];
-      data.x.row(i) = drawn.x.row(row.drawn_row);
-      data.theta0.row(i) = model0.theta.transpose();
-      data.theta1.row(i) = model1.theta.transpose();
-      data.y(i, 0) = row.y;
-      data.r_xz(i, 0) = p0(i) / p1(i);
-    }
+    core::ParallelFor(
+        (n + kRowChunk - 1) / kRowChunk, options.threads, [&](std::int64_t c) {
+          const Eigen::Index end =
+              std::min<Eigen::Index>(n, (c + 1) * kRowChunk);
+          for (Eigen::Index i = c * kRowChunk; i < end; ++i) {
+            const Row& row = rows[static_cast<std::size_t>(i)];
+            const PointModel& model0 =
+                models[static_cast<std::size_t>(row.model0)];
+            const PointModel& model1 =
+                models[static_cast<std::size_t>(row.model1)];
+            data.x.row(i) = drawn.x.row(row.drawn_row);
+            data.theta0.row(i) = model0.theta.transpose();
+            data.theta1.row(i) = model1.theta.transpose();
+            data.y(i, 0) = row.y;
+            data.r_xz(i, 0) = p0(i) / p1(i);
+          }
+        });
     data.n_eff = MinNeff(models, counts);
     return data;
   }
@@ -503,6 +549,26 @@ std::vector<std::string> Augmenter::observable_names() const {
   return impl_->events.observable_names();
 }
 const AugmenterOptions& Augmenter::options() const { return impl_->options; }
+
+void ThetaPoints::Append(const ThetaPoints& more) {
+  if (size() == 0) {
+    thetas.resize(0, more.thetas.cols());
+    nus.resize(0, more.nus.cols());
+  }
+  GOLDMINE_REQUIRE(
+      more.thetas.cols() == thetas.cols() && more.nus.cols() == nus.cols(),
+      "ThetaPoints::Append: points with " + std::to_string(more.thetas.cols()) +
+          " parameters and " + std::to_string(more.nus.cols()) +
+          " nuisance parameters appended to points with " +
+          std::to_string(thetas.cols()) + " and " + std::to_string(nus.cols()));
+  const Eigen::Index n = size();
+  thetas.conservativeResize(n + more.size(), Eigen::NoChange);
+  thetas.bottomRows(more.size()) = more.thetas;
+  nus.conservativeResize(n + more.size(), Eigen::NoChange);
+  nus.bottomRows(more.size()) = more.nus;
+  benchmarks.insert(
+      benchmarks.end(), more.benchmarks.begin(), more.benchmarks.end());
+}
 
 ThetaPoints Augmenter::ParseTheta(const std::string& spec,
                                   RandomStream& random,

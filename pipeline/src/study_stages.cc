@@ -312,7 +312,9 @@ Stage MineStage(const PipelineConfig& config,
   return stage;
 }
 
-Stage AugmentStage(const PipelineConfig& config, const StudyFiles& files) {
+Stage AugmentStage(const PipelineConfig& config,
+                   const StudyFiles& files,
+                   int threads) {
   Stage stage;
   stage.name = "augment";
   const AugmentSettings& augment = config.augment;
@@ -340,7 +342,8 @@ Stage AugmentStage(const PipelineConfig& config, const StudyFiles& files) {
                      augment.theta};
   local.stdout_file = folder / "local.json";
   std::vector<fs::path> parts;
-  auto add = [&](const Step& step, std::int64_t n_samples) {
+  auto add = [&](Step step, std::int64_t n_samples) {
+    step.unhashed_arguments = {"--threads", std::to_string(threads)};
     for (const Step& sharded :
          Sharded(step, AugmentShards(config, n_samples), &parts))
       stage.steps.push_back(sharded);
@@ -972,7 +975,7 @@ std::vector<Stage> StudyStages(const PipelineConfig& config,
                                bool write_inputs) {
   return {GenerateStage(config, files, write_inputs),
           MineStage(config, files, threads, write_inputs),
-          AugmentStage(config, files),
+          AugmentStage(config, files, threads),
           // Before training: the MEM needs no model, and a new model then
           // does not integrate the events again.
           MemStage(config, files, threads),

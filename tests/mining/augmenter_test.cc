@@ -505,5 +505,37 @@ TEST(Augmenter, BadSpecificationsNameTheSpecification) {
             7);
 }
 
+// Issue 19: AugmenterOptions::threads splits the joint ratios and scores
+// of the drawn rows into chunks; every number is the one-thread number.
+TEST(Augmenter, ThreadsGiveTheSameSamples) {
+  const auto path = ToyEvents();
+  REQUIRE_REFERENCE(path);
+  AugmenterOptions one;
+  AugmenterOptions three;
+  three.threads = 3;
+  const Augmenter serial(path, one);
+  const Augmenter parallel(path, three);
+  RandomStream random(4);
+  const ThetaPoints theta0 = serial.ParseTheta("benchmark:sm", random);
+  const ThetaPoints theta1 = serial.ParseTheta("random:5:uniform", random);
+  // 30000 rows: several chunks of 8192 rows, and a partial one.
+  const SampleData a = serial.SampleTrainRatio(theta0, theta1, 30000, 7);
+  const SampleData b = parallel.SampleTrainRatio(theta0, theta1, 30000, 7);
+  for (const auto member : {&SampleData::x,
+                            &SampleData::theta0,
+                            &SampleData::theta1,
+                            &SampleData::y,
+                            &SampleData::r_xz,
+                            &SampleData::t_xz}) {
+    ASSERT_EQ((a.*member).rows(), 30000);
+    EXPECT_TRUE((a.*member) == (b.*member));
+  }
+  const SampleData c = serial.SampleTrainLocal(theta1, 30000, 8);
+  const SampleData d = parallel.SampleTrainLocal(theta1, 30000, 8);
+  EXPECT_TRUE(c.x == d.x);
+  EXPECT_TRUE(c.t_xz == d.t_xz);
+  EXPECT_TRUE(c.theta0 == d.theta0);
+}
+
 }  // namespace
 }  // namespace goldmine::mining

@@ -61,6 +61,10 @@ struct AugmenterOptions {
   // must be at least as many blocks as shards (InvalidInput otherwise).
   int shard = 0;
   int num_shards = 1;
+  // Threads for the joint ratios and scores of the drawn rows (rows in
+  // chunks of kRowChunk; the file is still read by one thread). The samples
+  // do not depend on it.
+  int threads = 1;
 };
 
 // A contiguous range of events and the weight correction 1/fraction.
@@ -84,6 +88,12 @@ struct ThetaPoints {
   Eigen::MatrixXd nus;          // n × K (zeros: nominal)
   std::vector<int> benchmarks;  // n: physics benchmark index, −1 = morphed
   Eigen::Index size() const { return thetas.rows(); }
+
+  // Adds the points of `more` after these, in order (several --theta
+  // specifications make one list). An object without points takes the
+  // widths of `more`; otherwise both must have as many parameters and
+  // nuisance parameters (InvalidInput if not).
+  void Append(const ThetaPoints& more);
 };
 
 struct CrossSections {

@@ -50,7 +50,7 @@ struct StudyFiles {
 // The stages except the report (which the caller adds). Writes the files the
 // commands read (generate/benchmarks.yaml, mine/mine.yaml) when their content
 // changed, unless `write_inputs` is false (`goldmine run --dry-run`).
-// `threads` goes to mine and mem.
+// `threads` goes to mine, augment and mem.
 std::vector<Stage> StudyStages(const PipelineConfig& config,
                                const StudyFiles& files,
                                int threads,
