@@ -39,6 +39,14 @@ std::string Hex(std::uint64_t value) {
   return text.str();
 }
 
+// The in-process work of stages running at once (`run --jobs`) takes turns:
+// it reads and writes HDF5 files, and Debian's HDF5 library is not built
+// thread-safe.
+std::mutex& InProcessWork() {
+  static std::mutex mutex;
+  return mutex;
+}
+
 std::string StatusName(StageStatus status) {
   switch (status) {
     case StageStatus::kRan:
@@ -213,7 +221,10 @@ StageOutcome StageRunner::Run(const Stage& stage, bool force) {
   const auto start = std::chrono::steady_clock::now();
   std::ofstream log(folder / "log.txt", std::ios::trunc);
   nlohmann::ordered_json commands = nlohmann::ordered_json::array();
-  if (stage.prepare) stage.prepare(log);
+  if (stage.prepare) {
+    const std::lock_guard<std::mutex> lock(InProcessWork());
+    stage.prepare(log);
+  }
   std::vector<int> waves;
   for (const Step& step : stage.steps) waves.push_back(step.wave);
   std::sort(waves.begin(), waves.end());
@@ -256,7 +267,10 @@ StageOutcome StageRunner::Run(const Stage& stage, bool force) {
       outcome.steps.push_back(record);
     }
   }
-  if (stage.work) stage.work(log);
+  if (stage.work) {
+    const std::lock_guard<std::mutex> lock(InProcessWork());
+    stage.work(log);
+  }
   for (const fs::path& output : stage.outputs) {
     if (!fs::exists(output)) {
       throw StageFailure{

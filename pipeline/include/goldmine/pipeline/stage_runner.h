@@ -50,7 +50,8 @@ struct Stage {
   std::vector<std::filesystem::path> outputs;  // required outputs
   std::vector<Step> steps;
   // In-process work before the steps (an input file they read), and after
-  // them (the report); both throw on failure.
+  // them (the report); both throw on failure. The in-process work of stages
+  // running at once takes turns (HDF5 is not thread-safe).
   std::function<void(std::ostream& log)> prepare;
   std::function<void(std::ostream& log)> work;
   // Empty: the stage runs. Otherwise it is not part of this study, and the
