@@ -2,12 +2,10 @@
 //   [--samples S.h5] [--metadata KEY=VALUE ...]              (issue 18)
 // Writes a trained estimator as an ONNX file that any ONNX runtime evaluates
 // (estimators/onnx_export.h; docs/onnx.md), and prints what it wrote as JSON.
-#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "cli.h"
 #include "goldmine/core/errors.h"
-#include "goldmine/core/file_digest.h"
 #include "goldmine/estimators/estimator.h"
 #include "goldmine/estimators/onnx_export.h"
 #include "goldmine/mining/events_provenance.h"
@@ -102,12 +100,8 @@ Command ExportCommand() {
         metadata.push_back(std::move(entry));
     }
     if (values.count("samples") != 0) {
-      const std::filesystem::path samples = values["samples"].as<std::string>();
-      metadata.emplace_back(
-          "goldmine.samples_file",
-          nlohmann::json{{"name", samples.filename().string()},
-                         {"sha256", Sha256OfFile(samples)}}
-              .dump());
+      metadata.push_back(
+          mining::SamplesFileProvenance(values["samples"].as<std::string>()));
     }
     if (values.count("metadata") != 0) {
       for (const std::string& item :

@@ -7,14 +7,14 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "cli.h"
 #include "goldmine/core/errors.h"
 #include "goldmine/core/output_guard.h"
 #include "goldmine/generators/benchmarks.h"
-#include "goldmine/generators/builtin_pdf.h"
-#include "goldmine/generators/lhapdf_grid.h"
+#include "goldmine/generators/pdf_choice.h"
 #include "goldmine/generators/toy_event_file.h"
 #include "goldmine/generators/toy_model.h"
 #include "goldmine/generators/tth_event_file.h"
@@ -93,6 +93,12 @@ void WriteSummary(const std::string& process,
   summary["cross_section_uncertainties"] = std::move(errors);
   summary["seconds"] = result.seconds;
   WriteJsonResult(summary, std::nullopt, streams);
+}
+
+// --pdf PATH, if given.
+std::optional<std::string> PdfPath(const po::variables_map& values) {
+  if (values.count("pdf") == 0) return std::nullopt;
+  return values["pdf"].as<std::string>();
 }
 
 std::vector<generators::NamedBenchmark> Benchmarks(
@@ -187,14 +193,8 @@ int RunWh(const po::variables_map& values, Streams streams) {
   settings.parameters.hbb_eft = values["hbb-eft"].as<int>();
   settings.Validate();
 
-  std::shared_ptr<const generators::PartonDensity> pdf;
-  if (values.count("pdf") != 0) {
-    pdf = std::make_shared<generators::LhapdfGrid>(
-        values["pdf"].as<std::string>());
-  } else {
-    pdf = std::make_shared<generators::BuiltinPdf>();
-  }
-  const generators::WhGenerator generator(settings, pdf);
+  const generators::WhGenerator generator(
+      settings, generators::MakePartonDensity(PdfPath(values)));
 
   std::vector<std::string> parameter_names;
   for (generators::WhOperator op : settings.operators)
@@ -252,17 +252,11 @@ int RunTth(const po::variables_map& values, Streams streams) {
   settings.higgs_decay =
       generators::ParseHiggsDecay(values["higgs-decay"].as<std::string>());
 
-  std::shared_ptr<const generators::PartonDensity> pdf;
-  if (values.count("pdf") != 0) {
-    auto grid = std::make_shared<generators::LhapdfGrid>(
-        values["pdf"].as<std::string>());
-    // α_s(M_Z) of the set when its metadata has it; else NNPDF2.3 LO's.
-    if (const auto alpha_s = grid->alpha_s_mz())
-      settings.parameters.alpha_s_mz = *alpha_s;
-    pdf = grid;
-  } else {
-    pdf = std::make_shared<generators::BuiltinPdf>();
-  }
+  const std::shared_ptr<const generators::PartonDensity> pdf =
+      generators::MakePartonDensity(PdfPath(values));
+  // α_s(M_Z) of the set when its metadata has it; else NNPDF2.3 LO's.
+  if (const auto alpha_s = generators::AlphaSFromPdfSet(*pdf))
+    settings.parameters.alpha_s_mz = *alpha_s;
   settings.Validate();
   const generators::TthGenerator generator(settings, pdf);
 

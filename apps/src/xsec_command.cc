@@ -64,15 +64,7 @@ Command XsecCommand() {
     points.nus.resize(0, augmenter.num_nuisance_parameters());
     for (const std::string& spec :
          values["theta"].as<std::vector<std::string>>()) {
-      const mining::ThetaPoints more = augmenter.ParseTheta(spec, random);
-      const Eigen::Index n = points.size();
-      points.thetas.conservativeResize(n + more.size(), Eigen::NoChange);
-      points.thetas.bottomRows(more.size()) = more.thetas;
-      points.nus.conservativeResize(n + more.size(), Eigen::NoChange);
-      points.nus.bottomRows(more.size()) = more.nus;
-      points.benchmarks.insert(points.benchmarks.end(),
-                               more.benchmarks.begin(),
-                               more.benchmarks.end());
+      points.Append(augmenter.ParseTheta(spec, random));
     }
     const mining::CrossSections xsec = augmenter.ComputeCrossSections(
         points, values["partition"].as<std::string>());

@@ -74,4 +74,12 @@ std::vector<std::pair<std::string, std::string>> EventsProvenance(
   return entries;
 }
 
+std::pair<std::string, std::string> SamplesFileProvenance(
+    const std::filesystem::path& samples) {
+  return {"goldmine.samples_file",
+          nlohmann::json{{"name", samples.filename().string()},
+                         {"sha256", Sha256OfFile(samples)}}
+              .dump()};
+}
+
 }  // namespace goldmine::mining
