@@ -145,6 +145,10 @@ Command FisherCommand() {
                    po::value<std::string>(),
                    "sally: events partition (default test, as MadMiner); mem: "
                    "(default all)")(
+        "threads",
+        po::value<int>()->default_value(1),
+        "truth, histogram: threads for the per-event terms (the same numbers "
+        "for any count)")(
         "output", po::value<std::string>(), "write the JSON here");
     po::positional_options_description positional;
     positional.add("mode", 1);
@@ -221,6 +225,11 @@ Command FisherCommand() {
     }
     fisher_options.include_nuisance_parameters =
         !values["no-nuisance"].as<bool>();
+    fisher_options.threads = values["threads"].as<int>();
+    if (fisher_options.threads < 1 || fisher_options.threads > 256) {
+      throw InvalidInput("--threads " + std::to_string(fisher_options.threads) +
+                         ": expected a count from 1 to 256");
+    }
     const mining::FisherInformation fisher(values["events"].as<std::string>(),
                                            fisher_options);
     const std::vector<double> theta_values =

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "goldmine/core/errors.h"
+#include "goldmine/core/parallel_for.h"
 #include "goldmine/mining/augmenter.h"
 #include "goldmine/mining/expression.h"
 #include "goldmine/mining/fisher_uncertainty.h"
@@ -16,6 +17,10 @@
 
 namespace goldmine::mining {
 namespace {
+
+// Events per unit of work of FisherOptions::threads: the sums of each chunk
+// are added in order, so the numbers do not depend on the thread count.
+constexpr Eigen::Index kEventChunk = 4096;
 
 // Accumulates I and its covariance over bins given by benchmark weights W
 // and their uncertainties U (MADMINER.md §7).
@@ -88,6 +93,34 @@ class Accumulator {
         }
       }
     }
+  }
+
+  // An accumulator with the same θ and settings and nothing added (for a
+  // chunk of events, merged back in order with Merge).
+  Accumulator Empty() const {
+    Accumulator empty = *this;
+    empty.information_.setZero();
+    for (Eigen::MatrixXd& block : empty.covariance_) block.setZero();
+    empty.total_ = 0.0;
+    empty.squares_.setZero();
+    empty.packed_squares_.setZero();
+    empty.largest_.setZero();
+    empty.weight_sum_ = 0.0;
+    empty.weight_squares_ = 0.0;
+    return empty;
+  }
+
+  // Adds what `other` (an Empty() copy) accumulated.
+  void Merge(const Accumulator& other) {
+    information_ += other.information_;
+    for (std::size_t i = 0; i < covariance_.size(); ++i)
+      covariance_[i] += other.covariance_[i];
+    total_ += other.total_;
+    squares_ += other.squares_;
+    packed_squares_ += other.packed_squares_;
+    largest_ = largest_.cwiseMax(other.largest_);
+    weight_sum_ += other.weight_sum_;
+    weight_squares_ += other.weight_squares_;
   }
 
   // Weights at θ of kept events (benchmark weights, rows), for n_eff.
@@ -319,6 +352,25 @@ struct FisherInformation::Impl {
     }
   }
 
+  // Runs add(chunk, first, size) for the chunks of kEventChunk rows of a
+  // batch of `rows` events, each into an Empty() copy of `accumulator`, on
+  // options.threads threads; returns them in order, to be merged in order.
+  template <typename Add>
+  std::vector<Accumulator> InChunks(const Accumulator& accumulator,
+                                    Eigen::Index rows,
+                                    Add add) const {
+    const Eigen::Index count = (rows + kEventChunk - 1) / kEventChunk;
+    std::vector<Accumulator> chunks(static_cast<std::size_t>(count),
+                                    accumulator.Empty());
+    core::ParallelFor(count, options.threads, [&](std::int64_t c) {
+      const Eigen::Index first = c * kEventChunk;
+      add(chunks[static_cast<std::size_t>(c)],
+          first,
+          std::min(kEventChunk, rows - first));
+    });
+    return chunks;
+  }
+
   bool nuisance() const {
     return options.include_nuisance_parameters && events.num_nuisance() > 0;
   }
@@ -480,14 +532,38 @@ struct FisherInformation::Impl {
       }
       return bin;
     };
+    // Per chunk of kEventChunk events its own sums, added in order.
+    struct Sums {
+      Eigen::MatrixXd sums;
+      Eigen::MatrixXd squares;
+      std::vector<Eigen::MatrixXd> second_moments;
+    };
     Events([&](const Eigen::MatrixXd& w, const Eigen::MatrixXd& x) {
       accumulator.CountEvents(w);
-      for (Eigen::Index e = 0; e < x.rows(); ++e) {
-        const int bin = bin_of(x, e);
-        sums.row(bin) += w.row(e);
-        squares.row(bin) += w.row(e).cwiseAbs2();
-        second_moments[static_cast<std::size_t>(bin)].noalias() +=
-            w.row(e).transpose() * w.row(e);
+      const Eigen::Index count = (x.rows() + kEventChunk - 1) / kEventChunk;
+      std::vector<Sums> chunks(static_cast<std::size_t>(count));
+      core::ParallelFor(count, options.threads, [&](std::int64_t c) {
+        Sums& chunk = chunks[static_cast<std::size_t>(c)];
+        chunk.sums = Eigen::MatrixXd::Zero(total_bins, b);
+        chunk.squares = Eigen::MatrixXd::Zero(total_bins, b);
+        chunk.second_moments.assign(static_cast<std::size_t>(total_bins),
+                                    Eigen::MatrixXd::Zero(b, b));
+        const Eigen::Index end = std::min(x.rows(), (c + 1) * kEventChunk);
+        for (Eigen::Index e = c * kEventChunk; e < end; ++e) {
+          const int bin = bin_of(x, e);
+          chunk.sums.row(bin) += w.row(e);
+          chunk.squares.row(bin) += w.row(e).cwiseAbs2();
+          chunk.second_moments[static_cast<std::size_t>(bin)].noalias() +=
+              w.row(e).transpose() * w.row(e);
+        }
+      });
+      for (const Sums& chunk : chunks) {
+        sums += chunk.sums;
+        squares += chunk.squares;
+        for (int bin = 0; bin < total_bins; ++bin) {
+          const auto k = static_cast<std::size_t>(bin);
+          second_moments[k] += chunk.second_moments[k];
+        }
       }
     });
     accumulator.Add(sums, squares.cwiseSqrt());
@@ -497,9 +573,14 @@ struct FisherInformation::Impl {
     result.information_mc_covariance = accumulator.BinnedCovariance();
     // Second pass: each event's share, now that the bins' J_b are known.
     Events([&](const Eigen::MatrixXd& w, const Eigen::MatrixXd& x) {
-      for (Eigen::Index e = 0; e < x.rows(); ++e) {
-        accumulator.AddEventShare(bin_of(x, e), w.row(e));
-      }
+      const std::vector<Accumulator> chunks = InChunks(
+          accumulator,
+          x.rows(),
+          [&](Accumulator& chunk, Eigen::Index first, Eigen::Index size) {
+            for (Eigen::Index e = first; e < first + size; ++e)
+              chunk.AddEventShare(bin_of(x, e), w.row(e));
+          });
+      for (const Accumulator& chunk : chunks) accumulator.Merge(chunk);
     });
     result.largest_event_fraction = accumulator.LargestFraction();
     constexpr double kInfinity = std::numeric_limits<double>::infinity();
@@ -532,8 +613,15 @@ int FisherInformation::num_nuisance_parameters() const {
 FisherResult FisherInformation::Truth(const Eigen::VectorXd& theta) const {
   Accumulator accumulator = impl_->MakeAccumulator(theta);
   impl_->Events([&](const Eigen::MatrixXd& w, const Eigen::MatrixXd&) {
-    accumulator.Add(w, w);
-    accumulator.CountEvents(w);
+    const std::vector<Accumulator> chunks = impl_->InChunks(
+        accumulator,
+        w.rows(),
+        [&](Accumulator& chunk, Eigen::Index first, Eigen::Index size) {
+          const Eigen::MatrixXd rows = w.middleRows(first, size);
+          chunk.Add(rows, rows);
+          chunk.CountEvents(rows);
+        });
+    for (const Accumulator& chunk : chunks) accumulator.Merge(chunk);
   });
   FisherResult result = accumulator.Result();
   result.information_uncertainty = accumulator.EventStandardError();

@@ -124,6 +124,40 @@ TEST_F(FisherReference, TruthRateAndHistogramsMatchMadminer) {
   }
 }
 
+// Issue 19: FisherOptions::threads gives the numbers of one thread, bit for
+// bit (chunks of events summed in order), and still MadMiner's.
+TEST_F(FisherReference, ThreadsGiveTheSameNumbers) {
+  FisherOptions three;
+  three.threads = 3;
+  three.batch_size = 10000;  // several batches, several chunks each
+  FisherOptions one = three;
+  one.threads = 1;
+  const FisherInformation serial(events_, one);
+  const FisherInformation parallel(events_, three);
+  const auto& ref = reference_["sm"];
+  const Eigen::VectorXd theta =
+      JsonMatrix(nlohmann::json::array({ref["theta"]})).row(0).transpose();
+  const FisherResult a = serial.Truth(theta);
+  const FisherResult b = parallel.Truth(theta);
+  EXPECT_TRUE(a.information == b.information);
+  EXPECT_TRUE(a.information_uncertainty == b.information_uncertainty);
+  EXPECT_TRUE(a.information_mc_covariance == b.information_mc_covariance);
+  EXPECT_TRUE(a.largest_event_fraction == b.largest_event_fraction);
+  EXPECT_TRUE(Close(b.information, JsonMatrix(ref["truth"]["info"]), 1e-8));
+  HistogramBinning edges;
+  edges.edges = ref["histo_pt_edges"]["bins"].get<std::vector<double>>();
+  HistogramBinning second;
+  second.edges = ref["histo2d_pt_dphi"]["bins2"].get<std::vector<double>>();
+  const FisherResult c = serial.Histogram2D(theta, "pt", edges, "dphi", second);
+  const FisherResult d =
+      parallel.Histogram2D(theta, "pt", edges, "dphi", second);
+  EXPECT_TRUE(c.information == d.information);
+  EXPECT_TRUE(c.information_uncertainty == d.information_uncertainty);
+  EXPECT_TRUE(c.largest_event_fraction == d.largest_event_fraction);
+  EXPECT_TRUE(
+      Close(d.information, JsonMatrix(ref["histo2d_pt_dphi"]["info"]), 1e-8));
+}
+
 TEST_F(FisherReference, CutsAndEfficienciesMatchMadminer) {
   FisherOptions options;
   options.cuts = {"pt > 40"};

@@ -36,6 +36,11 @@ struct FisherOptions {
   // MadMiner adds (instead of subtracting) the ∂/∂w of 1/σ term in the
   // Jacobian of its covariance; true reproduces its numbers.
   bool madminer_covariance = true;
+  // Threads for the per-event terms of truth and histogram (the events file
+  // is read by one thread). Every batch is cut into chunks of a fixed number
+  // of events whose sums are added in order, so the numbers do not depend on
+  // the thread count.
+  int threads = 1;
 };
 
 // Histogram binning of one observable (MadMiner's conventions):
