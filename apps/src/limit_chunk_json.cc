@@ -2,7 +2,9 @@
 
 #include <cmath>
 #include <limits>
+#include <sstream>
 
+#include "eigen_json.h"
 #include "goldmine/core/errors.h"
 #include "goldmine/core/json_node.h"
 #include "histogram_edges_json.h"
@@ -31,18 +33,6 @@ std::string ValueText(const po::variable_value& value) {
     return joined;
   }
   throw InternalError("limits: an option of unexpected type");
-}
-
-std::vector<double> Values(const Eigen::VectorXd& vector) {
-  return {vector.data(), vector.data() + vector.size()};
-}
-
-nlohmann::ordered_json Rows(const Eigen::MatrixXd& matrix) {
-  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
-  for (Eigen::Index i = 0; i < matrix.rows(); ++i)
-    rows.push_back(
-        std::vector<double>(matrix.row(i).begin(), matrix.row(i).end()));
-  return rows;
 }
 
 Eigen::VectorXd Vector(const core::JsonNode& node, int size) {

@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "cli.h"
+#include "eigen_json.h"
 #include "finite_result.h"
 #include "goldmine/core/atomic_file.h"
 #include "goldmine/core/errors.h"
@@ -98,18 +99,6 @@ inference::OtherParameters Others(const po::variables_map& values) {
     }
   }
   return others;
-}
-
-nlohmann::ordered_json Rows(const Eigen::MatrixXd& matrix) {
-  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
-  for (Eigen::Index i = 0; i < matrix.rows(); ++i)
-    rows.push_back(
-        std::vector<double>(matrix.row(i).begin(), matrix.row(i).end()));
-  return rows;
-}
-
-std::vector<double> Values(const Eigen::VectorXd& vector) {
-  return {vector.data(), vector.data() + vector.size()};
 }
 
 std::string LevelName(double level) { return level == 0.95 ? "95%" : "68%"; }

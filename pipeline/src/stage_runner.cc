@@ -47,6 +47,18 @@ std::mutex& InProcessWork() {
   return mutex;
 }
 
+// The cores a step keeps busy: its --threads value, or 1.
+int ThreadsOf(const Step& step) {
+  const auto& arguments = step.unhashed_arguments;
+  const auto flag = std::find(arguments.begin(), arguments.end(), "--threads");
+  if (flag == arguments.end() || flag + 1 == arguments.end()) return 1;
+  try {
+    return std::max(1, std::stoi(*(flag + 1)));
+  } catch (const std::exception&) {
+    return 1;
+  }
+}
+
 std::string StatusName(StageStatus status) {
   switch (status) {
     case StageStatus::kRan:
@@ -111,7 +123,7 @@ void StageRunner::RunWave(const Stage& stage,
       const std::size_t k = next++;
       if (k >= indices.size() || stop) return;
       // Held until the command ends; shared with the stages running at once.
-      const JobSlots::Held slot(slots_);
+      const JobSlots::Held slot(slots_, ThreadsOf(stage.steps[indices[k]]));
       if (stop) return;
       const Step& step = stage.steps[indices[k]];
       StepRun& run = (*runs)[indices[k]];

@@ -178,6 +178,28 @@ TEST_F(StageGraphRun, NeverMoreCommandsThanJobsOverAllStages) {
   EXPECT_EQ(peak, 2) << "two jobs: two commands at once, never three";
 }
 
+// A command given --threads 2 keeps two cores busy: under --jobs 2 it holds
+// both slots, so two such commands of different stages never overlap.
+TEST_F(StageGraphRun, ACommandHoldsASlotPerThread) {
+  const std::string step =
+      "flock lock -c 'echo x >> active; wc -l < active >> peaks'; sleep 0.3; "
+      "flock lock -c 'sed -i 1d active'";
+  std::vector<Stage> stages;
+  for (const char* name : {"p", "q"}) {
+    Stage stage = ShellStage(name, step);
+    // sh -c SCRIPT --threads 2: the two words are $0 and $1 to the script.
+    stage.steps.front().unhashed_arguments = {"--threads", "2"};
+    stages.push_back(stage);
+  }
+  Run(stages, 2);
+  std::ifstream peaks(folder_ / "peaks");
+  int peak = 0;
+  int count = 0;
+  for (int value; peaks >> value; ++count) peak = std::max(peak, value);
+  EXPECT_EQ(count, 2);
+  EXPECT_EQ(peak, 1);
+}
+
 TEST_F(StageGraphRun, AFailedStageStartsNoOtherAndIsReported) {
   Stage bad = ShellStage("bad", "echo 'broken input' >&2; exit 2");
   Stage after = ShellStage("after", "touch after.txt");

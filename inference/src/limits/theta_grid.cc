@@ -20,7 +20,9 @@ std::vector<std::string> Split(const std::string& text, char separator) {
   return parts;
 }
 
-double ParseNumber(const std::string& word, const std::string& context) {
+// `word` as a finite number; InvalidInput "<where>: "word" is not a finite
+// number" otherwise.
+double FiniteNumber(const std::string& word, const std::string& where) {
   std::size_t used = 0;
   double value = 0.0;
   try {
@@ -29,10 +31,13 @@ double ParseNumber(const std::string& word, const std::string& context) {
     used = 0;
   }
   if (used == 0 || used != word.size() || !std::isfinite(value)) {
-    throw InvalidInput("--grid " + context + ": \"" + word +
-                       "\" is not a finite number");
+    throw InvalidInput(where + ": \"" + word + "\" is not a finite number");
   }
   return value;
+}
+
+double ParseNumber(const std::string& word, const std::string& context) {
+  return FiniteNumber(word, "--grid " + context);
 }
 
 }  // namespace
@@ -106,19 +111,7 @@ ThetaGrid ThetaGrid::Parse(const std::string& text) {
 }
 
 std::vector<GridAxis> ParseGridAxes(const std::string& text) {
-  const auto number = [](const std::string& word, const std::string& where) {
-    std::size_t used = 0;
-    double value = 0.0;
-    try {
-      value = std::stod(word, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != word.size() || !std::isfinite(value)) {
-      throw InvalidInput(where + ": \"" + word + "\" is not a finite number");
-    }
-    return value;
-  };
+  const auto number = FiniteNumber;
   std::vector<GridAxis> axes;
   for (const std::string& part : Split(text, ',')) {
     const std::vector<std::string> fields = Split(part, ':');

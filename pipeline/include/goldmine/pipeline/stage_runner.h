@@ -97,8 +97,9 @@ class StageRunner {
               int jobs = 1,
               std::filesystem::path program = {});
 
-  // Every command also holds one of `slots` while it runs (shared with the
-  // runners of other stages running at once); null: only `jobs` limits.
+  // Every command also holds slots while it runs, one per thread it is
+  // given (--threads T), shared with the runners of other stages running at
+  // once; null: only `jobs` limits.
   void ShareSlots(JobSlots* slots) { slots_ = slots; }
 
   // Runs or skips the stage; `force` reruns it regardless. Throws
