@@ -500,11 +500,8 @@ WorkflowSettings ReadWorkflow(const YamlNode& node) {
     for (const auto& [stage, value] : map.Entries()) {
       const auto& names = StageNames();
       if (std::find(names.begin(), names.end(), stage) == names.end()) {
-        std::string list;
-        for (const std::string& name : names)
-          list += (list.empty() ? "" : ", ") + name;
         throw InvalidInput(value.Where() + ": \"" + stage +
-                           "\" is not a stage; stages: " + list);
+                           "\" is not a stage; stages: " + StageNameList());
       }
       if (target == &settings.shards && stage != "mine" && stage != "augment" &&
           stage != "limits") {
@@ -536,6 +533,13 @@ const std::vector<std::string>& StageNames() {
                                                  "limits",
                                                  "report"};
   return names;
+}
+
+std::string StageNameList() {
+  std::string list;
+  for (const std::string& name : StageNames())
+    list += (list.empty() ? "" : ", ") + name;
+  return list;
 }
 
 std::string ParameterLabel(const PipelineConfig& config, std::size_t p) {

@@ -20,18 +20,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string StageList() {
-  std::string list;
-  for (const std::string& name : StageNames())
-    list += (list.empty() ? "" : ", ") + name;
-  return list;
-}
-
 void CheckStageName(const std::string& option, const std::string& name) {
   const std::vector<std::string>& names = StageNames();
   if (std::find(names.begin(), names.end(), name) == names.end()) {
     throw InvalidInput(option + " " + name +
-                       ": unknown stage; stages: " + StageList());
+                       ": unknown stage; stages: " + StageNameList());
   }
 }
 
@@ -137,11 +130,11 @@ std::vector<std::vector<std::size_t>> StageDependencies(
     const std::vector<Stage>& stages) {
   std::vector<std::vector<std::size_t>> needs(stages.size());
   for (std::size_t i = 0; i < stages.size(); ++i) {
+    std::vector<fs::path> reads = stages[i].inputs;
+    reads.insert(reads.end(),
+                 stages[i].optional_inputs.begin(),
+                 stages[i].optional_inputs.end());
     for (std::size_t j = 0; j < i; ++j) {
-      std::vector<fs::path> reads = stages[i].inputs;
-      reads.insert(reads.end(),
-                   stages[i].optional_inputs.begin(),
-                   stages[i].optional_inputs.end());
       const bool writes_an_input =
           std::any_of(reads.begin(), reads.end(), [&](const fs::path& input) {
             return std::any_of(stages[j].outputs.begin(),

@@ -134,6 +134,7 @@ LimitResult JoinLimitChunks(std::vector<LimitChunk> chunks) {
         chunk.result.log_likelihood_rate;
   }
   joined.dropped_units = static_cast<std::int64_t>(dropped.size());
+  joined.dropped_unit_ids = dropped;
   FinishLimitResult(&joined);
   return joined;
 }

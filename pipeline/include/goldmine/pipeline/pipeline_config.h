@@ -150,6 +150,8 @@ struct WorkflowSettings {
 
 // The stage names of a study, in order (the values --from and --stage take).
 const std::vector<std::string>& StageNames();
+// "generate, mine, ..." for messages.
+std::string StageNameList();
 
 struct PipelineConfig {
   std::filesystem::path path;  // the configuration file
