@@ -210,6 +210,9 @@ Dataset InputFile::Open(const std::string& object_path,
   dataset.dims.resize(static_cast<std::size_t>(found_rank));
   H5Sget_simple_extent_dims(space.get(), dataset.dims.data(), nullptr);
   if (found_rank != rank) ThrowShape(dataset, expected);
+  if (kind != Kind::kString) {
+    RequireStoredValues(dataset.id.get(), name_ + ": " + object_path);
+  }
   return dataset;
 }
 
@@ -285,6 +288,46 @@ void RequirePlausibleStringList(unsigned long long count,
                         std::to_string(kMaxStringCount) + " strings and " +
                         std::to_string(kMaxStringListBytes >> 20) +
                         " MiB (corrupt file?)");
+}
+
+void RequireStoredValues(hid_t dataset, const std::string& where) {
+  const Id space(H5Dget_space(dataset), H5Sclose);
+  const Id type(H5Dget_type(dataset), H5Tclose);
+  const Id creation(H5Dget_create_plist(dataset), H5Pclose);
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  const std::size_t element_bytes = H5Tget_size(type.get());
+  if (rank < 0 || element_bytes == 0 || !creation.valid()) {
+    throw FileFormatError(where + ": unreadable dataspace, type or layout " +
+                          "(corrupt file?)");
+  }
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  constexpr auto kMax = std::numeric_limits<unsigned long long>::max();
+  unsigned long long values = 1;
+  bool overflows = false;
+  for (const hsize_t extent : dims) {
+    if (extent != 0 && values > kMax / extent) overflows = true;
+    values *= extent;
+  }
+  if (values == 0 && !overflows) return;
+  overflows = overflows || values > kMax / element_bytes;
+  const unsigned long long bytes = overflows ? kMax : values * element_bytes;
+  const unsigned long long stored = H5Dget_storage_size(dataset);
+  const bool filtered = H5Pget_nfilters(creation.get()) > 0;
+  const unsigned long long needed =
+      filtered ? bytes / kMaxCompressionRatio + 1 : bytes;
+  if (!overflows && stored >= needed) return;
+  throw FileFormatError(
+      where + ": claims " +
+      (overflows ? std::string("more than 2^64 bytes of values")
+                 : std::to_string(values) + " values (" +
+                       std::to_string(bytes) + " bytes)") +
+      " but the file stores " + std::to_string(stored) +
+      " bytes for it; expected every value written" +
+      (filtered ? " (at most " + std::to_string(kMaxCompressionRatio) +
+                      "x compressed)"
+                : std::string()) +
+      " (corrupt or truncated file?)");
 }
 
 void InputFile::RequireUtf8(const Dataset& dataset,

@@ -140,6 +140,19 @@ void RequirePlausibleStringList(unsigned long long count,
                                 unsigned long long element_bytes,
                                 const std::string& where);
 
+// A numeric dataset can hold no more values than the file stores for it.
+// A corrupt dataspace (or a chunked dataset extended without writing) can
+// claim 2^40 rows that HDF5 would serve as fill values: reading them costs
+// terabytes or std::bad_alloc (a samples file read whole
+// by ReadSamples).
+// goldmine and h5py write every value, so an unfiltered dataset must store
+// at least rows × columns × element bytes; a filtered (deflate) one at
+// least 1/kMaxCompressionRatio of it, deflate's ratio being bounded by 1032.
+// Throws FileFormatError "<where>: claims N values (B bytes) but the file
+// stores S bytes for it; expected ... (corrupt or truncated file?)".
+inline constexpr unsigned long long kMaxCompressionRatio = 2048;
+void RequireStoredValues(hid_t dataset, const std::string& where);
+
 // Throws FileFormatError "<where>: string I is not valid UTF-8 (byte K)..."
 // for the first of `values` that is not UTF-8 (core/utf8.h).
 void RequireUtf8Strings(const std::vector<std::string>& values,

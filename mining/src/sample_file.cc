@@ -535,6 +535,7 @@ SampleFileReader::SampleFileReader(const std::filesystem::path& path)
                               ": expected a 2-D float32/float64 dataset");
       }
       H5Sget_simple_extent_dims(space.get(), dims, nullptr);
+      hdf5::RequireStoredValues(dataset.get(), impl.name + ": " + field.name);
       const auto rows = static_cast<std::int64_t>(dims[0]);
       if (first) {
         impl.rows = rows;

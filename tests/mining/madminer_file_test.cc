@@ -155,14 +155,28 @@ void Edit(const fs::path& path, void (*edit)(hid_t file)) {
   H5Fclose(file);
 }
 
+// Replaces `name` by a float64 dataset of shape `dims`, filled with zeros
+// unless `write` is false (then HDF5 stores nothing for it).
 void ReplaceWithDoubles(hid_t file,
                         const char* name,
-                        std::vector<hsize_t> dims) {
+                        std::vector<hsize_t> dims,
+                        bool write = true) {
   H5Ldelete(file, name, H5P_DEFAULT);
   const hid_t space =
       H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr);
   const hid_t dataset = H5Dcreate2(
       file, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (write) {
+    hsize_t count = 1;
+    for (const hsize_t extent : dims) count *= extent;
+    const std::vector<double> zeros(count, 0.0);
+    H5Dwrite(dataset,
+             H5T_NATIVE_DOUBLE,
+             H5S_ALL,
+             H5S_ALL,
+             H5P_DEFAULT,
+             zeros.data());
+  }
   H5Dclose(dataset);
   H5Sclose(space);
 }
@@ -603,6 +617,21 @@ TEST(MadminerFile, WrongShapeIsRejected) {
                   AllOf(HasSubstr("samples/weights"),
                         HasSubstr("shape (10, 4)"),
                         HasSubstr("expected float64 (10, 5)"))));
+}
+
+// Values HDF5 would serve as fill values were never written: a corrupt or
+// truncated file, not ten events of weight zero.
+TEST(MadminerFile, ValuesTheFileDoesNotStoreAreRefused) {
+  ScratchFolder folder;
+  const fs::path path = folder / "events.h5";
+  WriteEvents(path, {ToySetup(), ToyEvents(10), {}});
+  Edit(path, [](hid_t file) {
+    ReplaceWithDoubles(file, "samples/weights", {10, 5}, false);
+  });
+  EXPECT_THAT([&] { MadminerEventsReader reader(path); },
+              ThrowsMessage<FileFormatError>(
+                  AllOf(HasSubstr("samples/weights: claims 50 values"),
+                        HasSubstr("stores 0 bytes"))));
 }
 
 TEST(MadminerFile, SetupFileIsNotAnEventsFile) {

@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <hdf5.h>
 
 #include "goldmine/core/errors.h"
 #include "mining/npy_reader.h"
@@ -139,6 +140,37 @@ TEST(SampleFile, ReadingANonSampleFileNamesTheProblem) {
   EXPECT_THAT([&] { ReadSamples(folder / "missing.h5"); },
               ::testing::ThrowsMessage<FileFormatError>(
                   HasSubstr("missing.h5: no such file")));
+  std::filesystem::remove_all(folder);
+}
+
+// A chunked dataset extended without writing claims rows that HDF5 serves as
+// fill values: 2^40 rows would be std::bad_alloc, 10^6 a silently wrong
+// sample of zeros. Both are refused when the file is opened.
+TEST(SampleFile, RowsTheFileDoesNotStoreAreRefused) {
+  const auto folder = testing::MakeScratchFolder("sample_file_unstored");
+  for (const hsize_t rows : {hsize_t{1} << 40, hsize_t{1000000}}) {
+    const auto path = folder / ("s" + std::to_string(rows) + ".h5");
+    WriteSamples(path, RatioSample(20));
+    const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    ASSERT_GE(file, 0);
+    // Every dataset, so that the row counts agree.
+    for (const auto& [name, columns] : {std::pair<const char*, hsize_t>{"x", 3},
+                                        {"theta0", 2},
+                                        {"theta1", 2},
+                                        {"y", 1},
+                                        {"r_xz", 1},
+                                        {"t_xz", 2}}) {
+      const hid_t dataset = H5Dopen2(file, name, H5P_DEFAULT);
+      const hsize_t dims[2] = {rows, columns};
+      ASSERT_GE(H5Dset_extent(dataset, dims), 0) << name;
+      H5Dclose(dataset);
+    }
+    H5Fclose(file);
+    EXPECT_THAT([&] { ReadSamples(path); },
+                ::testing::ThrowsMessage<FileFormatError>(::testing::AllOf(
+                    HasSubstr("x: claims " + std::to_string(3 * rows)),
+                    HasSubstr("corrupt or truncated file"))));
+  }
   std::filesystem::remove_all(folder);
 }
 
