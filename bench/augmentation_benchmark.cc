@@ -34,6 +34,7 @@
 #include <memory>
 #include <string>
 
+#include "goldmine/core/huge_pages.h"
 #include "goldmine/core/random.h"
 #include "goldmine/mining/augmenter.h"
 #include "goldmine/mining/fisher_information.h"
@@ -205,4 +206,13 @@ BENCHMARK(BM_CrossSections)
 }  // namespace
 }  // namespace goldmine::mining
 
-BENCHMARK_MAIN();
+// With transparent huge pages, as the goldmine commands run
+// (core/huge_pages.h; GOLDMINE_NO_HUGE_PAGES=1 measures without).
+int main(int argc, char** argv) {
+  goldmine::core::ReexecWithHugePages(argv);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -260,7 +260,7 @@ void CopyHeader(const SampleData& from, SampleData& to) {
 }
 
 // Row-major copy of an Eigen (column-major) matrix.
-std::vector<double> RowMajor(const Eigen::MatrixXd& matrix) {
+std::vector<double> RowMajor(const Eigen::Ref<const Eigen::MatrixXd>& matrix) {
   std::vector<double> values(static_cast<std::size_t>(matrix.size()));
   Eigen::Map<
       Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
@@ -422,28 +422,37 @@ void SampleFileWriter::Append(const SampleData& batch) {
     }
   }
   if (n == 0) return;
+  // Row-major copies of at most kWriteRows rows at a time: a whole-batch
+  // copy doubled the memory of a sample (and its page faults) just to write
+  // it.
+  constexpr Eigen::Index kWriteRows = 65536;
   for (Impl::Open& open : impl.datasets) {
     const Eigen::MatrixXd& matrix = batch.*open.member;
-    const std::vector<double> values = RowMajor(matrix);
     const hsize_t new_dims[2] = {static_cast<hsize_t>(impl.rows + n),
                                  static_cast<hsize_t>(open.columns)};
     if (H5Dset_extent(open.dataset.get(), new_dims) < 0) {
       impl.Fail("cannot extend " + open.name);
     }
+    if (open.columns == 0) continue;
     Id file_space(H5Dget_space(open.dataset.get()), H5Sclose);
-    const hsize_t start[2] = {static_cast<hsize_t>(impl.rows), 0};
-    const hsize_t count[2] = {static_cast<hsize_t>(n),
-                              static_cast<hsize_t>(open.columns)};
-    H5Sselect_hyperslab(
-        file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr);
-    Id memory_space(H5Screate_simple(2, count, nullptr), H5Sclose);
-    if (open.columns > 0 && H5Dwrite(open.dataset.get(),
-                                     H5T_NATIVE_DOUBLE,
-                                     memory_space.get(),
-                                     file_space.get(),
-                                     H5P_DEFAULT,
-                                     values.data()) < 0) {
-      impl.Fail("cannot write " + open.name);
+    for (Eigen::Index first = 0; first < n; first += kWriteRows) {
+      const Eigen::Index rows = std::min(kWriteRows, n - first);
+      const std::vector<double> values =
+          RowMajor(matrix.middleRows(first, rows));
+      const hsize_t start[2] = {static_cast<hsize_t>(impl.rows + first), 0};
+      const hsize_t count[2] = {static_cast<hsize_t>(rows),
+                                static_cast<hsize_t>(open.columns)};
+      H5Sselect_hyperslab(
+          file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr);
+      Id memory_space(H5Screate_simple(2, count, nullptr), H5Sclose);
+      if (H5Dwrite(open.dataset.get(),
+                   H5T_NATIVE_DOUBLE,
+                   memory_space.get(),
+                   file_space.get(),
+                   H5P_DEFAULT,
+                   values.data()) < 0) {
+        impl.Fail("cannot write " + open.name);
+      }
     }
   }
   impl.rows += n;

@@ -55,6 +55,21 @@ TEST(SampleFile, WriteThenReadGivesTheSameSample) {
   std::filesystem::remove_all(folder);
 }
 
+// The writer copies at most 65536 rows at a time into row-major order: a
+// batch of several such slices, the last one partial, reads back unchanged.
+TEST(SampleFile, LargeBatchesAreWrittenInSlicesAndReadBack) {
+  const auto folder = testing::MakeScratchFolder("sample_file_slices");
+  const SampleData data = RatioSample(150001);
+  WriteSamples(folder / "s.h5", data);
+  const SampleData read = ReadSamples(folder / "s.h5");
+  EXPECT_EQ(read.x, data.x);
+  EXPECT_EQ(read.theta0, data.theta0);
+  EXPECT_EQ(read.y, data.y);
+  EXPECT_EQ(read.r_xz, data.r_xz);
+  EXPECT_EQ(read.t_xz, data.t_xz);
+  std::filesystem::remove_all(folder);
+}
+
 TEST(SampleFile, BatchesAppendAndReadBack) {
   const auto folder = testing::MakeScratchFolder("sample_file_batches");
   const SampleData all = RatioSample(50);
