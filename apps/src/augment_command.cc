@@ -145,23 +145,46 @@ Command AugmentCommand() {
     request.n_samples = n_samples;
     request.seed = seed;
     request.partition = partition;
-    const mining::SampleData data = mining::DrawSample(augmenter, request);
     mining::SampleFileOptions file_options;
     file_options.double_precision = !values["float32"].as<bool>();
     const std::string output = values["output"].as<std::string>();
-    if (!std::isfinite(data.n_eff)) {
-      // Checked before writing: a sample without an effective size is no
-      // sample (issue 15).
+    const bool npy = values.count("npy-folder") != 0;
+    // Checked before writing: a sample without an effective size is no
+    // sample (issue 15).
+    const auto require_finite_n_eff = [&](double n_eff) {
+      if (std::isfinite(n_eff)) return;
       throw InvalidInput("--events " + values["events"].as<std::string>() +
                          ": the augmented samples have no finite effective "
                          "size (n_eff " +
-                         std::to_string(data.n_eff) + ")");
+                         std::to_string(n_eff) + ")");
+    };
+    // The .npy export needs the whole sample in memory; otherwise it is
+    // written piece by piece as it is drawn (memory O(piece)).
+    mining::SampleData data;
+    std::int64_t num_samples = 0;
+    if (npy) {
+      data = mining::DrawSample(augmenter, request);
+      require_finite_n_eff(data.n_eff);
+      mining::WriteSamples(output, data, file_options);
+      num_samples = data.num_samples();
+    } else {
+      std::optional<mining::SampleFileWriter> writer;
+      data = mining::StreamSample(
+          augmenter, request, [&](mining::SampleData& piece) {
+            piece.Validate();
+            if (!writer) {
+              require_finite_n_eff(piece.n_eff);
+              writer.emplace(output, piece, file_options);
+            }
+            writer->Append(piece);
+          });
+      writer->Finish();
+      num_samples = writer->num_samples();
     }
-    mining::WriteSamples(output, data, file_options);
     nlohmann::ordered_json result;
     result["method"] = method;
     result["output"] = output;
-    result["n_samples"] = data.num_samples();
+    result["n_samples"] = num_samples;
     result["n_eff"] = data.n_eff;
     result["partition"] = partition;
     result["seed"] = seed;
@@ -169,7 +192,7 @@ Command AugmentCommand() {
       result["shard"] =
           std::to_string(data.shard) + "/" + std::to_string(data.num_shards);
     }
-    if (values.count("npy-folder") != 0) {
+    if (npy) {
       const auto files =
           mining::ExportNpy(data,
                             values["npy-folder"].as<std::string>(),

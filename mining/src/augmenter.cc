@@ -242,12 +242,16 @@ struct Augmenter::Impl {
     return std::isfinite(n_eff) ? n_eff : 0.0;
   }
 
+  // Draws point after point: draw d comes from point d / per_point. With a
+  // sink, the shard's draws go in groups of whole blocks, one pass each;
+  // without, in one group, returned whole.
   SampleData SingleTheta(const std::string& method,
                          const ThetaPoints& theta,
                          std::int64_t n_samples,
                          std::uint64_t seed,
                          const std::string& partition_name,
-                         bool score) const {
+                         bool score,
+                         const SampleSink* sink = nullptr) const {
     GOLDMINE_REQUIRE(n_samples > 0, "--n-samples must be positive");
     GOLDMINE_REQUIRE(theta.size() > 0, "no theta points given");
     if (score) RequireScore(method);
@@ -260,13 +264,47 @@ struct Augmenter::Impl {
         std::max<std::int64_t>(1,
                                std::llround(static_cast<double>(n_samples) /
                                             static_cast<double>(theta.size())));
-    std::vector<std::int64_t> counts(models.size(), per_point);
-    // Draws point after point: draw d comes from point d / per_point.
+    const std::vector<std::int64_t> counts(models.size(), per_point);
+    const double n_eff = MinNeff(models, counts);
     const ShardDraws draws =
         Shard(per_point * static_cast<std::int64_t>(models.size()));
+    if (sink == nullptr) {
+      SampleData data =
+          DrawGroup(method, models, draws, per_point, seed, partition, score);
+      data.n_eff = n_eff;
+      return data;
+    }
+    const std::int64_t group_blocks =
+        std::max<std::int64_t>(1, options.draws_per_pass / kSampleBlockSize);
+    for (std::int64_t block = draws.first_block;
+         block * kSampleBlockSize < draws.end;
+         block += group_blocks) {
+      ShardDraws group;
+      group.first_block = block;
+      group.first = block * kSampleBlockSize;
+      group.end =
+          std::min(draws.end, (block + group_blocks) * kSampleBlockSize);
+      SampleData piece =
+          DrawGroup(method, models, group, per_point, seed, partition, score);
+      piece.n_eff = n_eff;
+      (*sink)(piece);
+    }
+    SampleData header = Header(method, partition, seed);
+    header.n_eff = n_eff;
+    return header;
+  }
+
+  // The rows of draws [group.first, group.end) of a single-θ sample.
+  SampleData DrawGroup(const std::string& method,
+                       const std::vector<PointModel>& models,
+                       const ShardDraws& group,
+                       std::int64_t per_point,
+                       std::uint64_t seed,
+                       const Partition& partition,
+                       bool score) const {
     Drawn drawn = events.Draw(
         models,
-        Slots(draws,
+        Slots(group,
               seed,
               [&](std::int64_t d) { return static_cast<int>(d / per_point); }),
         partition);
@@ -299,7 +337,6 @@ struct Augmenter::Impl {
                 model, drawn.weights.middleRows(first, end - first));
           }
         });
-    data.n_eff = MinNeff(models, counts);
     return data;
   }
 
@@ -799,6 +836,22 @@ SampleData Augmenter::SampleTest(const ThetaPoints& theta,
                                  std::uint64_t seed,
                                  const std::string& partition) const {
   return impl_->SingleTheta("test", theta, n_samples, seed, partition, false);
+}
+
+SampleData Augmenter::StreamSingleTheta(const std::string& method,
+                                        const ThetaPoints& theta,
+                                        std::int64_t n_samples,
+                                        std::uint64_t seed,
+                                        const std::string& partition,
+                                        const SampleSink& sink) const {
+  const bool score = method == "local" || method == "density";
+  if (!score && method != "plain" && method != "test") {
+    throw InvalidInput("method " + method +
+                       " is not a single-theta sampling method; expected "
+                       "plain, local, density or test");
+  }
+  return impl_->SingleTheta(
+      method, theta, n_samples, seed, partition, score, &sink);
 }
 
 SampleData Augmenter::SampleTrainRatio(const ThetaPoints& theta0,

@@ -80,4 +80,41 @@ SampleData DrawSample(const Augmenter& augmenter,
   return data;
 }
 
+SampleData StreamSample(const Augmenter& augmenter,
+                        const SampleRequest& request,
+                        const Augmenter::SampleSink& sink) {
+  const std::string& method = request.method;
+  if (method != "plain" && method != "local" && method != "density" &&
+      method != "test") {
+    SampleData data = DrawSample(augmenter, request);
+    sink(data);
+    data.x.resize(0, 0);
+    for (Eigen::MatrixXd* rows : {&data.theta0,
+                                  &data.theta1,
+                                  &data.y,
+                                  &data.r_xz,
+                                  &data.t_xz,
+                                  &data.t_xz1}) {
+      rows->resize(0, 0);
+    }
+    return data;
+  }
+  // The same streams and specification as DrawSample's single-θ branch.
+  RandomStream theta_random(request.seed ^ kThetaStreamOffset);
+  std::vector<std::string> specs;
+  const ThetaPoints theta =
+      Parse(augmenter, request, request.theta, "theta", theta_random, &specs);
+  SampleData header = augmenter.StreamSingleTheta(method,
+                                                  theta,
+                                                  request.n_samples,
+                                                  request.seed,
+                                                  request.partition,
+                                                  [&](SampleData& piece) {
+                                                    piece.theta_specs = specs;
+                                                    sink(piece);
+                                                  });
+  header.theta_specs = specs;
+  return header;
+}
+
 }  // namespace goldmine::mining

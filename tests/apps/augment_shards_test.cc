@@ -69,7 +69,8 @@ class AugmentShards : public ::testing::Test {
   static testing::CommandResult Augment(const std::string& method,
                                         const std::string& output,
                                         const std::vector<std::string>& extra,
-                                        const std::string& seed = "11") {
+                                        const std::string& seed = "11",
+                                        const std::string& samples = kSamples) {
     std::vector<std::string> arguments = {"augment",
                                           method,
                                           "--events",
@@ -77,7 +78,7 @@ class AugmentShards : public ::testing::Test {
                                           "--output",
                                           Path(output),
                                           "--n-samples",
-                                          kSamples,
+                                          samples,
                                           "--seed",
                                           seed};
     if (method == "local") {
@@ -167,6 +168,29 @@ TEST_F(AugmentShards, MergedShardsAreTheSingleRunSample) {
   // 7 θ0 points: round(22500 / 7) draws each from θ0 and θ1, as MadMiner.
   ASSERT_EQ(sample.num_samples(), 2 * 7 * 3214);
   EXPECT_FALSE(sample.x.topRows(10000) == sample.x.middleRows(10000, 10000));
+}
+
+// Issue 20: without --npy-folder, `augment local` writes the sample piece by
+// piece as it draws it (at most 250000 draws a pass; 520000 draws are three
+// pieces, the last partial). The file is the one the in-memory path writes.
+TEST_F(AugmentShards, StreamedWritingGivesTheInMemorySample) {
+  GOLDMINE_SKIP_LONG_CHECK_WHEN_SANITIZED();
+  for (const std::string method : {"local", "ratio"}) {
+    SCOPED_TRACE(method);
+    const auto streamed =
+        Augment(method, method + "_streamed.h5", {}, "11", "520000");
+    ASSERT_EQ(streamed.exit_code, 0) << streamed.err;
+    const auto whole = Augment(method,
+                               method + "_whole.h5",
+                               {"--npy-folder", Path(method + "_npy")},
+                               "11",
+                               "520000");
+    ASSERT_EQ(whole.exit_code, 0) << whole.err;
+    if (method == "local") {  // ratio: round(260000 / 7) draws per point
+      EXPECT_THAT(streamed.out, HasSubstr("\"n_samples\": 520000"));
+    }
+    ExpectSameSample(method + "_whole.h5", method + "_streamed.h5");
+  }
 }
 
 TEST_F(AugmentShards, BadShardSetsExitTwoNamingTheProblem) {

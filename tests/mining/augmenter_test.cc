@@ -537,5 +537,69 @@ TEST(Augmenter, ThreadsGiveTheSameSamples) {
   EXPECT_TRUE(c.theta0 == d.theta0);
 }
 
+// Issue 20: StreamSingleTheta hands the sample over in pieces of whole
+// blocks, one pass over the events each; concatenated they are the sample of
+// the one-call method, row for row, for every single-θ method, several θ
+// points, and a shard.
+TEST(Augmenter, StreamedPiecesConcatenateIntoTheSample) {
+  const auto path = ToyEvents();
+  REQUIRE_REFERENCE(path);
+  for (const int num_shards : {1, 2}) {
+    AugmenterOptions whole;
+    whole.num_shards = num_shards;
+    whole.shard = num_shards - 1;
+    AugmenterOptions pieces = whole;
+    pieces.draws_per_pass = 2 * kSampleBlockSize + 1;  // two blocks a pass
+    const Augmenter one(path, whole);
+    const Augmenter streamed(path, pieces);
+    RandomStream random(5);
+    // 3 points of 15000 draws: 4.5 blocks, points straddling blocks.
+    const ThetaPoints theta = one.ParseTheta("random:3:uniform", random);
+    for (const std::string method : {"plain", "local", "density", "test"}) {
+      SCOPED_TRACE(method + ", shards " + std::to_string(num_shards));
+      const std::string partition = method == "test" ? "test" : "train";
+      const SampleData expected =
+          method == "plain"     ? one.SampleTrainPlain(theta, 45000, 9)
+          : method == "local"   ? one.SampleTrainLocal(theta, 45000, 9)
+          : method == "density" ? one.SampleTrainDensity(theta, 45000, 9)
+                                : one.SampleTest(theta, 45000, 9);
+      std::vector<SampleData> got;
+      const SampleData header = streamed.StreamSingleTheta(
+          method, theta, 45000, 9, partition, [&](SampleData& piece) {
+            got.push_back(piece);
+          });
+      EXPECT_EQ(header.x.rows(), 0);
+      EXPECT_DOUBLE_EQ(header.n_eff, expected.n_eff);
+      const int num_pieces = num_shards == 1 ? 3 : 2;  // 5 or 3 blocks
+      ASSERT_EQ(static_cast<int>(got.size()), num_pieces);
+      Eigen::Index row = 0;
+      for (const SampleData& piece : got) {
+        EXPECT_EQ(piece.method, method);
+        EXPECT_DOUBLE_EQ(piece.n_eff, expected.n_eff);
+        const Eigen::Index n = piece.x.rows();
+        ASSERT_LE(row + n, expected.x.rows());
+        EXPECT_TRUE(piece.x == expected.x.middleRows(row, n));
+        EXPECT_TRUE(piece.theta0 == expected.theta0.middleRows(row, n));
+        EXPECT_EQ(piece.t_xz.size() > 0, expected.t_xz.size() > 0);
+        if (piece.t_xz.size() > 0) {
+          EXPECT_TRUE(piece.t_xz == expected.t_xz.middleRows(row, n));
+        }
+        row += n;
+      }
+      EXPECT_EQ(row, expected.x.rows());
+    }
+  }
+  const Augmenter augmenter(path);
+  RandomStream random(6);
+  const ThetaPoints sm = augmenter.ParseTheta("benchmark:sm", random);
+  EXPECT_THAT(
+      [&] {
+        augmenter.StreamSingleTheta(
+            "ratio", sm, 100, 1, "train", [](SampleData&) {});
+      },
+      ::testing::ThrowsMessage<InvalidInput>(
+          ::testing::HasSubstr("not a single-theta sampling method")));
+}
+
 }  // namespace
 }  // namespace goldmine::mining

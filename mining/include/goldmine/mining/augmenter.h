@@ -26,6 +26,7 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -65,6 +66,10 @@ struct AugmenterOptions {
   // chunks of kRowChunk; the file is still read by one thread). The samples
   // do not depend on it.
   int threads = 1;
+  // Draws per pass over the events file of StreamSingleTheta, rounded down
+  // to whole blocks (at least one). 250k draws stage about 50 MB for 10
+  // observables and 10 benchmarks.
+  std::int64_t draws_per_pass = 250000;
 };
 
 // A contiguous range of events and the weight correction 1/fraction.
@@ -192,6 +197,23 @@ class Augmenter {
                         std::int64_t n_samples,
                         std::uint64_t seed,
                         const std::string& partition = "test") const;
+
+  // The sample of SampleTrainPlain/Local/Density or SampleTest (`method`
+  // plain, local, density or test), handed to `sink` in pieces of whole
+  // blocks, at most options().draws_per_pass draws each, in row order. Each
+  // piece is drawn in its own pass over the events file, so memory is
+  // O(draws_per_pass) instead of O(n_samples), at the cost of one read of
+  // the partition per piece. The pieces concatenate into the sample the
+  // one-call method returns (per-block seeds, as shards). Every piece
+  // carries the metadata, and the sink may change or move from it; the
+  // returned SampleData is that metadata, without rows.
+  using SampleSink = std::function<void(SampleData& piece)>;
+  SampleData StreamSingleTheta(const std::string& method,
+                               const ThetaPoints& theta,
+                               std::int64_t n_samples,
+                               std::uint64_t seed,
+                               const std::string& partition,
+                               const SampleSink& sink) const;
 
   // w(z|θ), t(x,z|θ) and σ(θ) of `partition` for the events with the given
   // file indices (which need not lie in the partition).

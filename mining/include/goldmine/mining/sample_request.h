@@ -35,4 +35,13 @@ struct SampleRequest {
 // specification.
 SampleData DrawSample(const Augmenter& augmenter, const SampleRequest& request);
 
+// The sample of DrawSample, handed to `sink` in pieces that concatenate into
+// it: the single-θ methods (plain, local, density, test) in passes of at
+// most the augmenter's draws_per_pass draws, with memory O(draws_per_pass);
+// the ratio methods whole, as one piece. Every piece carries the metadata
+// (theta_specs included); returns it, without rows.
+SampleData StreamSample(const Augmenter& augmenter,
+                        const SampleRequest& request,
+                        const Augmenter::SampleSink& sink);
+
 }  // namespace goldmine::mining
