@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Local sampling (`goldmine augment local`, the input of SALLY) against its
-# I/O floor, and its peak memory, at 1e5, 1e6 and 1e7 samples (issue 20).
+# Local sampling (`goldmine augment local`, the input of SALLY), or ratio
+# sampling, against its I/O floor, and its peak memory, at 1e5, 1e6 and 1e7
+# samples (issue 20).
 #
 # The floor is the time to read the events file once and to write the
 # samples file once at this machine's measured bandwidths: the events file is
@@ -16,7 +17,9 @@
 #   N         sample counts (default 100000 1000000 10000000)
 # Environment: GOLDMINE_BENCH_EVENTS toy events mined (default 300000, the
 #              size of ../shared/docs/PERFORMANCE.md's WH file);
-#              GOLDMINE_BENCH_REPEATS (default 3).
+#              GOLDMINE_BENCH_REPEATS (default 3);
+#              GOLDMINE_BENCH_METHOD local (default) or ratio (100 random
+#              uniform θ0 points against θ1 = sm, as PERFORMANCE.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 here=$(pwd)
@@ -26,6 +29,12 @@ counts=("$@")
 [ ${#counts[@]} -gt 0 ] || counts=(100000 1000000 10000000)
 events=${GOLDMINE_BENCH_EVENTS:-300000}
 repeats=${GOLDMINE_BENCH_REPEATS:-3}
+method=${GOLDMINE_BENCH_METHOD:-local}
+case $method in
+  local) thetas=(--theta benchmark:sm) ;;
+  ratio) thetas=(--theta0 random:100:uniform --theta1 benchmark:sm) ;;
+  *) echo "augment_floor: GOLDMINE_BENCH_METHOD is local or ratio" >&2; exit 2 ;;
+esac
 [ -x "$goldmine" ] || { echo "augment_floor: no binary $goldmine (build first)" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "augment_floor: needs GNU time (/usr/bin/time)" >&2; exit 2; }
 
@@ -68,7 +77,7 @@ events_bytes=$(stat -c %s events.h5)
 
 printf '%-10s %10s %10s %10s %8s %12s %12s\n' samples floor_s time_s no_thp_s ratio peak_MB no_thp_MB
 for n in "${counts[@]}"; do
-  augment=("$goldmine" augment local --events events.h5 --theta benchmark:sm
+  augment=("$goldmine" augment "$method" --events events.h5 "${thetas[@]}"
            --n-samples "$n" --seed 1 --output local.h5)
   read -r seconds kb < <(measure "${augment[@]}")
   read -r plain_seconds plain_kb < <(measure env GOLDMINE_NO_HUGE_PAGES=1 "${augment[@]}")

@@ -268,30 +268,19 @@ struct Augmenter::Impl {
     const double n_eff = MinNeff(models, counts);
     const ShardDraws draws =
         Shard(per_point * static_cast<std::int64_t>(models.size()));
-    if (sink == nullptr) {
-      SampleData data =
-          DrawGroup(method, models, draws, per_point, seed, partition, score);
-      data.n_eff = n_eff;
-      return data;
-    }
-    const std::int64_t group_blocks =
-        std::max<std::int64_t>(1, options.draws_per_pass / kSampleBlockSize);
-    for (std::int64_t block = draws.first_block;
-         block * kSampleBlockSize < draws.end;
-         block += group_blocks) {
-      ShardDraws group;
-      group.first_block = block;
-      group.first = block * kSampleBlockSize;
-      group.end =
-          std::min(draws.end, (block + group_blocks) * kSampleBlockSize);
-      SampleData piece =
-          DrawGroup(method, models, group, per_point, seed, partition, score);
-      piece.n_eff = n_eff;
-      (*sink)(piece);
-    }
-    SampleData header = Header(method, partition, seed);
-    header.n_eff = n_eff;
-    return header;
+    return ForEachGroup(
+        draws,
+        [&](const ShardDraws& group) {
+          SampleData data = DrawGroup(
+              method, models, group, per_point, seed, partition, score);
+          data.n_eff = n_eff;
+          return data;
+        },
+        sink,
+        method,
+        partition,
+        seed,
+        n_eff);
   }
 
   // The rows of draws [group.first, group.end) of a single-θ sample.
@@ -361,7 +350,8 @@ struct Augmenter::Impl {
                    const ThetaPoints* additional,
                    std::int64_t n_samples,
                    std::uint64_t seed,
-                   const std::string& partition_name) const {
+                   const std::string& partition_name,
+                   const SampleSink* sink = nullptr) const {
     const bool more = additional != nullptr;
     const std::string method = more ? "more-ratios" : "ratio";
     GOLDMINE_REQUIRE(n_samples > 1, "--n-samples must be at least 2");
@@ -414,142 +404,184 @@ struct Augmenter::Impl {
       const Eigen::Index set = d / per_set;
       return y_of(d) == 0 ? index0(set) : index1(set);
     };
-    const ShardDraws draws = Shard(per_set * sets);
-    const Drawn drawn =
-        events.Draw(models, Slots(draws, seed, model_of), partition);
-    struct Row {
-      Eigen::Index drawn_row;
-      int model0;
-      int model1;
-      double y;
-    };
-    // Every draw gives a row (θ0, θ1) and one per additional point θ_a:
-    // (θ0, θ_a) for θ0-drawn rows, (θ_a, θ1) for θ1-drawn rows.
-    const Eigen::Index num_additional = more ? additional->size() : 0;
-    std::vector<Row> rows;
-    rows.reserve(static_cast<std::size_t>((draws.end - draws.first) *
-                                          (1 + num_additional)));
-    for (std::int64_t d = draws.first; d < draws.end; ++d) {
-      const Eigen::Index set = d / per_set;
-      const int y = y_of(d);
-      const int m0 = index0(set);
-      const int m1 = index1(set);
-      const Eigen::Index drawn_row = d - draws.first;
-      rows.push_back({drawn_row, m0, m1, static_cast<double>(y)});
-      for (Eigen::Index a = 0; a < num_additional; ++a) {
-        const int ma = offset_a + static_cast<int>(a);
-        rows.push_back({drawn_row,
-                        y == 0 ? m0 : ma,
-                        y == 0 ? ma : m1,
-                        static_cast<double>(y)});
-      }
-    }
-    // MadMiner shuffles the joint sample; here the rows of each block are
-    // shuffled with the block's own stream, so that shards concatenate into
-    // the unsharded sample.
-    const auto rows_per_block =
-        static_cast<std::size_t>(kSampleBlockSize * (1 + num_additional));
-    for (std::size_t first = 0, block = 0; first < rows.size();
-         first += rows_per_block, ++block) {
-      const std::size_t size = std::min(rows_per_block, rows.size() - first);
-      RandomStream random(SampleBlockSeed(
-          seed, draws.first_block + static_cast<std::int64_t>(block), 1));
-      for (std::size_t i = size; i > 1; --i) {
-        const auto j = static_cast<std::size_t>(random.Index(i));
-        std::swap(rows[first + i - 1], rows[first + j]);
-      }
-    }
-    SampleData data = Header(method, partition, seed);
-    const auto n = static_cast<Eigen::Index>(rows.size());
-    const int p = events.num_parameters();
-    data.x.resize(n, drawn.x.cols());
-    data.theta0.resize(n, p);
-    data.theta1.resize(n, p);
-    data.y.resize(n, 1);
-    data.r_xz.resize(n, 1);
-    if (score) data.t_xz.resize(n, events.num_score());
-    if (more) data.t_xz1.resize(n, events.num_score());
-    // Weights (and scores) per model over the rows that use it, as matrix
-    // products instead of one small evaluation per row.
-    // Chunks of at most kRowChunk rows of one model, computed on
-    // options.threads threads (a row's numbers do not depend on its chunk).
-    auto evaluate = [&](bool numerator,
-                        Eigen::VectorXd* w,
-                        Eigen::MatrixXd* t) {
-      std::vector<std::vector<Eigen::Index>> rows_of_model(models.size());
-      for (Eigen::Index i = 0; i < n; ++i) {
-        const Row& row = rows[static_cast<std::size_t>(i)];
-        rows_of_model[static_cast<std::size_t>(numerator ? row.model0
-                                                         : row.model1)]
-            .push_back(i);
-      }
-      struct Chunk {
-        std::size_t model;
-        std::size_t first;
-        std::size_t end;
+    const double n_eff = MinNeff(models, counts);
+    // The rows of the draws [draws.first, draws.end) (whole blocks).
+    const auto draw_group = [&](const ShardDraws& draws) {
+      const Drawn drawn =
+          events.Draw(models, Slots(draws, seed, model_of), partition);
+      struct Row {
+        Eigen::Index drawn_row;
+        int model0;
+        int model1;
+        double y;
       };
-      std::vector<Chunk> chunks;
-      for (std::size_t m = 0; m < models.size(); ++m) {
-        const std::size_t size = rows_of_model[m].size();
-        for (std::size_t first = 0; first < size;
-             first += static_cast<std::size_t>(kRowChunk)) {
-          chunks.push_back(
-              {m,
-               first,
-               std::min(size, first + static_cast<std::size_t>(kRowChunk))});
+      // Every draw gives a row (θ0, θ1) and one per additional point θ_a:
+      // (θ0, θ_a) for θ0-drawn rows, (θ_a, θ1) for θ1-drawn rows.
+      const Eigen::Index num_additional = more ? additional->size() : 0;
+      std::vector<Row> rows;
+      rows.reserve(static_cast<std::size_t>((draws.end - draws.first) *
+                                            (1 + num_additional)));
+      for (std::int64_t d = draws.first; d < draws.end; ++d) {
+        const Eigen::Index set = d / per_set;
+        const int y = y_of(d);
+        const int m0 = index0(set);
+        const int m1 = index1(set);
+        const Eigen::Index drawn_row = d - draws.first;
+        rows.push_back({drawn_row, m0, m1, static_cast<double>(y)});
+        for (Eigen::Index a = 0; a < num_additional; ++a) {
+          const int ma = offset_a + static_cast<int>(a);
+          rows.push_back({drawn_row,
+                          y == 0 ? m0 : ma,
+                          y == 0 ? ma : m1,
+                          static_cast<double>(y)});
         }
       }
-      w->resize(n);
-      core::ParallelFor(
-          static_cast<std::int64_t>(chunks.size()),
-          options.threads,
-          [&](std::int64_t c) {
-            const Chunk& chunk = chunks[static_cast<std::size_t>(c)];
-            const std::vector<Eigen::Index>& list = rows_of_model[chunk.model];
-            const PointModel& model = models[chunk.model];
-            Eigen::MatrixXd gathered(
-                static_cast<Eigen::Index>(chunk.end - chunk.first),
-                drawn.weights.cols());
-            for (std::size_t j = chunk.first; j < chunk.end; ++j) {
-              gathered.row(static_cast<Eigen::Index>(j - chunk.first)) =
-                  drawn.weights.row(
-                      rows[static_cast<std::size_t>(list[j])].drawn_row);
-            }
-            const Eigen::VectorXd values =
-                events.Weights(model, gathered) / model.sigma;
-            const Eigen::MatrixXd scores = t != nullptr
-                                               ? events.Scores(model, gathered)
-                                               : Eigen::MatrixXd();
-            for (std::size_t j = chunk.first; j < chunk.end; ++j) {
-              const auto jj = static_cast<Eigen::Index>(j - chunk.first);
-              (*w)(list[j]) = values(jj);
-              if (t != nullptr) t->row(list[j]) = scores.row(jj);
-            }
-          });
-    };
-    Eigen::VectorXd p0;
-    Eigen::VectorXd p1;
-    evaluate(true, &p0, score ? &data.t_xz : nullptr);
-    evaluate(false, &p1, more ? &data.t_xz1 : nullptr);
-    core::ParallelFor(
-        (n + kRowChunk - 1) / kRowChunk, options.threads, [&](std::int64_t c) {
-          const Eigen::Index end =
-              std::min<Eigen::Index>(n, (c + 1) * kRowChunk);
-          for (Eigen::Index i = c * kRowChunk; i < end; ++i) {
-            const Row& row = rows[static_cast<std::size_t>(i)];
-            const PointModel& model0 =
-                models[static_cast<std::size_t>(row.model0)];
-            const PointModel& model1 =
-                models[static_cast<std::size_t>(row.model1)];
-            data.x.row(i) = drawn.x.row(row.drawn_row);
-            data.theta0.row(i) = model0.theta.transpose();
-            data.theta1.row(i) = model1.theta.transpose();
-            data.y(i, 0) = row.y;
-            data.r_xz(i, 0) = p0(i) / p1(i);
+      // MadMiner shuffles the joint sample; here the rows of each block are
+      // shuffled with the block's own stream, so that shards concatenate into
+      // the unsharded sample.
+      const auto rows_per_block =
+          static_cast<std::size_t>(kSampleBlockSize * (1 + num_additional));
+      for (std::size_t first = 0, block = 0; first < rows.size();
+           first += rows_per_block, ++block) {
+        const std::size_t size = std::min(rows_per_block, rows.size() - first);
+        RandomStream random(SampleBlockSeed(
+            seed, draws.first_block + static_cast<std::int64_t>(block), 1));
+        for (std::size_t i = size; i > 1; --i) {
+          const auto j = static_cast<std::size_t>(random.Index(i));
+          std::swap(rows[first + i - 1], rows[first + j]);
+        }
+      }
+      SampleData data = Header(method, partition, seed);
+      const auto n = static_cast<Eigen::Index>(rows.size());
+      const int p = events.num_parameters();
+      data.x.resize(n, drawn.x.cols());
+      data.theta0.resize(n, p);
+      data.theta1.resize(n, p);
+      data.y.resize(n, 1);
+      data.r_xz.resize(n, 1);
+      if (score) data.t_xz.resize(n, events.num_score());
+      if (more) data.t_xz1.resize(n, events.num_score());
+      // Weights (and scores) per model over the rows that use it, as matrix
+      // products instead of one small evaluation per row.
+      // Chunks of at most kRowChunk rows of one model, computed on
+      // options.threads threads (a row's numbers do not depend on its chunk).
+      auto evaluate = [&](bool numerator,
+                          Eigen::VectorXd* w,
+                          Eigen::MatrixXd* t) {
+        std::vector<std::vector<Eigen::Index>> rows_of_model(models.size());
+        for (Eigen::Index i = 0; i < n; ++i) {
+          const Row& row = rows[static_cast<std::size_t>(i)];
+          rows_of_model[static_cast<std::size_t>(numerator ? row.model0
+                                                           : row.model1)]
+              .push_back(i);
+        }
+        struct Chunk {
+          std::size_t model;
+          std::size_t first;
+          std::size_t end;
+        };
+        std::vector<Chunk> chunks;
+        for (std::size_t m = 0; m < models.size(); ++m) {
+          const std::size_t size = rows_of_model[m].size();
+          for (std::size_t first = 0; first < size;
+               first += static_cast<std::size_t>(kRowChunk)) {
+            chunks.push_back(
+                {m,
+                 first,
+                 std::min(size, first + static_cast<std::size_t>(kRowChunk))});
           }
-        });
-    data.n_eff = MinNeff(models, counts);
-    return data;
+        }
+        w->resize(n);
+        core::ParallelFor(
+            static_cast<std::int64_t>(chunks.size()),
+            options.threads,
+            [&](std::int64_t c) {
+              const Chunk& chunk = chunks[static_cast<std::size_t>(c)];
+              const std::vector<Eigen::Index>& list =
+                  rows_of_model[chunk.model];
+              const PointModel& model = models[chunk.model];
+              Eigen::MatrixXd gathered(
+                  static_cast<Eigen::Index>(chunk.end - chunk.first),
+                  drawn.weights.cols());
+              for (std::size_t j = chunk.first; j < chunk.end; ++j) {
+                gathered.row(static_cast<Eigen::Index>(j - chunk.first)) =
+                    drawn.weights.row(
+                        rows[static_cast<std::size_t>(list[j])].drawn_row);
+              }
+              const Eigen::VectorXd values =
+                  events.Weights(model, gathered) / model.sigma;
+              const Eigen::MatrixXd scores =
+                  t != nullptr ? events.Scores(model, gathered)
+                               : Eigen::MatrixXd();
+              for (std::size_t j = chunk.first; j < chunk.end; ++j) {
+                const auto jj = static_cast<Eigen::Index>(j - chunk.first);
+                (*w)(list[j]) = values(jj);
+                if (t != nullptr) t->row(list[j]) = scores.row(jj);
+              }
+            });
+      };
+      Eigen::VectorXd p0;
+      Eigen::VectorXd p1;
+      evaluate(true, &p0, score ? &data.t_xz : nullptr);
+      evaluate(false, &p1, more ? &data.t_xz1 : nullptr);
+      core::ParallelFor((n + kRowChunk - 1) / kRowChunk,
+                        options.threads,
+                        [&](std::int64_t c) {
+                          const Eigen::Index end =
+                              std::min<Eigen::Index>(n, (c + 1) * kRowChunk);
+                          for (Eigen::Index i = c * kRowChunk; i < end; ++i) {
+                            const Row& row = rows[static_cast<std::size_t>(i)];
+                            const PointModel& model0 =
+                                models[static_cast<std::size_t>(row.model0)];
+                            const PointModel& model1 =
+                                models[static_cast<std::size_t>(row.model1)];
+                            data.x.row(i) = drawn.x.row(row.drawn_row);
+                            data.theta0.row(i) = model0.theta.transpose();
+                            data.theta1.row(i) = model1.theta.transpose();
+                            data.y(i, 0) = row.y;
+                            data.r_xz(i, 0) = p0(i) / p1(i);
+                          }
+                        });
+      data.n_eff = n_eff;
+      return data;
+    };
+    return ForEachGroup(Shard(per_set * sets),
+                        draw_group,
+                        sink,
+                        method,
+                        partition,
+                        seed,
+                        n_eff);
+  }
+
+  // Without a sink, the rows of all of `draws`; with one, `draws` in groups
+  // of whole blocks (options.draws_per_pass), each handed to the sink, and
+  // the metadata without rows. draw_group(group) gives a group's rows.
+  template <typename DrawGroupFunction>
+  SampleData ForEachGroup(const ShardDraws& draws,
+                          const DrawGroupFunction& draw_group,
+                          const SampleSink* sink,
+                          const std::string& method,
+                          const Partition& partition,
+                          std::uint64_t seed,
+                          double n_eff) const {
+    if (sink == nullptr) return draw_group(draws);
+    const std::int64_t group_blocks =
+        std::max<std::int64_t>(1, options.draws_per_pass / kSampleBlockSize);
+    for (std::int64_t block = draws.first_block;
+         block * kSampleBlockSize < draws.end;
+         block += group_blocks) {
+      ShardDraws group;
+      group.first_block = block;
+      group.first = block * kSampleBlockSize;
+      group.end =
+          std::min(draws.end, (block + group_blocks) * kSampleBlockSize);
+      SampleData piece = draw_group(group);
+      (*sink)(piece);
+    }
+    SampleData header = Header(method, partition, seed);
+    header.n_eff = n_eff;
+    return header;
   }
 };
 
@@ -852,6 +884,17 @@ SampleData Augmenter::StreamSingleTheta(const std::string& method,
   }
   return impl_->SingleTheta(
       method, theta, n_samples, seed, partition, score, &sink);
+}
+
+SampleData Augmenter::StreamTrainRatio(const ThetaPoints& theta0,
+                                       const ThetaPoints& theta1,
+                                       const ThetaPoints* additional,
+                                       std::int64_t n_samples,
+                                       std::uint64_t seed,
+                                       const std::string& partition,
+                                       const SampleSink& sink) const {
+  return impl_->Ratio(
+      theta0, theta1, additional, n_samples, seed, partition, &sink);
 }
 
 SampleData Augmenter::SampleTrainRatio(const ThetaPoints& theta0,

@@ -1,5 +1,6 @@
 #include "goldmine/mining/sample_request.h"
 
+#include <optional>
 #include <vector>
 
 #include "goldmine/core/errors.h"
@@ -23,46 +24,78 @@ ThetaPoints Parse(const Augmenter& augmenter,
   return augmenter.ParseTheta(*spec, random, request.nuisance);
 }
 
-}  // namespace
-
-SampleData DrawSample(const Augmenter& augmenter,
-                      const SampleRequest& request) {
-  const std::string& method = request.method;
+void RequireKnownMethod(const std::string& method) {
   if (method != "plain" && method != "local" && method != "density" &&
       method != "test" && method != "ratio" && method != "more-ratios") {
     throw InvalidInput("unknown sampling method " + method +
                        "; expected plain, local, density, ratio, "
                        "more-ratios or test");
   }
+}
+
+bool IsRatioMethod(const std::string& method) {
+  return method == "ratio" || method == "more-ratios";
+}
+
+// The θ points of a ratio request, parsed in the order theta0, theta1,
+// additional-theta (more-ratios without additional points: none).
+struct RatioPoints {
+  ThetaPoints theta0;
+  ThetaPoints theta1;
+  std::optional<ThetaPoints> additional;  // more-ratios only
+};
+
+RatioPoints ParseRatioPoints(const Augmenter& augmenter,
+                             const SampleRequest& request,
+                             RandomStream& random,
+                             std::vector<std::string>* specs) {
+  RatioPoints points;
+  points.theta0 =
+      Parse(augmenter, request, request.theta0, "theta0", random, specs);
+  points.theta1 =
+      Parse(augmenter, request, request.theta1, "theta1", random, specs);
+  if (request.method == "more-ratios") {
+    if (request.additional_theta) {
+      points.additional = Parse(augmenter,
+                                request,
+                                request.additional_theta,
+                                "additional-theta",
+                                random,
+                                specs);
+    } else {
+      ThetaPoints none;
+      none.thetas.resize(0, augmenter.num_parameters());
+      none.nus.resize(0, augmenter.num_nuisance_parameters());
+      points.additional = none;
+    }
+  }
+  return points;
+}
+
+}  // namespace
+
+SampleData DrawSample(const Augmenter& augmenter,
+                      const SampleRequest& request) {
+  const std::string& method = request.method;
+  RequireKnownMethod(method);
   RandomStream theta_random(request.seed ^ kThetaStreamOffset);
   std::vector<std::string> specs;
   SampleData data;
   const std::int64_t n = request.n_samples;
   const std::uint64_t seed = request.seed;
   const std::string& partition = request.partition;
-  if (method == "ratio" || method == "more-ratios") {
-    const ThetaPoints theta0 = Parse(
-        augmenter, request, request.theta0, "theta0", theta_random, &specs);
-    const ThetaPoints theta1 = Parse(
-        augmenter, request, request.theta1, "theta1", theta_random, &specs);
-    if (method == "ratio") {
-      data = augmenter.SampleTrainRatio(theta0, theta1, n, seed, partition);
-    } else {
-      ThetaPoints additional;
-      if (request.additional_theta) {
-        additional = Parse(augmenter,
-                           request,
-                           request.additional_theta,
-                           "additional-theta",
-                           theta_random,
-                           &specs);
-      } else {
-        additional.thetas.resize(0, augmenter.num_parameters());
-        additional.nus.resize(0, augmenter.num_nuisance_parameters());
-      }
-      data = augmenter.SampleTrainMoreRatios(
-          theta0, theta1, additional, n, seed, partition);
-    }
+  if (IsRatioMethod(method)) {
+    const RatioPoints points =
+        ParseRatioPoints(augmenter, request, theta_random, &specs);
+    data = points.additional
+               ? augmenter.SampleTrainMoreRatios(points.theta0,
+                                                 points.theta1,
+                                                 *points.additional,
+                                                 n,
+                                                 seed,
+                                                 partition)
+               : augmenter.SampleTrainRatio(
+                     points.theta0, points.theta1, n, seed, partition);
   } else {
     const ThetaPoints theta =
         Parse(augmenter, request, request.theta, "theta", theta_random, &specs);
@@ -84,35 +117,36 @@ SampleData StreamSample(const Augmenter& augmenter,
                         const SampleRequest& request,
                         const Augmenter::SampleSink& sink) {
   const std::string& method = request.method;
-  if (method != "plain" && method != "local" && method != "density" &&
-      method != "test") {
-    SampleData data = DrawSample(augmenter, request);
-    sink(data);
-    data.x.resize(0, 0);
-    for (Eigen::MatrixXd* rows : {&data.theta0,
-                                  &data.theta1,
-                                  &data.y,
-                                  &data.r_xz,
-                                  &data.t_xz,
-                                  &data.t_xz1}) {
-      rows->resize(0, 0);
-    }
-    return data;
-  }
-  // The same streams and specification as DrawSample's single-θ branch.
+  RequireKnownMethod(method);
+  // The same streams and specifications as DrawSample.
   RandomStream theta_random(request.seed ^ kThetaStreamOffset);
   std::vector<std::string> specs;
-  const ThetaPoints theta =
-      Parse(augmenter, request, request.theta, "theta", theta_random, &specs);
-  SampleData header = augmenter.StreamSingleTheta(method,
-                                                  theta,
-                                                  request.n_samples,
-                                                  request.seed,
-                                                  request.partition,
-                                                  [&](SampleData& piece) {
-                                                    piece.theta_specs = specs;
-                                                    sink(piece);
-                                                  });
+  const auto named_sink = [&](SampleData& piece) {
+    piece.theta_specs = specs;
+    sink(piece);
+  };
+  SampleData header;
+  if (IsRatioMethod(method)) {
+    const RatioPoints points =
+        ParseRatioPoints(augmenter, request, theta_random, &specs);
+    header = augmenter.StreamTrainRatio(
+        points.theta0,
+        points.theta1,
+        points.additional ? &*points.additional : nullptr,
+        request.n_samples,
+        request.seed,
+        request.partition,
+        named_sink);
+  } else {
+    const ThetaPoints theta =
+        Parse(augmenter, request, request.theta, "theta", theta_random, &specs);
+    header = augmenter.StreamSingleTheta(method,
+                                         theta,
+                                         request.n_samples,
+                                         request.seed,
+                                         request.partition,
+                                         named_sink);
+  }
   header.theta_specs = specs;
   return header;
 }

@@ -170,12 +170,12 @@ TEST_F(AugmentShards, MergedShardsAreTheSingleRunSample) {
   EXPECT_FALSE(sample.x.topRows(10000) == sample.x.middleRows(10000, 10000));
 }
 
-// Issue 20: without --npy-folder, `augment local` writes the sample piece by
-// piece as it draws it (at most 250000 draws a pass; 520000 draws are three
+// Issue 20: without --npy-folder, `augment` writes the sample piece by piece
+// as it draws it (at most 250000 draws a pass; 520000 draws are three
 // pieces, the last partial). The file is the one the in-memory path writes.
 TEST_F(AugmentShards, StreamedWritingGivesTheInMemorySample) {
   GOLDMINE_SKIP_LONG_CHECK_WHEN_SANITIZED();
-  for (const std::string method : {"local", "ratio"}) {
+  for (const std::string method : {"local", "ratio", "more-ratios"}) {
     SCOPED_TRACE(method);
     const auto streamed =
         Augment(method, method + "_streamed.h5", {}, "11", "520000");

@@ -537,10 +537,10 @@ TEST(Augmenter, ThreadsGiveTheSameSamples) {
   EXPECT_TRUE(c.theta0 == d.theta0);
 }
 
-// Issue 20: StreamSingleTheta hands the sample over in pieces of whole
-// blocks, one pass over the events each; concatenated they are the sample of
-// the one-call method, row for row, for every single-θ method, several θ
-// points, and a shard.
+// Issue 20: StreamSingleTheta and StreamTrainRatio hand the sample over in
+// pieces of whole blocks, one pass over the events each; concatenated they
+// are the sample of the one-call method, row for row, for every method,
+// several θ points, and a shard.
 TEST(Augmenter, StreamedPiecesConcatenateIntoTheSample) {
   const auto path = ToyEvents();
   REQUIRE_REFERENCE(path);
@@ -588,6 +588,50 @@ TEST(Augmenter, StreamedPiecesConcatenateIntoTheSample) {
       }
       EXPECT_EQ(row, expected.x.rows());
     }
+  }
+  // Ratio and more-ratios: rows shuffled within blocks, an additional point
+  // repeating every draw.
+  AugmenterOptions pieces;
+  pieces.draws_per_pass = 2 * kSampleBlockSize;
+  const Augmenter one(path);
+  const Augmenter streamed(path, pieces);
+  RandomStream ratio_random(7);
+  const ThetaPoints theta0 = one.ParseTheta("random:3:uniform", ratio_random);
+  const ThetaPoints theta1 = one.ParseTheta("benchmark:sm", ratio_random);
+  const ThetaPoints extra = one.ParseTheta("point:0.5,-0.5", ratio_random);
+  for (const ThetaPoints* additional :
+       {static_cast<const ThetaPoints*>(nullptr), &extra}) {
+    SCOPED_TRACE(additional == nullptr ? "ratio" : "more-ratios");
+    const SampleData expected =
+        additional == nullptr
+            ? one.SampleTrainRatio(theta0, theta1, 45000, 3)
+            : one.SampleTrainMoreRatios(theta0, theta1, extra, 45000, 3);
+    std::vector<SampleData> got;
+    const SampleData header = streamed.StreamTrainRatio(
+        theta0, theta1, additional, 45000, 3, "train", [&](SampleData& piece) {
+          got.push_back(piece);
+        });
+    EXPECT_DOUBLE_EQ(header.n_eff, expected.n_eff);
+    ASSERT_EQ(got.size(), 3u);  // 4.5 blocks, two a pass
+    Eigen::Index row = 0;
+    for (const SampleData& piece : got) {
+      const Eigen::Index n = piece.x.rows();
+      ASSERT_LE(row + n, expected.x.rows());
+      for (const auto member : {&SampleData::x,
+                                &SampleData::theta0,
+                                &SampleData::theta1,
+                                &SampleData::y,
+                                &SampleData::r_xz,
+                                &SampleData::t_xz,
+                                &SampleData::t_xz1}) {
+        ASSERT_EQ((piece.*member).rows() > 0, (expected.*member).rows() > 0);
+        if ((piece.*member).rows() > 0) {
+          EXPECT_TRUE((piece.*member) == (expected.*member).middleRows(row, n));
+        }
+      }
+      row += n;
+    }
+    EXPECT_EQ(row, expected.x.rows());
   }
   const Augmenter augmenter(path);
   RandomStream random(6);

@@ -214,6 +214,16 @@ class Augmenter {
                                std::uint64_t seed,
                                const std::string& partition,
                                const SampleSink& sink) const;
+  // The same for SampleTrainRatio (additional == nullptr) and
+  // SampleTrainMoreRatios: the rows of each piece are shuffled within its
+  // blocks, as in the one-call sample.
+  SampleData StreamTrainRatio(const ThetaPoints& theta0,
+                              const ThetaPoints& theta1,
+                              const ThetaPoints* additional,
+                              std::int64_t n_samples,
+                              std::uint64_t seed,
+                              const std::string& partition,
+                              const SampleSink& sink) const;
 
   // w(z|θ), t(x,z|θ) and σ(θ) of `partition` for the events with the given
   // file indices (which need not lie in the partition).

@@ -36,9 +36,9 @@ struct SampleRequest {
 SampleData DrawSample(const Augmenter& augmenter, const SampleRequest& request);
 
 // The sample of DrawSample, handed to `sink` in pieces that concatenate into
-// it: the single-θ methods (plain, local, density, test) in passes of at
-// most the augmenter's draws_per_pass draws, with memory O(draws_per_pass);
-// the ratio methods whole, as one piece. Every piece carries the metadata
+// it, each drawn in its own pass over the events file: at most the
+// augmenter's draws_per_pass draws (for more-ratios, draws, not rows), so
+// that memory is O(draws_per_pass). Every piece carries the metadata
 // (theta_specs included); returns it, without rows.
 SampleData StreamSample(const Augmenter& augmenter,
                         const SampleRequest& request,
