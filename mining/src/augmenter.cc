@@ -566,8 +566,12 @@ struct Augmenter::Impl {
                           std::uint64_t seed,
                           double n_eff) const {
     if (sink == nullptr) return draw_group(draws);
+    const std::int64_t draws_per_pass =
+        options.draws_per_pass > 0
+            ? options.draws_per_pass
+            : std::clamp<std::int64_t>(partition.size() / 4, 100000, 1000000);
     const std::int64_t group_blocks =
-        std::max<std::int64_t>(1, options.draws_per_pass / kSampleBlockSize);
+        std::max<std::int64_t>(1, draws_per_pass / kSampleBlockSize);
     for (std::int64_t block = draws.first_block;
          block * kSampleBlockSize < draws.end;
          block += group_blocks) {

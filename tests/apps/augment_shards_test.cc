@@ -171,8 +171,8 @@ TEST_F(AugmentShards, MergedShardsAreTheSingleRunSample) {
 }
 
 // Issue 20: without --npy-folder, `augment` writes the sample piece by piece
-// as it draws it (at most 250000 draws a pass; 520000 draws are three
-// pieces, the last partial). The file is the one the in-memory path writes.
+// as it draws it (here 100000 draws a pass: 520000 draws are six pieces,
+// the last partial). The file is the one the in-memory path writes.
 TEST_F(AugmentShards, StreamedWritingGivesTheInMemorySample) {
   GOLDMINE_SKIP_LONG_CHECK_WHEN_SANITIZED();
   for (const std::string method : {"local", "ratio", "more-ratios"}) {

@@ -66,10 +66,14 @@ struct AugmenterOptions {
   // chunks of kRowChunk; the file is still read by one thread). The samples
   // do not depend on it.
   int threads = 1;
-  // Draws per pass over the events file of StreamSingleTheta, rounded down
-  // to whole blocks (at least one). 250k draws stage about 50 MB for 10
-  // observables and 10 benchmarks.
-  std::int64_t draws_per_pass = 250000;
+  // Draws per pass over the events file of the Stream* methods, rounded
+  // down to whole blocks (at least one). 0: a quarter of the partition's
+  // events, within [100000, 1000000]. The lower bound keeps the memory of a
+  // pass flat (about 5 MB of staged rows; bench/augment_floor.sh), the
+  // quarter bounds the reading at 4 events read per draw for samples much
+  // larger than the events file, and the upper bound caps memory for
+  // large files.
+  std::int64_t draws_per_pass = 0;
 };
 
 // A contiguous range of events and the weight correction 1/fraction.

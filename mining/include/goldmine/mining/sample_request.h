@@ -38,7 +38,7 @@ SampleData DrawSample(const Augmenter& augmenter, const SampleRequest& request);
 // The sample of DrawSample, handed to `sink` in pieces that concatenate into
 // it, each drawn in its own pass over the events file: at most the
 // augmenter's draws_per_pass draws (for more-ratios, draws, not rows), so
-// that memory is O(draws_per_pass). Every piece carries the metadata
+// that memory does not grow with the sample. Every piece carries the metadata
 // (theta_specs included); returns it, without rows.
 SampleData StreamSample(const Augmenter& augmenter,
                         const SampleRequest& request,
