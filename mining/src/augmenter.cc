@@ -271,10 +271,8 @@ struct Augmenter::Impl {
     return ForEachGroup(
         draws,
         [&](const ShardDraws& group) {
-          SampleData data = DrawGroup(
+          return DrawGroup(
               method, models, group, per_point, seed, partition, score);
-          data.n_eff = n_eff;
-          return data;
         },
         sink,
         method,
@@ -345,6 +343,33 @@ struct Augmenter::Impl {
     return sets;
   }
 
+  // Which model each draw of a ratio sample uses. Draws go set after set:
+  // per set, per_set0 from its θ0 point (y = 0), then per_set1 from its θ1
+  // point (y = 1); a single θ0 or θ1 point serves every set.
+  struct RatioPlan {
+    std::vector<PointModel> models;  // θ0 points, θ1 points, additional
+    int offset1 = 0;                 // the first θ1 model
+    int offset_a = 0;                // the first additional model
+    Eigen::Index num_additional = 0;
+    bool single0 = false;
+    bool single1 = false;
+    std::int64_t per_set0 = 0;
+    std::int64_t per_set1 = 0;
+
+    std::int64_t PerSet() const { return per_set0 + per_set1; }
+    int Index0(Eigen::Index set) const {
+      return single0 ? 0 : static_cast<int>(set);
+    }
+    int Index1(Eigen::Index set) const {
+      return offset1 + (single1 ? 0 : static_cast<int>(set));
+    }
+    int Y(std::int64_t d) const { return d % PerSet() >= per_set0 ? 1 : 0; }
+    int ModelOf(std::int64_t d) const {
+      const Eigen::Index set = d / PerSet();
+      return Y(d) == 0 ? Index0(set) : Index1(set);
+    }
+  };
+
   SampleData Ratio(const ThetaPoints& theta0,
                    const ThetaPoints& theta1,
                    const ThetaPoints* additional,
@@ -363,200 +388,201 @@ struct Augmenter::Impl {
     const Eigen::Index sets = NumSets(theta0, theta1);
     const bool closest = options.sample_only_from_closest_benchmark;
     // Models: θ0 points, θ1 points, additional points.
-    std::vector<PointModel> models = Models(theta0, closest);
-    const auto offset1 = static_cast<int>(models.size());
+    RatioPlan plan;
+    plan.models = Models(theta0, closest);
+    plan.offset1 = static_cast<int>(plan.models.size());
     for (PointModel& model : Models(theta1, closest)) {
-      models.push_back(std::move(model));
+      plan.models.push_back(std::move(model));
     }
-    const auto offset_a = static_cast<int>(models.size());
+    plan.offset_a = static_cast<int>(plan.models.size());
     if (more) {
+      plan.num_additional = additional->size();
       for (PointModel& model : Models(*additional, closest)) {
-        models.push_back(std::move(model));
+        plan.models.push_back(std::move(model));
       }
     }
-    events.Sums(models, partition);
-    RequireSampleable(models, partition);
-    auto index0 = [&](Eigen::Index set) {
-      return theta0.size() == 1 ? 0 : static_cast<int>(set);
-    };
-    auto index1 = [&](Eigen::Index set) {
-      return offset1 + (theta1.size() == 1 ? 0 : static_cast<int>(set));
-    };
+    events.Sums(plan.models, partition);
+    RequireSampleable(plan.models, partition);
+    plan.single0 = theta0.size() == 1;
+    plan.single1 = theta1.size() == 1;
     const std::int64_t half0 = n_samples / 2;
     const std::int64_t half1 = n_samples - half0;
-    const std::int64_t per_set0 = std::max<std::int64_t>(
+    plan.per_set0 = std::max<std::int64_t>(
         1,
         std::llround(static_cast<double>(half0) / static_cast<double>(sets)));
-    const std::int64_t per_set1 = std::max<std::int64_t>(
+    plan.per_set1 = std::max<std::int64_t>(
         1,
         std::llround(static_cast<double>(half1) / static_cast<double>(sets)));
     // Draw counts per model (a model shared by several sets draws for all).
-    std::vector<std::int64_t> counts(models.size(), 0);
+    std::vector<std::int64_t> counts(plan.models.size(), 0);
     for (Eigen::Index set = 0; set < sets; ++set) {
-      counts[static_cast<std::size_t>(index0(set))] += per_set0;
-      counts[static_cast<std::size_t>(index1(set))] += per_set1;
+      counts[static_cast<std::size_t>(plan.Index0(set))] += plan.per_set0;
+      counts[static_cast<std::size_t>(plan.Index1(set))] += plan.per_set1;
     }
-    // Draws set after set, per set per_set0 from θ0 (y = 0), then per_set1
-    // from θ1 (y = 1).
-    const std::int64_t per_set = per_set0 + per_set1;
-    auto y_of = [&](std::int64_t d) { return d % per_set >= per_set0 ? 1 : 0; };
-    auto model_of = [&](std::int64_t d) {
-      const Eigen::Index set = d / per_set;
-      return y_of(d) == 0 ? index0(set) : index1(set);
+    const double n_eff = MinNeff(plan.models, counts);
+    return ForEachGroup(
+        Shard(plan.PerSet() * sets),
+        [&](const ShardDraws& draws) {
+          return RatioGroup(plan, draws, method, partition, seed, score);
+        },
+        sink,
+        method,
+        partition,
+        seed,
+        n_eff);
+  }
+
+  // The rows of the draws [draws.first, draws.end) (whole blocks) of a ratio
+  // sample.
+  SampleData RatioGroup(const RatioPlan& plan,
+                        const ShardDraws& draws,
+                        const std::string& method,
+                        const Partition& partition,
+                        std::uint64_t seed,
+                        bool score) const {
+    const bool more = method == "more-ratios";
+    const Drawn drawn = events.Draw(
+        plan.models,
+        Slots(draws, seed, [&](std::int64_t d) { return plan.ModelOf(d); }),
+        partition);
+    struct Row {
+      Eigen::Index drawn_row;
+      int model0;
+      int model1;
+      double y;
     };
-    const double n_eff = MinNeff(models, counts);
-    // The rows of the draws [draws.first, draws.end) (whole blocks).
-    const auto draw_group = [&](const ShardDraws& draws) {
-      const Drawn drawn =
-          events.Draw(models, Slots(draws, seed, model_of), partition);
-      struct Row {
-        Eigen::Index drawn_row;
-        int model0;
-        int model1;
-        double y;
+    // Every draw gives a row (θ0, θ1) and one per additional point θ_a:
+    // (θ0, θ_a) for θ0-drawn rows, (θ_a, θ1) for θ1-drawn rows.
+    const Eigen::Index num_additional = plan.num_additional;
+    std::vector<Row> rows;
+    rows.reserve(static_cast<std::size_t>((draws.end - draws.first) *
+                                          (1 + num_additional)));
+    for (std::int64_t d = draws.first; d < draws.end; ++d) {
+      const Eigen::Index set = d / plan.PerSet();
+      const int y = plan.Y(d);
+      const int m0 = plan.Index0(set);
+      const int m1 = plan.Index1(set);
+      const Eigen::Index drawn_row = d - draws.first;
+      rows.push_back({drawn_row, m0, m1, static_cast<double>(y)});
+      for (Eigen::Index a = 0; a < num_additional; ++a) {
+        const int ma = plan.offset_a + static_cast<int>(a);
+        rows.push_back({drawn_row,
+                        y == 0 ? m0 : ma,
+                        y == 0 ? ma : m1,
+                        static_cast<double>(y)});
+      }
+    }
+    // MadMiner shuffles the joint sample; here the rows of each block are
+    // shuffled with the block's own stream, so that shards concatenate into
+    // the unsharded sample.
+    const auto rows_per_block =
+        static_cast<std::size_t>(kSampleBlockSize * (1 + num_additional));
+    for (std::size_t first = 0, block = 0; first < rows.size();
+         first += rows_per_block, ++block) {
+      const std::size_t size = std::min(rows_per_block, rows.size() - first);
+      RandomStream random(SampleBlockSeed(
+          seed, draws.first_block + static_cast<std::int64_t>(block), 1));
+      for (std::size_t i = size; i > 1; --i) {
+        const auto j = static_cast<std::size_t>(random.Index(i));
+        std::swap(rows[first + i - 1], rows[first + j]);
+      }
+    }
+    SampleData data = Header(method, partition, seed);
+    const auto n = static_cast<Eigen::Index>(rows.size());
+    const int p = events.num_parameters();
+    data.x.resize(n, drawn.x.cols());
+    data.theta0.resize(n, p);
+    data.theta1.resize(n, p);
+    data.y.resize(n, 1);
+    data.r_xz.resize(n, 1);
+    if (score) data.t_xz.resize(n, events.num_score());
+    if (more) data.t_xz1.resize(n, events.num_score());
+    // Weights (and scores) per model over the rows that use it, as matrix
+    // products instead of one small evaluation per row.
+    // Chunks of at most kRowChunk rows of one model, computed on
+    // options.threads threads (a row's numbers do not depend on its chunk).
+    auto evaluate = [&](bool numerator,
+                        Eigen::VectorXd* w,
+                        Eigen::MatrixXd* t) {
+      std::vector<std::vector<Eigen::Index>> rows_of_model(plan.models.size());
+      for (Eigen::Index i = 0; i < n; ++i) {
+        const Row& row = rows[static_cast<std::size_t>(i)];
+        rows_of_model[static_cast<std::size_t>(numerator ? row.model0
+                                                         : row.model1)]
+            .push_back(i);
+      }
+      struct Chunk {
+        std::size_t model;
+        std::size_t first;
+        std::size_t end;
       };
-      // Every draw gives a row (θ0, θ1) and one per additional point θ_a:
-      // (θ0, θ_a) for θ0-drawn rows, (θ_a, θ1) for θ1-drawn rows.
-      const Eigen::Index num_additional = more ? additional->size() : 0;
-      std::vector<Row> rows;
-      rows.reserve(static_cast<std::size_t>((draws.end - draws.first) *
-                                            (1 + num_additional)));
-      for (std::int64_t d = draws.first; d < draws.end; ++d) {
-        const Eigen::Index set = d / per_set;
-        const int y = y_of(d);
-        const int m0 = index0(set);
-        const int m1 = index1(set);
-        const Eigen::Index drawn_row = d - draws.first;
-        rows.push_back({drawn_row, m0, m1, static_cast<double>(y)});
-        for (Eigen::Index a = 0; a < num_additional; ++a) {
-          const int ma = offset_a + static_cast<int>(a);
-          rows.push_back({drawn_row,
-                          y == 0 ? m0 : ma,
-                          y == 0 ? ma : m1,
-                          static_cast<double>(y)});
+      std::vector<Chunk> chunks;
+      for (std::size_t m = 0; m < plan.models.size(); ++m) {
+        const std::size_t size = rows_of_model[m].size();
+        for (std::size_t first = 0; first < size;
+             first += static_cast<std::size_t>(kRowChunk)) {
+          chunks.push_back(
+              {m,
+               first,
+               std::min(size, first + static_cast<std::size_t>(kRowChunk))});
         }
       }
-      // MadMiner shuffles the joint sample; here the rows of each block are
-      // shuffled with the block's own stream, so that shards concatenate into
-      // the unsharded sample.
-      const auto rows_per_block =
-          static_cast<std::size_t>(kSampleBlockSize * (1 + num_additional));
-      for (std::size_t first = 0, block = 0; first < rows.size();
-           first += rows_per_block, ++block) {
-        const std::size_t size = std::min(rows_per_block, rows.size() - first);
-        RandomStream random(SampleBlockSeed(
-            seed, draws.first_block + static_cast<std::int64_t>(block), 1));
-        for (std::size_t i = size; i > 1; --i) {
-          const auto j = static_cast<std::size_t>(random.Index(i));
-          std::swap(rows[first + i - 1], rows[first + j]);
-        }
-      }
-      SampleData data = Header(method, partition, seed);
-      const auto n = static_cast<Eigen::Index>(rows.size());
-      const int p = events.num_parameters();
-      data.x.resize(n, drawn.x.cols());
-      data.theta0.resize(n, p);
-      data.theta1.resize(n, p);
-      data.y.resize(n, 1);
-      data.r_xz.resize(n, 1);
-      if (score) data.t_xz.resize(n, events.num_score());
-      if (more) data.t_xz1.resize(n, events.num_score());
-      // Weights (and scores) per model over the rows that use it, as matrix
-      // products instead of one small evaluation per row.
-      // Chunks of at most kRowChunk rows of one model, computed on
-      // options.threads threads (a row's numbers do not depend on its chunk).
-      auto evaluate = [&](bool numerator,
-                          Eigen::VectorXd* w,
-                          Eigen::MatrixXd* t) {
-        std::vector<std::vector<Eigen::Index>> rows_of_model(models.size());
-        for (Eigen::Index i = 0; i < n; ++i) {
-          const Row& row = rows[static_cast<std::size_t>(i)];
-          rows_of_model[static_cast<std::size_t>(numerator ? row.model0
-                                                           : row.model1)]
-              .push_back(i);
-        }
-        struct Chunk {
-          std::size_t model;
-          std::size_t first;
-          std::size_t end;
-        };
-        std::vector<Chunk> chunks;
-        for (std::size_t m = 0; m < models.size(); ++m) {
-          const std::size_t size = rows_of_model[m].size();
-          for (std::size_t first = 0; first < size;
-               first += static_cast<std::size_t>(kRowChunk)) {
-            chunks.push_back(
-                {m,
-                 first,
-                 std::min(size, first + static_cast<std::size_t>(kRowChunk))});
+      w->resize(n);
+      core::ParallelFor(
+          static_cast<std::int64_t>(chunks.size()),
+          options.threads,
+          [&](std::int64_t c) {
+            const Chunk& chunk = chunks[static_cast<std::size_t>(c)];
+            const std::vector<Eigen::Index>& list = rows_of_model[chunk.model];
+            const PointModel& model = plan.models[chunk.model];
+            Eigen::MatrixXd gathered(
+                static_cast<Eigen::Index>(chunk.end - chunk.first),
+                drawn.weights.cols());
+            for (std::size_t j = chunk.first; j < chunk.end; ++j) {
+              gathered.row(static_cast<Eigen::Index>(j - chunk.first)) =
+                  drawn.weights.row(
+                      rows[static_cast<std::size_t>(list[j])].drawn_row);
+            }
+            const Eigen::VectorXd values =
+                events.Weights(model, gathered) / model.sigma;
+            const Eigen::MatrixXd scores = t != nullptr
+                                               ? events.Scores(model, gathered)
+                                               : Eigen::MatrixXd();
+            for (std::size_t j = chunk.first; j < chunk.end; ++j) {
+              const auto jj = static_cast<Eigen::Index>(j - chunk.first);
+              (*w)(list[j]) = values(jj);
+              if (t != nullptr) t->row(list[j]) = scores.row(jj);
+            }
+          });
+    };
+    Eigen::VectorXd p0;
+    Eigen::VectorXd p1;
+    evaluate(true, &p0, score ? &data.t_xz : nullptr);
+    evaluate(false, &p1, more ? &data.t_xz1 : nullptr);
+    core::ParallelFor(
+        (n + kRowChunk - 1) / kRowChunk, options.threads, [&](std::int64_t c) {
+          const Eigen::Index end =
+              std::min<Eigen::Index>(n, (c + 1) * kRowChunk);
+          for (Eigen::Index i = c * kRowChunk; i < end; ++i) {
+            const Row& row = rows[static_cast<std::size_t>(i)];
+            const PointModel& model0 =
+                plan.models[static_cast<std::size_t>(row.model0)];
+            const PointModel& model1 =
+                plan.models[static_cast<std::size_t>(row.model1)];
+            data.x.row(i) = drawn.x.row(row.drawn_row);
+            data.theta0.row(i) = model0.theta.transpose();
+            data.theta1.row(i) = model1.theta.transpose();
+            data.y(i, 0) = row.y;
+            data.r_xz(i, 0) = p0(i) / p1(i);
           }
-        }
-        w->resize(n);
-        core::ParallelFor(
-            static_cast<std::int64_t>(chunks.size()),
-            options.threads,
-            [&](std::int64_t c) {
-              const Chunk& chunk = chunks[static_cast<std::size_t>(c)];
-              const std::vector<Eigen::Index>& list =
-                  rows_of_model[chunk.model];
-              const PointModel& model = models[chunk.model];
-              Eigen::MatrixXd gathered(
-                  static_cast<Eigen::Index>(chunk.end - chunk.first),
-                  drawn.weights.cols());
-              for (std::size_t j = chunk.first; j < chunk.end; ++j) {
-                gathered.row(static_cast<Eigen::Index>(j - chunk.first)) =
-                    drawn.weights.row(
-                        rows[static_cast<std::size_t>(list[j])].drawn_row);
-              }
-              const Eigen::VectorXd values =
-                  events.Weights(model, gathered) / model.sigma;
-              const Eigen::MatrixXd scores =
-                  t != nullptr ? events.Scores(model, gathered)
-                               : Eigen::MatrixXd();
-              for (std::size_t j = chunk.first; j < chunk.end; ++j) {
-                const auto jj = static_cast<Eigen::Index>(j - chunk.first);
-                (*w)(list[j]) = values(jj);
-                if (t != nullptr) t->row(list[j]) = scores.row(jj);
-              }
-            });
-      };
-      Eigen::VectorXd p0;
-      Eigen::VectorXd p1;
-      evaluate(true, &p0, score ? &data.t_xz : nullptr);
-      evaluate(false, &p1, more ? &data.t_xz1 : nullptr);
-      core::ParallelFor((n + kRowChunk - 1) / kRowChunk,
-                        options.threads,
-                        [&](std::int64_t c) {
-                          const Eigen::Index end =
-                              std::min<Eigen::Index>(n, (c + 1) * kRowChunk);
-                          for (Eigen::Index i = c * kRowChunk; i < end; ++i) {
-                            const Row& row = rows[static_cast<std::size_t>(i)];
-                            const PointModel& model0 =
-                                models[static_cast<std::size_t>(row.model0)];
-                            const PointModel& model1 =
-                                models[static_cast<std::size_t>(row.model1)];
-                            data.x.row(i) = drawn.x.row(row.drawn_row);
-                            data.theta0.row(i) = model0.theta.transpose();
-                            data.theta1.row(i) = model1.theta.transpose();
-                            data.y(i, 0) = row.y;
-                            data.r_xz(i, 0) = p0(i) / p1(i);
-                          }
-                        });
-      data.n_eff = n_eff;
-      return data;
-    };
-    return ForEachGroup(Shard(per_set * sets),
-                        draw_group,
-                        sink,
-                        method,
-                        partition,
-                        seed,
-                        n_eff);
+        });
+    return data;
   }
 
   // Without a sink, the rows of all of `draws`; with one, `draws` in groups
   // of whole blocks (options.draws_per_pass), each handed to the sink, and
-  // the metadata without rows. draw_group(group) gives a group's rows.
+  // the metadata without rows. draw_group(group) gives a group's rows; every
+  // result gets the whole sample's n_eff.
   template <typename DrawGroupFunction>
   SampleData ForEachGroup(const ShardDraws& draws,
                           const DrawGroupFunction& draw_group,
@@ -565,7 +591,11 @@ struct Augmenter::Impl {
                           const Partition& partition,
                           std::uint64_t seed,
                           double n_eff) const {
-    if (sink == nullptr) return draw_group(draws);
+    if (sink == nullptr) {
+      SampleData data = draw_group(draws);
+      data.n_eff = n_eff;
+      return data;
+    }
     const std::int64_t draws_per_pass =
         options.draws_per_pass > 0
             ? options.draws_per_pass
@@ -581,6 +611,7 @@ struct Augmenter::Impl {
       group.end =
           std::min(draws.end, (block + group_blocks) * kSampleBlockSize);
       SampleData piece = draw_group(group);
+      piece.n_eff = n_eff;
       (*sink)(piece);
     }
     SampleData header = Header(method, partition, seed);
