@@ -25,6 +25,9 @@ packages=(
   libvalijson-dev                   # header-only JSON-Schema validator: tests check goldmine's pyhf schema rules against pyhf's schema files
   python3-onnx                      # tests: ONNX's own Python checker and metadata reader, outside goldmine
   snakemake                         # `goldmine run --emit snakemake`: the study as a workflow for laptops, Slurm, HTCondor, REANA (issue 19)
+  # the Python module `goldmine` (python/, issue 21): pybind11 is the maintained C++/Python
+  # binding library (header-only, numpy and Eigen conversions without copies); pytest runs its tests
+  python3-dev python3-numpy pybind11-dev python3-pytest
   # fuzzing only (the `fuzz` preset, docs/fuzzing.md; the release build does not use them):
   # libFuzzer comes with clang's compiler-rt, which Debian 12 packages apart from clang 14
   clang libclang-rt-14-dev

@@ -16,9 +16,14 @@ constexpr std::uint64_t kThetaStreamOffset = 0x9e3779b97f4a7c15ULL;
 ThetaPoints Parse(const Augmenter& augmenter,
                   const SampleRequest& request,
                   const std::optional<std::string>& spec,
+                  const std::optional<ThetaPoints>& points,
                   const std::string& key,
                   RandomStream& random,
                   std::vector<std::string>* specs) {
+  if (points) {
+    specs->push_back(key + "=points:" + std::to_string(points->size()));
+    return *points;
+  }
   if (!spec) throw InvalidInput("--" + key + " is required for this method");
   specs->push_back(key + "=" + *spec);
   return augmenter.ParseTheta(*spec, random, request.nuisance);
@@ -50,15 +55,26 @@ RatioPoints ParseRatioPoints(const Augmenter& augmenter,
                              RandomStream& random,
                              std::vector<std::string>* specs) {
   RatioPoints points;
-  points.theta0 =
-      Parse(augmenter, request, request.theta0, "theta0", random, specs);
-  points.theta1 =
-      Parse(augmenter, request, request.theta1, "theta1", random, specs);
+  points.theta0 = Parse(augmenter,
+                        request,
+                        request.theta0,
+                        request.theta0_points,
+                        "theta0",
+                        random,
+                        specs);
+  points.theta1 = Parse(augmenter,
+                        request,
+                        request.theta1,
+                        request.theta1_points,
+                        "theta1",
+                        random,
+                        specs);
   if (request.method == "more-ratios") {
-    if (request.additional_theta) {
+    if (request.additional_theta || request.additional_theta_points) {
       points.additional = Parse(augmenter,
                                 request,
                                 request.additional_theta,
+                                request.additional_theta_points,
                                 "additional-theta",
                                 random,
                                 specs);
@@ -97,8 +113,13 @@ SampleData DrawSample(const Augmenter& augmenter,
                : augmenter.SampleTrainRatio(
                      points.theta0, points.theta1, n, seed, partition);
   } else {
-    const ThetaPoints theta =
-        Parse(augmenter, request, request.theta, "theta", theta_random, &specs);
+    const ThetaPoints theta = Parse(augmenter,
+                                    request,
+                                    request.theta,
+                                    request.theta_points,
+                                    "theta",
+                                    theta_random,
+                                    &specs);
     if (method == "plain") {
       data = augmenter.SampleTrainPlain(theta, n, seed, partition);
     } else if (method == "local") {
@@ -138,8 +159,13 @@ SampleData StreamSample(const Augmenter& augmenter,
         request.partition,
         named_sink);
   } else {
-    const ThetaPoints theta =
-        Parse(augmenter, request, request.theta, "theta", theta_random, &specs);
+    const ThetaPoints theta = Parse(augmenter,
+                                    request,
+                                    request.theta,
+                                    request.theta_points,
+                                    "theta",
+                                    theta_random,
+                                    &specs);
     header = augmenter.StreamSingleTheta(method,
                                          theta,
                                          request.n_samples,

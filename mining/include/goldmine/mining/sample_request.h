@@ -21,6 +21,13 @@ struct SampleRequest {
   std::optional<std::string> theta0;
   std::optional<std::string> theta1;
   std::optional<std::string> additional_theta;
+  // Explicit points instead of a specification (the Python module's arrays
+  // of several points, which the specification grammar cannot spell). A set
+  // field replaces its string; the provenance records "KEY=points:N".
+  std::optional<ThetaPoints> theta_points;
+  std::optional<ThetaPoints> theta0_points;
+  std::optional<ThetaPoints> theta1_points;
+  std::optional<ThetaPoints> additional_theta_points;
   std::string nuisance = "nominal";  // Augmenter::ParseTheta
   std::int64_t n_samples = 0;
   std::uint64_t seed = 0;

@@ -1,0 +1,184 @@
+// goldmine.morphing: components, morphers (weights, gradients, cross
+// sections), basis optimisation and the JSON morphing case of `goldmine
+// morphing`. Every array is a numpy array: θ points are rows.
+#include <pybind11/eigen.h>
+#include <pybind11/stl.h>
+
+#include <optional>
+#include <vector>
+
+#include "bindings.h"
+#include "conversions.h"
+#include "goldmine/core/errors.h"
+#include "goldmine/core/json_node.h"
+#include "goldmine/morphing/basis_optimizer.h"
+#include "goldmine/morphing/components.h"
+#include "goldmine/morphing/morpher.h"
+#include "goldmine/morphing/morphing_case.h"
+
+namespace py = pybind11;
+using py::arg;
+
+namespace goldmine::python {
+namespace {
+
+using morphing::Components;
+using morphing::Morpher;
+
+// (n, parameters, benchmarks) from the per-θ matrices of the batch methods.
+py::array_t<double> Stack(const std::vector<Eigen::MatrixXd>& matrices,
+                          Eigen::Index rows,
+                          Eigen::Index cols) {
+  py::array_t<double> stacked({static_cast<py::ssize_t>(matrices.size()),
+                               static_cast<py::ssize_t>(rows),
+                               static_cast<py::ssize_t>(cols)});
+  auto view = stacked.mutable_unchecked<3>();
+  for (std::size_t n = 0; n < matrices.size(); ++n) {
+    for (Eigen::Index i = 0; i < rows; ++i) {
+      for (Eigen::Index j = 0; j < cols; ++j) {
+        view(static_cast<py::ssize_t>(n), i, j) = matrices[n](i, j);
+      }
+    }
+  }
+  return stacked;
+}
+
+void BindComponents(py::module_& module) {
+  py::class_<Components>(module,
+                         "Components",
+                         "Monomials of the EFT parameters in |M|^2, one row "
+                         "of powers per component (MadMiner's order).")
+      .def(py::init<Eigen::MatrixXi>(), arg("powers"))
+      .def_static("from_max_powers",
+                  &Components::FromMaxPowers,
+                  arg("max_powers"),
+                  arg("max_overall_power") = py::none(),
+                  "MadMiner's find_components(max_overall_power) with "
+                  "parameter_max_power = max_powers.")
+      .def_static("from_couplings",
+                  &Components::FromCouplings,
+                  arg("n_production"),
+                  arg("n_decay"),
+                  arg("n_shared"))
+      .def_property_readonly("powers", &Components::powers)
+      .def_property_readonly("n_components", &Components::num_components)
+      .def_property_readonly("n_parameters", &Components::num_parameters)
+      .def(
+          "evaluate",
+          [](const Components& self, const Eigen::MatrixXd& thetas) {
+            return self.EvaluateBatch(thetas);
+          },
+          arg("thetas"),
+          "Component values, one row per θ (rows of `thetas`).")
+      .def("gradient",
+           &Components::Gradient,
+           arg("theta"),
+           "d component / d θ at one θ: parameters × components.")
+      .def("__repr__", &Components::Description);
+}
+
+void BindMorpher(py::module_& module) {
+  py::class_<Morpher>(module,
+                      "Morpher",
+                      "Morphing between a basis of benchmarks: weights "
+                      "w_b(θ) with σ(θ) = Σ_b w_b(θ) σ_b.")
+      .def(py::init<Components, Eigen::MatrixXd>(),
+           arg("components"),
+           arg("basis"),
+           "basis: benchmarks × parameters.")
+      .def_property_readonly("components", &Morpher::components)
+      .def_property_readonly("basis", &Morpher::basis)
+      .def_property_readonly("morphing_matrix", &Morpher::morphing_matrix)
+      .def_property_readonly("condition_number", &Morpher::condition_number)
+      .def_property_readonly("n_benchmarks", &Morpher::num_benchmarks)
+      .def(
+          "weights",
+          [](const Morpher& self, const Eigen::MatrixXd& thetas) {
+            return self.WeightsBatch(thetas);
+          },
+          arg("thetas"),
+          "w_b(θ): one row per θ (rows of `thetas`), one column per "
+          "benchmark.")
+      .def(
+          "weight_gradients",
+          [](const Morpher& self, const Eigen::MatrixXd& thetas) {
+            return Stack(self.WeightGradientsBatch(thetas),
+                         self.num_parameters(),
+                         self.num_benchmarks());
+          },
+          arg("thetas"),
+          "dw_b/dθ_i: θ points × parameters × benchmarks.")
+      .def("sum_squared_weights", &Morpher::SumSquaredWeights, arg("theta"))
+      .def("cross_section",
+           &Morpher::CrossSection,
+           arg("theta"),
+           arg("benchmark_cross_sections"))
+      .def("cross_section_gradient",
+           &Morpher::CrossSectionGradient,
+           arg("theta"),
+           arg("benchmark_cross_sections"))
+      .def("event_weights",
+           &Morpher::EventWeights,
+           arg("theta"),
+           arg("benchmark_weights"),
+           "Σ_b w_b(θ) w_eb for events × benchmarks weights.")
+      .def("__repr__", &Morpher::Description);
+}
+
+}  // namespace
+
+void BindMorphing(py::module_& module) {
+  BindComponents(module);
+  BindMorpher(module);
+  module.def(
+      "optimize_basis",
+      [](const Components& components,
+         const Eigen::MatrixXd& ranges,
+         std::optional<Eigen::MatrixXd> fixed_benchmarks,
+         int n_trials,
+         std::uint64_t seed) {
+        if (ranges.cols() != 2) {
+          throw InvalidInput("parameter_ranges: expected (lower, upper) rows");
+        }
+        ParameterRanges parameter_ranges;
+        for (Eigen::Index i = 0; i < ranges.rows(); ++i) {
+          parameter_ranges.push_back({ranges(i, 0), ranges(i, 1)});
+        }
+        morphing::BasisOptimizerOptions options;
+        options.n_trials = n_trials;
+        options.seed = seed;
+        const Eigen::MatrixXd fixed =
+            fixed_benchmarks ? *fixed_benchmarks
+                             : Eigen::MatrixXd(0, components.num_parameters());
+        py::gil_scoped_release release;
+        const morphing::BasisOptimizationResult result =
+            morphing::OptimizeBasis(
+                components, parameter_ranges, fixed, options);
+        return std::make_pair(result.basis, result.objective);
+      },
+      arg("components"),
+      arg("parameter_ranges"),
+      arg("fixed_benchmarks") = py::none(),
+      arg("n_trials") = 100,
+      arg("seed") = 1,
+      "A basis that minimises E[Σ_b w_b(θ)²] over the parameter ranges: "
+      "(basis, objective).");
+  module.def(
+      "solve_case",
+      [](const py::object& case_document) {
+        const nlohmann::json document =
+            nlohmann::json::parse(ToJsonText(case_document));
+        nlohmann::ordered_json answer;
+        {
+          py::gil_scoped_release release;
+          answer =
+              morphing::SolveMorphingDocument(core::JsonNode(document, "case"));
+        }
+        return FromJson(answer);
+      },
+      arg("case"),
+      "The answer of `goldmine morphing --input CASE.json` for a case given "
+      "as a dict (the same keys).");
+}
+
+}  // namespace goldmine::python
