@@ -1,8 +1,12 @@
 # goldmine_add_library(NAME SOURCES ... [PUBLIC_DEPS ...] [PRIVATE_DEPS ...])
 #   Creates target goldmine_NAME with alias goldmine::NAME. Public headers live in
-#   NAME/include/goldmine/NAME/, everything else in NAME/src/.
+#   NAME/include/goldmine/NAME/, everything else in NAME/src/. The library and
+#   its headers are installed, and exported as goldmine::NAME (the same name as
+#   the alias) in the goldmineTargets export set (docs/cmake_package.md).
 # goldmine_add_test(NAME SOURCES ... DEPS ...)
 #   A GoogleTest executable registered with CTest, one CTest test per TEST().
+
+include(GNUInstallDirs)
 
 function(goldmine_set_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow
@@ -16,11 +20,21 @@ function(goldmine_add_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;PUBLIC_DEPS;PRIVATE_DEPS" ${ARGN})
   add_library(goldmine_${name} STATIC ${ARG_SOURCES})
   add_library(goldmine::${name} ALIAS goldmine_${name})
+  set_target_properties(goldmine_${name} PROPERTIES EXPORT_NAME ${name})
   target_include_directories(goldmine_${name}
     PUBLIC $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
+           $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>
     PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
   target_link_libraries(goldmine_${name} PUBLIC ${ARG_PUBLIC_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
   goldmine_set_warnings(goldmine_${name})
+  # PRIVATE_DEPS stay out of the installed headers' include paths, but a
+  # static library still needs them at link time: the export lists them as
+  # $<LINK_ONLY:...>, and goldmineConfig.cmake finds them.
+  install(TARGETS goldmine_${name} EXPORT goldmineTargets
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT goldmine_development)
+  install(DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/include/goldmine/${name}
+    DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/goldmine COMPONENT goldmine_development
+    FILES_MATCHING PATTERN "*.h")
 endfunction()
 
 # SHARED_FIXTURES: test suites whose SetUpTestSuite does the expensive work
