@@ -28,6 +28,7 @@ packages=(
   # the Python module `goldmine` (python/, issue 21): pybind11 is the maintained C++/Python
   # binding library (header-only, numpy and Eigen conversions without copies); pytest runs its tests
   python3-dev python3-numpy pybind11-dev python3-pytest
+  python3-matplotlib                # the plots of examples/python/madminer_tutorial.py (tested)
   # fuzzing only (the `fuzz` preset, docs/fuzzing.md; the release build does not use them):
   # libFuzzer comes with clang's compiler-rt, which Debian 12 packages apart from clang 14
   clang libclang-rt-14-dev

@@ -12,7 +12,7 @@ import os
 
 from goldmine._goldmine import InvalidInput
 
-__all__ = ["load", "load_ratio_model", "load_score_model"]
+__all__ = ["load", "load_ratio_model", "load_score_model", "train"]
 
 
 def _module():
@@ -44,3 +44,31 @@ def load(path):
         return load_score_model(path)
     except InvalidInput:
         return load_ratio_model(path)
+
+
+def train(method, samples, output=None, progress=None, **settings):
+    """``goldmine train``: trains an estimator on a samples file (written by
+    ``SampleAugmenter.sample(..., output=PATH)`` or ``goldmine augment``)
+    and returns ``(model, histories)``; with ``output=DIR/NAME`` it is also
+    saved as DIR/NAME.json and .pt. The settings are the command's options
+    with underscores: hidden=(100, 100), activation="tanh", epochs=50,
+    batch_size=128, lr=1e-3, lr_decay=0.1, optimizer="amsgrad",
+    validation_split=0.25, validation_samples=None, early_stopping=False,
+    patience=0, clip_gradient=0, weight_decay=0, alpha=1,
+    double_parameterized=False, morphing_aware=None, ensemble=1, seed=1,
+    threads=1. The same settings and seed give the command's network."""
+    from goldmine import _progress
+
+    if "hidden" in settings:
+        settings["hidden"] = [int(width) for width in settings["hidden"]]
+    for key in ("validation_samples", "morphing_aware"):
+        if settings.get(key) is not None:
+            settings[key] = os.fspath(settings[key])
+    with _progress.resolve(progress, f"train {method}") as bar:
+        return _module().train(
+            method,
+            os.fspath(samples),
+            output=None if output is None else os.fspath(output),
+            progress=bar.callback,
+            **settings,
+        )

@@ -26,8 +26,8 @@ import numpy as np
 from goldmine._goldmine import InvalidInput
 from goldmine._goldmine import histfactory as _hf
 
-__all__ = ["Model", "Workspace", "fit", "fixed_poi_fit", "hypotest", "infer",
-           "upper_limit"]
+__all__ = ["Model", "Workspace", "apply_patch", "apply_patchset", "fit",
+           "fixed_poi_fit", "hypotest", "infer", "upper_limit"]
 
 
 class Workspace(dict):
@@ -95,6 +95,21 @@ class Workspace(dict):
         if not include_auxdata:
             data = data[: model.config.nmaindata]
         return [float(value) for value in data]
+
+
+def apply_patch(spec, patch, measurement=None):
+    """The workspace dict after an RFC 6902 JSON Patch (a list of operations)
+    on its {channels, parameters of the measurement}, as ``goldmine
+    histfactory --patch``."""
+    return json.loads(
+        _hf.apply_model_patch(json.dumps(spec), json.dumps(patch), measurement or "")
+    )
+
+
+def apply_patchset(spec, patchset, name):
+    """The workspace dict with the patch ``name`` of a pyhf PatchSet applied
+    (after the PatchSet's digest check), as ``--patchset --patch-name``."""
+    return json.loads(_hf.apply_patchset(json.dumps(spec), json.dumps(patchset), name))
 
 
 class _Config:

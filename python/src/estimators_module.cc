@@ -1,15 +1,17 @@
-// goldmine._estimators: loading trained estimators (LibTorch files, or
-// ONNX files from `goldmine export onnx`) as goldmine.ScoreModel and
-// goldmine.LikelihoodRatioModel objects. A module of its own because it
-// links LibTorch, whose start-up (about 1.5 s) `import goldmine` should not
-// pay; goldmine.estimators imports it on first use. Only the core model
-// interfaces cross into Python, never a torch type.
+// goldmine._estimators: training (estimators_training.cc) and loading of
+// trained estimators (LibTorch files, or ONNX files from `goldmine export
+// onnx`) as goldmine.ScoreModel and goldmine.LikelihoodRatioModel objects.
+// A module of its own because it links LibTorch, whose start-up (about
+// 1.5 s) `import goldmine` should not pay; goldmine.estimators imports it on
+// first use. Only the core model interfaces cross into Python, never a torch
+// type.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl/filesystem.h>
 
 #include <filesystem>
 #include <memory>
 
+#include "estimators_training.h"
 #include "goldmine/core/likelihood_ratio_model.h"
 #include "goldmine/core/score_model.h"
 #include "goldmine/estimators/estimator.h"
@@ -54,4 +56,5 @@ PYBIND11_MODULE(_estimators, module) {
       py::arg("path"),
       "A likelihood-ratio model (RASCAL, ALICES, CARL, ...): DIR/NAME or "
       "NAME.onnx.");
+  goldmine::python::BindTraining(module);
 }

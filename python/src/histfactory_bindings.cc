@@ -20,7 +20,9 @@
 #include "goldmine/inference/interpolation.h"
 #include "goldmine/inference/likelihood_checks.h"
 #include "goldmine/inference/model.h"
+#include "goldmine/inference/patchset.h"
 #include "goldmine/inference/workspace.h"
+#include "goldmine/inference/workspace_json.h"
 
 namespace py = pybind11;
 using py::arg;
@@ -277,6 +279,23 @@ void BindModel(py::module_& module) {
 void BindHistFactory(py::module_& module) {
   BindWorkspace(module);
   BindModel(module);
+  module.def(
+      "apply_model_patch",
+      &hf::ApplyModelPatch,
+      arg("workspace_text"),
+      arg("patch_text"),
+      arg("measurement") = "",
+      arg("patch_source") = "patch",
+      "`histfactory --patch P.json`: an RFC 6902 JSON Patch on "
+      "{channels, parameters of the measurement}; JSON text in and out.");
+  module.def("apply_patchset",
+             &hf::ApplyPatchSet,
+             arg("workspace_text"),
+             arg("patchset_text"),
+             arg("patch_name"),
+             arg("patchset_source") = "patchset",
+             "`histfactory --patchset PS.json --patch-name NAME` (after the "
+             "digest check); JSON text in and out.");
   module.def(
       "fit",
       [](const ModelHandle& handle,
