@@ -54,7 +54,9 @@ std::string NamingTheEventsFile(const std::string& message,
     }
   }
   if (events.empty()) return message;
-  // A message that names any file of the command line already says which.
+  // A message that names the events file, existing or not ("F.h5: no such
+  // file"), or any other file of the command line already says which.
+  if (message.find(events) != std::string::npos) return message;
   for (const std::string& argument : arguments) {
     if (argument.rfind("--", 0) == 0) continue;
     const std::string name =

@@ -4,12 +4,11 @@
 #include <sstream>
 
 #include "cli.h"
-#include "finite_result.h"
 #include "goldmine/core/errors.h"
+#include "goldmine/core/finite_result.h"
 #include "goldmine/mem/mem_fisher.h"
 #include "goldmine/mining/fisher_information.h"
-#include "goldmine/mining/fisher_uncertainty.h"
-#include "histogram_edges_json.h"
+#include "goldmine/mining/fisher_result_json.h"
 #include "model_loading.h"
 #include "output_options.h"
 
@@ -72,28 +71,6 @@ mining::HistogramBinning Binning(const po::variables_map& values,
     }
   }
   return binning;
-}
-
-nlohmann::ordered_json Matrix(const Eigen::MatrixXd& matrix) {
-  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
-  for (Eigen::Index i = 0; i < matrix.rows(); ++i) {
-    std::vector<double> row(matrix.row(i).begin(), matrix.row(i).end());
-    rows.push_back(row);
-  }
-  return rows;
-}
-
-// Row (i, j), column (k, l): Cov(I_ij, I_kl).
-Eigen::MatrixXd Covariance(const mining::FisherResult& result) {
-  const Eigen::Index n = result.information.rows();
-  Eigen::MatrixXd covariance(n * n, n * n);
-  for (Eigen::Index ij = 0; ij < n * n; ++ij) {
-    const Eigen::MatrixXd& block =
-        result.covariance[static_cast<std::size_t>(ij)];
-    covariance.row(ij) = Eigen::Map<const Eigen::RowVectorXd>(
-        Eigen::MatrixXd(block.transpose()).data(), n * n);
-  }
-  return covariance;
 }
 
 }  // namespace
@@ -296,78 +273,14 @@ Command FisherCommand() {
             theta, values["observable"].as<std::string>(), binning);
       }
     }
-    nlohmann::ordered_json json;
-    json["fisher_information"] = Matrix(result.information);
-    if (!result.covariance.empty()) {
-      json["covariance"] = Matrix(Covariance(result));
+    const nlohmann::ordered_json json =
+        mining::FisherResultJson(result, theta, fisher_options.luminosity);
+    for (const auto& warning : json.at("warnings")) {
+      streams.err << "goldmine fisher: warning: " << warning.get<std::string>()
+                  << "\n";
     }
-    json["parameters"] = result.parameters;
-    // Monte Carlo uncertainties and diagnostics (docs/fisher_uncertainty.md).
-    if (result.information_uncertainty.size() != 0) {
-      json["fisher_information_uncertainty"] =
-          Matrix(result.information_uncertainty);
-    }
-    if (result.information_mc_covariance.size() != 0) {
-      json["fisher_information_mc_covariance"] =
-          Matrix(result.information_mc_covariance);
-    }
-    json["effective_number_of_events"] = result.effective_number_of_events;
-    json["expected_number_of_events"] = result.expected_number_of_events;
-    if (result.largest_event_fraction.size() != 0) {
-      json["largest_event_fraction"] =
-          std::vector<double>(result.largest_event_fraction.begin(),
-                              result.largest_event_fraction.end());
-    }
-    if (result.truth_information.size() != 0) {
-      json["truth_information_same_events"] = Matrix(result.truth_information);
-      json["truth_difference_uncertainty"] =
-          Matrix(result.truth_difference_uncertainty);
-      json["exceeds_truth"] = mining::ExceedsTruth(result);
-      if (result.truth_excess) {
-        const mining::TruthExcess& excess = *result.truth_excess;
-        json["truth_excess"] = {
-            {"direction",
-             std::vector<double>(excess.direction.begin(),
-                                 excess.direction.end())},
-            {"ratio", excess.ratio},
-            {"excess", excess.excess},
-            {"uncertainty", excess.uncertainty},
-            {"exceeds_truth", mining::ExceedsTruthInSomeDirection(result)}};
-      }
-    }
-    if (result.reference_information.size() != 0) {
-      json["mem_information_same_events"] =
-          Matrix(result.reference_information);
-      json["mem_information_uncertainty"] =
-          Matrix(result.reference_uncertainty);
-      json["mem_difference_uncertainty"] =
-          Matrix(result.reference_difference_uncertainty);
-      std::vector<double> fractions, errors;
-      for (Eigen::Index i = 0; i < result.information.rows(); ++i) {
-        const mining::Fraction fraction =
-            mining::FractionOfReference(result, i);
-        fractions.push_back(fraction.value);
-        errors.push_back(fraction.uncertainty);
-      }
-      json["fraction_of_mem"] = fractions;
-      json["fraction_of_mem_uncertainty"] = errors;
-    }
-    if (result.ensemble_uncertainty.size() != 0) {
-      json["fisher_information_ensemble_uncertainty"] =
-          Matrix(result.ensemble_uncertainty);
-    }
-    const std::vector<std::string> warnings = mining::FisherWarnings(result);
-    for (const std::string& warning : warnings) {
-      streams.err << "goldmine fisher: warning: " << warning << "\n";
-    }
-    json["warnings"] = warnings;
-    json["theta"] = theta_values;
-    json["luminosity"] = fisher_options.luminosity;
-    if (!result.boundaries.empty()) json["bin_boundaries"] = result.boundaries;
-    if (!result.histogram_edges.empty()) {
-      json["histogram_edges"] = HistogramEdgesJson(result.histogram_edges);
-    }
-    RequireFiniteResult(json, "--events " + values["events"].as<std::string>());
+    core::RequireFiniteResult(json,
+                              "--events " + values["events"].as<std::string>());
     std::optional<std::string> output_path;
     if (values.count("output") != 0) {
       output_path = values["output"].as<std::string>();

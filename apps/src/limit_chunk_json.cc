@@ -4,10 +4,10 @@
 #include <limits>
 #include <sstream>
 
-#include "eigen_json.h"
+#include "goldmine/core/eigen_json.h"
 #include "goldmine/core/errors.h"
+#include "goldmine/core/histogram_edges_json.h"
 #include "goldmine/core/json_node.h"
-#include "histogram_edges_json.h"
 
 namespace goldmine::cli {
 namespace po = boost::program_options;
@@ -41,7 +41,8 @@ Eigen::VectorXd Vector(const core::JsonNode& node, int size) {
       values.data(), static_cast<Eigen::Index>(values.size()));
 }
 
-// "-inf" and "inf" stand for the outer bins' edges (histogram_edges_json.h).
+// "-inf" and "inf" stand for the outer bins' edges
+// (goldmine/core/histogram_edges_json.h).
 std::vector<std::vector<double>> Edges(const core::JsonNode& node) {
   std::vector<std::vector<double>> axes;
   for (const core::JsonNode& axis : node.Elements()) {
@@ -88,14 +89,14 @@ nlohmann::ordered_json LimitChunkJson(const inference::LimitResult& result,
                    {"run", run_key}};
   json["parameters"] = result.parameters;
   json["all_parameters"] = result.all_parameters;
-  json["grid"] = Rows(result.grid);
-  json["thetas"] = Rows(result.thetas);
-  json["log_likelihood_kin"] = Values(result.log_likelihood_kin);
-  json["log_likelihood_rate"] = Values(result.log_likelihood_rate);
+  json["grid"] = core::Rows(result.grid);
+  json["thetas"] = core::Rows(result.thetas);
+  json["log_likelihood_kin"] = core::Values(result.log_likelihood_kin);
+  json["log_likelihood_rate"] = core::Values(result.log_likelihood_rate);
   json["n_observed"] = result.n_observed;
   json["dof"] = result.dof;
   if (!result.histogram_edges.empty())
-    json["histogram_edges"] = HistogramEdgesJson(result.histogram_edges);
+    json["histogram_edges"] = core::HistogramEdgesJson(result.histogram_edges);
   json["dropped_units"] = result.dropped_units;
   json["dropped_unit_ids"] = result.dropped_unit_ids;
   return json;

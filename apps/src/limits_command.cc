@@ -20,17 +20,17 @@
 #include <utility>
 
 #include "cli.h"
-#include "eigen_json.h"
-#include "finite_result.h"
 #include "goldmine/core/atomic_file.h"
+#include "goldmine/core/eigen_json.h"
 #include "goldmine/core/errors.h"
+#include "goldmine/core/finite_result.h"
 #include "goldmine/core/likelihood_ratio_model.h"
 #include "goldmine/core/score_model.h"
 #include "goldmine/inference/eft_systematics_limits.h"
 #include "goldmine/inference/limits/asymptotic_limits.h"
+#include "goldmine/inference/limits/limit_result_json.h"
 #include "goldmine/inference/limits/stxs_binning.h"
 #include "goldmine/mem/mem_ratio_model.h"
-#include "histogram_edges_json.h"
 #include "limit_chunk_json.h"
 #include "model_loading.h"
 #include "output_options.h"
@@ -100,8 +100,6 @@ inference::OtherParameters Others(const po::variables_map& values) {
   }
   return others;
 }
-
-std::string LevelName(double level) { return level == 0.95 ? "95%" : "68%"; }
 
 }  // namespace
 
@@ -447,8 +445,8 @@ Command LimitsCommand() {
     if (chunked) {
       const nlohmann::ordered_json chunk_json = LimitChunkJson(
           result, limit_options.chunk, grid.num_points(), run_key);
-      RequireFiniteResult(chunk_json,
-                          "--events " + values["events"].as<std::string>());
+      core::RequireFiniteResult(
+          chunk_json, "--events " + values["events"].as<std::string>());
       std::optional<std::string> output_path;
       if (values.count("output") != 0)
         output_path = values["output"].as<std::string>();
@@ -486,7 +484,7 @@ Command LimitsCommand() {
                 }
               });
       systematics_json["minus_two_delta_log_l_without_systematics"] =
-          Values(result.minus_two_delta_log_l);
+          core::Values(result.minus_two_delta_log_l);
       systematics_json["nuisance_parameters"] = profiled.nuisance_parameters;
       systematics_json["lumi_uncertainty"] = settings.lumi_uncertainty;
       systematics_json["staterror"] = settings.staterror;
@@ -521,57 +519,20 @@ Command LimitsCommand() {
       }
     }
 
-    nlohmann::ordered_json json;
-    json["grid"] = Rows(result.grid);
-    json["minus_two_delta_log_l"] = Values(result.minus_two_delta_log_l);
-    json["p_values"] = Values(result.p_values);
-    const Eigen::VectorXd best = result.grid.row(result.best_fit_index);
-    json["best_fit"] = Values(best);
-    json["best_fit_index"] = result.best_fit_index;
-    json["parameters"] = result.parameters;
-    json["method"] = inference::LimitMethodName(method);
-    json["luminosity"] = limit_options.luminosity;
-    json["include_xsec"] =
-        method == inference::LimitMethod::kRate || limit_options.include_xsec;
-    json["observed"] = observed;
-    if (!observed) json["theta_true"] = Values(theta_true);
-    json["n_observed"] = result.n_observed;
-    json["dof"] = result.dof;
-    json["log_likelihood_kin"] = Values(result.log_likelihood_kin);
-    json["log_likelihood_rate"] = Values(result.log_likelihood_rate);
-    json["all_parameters"] = result.all_parameters;
-    json["thetas"] = Rows(result.thetas);
-    if (!result.histogram_edges.empty()) {
-      json["histogram_edges"] = HistogramEdgesJson(result.histogram_edges);
-    }
-    json["dropped_units"] = result.dropped_units;
-    json["conventions"] = madminer ? "madminer" : "goldmine";
-    if (!observed) json["asimov_from"] = asimov_from;
-    if (best_fit_at_truth) {
-      json["best_fit_at_theta_true"] = *best_fit_at_truth;
-    }
-    if (!result.profile_converged.empty()) {
-      json["profile_converged"] = result.profile_converged;
-      json["profile_fits_not_converged"] = result.profile_fits_not_converged;
-    }
-    if (systematics) json["systematics"] = systematics_json;
-    nlohmann::ordered_json intervals = nlohmann::ordered_json::object();
-    for (const auto& entry : inference::ProfileIntervals(
-             grid, result.minus_two_delta_log_l, {0.6826894921370859, 0.95})) {
-      nlohmann::ordered_json ranges = nlohmann::ordered_json::array();
-      for (const auto& range : entry.ranges) {
-        ranges.push_back({{"lower", range.lower},
-                          {"upper", range.upper},
-                          {"closed_lower", range.closed_lower},
-                          {"closed_upper", range.closed_upper}});
-      }
-      intervals[entry.parameter][LevelName(entry.confidence_level)] = ranges;
-    }
-    json["intervals"] = intervals;
-    json["contour_levels"] = {
-        {"68%", inference::ChiSquaredQuantile(0.6826894921370859, result.dof)},
-        {"95%", inference::ChiSquaredQuantile(0.95, result.dof)}};
-    RequireFiniteResult(json, "--events " + values["events"].as<std::string>());
+    inference::LimitJsonContext context;
+    context.method = method;
+    context.luminosity = limit_options.luminosity;
+    context.include_xsec = limit_options.include_xsec;
+    context.observed = observed;
+    context.theta_true = theta_true;
+    context.asimov_from = asimov_from;
+    context.conventions = madminer ? "madminer" : "goldmine";
+    context.best_fit_at_theta_true = best_fit_at_truth;
+    if (systematics) context.systematics = systematics_json;
+    const nlohmann::ordered_json json =
+        inference::LimitResultJson(result, grid, context);
+    core::RequireFiniteResult(json,
+                              "--events " + values["events"].as<std::string>());
     if (values.count("csv") != 0) {
       WriteTextFileAtomically(values["csv"].as<std::string>(),
                               inference::LimitResultCsv(result));

@@ -2,8 +2,8 @@
 //              [--process NAME] [--detector PRESET] [--seed S] (issue 16)
 // The per-event Matrix Element Method coefficients D_c(x) (mem/).
 #include "cli.h"
-#include "finite_result.h"
 #include "goldmine/core/errors.h"
+#include "goldmine/core/finite_result.h"
 #include "goldmine/mem/mem_computation.h"
 #include "goldmine/mem/processes.h"
 #include "goldmine/mining/madminer_file.h"
@@ -120,7 +120,7 @@ Command MemCommand() {
     result["calls"] = summary.calls;
     result["largest_relative_error"] = summary.largest_relative_error;
     result["output"] = output;
-    RequireFiniteResult(result, "--events " + events);
+    core::RequireFiniteResult(result, "--events " + events);
     WriteJsonResult(result, std::nullopt, streams);
     return kSuccess;
   };

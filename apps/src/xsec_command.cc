@@ -1,7 +1,7 @@
 // goldmine xsec --events F.h5 --theta V1,V2,... [--theta ...]
 //               [--partition all|train|validation|test]      (DESIGN.md §5.4)
 #include "cli.h"
-#include "finite_result.h"
+#include "goldmine/core/finite_result.h"
 #include "goldmine/core/random.h"
 #include "goldmine/mining/augmenter.h"
 #include "output_options.h"
@@ -90,8 +90,8 @@ Command XsecCommand() {
       gradient_names.push_back(name);
     result["xsec_gradient_parameters"] = gradient_names;
     result["partition"] = values["partition"].as<std::string>();
-    RequireFiniteResult(result,
-                        "--events " + values["events"].as<std::string>());
+    core::RequireFiniteResult(result,
+                              "--events " + values["events"].as<std::string>());
     std::optional<std::string> output_path;
     if (values.count("output") != 0) {
       output_path = values["output"].as<std::string>();

@@ -44,6 +44,8 @@ class _Tqdm(_Null):
 
         if self._bar is None:
             self._bar = tqdm.tqdm(total=total, desc=self._description)
+        if total != self._bar.total:
+            self._bar.total = total
         self._bar.update(done - self._bar.n)
 
     def __exit__(self, *exc):

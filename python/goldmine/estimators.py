@@ -20,8 +20,9 @@ def _module():
         from goldmine import _estimators
     except ImportError as error:
         raise ImportError(
-            "goldmine was built without LibTorch (GOLDMINE_WITH_TORCH=OFF), "
-            "so it cannot load trained estimators"
+            "goldmine.estimators needs the extension goldmine._estimators, "
+            "which a build without LibTorch (GOLDMINE_WITH_TORCH=OFF) does "
+            f"not have ({error})"
         ) from error
     return _estimators
 

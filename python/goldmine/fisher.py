@@ -56,7 +56,7 @@ class FisherInformation:
     @staticmethod
     def _returns(result, details):
         if details:
-            return result
+            return _with_float_edges(result)
         return result["fisher_information"], result.get("covariance")
 
     def truth_information(
@@ -145,3 +145,13 @@ def _bins(bins):
     if isinstance(bins, (int, np.integer)):
         return int(bins)
     return [float(edge) for edge in bins]
+
+
+def _with_float_edges(result):
+    """histogram_edges as float arrays: the JSON of the command line spells
+    the outer edges "-inf" and "inf" (JSON has no infinity)."""
+    if "histogram_edges" in result:
+        result["histogram_edges"] = [
+            np.array([float(edge) for edge in axis]) for axis in result["histogram_edges"]
+        ]
+    return result

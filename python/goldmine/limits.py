@@ -15,6 +15,7 @@ import numpy as np
 from goldmine._goldmine import InvalidInput
 from goldmine._goldmine import limits as _limits
 from goldmine import _progress
+from goldmine.fisher import _with_float_edges
 
 __all__ = ["AsymptoticLimits"]
 
@@ -107,7 +108,7 @@ class AsymptoticLimits:
                 luminosity, include_xsec, test_split, asimov_from,
                 binning_theta, dof, bar.callback,
             )
-            return calculator.compute(
+            result = calculator.compute(
                 method,
                 self._grid_text(grid),
                 theta_true=theta_true,
@@ -123,6 +124,7 @@ class AsymptoticLimits:
                 fix=dict(fix or {}),
                 profile={k: tuple(v) for k, v in (profile or {}).items()},
             )
+        return _with_float_edges(result)
 
     def expected_limits(
         self,

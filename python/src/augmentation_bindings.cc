@@ -7,6 +7,7 @@
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -190,10 +191,13 @@ py::dict Sample(const EventsSampler& sampler,
       } else {
         pieces.push_back(std::move(piece));
       }
-      if (report) report(done, n_samples);
+      // MadMiner's rounding of the draws per θ point can make the sample
+      // a few rows longer or shorter than n_samples.
+      if (report) report(done, std::max(done, n_samples));
     });
     if (writer) writer->Finish();
   }
+  if (report && done != n_samples) report(done, done);
   py::dict result = Summary(header, done);
   if (output) {
     result["output"] = *output;
@@ -293,6 +297,13 @@ void BindAugmentation(py::module_& module) {
             result["xsec"] = std::move(xsec.xsec);
             result["xsec_uncertainty"] = std::move(xsec.uncertainty);
             result["xsec_gradient"] = std::move(xsec.gradient);
+            result["parameters"] = self.parameter_names();
+            std::vector<std::string> gradient_names = self.parameter_names();
+            for (const std::string& name : self.nuisance_parameter_names()) {
+              gradient_names.push_back(name);
+            }
+            result["xsec_gradient_parameters"] = gradient_names;
+            result["partition"] = partition;
             return result;
           },
           arg("theta"),

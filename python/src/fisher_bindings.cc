@@ -1,21 +1,22 @@
 // goldmine.fisher: the Fisher information of `goldmine fisher` (truth, rate,
-// histogram, sally, mem) with the same result keys as the CLI's JSON, and
-// MadMiner's profile_information / project_information.
+// histogram, sally, mem) as the CLI's JSON document (mining::
+// FisherResultJson, through ToPython), and MadMiner's profile_information /
+// project_information.
 #include <pybind11/eigen.h>
 #include <pybind11/stl.h>
 
-#include <cmath>
-#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "bindings.h"
+#include "conversions.h"
 #include "goldmine/core/errors.h"
+#include "goldmine/core/finite_result.h"
 #include "goldmine/mem/mem_fisher.h"
 #include "goldmine/mining/fisher_information.h"
-#include "goldmine/mining/fisher_uncertainty.h"
+#include "goldmine/mining/fisher_result_json.h"
 
 namespace py = pybind11;
 using py::arg;
@@ -58,99 +59,26 @@ mining::HistogramBinning Binning(const py::object& bins,
   return binning;
 }
 
-// The covariance as the CLI prints it: n² × n², row (i, j), column (k, l).
-Eigen::MatrixXd Covariance(const FisherResult& result) {
-  const Eigen::Index n = result.information.rows();
-  Eigen::MatrixXd covariance(n * n, n * n);
-  for (Eigen::Index ij = 0; ij < n * n; ++ij) {
-    const Eigen::MatrixXd& block =
-        result.covariance[static_cast<std::size_t>(ij)];
-    for (Eigen::Index k = 0; k < n; ++k) {
-      for (Eigen::Index l = 0; l < n; ++l) {
-        covariance(ij, k * n + l) = block(k, l);
-      }
-    }
-  }
-  return covariance;
-}
-
-// The keys of `goldmine fisher`'s JSON, with numpy arrays for matrices.
-py::dict ResultDict(const FisherResult& result,
-                    const Eigen::VectorXd& theta,
-                    double luminosity) {
-  py::dict json;
-  json["fisher_information"] = result.information;
-  if (!result.covariance.empty()) json["covariance"] = Covariance(result);
-  json["parameters"] = result.parameters;
-  if (result.information_uncertainty.size() != 0) {
-    json["fisher_information_uncertainty"] = result.information_uncertainty;
-  }
-  if (result.information_mc_covariance.size() != 0) {
-    json["fisher_information_mc_covariance"] = result.information_mc_covariance;
-  }
-  json["effective_number_of_events"] = result.effective_number_of_events;
-  json["expected_number_of_events"] = result.expected_number_of_events;
-  if (result.largest_event_fraction.size() != 0) {
-    json["largest_event_fraction"] = result.largest_event_fraction;
-  }
-  if (result.truth_information.size() != 0) {
-    json["truth_information_same_events"] = result.truth_information;
-    json["truth_difference_uncertainty"] = result.truth_difference_uncertainty;
-    json["exceeds_truth"] = mining::ExceedsTruth(result);
-    if (result.truth_excess) {
-      py::dict excess;
-      excess["direction"] = result.truth_excess->direction;
-      excess["ratio"] = result.truth_excess->ratio;
-      excess["excess"] = result.truth_excess->excess;
-      excess["uncertainty"] = result.truth_excess->uncertainty;
-      excess["exceeds_truth"] = mining::ExceedsTruthInSomeDirection(result);
-      json["truth_excess"] = excess;
-    }
-  }
-  if (result.reference_information.size() != 0) {
-    json["mem_information_same_events"] = result.reference_information;
-    json["mem_information_uncertainty"] = result.reference_uncertainty;
-    json["mem_difference_uncertainty"] =
-        result.reference_difference_uncertainty;
-    std::vector<double> fractions, errors;
-    for (Eigen::Index i = 0; i < result.information.rows(); ++i) {
-      const mining::Fraction fraction = mining::FractionOfReference(result, i);
-      fractions.push_back(fraction.value);
-      errors.push_back(fraction.uncertainty);
-    }
-    json["fraction_of_mem"] = fractions;
-    json["fraction_of_mem_uncertainty"] = errors;
-  }
-  if (result.ensemble_uncertainty.size() != 0) {
-    json["fisher_information_ensemble_uncertainty"] =
-        result.ensemble_uncertainty;
-  }
-  json["warnings"] = mining::FisherWarnings(result);
-  json["theta"] = theta;
-  json["luminosity"] = luminosity;
-  if (!result.boundaries.empty()) json["bin_boundaries"] = result.boundaries;
-  if (!result.histogram_edges.empty()) {
-    json["histogram_edges"] = result.histogram_edges;
-  }
-  return json;
-}
-
-// Runs `compute` without the GIL and returns the result dict.
+// Runs `compute` without the GIL and returns the result as the CLI's JSON
+// document; a result that is not finite raises InvalidInput, as the CLI
+// exits with 2.
 template <typename Compute>
-py::dict Run(const FisherCalculator& self,
-             const Eigen::VectorXd& theta,
-             Compute compute) {
+py::object Run(const FisherCalculator& self,
+               const Eigen::VectorXd& theta,
+               Compute compute) {
   if (theta.size() != self.fisher->num_parameters()) {
     throw InvalidInput("theta: expected " +
                        std::to_string(self.fisher->num_parameters()) +
                        " values, one per parameter of " + self.path);
   }
-  FisherResult result;
+  nlohmann::ordered_json json;
   {
     py::gil_scoped_release release;
-    result = compute(*self.fisher);
+    const FisherResult result = compute(*self.fisher);
+    json = mining::FisherResultJson(result, theta, self.luminosity);
+    core::RequireFiniteResult(json, self.path);
   }
-  return ResultDict(result, theta, self.luminosity);
+  return ToPython(json);
 }
 
 std::vector<int> Components(const std::vector<int>& remaining,

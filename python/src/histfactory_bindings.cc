@@ -95,7 +95,9 @@ py::dict HypotestDict(const hf::HypotestResult& test) {
   result["CLs_exp"] =
       std::vector<double>(test.cls_expected.begin(), test.cls_expected.end());
   result["teststat_obs"] = test.test_statistic_obs;
-  result["teststat_asimov"] = test.test_statistic_asimov;
+  if (test.num_toys == 0) {  // asymptotics only, as `histfactory cls`
+    result["teststat_asimov"] = test.test_statistic_asimov;
+  }
   result["poi_hat"] = test.poi_hat;
   result["ntoys"] = test.num_toys;
   result["converged"] = test.converged;

@@ -1,7 +1,8 @@
 // goldmine.limits: the asymptotic limits of `goldmine limits` (rate, histo,
-// sally, adaptive-sally, sallino, ml, mem) on a θ grid, with the keys of the
-// CLI's JSON (without --systematics, --chunk and --join, which stay CLI
-// workflows). Observed data come from an events file, as --observed.
+// sally, adaptive-sally, sallino, ml, mem) on a θ grid, as the CLI's JSON
+// document (inference::LimitResultJson, through ToPython; without
+// --systematics, --chunk and --join, which stay CLI workflows). Observed
+// data come from an events file, as --observed.
 #include <pybind11/eigen.h>
 #include <pybind11/stl.h>
 
@@ -15,9 +16,11 @@
 #include "bindings.h"
 #include "conversions.h"
 #include "goldmine/core/errors.h"
+#include "goldmine/core/finite_result.h"
 #include "goldmine/core/likelihood_ratio_model.h"
 #include "goldmine/core/score_model.h"
 #include "goldmine/inference/limits/asymptotic_limits.h"
+#include "goldmine/inference/limits/limit_result_json.h"
 #include "goldmine/inference/limits/stxs_binning.h"
 #include "goldmine/inference/limits/theta_grid.h"
 #include "goldmine/mem/mem_ratio_model.h"
@@ -37,30 +40,9 @@ struct LimitsCalculator {
   std::unique_ptr<inf::AsymptoticLimits> limits;
 };
 
-py::dict Intervals(const inf::ThetaGrid& grid,
-                   const Eigen::VectorXd& minus_two_delta_log_l) {
-  py::dict intervals;
-  for (const auto& entry : inf::ProfileIntervals(
-           grid, minus_two_delta_log_l, {0.6826894921370859, 0.95})) {
-    py::list ranges;
-    for (const auto& range : entry.ranges) {
-      py::dict item;
-      item["lower"] = range.lower;
-      item["upper"] = range.upper;
-      item["closed_lower"] = range.closed_lower;
-      item["closed_upper"] = range.closed_upper;
-      ranges.append(item);
-    }
-    const char* level = entry.confidence_level == 0.95 ? "95%" : "68%";
-    if (!intervals.contains(entry.parameter.c_str())) {
-      intervals[entry.parameter.c_str()] = py::dict();
-    }
-    intervals[entry.parameter.c_str()][level] = ranges;
-  }
-  return intervals;
-}
-
-py::dict Compute(
+// Returns the CLI's JSON document; a result that is not finite raises
+// InvalidInput, as the CLI exits with 2.
+py::object Compute(
     const LimitsCalculator& self,
     const std::string& method_name,
     const std::string& grid_text,
@@ -114,8 +96,7 @@ py::dict Compute(
   inf::OtherParameters others;
   others.fixed = fix;
   others.profiled = profile;
-  inf::LimitResult result;
-  std::optional<bool> best_fit_at_truth;
+  nlohmann::ordered_json json;
   {
     py::gil_scoped_release release;
     const inf::ObservedData data =
@@ -124,50 +105,24 @@ py::dict Compute(
                                          observed_weights,
                                          self.limits->options().luminosity)
                  : self.limits->Asimov(theta_true);
-    result = self.limits->Compute(kinematics, grid, data, others);
+    const inf::LimitResult result =
+        self.limits->Compute(kinematics, grid, data, others);
+    inf::LimitJsonContext context;
+    context.method = method;
+    context.luminosity = self.limits->options().luminosity;
+    context.include_xsec = self.limits->options().include_xsec;
+    context.observed = observed.has_value();
+    context.theta_true = theta_true;
+    context.asimov_from = self.asimov_from_templates ? "templates" : "test";
+    context.conventions = self.madminer ? "madminer" : "goldmine";
     if (!observed) {
-      best_fit_at_truth =
+      context.best_fit_at_theta_true =
           inf::AsimovBestFitAtTruth(grid, result, theta_true, others);
     }
+    json = inf::LimitResultJson(result, grid, context);
+    core::RequireFiniteResult(json, self.path);
   }
-  py::dict json;
-  json["grid"] = result.grid;
-  json["minus_two_delta_log_l"] = result.minus_two_delta_log_l;
-  json["p_values"] = result.p_values;
-  json["best_fit"] = Eigen::VectorXd(result.grid.row(result.best_fit_index));
-  json["best_fit_index"] = result.best_fit_index;
-  json["parameters"] = result.parameters;
-  json["method"] = inf::LimitMethodName(method);
-  json["luminosity"] = self.limits->options().luminosity;
-  json["include_xsec"] =
-      method == inf::LimitMethod::kRate || self.limits->options().include_xsec;
-  json["observed"] = observed.has_value();
-  if (!observed) json["theta_true"] = theta_true;
-  json["n_observed"] = result.n_observed;
-  json["dof"] = result.dof;
-  json["log_likelihood_kin"] = result.log_likelihood_kin;
-  json["log_likelihood_rate"] = result.log_likelihood_rate;
-  json["all_parameters"] = result.all_parameters;
-  json["thetas"] = result.thetas;
-  if (!result.histogram_edges.empty()) {
-    json["histogram_edges"] = result.histogram_edges;
-  }
-  json["dropped_units"] = result.dropped_units;
-  json["conventions"] = self.madminer ? "madminer" : "goldmine";
-  if (!observed) {
-    json["asimov_from"] = self.asimov_from_templates ? "templates" : "test";
-  }
-  if (best_fit_at_truth) json["best_fit_at_theta_true"] = *best_fit_at_truth;
-  if (!result.profile_converged.empty()) {
-    json["profile_converged"] = result.profile_converged;
-    json["profile_fits_not_converged"] = result.profile_fits_not_converged;
-  }
-  json["intervals"] = Intervals(grid, result.minus_two_delta_log_l);
-  py::dict levels;
-  levels["68%"] = inf::ChiSquaredQuantile(0.6826894921370859, result.dof);
-  levels["95%"] = inf::ChiSquaredQuantile(0.95, result.dof);
-  json["contour_levels"] = levels;
-  return json;
+  return ToPython(json);
 }
 
 }  // namespace

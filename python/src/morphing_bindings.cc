@@ -25,18 +25,19 @@ namespace {
 using morphing::Components;
 using morphing::Morpher;
 
-// (n, parameters, benchmarks) from the per-θ matrices of the batch methods.
-py::array_t<double> Stack(const std::vector<Eigen::MatrixXd>& matrices,
-                          Eigen::Index rows,
-                          Eigen::Index cols) {
-  py::array_t<double> stacked({static_cast<py::ssize_t>(matrices.size()),
-                               static_cast<py::ssize_t>(rows),
-                               static_cast<py::ssize_t>(cols)});
+// (θ points, parameters, benchmarks) from WeightGradientsBatch's matrices,
+// one per parameter (θ points × benchmarks).
+py::array_t<double> Stack(const std::vector<Eigen::MatrixXd>& per_parameter,
+                          Eigen::Index num_thetas,
+                          Eigen::Index num_benchmarks) {
+  py::array_t<double> stacked({static_cast<py::ssize_t>(num_thetas),
+                               static_cast<py::ssize_t>(per_parameter.size()),
+                               static_cast<py::ssize_t>(num_benchmarks)});
   auto view = stacked.mutable_unchecked<3>();
-  for (std::size_t n = 0; n < matrices.size(); ++n) {
-    for (Eigen::Index i = 0; i < rows; ++i) {
-      for (Eigen::Index j = 0; j < cols; ++j) {
-        view(static_cast<py::ssize_t>(n), i, j) = matrices[n](i, j);
+  for (std::size_t i = 0; i < per_parameter.size(); ++i) {
+    for (Eigen::Index t = 0; t < num_thetas; ++t) {
+      for (Eigen::Index b = 0; b < num_benchmarks; ++b) {
+        view(t, static_cast<py::ssize_t>(i), b) = per_parameter[i](t, b);
       }
     }
   }
@@ -103,7 +104,7 @@ void BindMorpher(py::module_& module) {
           "weight_gradients",
           [](const Morpher& self, const Eigen::MatrixXd& thetas) {
             return Stack(self.WeightGradientsBatch(thetas),
-                         self.num_parameters(),
+                         thetas.rows(),
                          self.num_benchmarks());
           },
           arg("thetas"),
@@ -174,7 +175,7 @@ void BindMorphing(py::module_& module) {
           answer =
               morphing::SolveMorphingDocument(core::JsonNode(document, "case"));
         }
-        return FromJson(answer);
+        return ToPython(answer);
       },
       arg("case"),
       "The answer of `goldmine morphing --input CASE.json` for a case given "

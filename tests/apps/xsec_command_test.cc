@@ -41,5 +41,14 @@ TEST(XsecCommand, UnknownBenchmarkExitsTwoNamingTheSpec) {
   EXPECT_NE(result.err.find("benchmark:zz"), std::string::npos) << result.err;
 }
 
+TEST(XsecCommand, MissingEventsFileIsNamedOnce) {
+  const std::string missing = "/nonexistent/goldmine-no-events.h5";
+  const auto result =
+      testing::RunGoldmine({"xsec", "--events", missing, "--theta", "0,0"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err,
+            "goldmine xsec: error: " + missing + ": no such file\n");
+}
+
 }  // namespace
 }  // namespace goldmine

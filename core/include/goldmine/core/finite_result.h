@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-namespace goldmine::cli {
+namespace goldmine::core {
 
 // Throws InvalidInput "<inputs>: the result is not finite at <path> (nan);
 // ..." for the first NaN or infinite number of `result`. `inputs` names what
@@ -16,4 +16,4 @@ namespace goldmine::cli {
 void RequireFiniteResult(const nlohmann::ordered_json& result,
                          const std::string& inputs);
 
-}  // namespace goldmine::cli
+}  // namespace goldmine::core

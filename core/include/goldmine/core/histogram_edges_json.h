@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-namespace goldmine::cli {
+namespace goldmine::core {
 
 inline nlohmann::ordered_json HistogramEdgesJson(
     const std::vector<std::vector<double>>& axes) {
@@ -27,4 +27,4 @@ inline nlohmann::ordered_json HistogramEdgesJson(
   return edges;
 }
 
-}  // namespace goldmine::cli
+}  // namespace goldmine::core

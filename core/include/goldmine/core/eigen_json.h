@@ -1,12 +1,13 @@
 // Eigen vectors and matrices as JSON arrays (a matrix as a list of rows), as
-// `goldmine limits` prints them and its chunk files hold them.
+// `goldmine fisher` and `goldmine limits` print them and limits' chunk files
+// hold them.
 #pragma once
 
 #include <Eigen/Core>
 #include <nlohmann/json.hpp>
 #include <vector>
 
-namespace goldmine::cli {
+namespace goldmine::core {
 
 inline nlohmann::ordered_json Rows(const Eigen::MatrixXd& matrix) {
   nlohmann::ordered_json rows = nlohmann::ordered_json::array();
@@ -20,4 +21,4 @@ inline std::vector<double> Values(const Eigen::VectorXd& vector) {
   return {vector.data(), vector.data() + vector.size()};
 }
 
-}  // namespace goldmine::cli
+}  // namespace goldmine::core

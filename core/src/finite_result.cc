@@ -1,4 +1,4 @@
-#include "finite_result.h"
+#include "goldmine/core/finite_result.h"
 
 #include <cmath>
 #include <utility>
@@ -6,7 +6,7 @@
 
 #include "goldmine/core/errors.h"
 
-namespace goldmine::cli {
+namespace goldmine::core {
 
 void RequireFiniteResult(const nlohmann::ordered_json& result,
                          const std::string& inputs) {
@@ -41,4 +41,4 @@ void RequireFiniteResult(const nlohmann::ordered_json& result,
   }
 }
 
-}  // namespace goldmine::cli
+}  // namespace goldmine::core
