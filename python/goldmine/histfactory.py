@@ -256,13 +256,7 @@ def fit(
     uncertainty), and twice_nll with return_fitted_val. return_result_obj
     appends the dict of every fit number (converged, message, covariance,
     other_minima)."""
-    result = _hf.fit(
-        pdf._model,
-        np.asarray(data, float),
-        init_pars=None if init_pars is None else np.asarray(init_pars, float),
-        par_bounds=None if par_bounds is None else [tuple(b) for b in par_bounds],
-        fixed_params=None if fixed_params is None else [bool(f) for f in fixed_params],
-    )
+    result = _fit(data, pdf, init_pars, par_bounds, fixed_params)
     return _fit_returns(result, return_fitted_val, return_uncertainties,
                         return_result_obj)
 
@@ -274,16 +268,21 @@ def fixed_poi_fit(poi_val, data, pdf, init_pars=None, par_bounds=None,
     index = pdf.config.poi_index
     if index is None:
         raise InvalidInput("fixed_poi_fit: the model has no parameter of interest")
-    result = _hf.fit(
+    result = _fit(data, pdf, init_pars, par_bounds, fixed_params,
+                  fixed_poi=(index, float(poi_val)))
+    return _fit_returns(result, return_fitted_val, return_uncertainties,
+                        return_result_obj)
+
+
+def _fit(data, pdf, init_pars, par_bounds, fixed_params, fixed_poi=None):
+    return _hf.fit(
         pdf._model,
         np.asarray(data, float),
         init_pars=None if init_pars is None else np.asarray(init_pars, float),
         par_bounds=None if par_bounds is None else [tuple(b) for b in par_bounds],
         fixed_params=None if fixed_params is None else [bool(f) for f in fixed_params],
-        fixed_poi=(index, float(poi_val)),
+        fixed_poi=fixed_poi,
     )
-    return _fit_returns(result, return_fitted_val, return_uncertainties,
-                        return_result_obj)
 
 
 def _fit_returns(result, fitted_val, uncertainties, result_obj):

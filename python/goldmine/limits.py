@@ -147,23 +147,13 @@ class AsymptoticLimits:
         """MadMiner's expected_limits: (theta_grid, p_values, i_ml, llr_kin,
         llr_rate, histos); histos is None (the histograms stay in C++).
         mode: rate, histo, sally, adaptive-sally, sallino, ml or mem."""
-        result = self.compute(
-            _mode(mode),
-            self._madminer_grid(grid_ranges, grid_resolutions),
-            theta_true=theta_true,
-            observables=hist_vars or (),
-            binning=_hist_bins(hist_bins, hist_vars),
-            model=model_file,
-            mem=mem,
-            score_components=score_components or (),
-            theta_ref=thetaref,
-            luminosity=luminosity,
-            include_xsec=include_xsec,
-            test_split=test_split,
-            dof=dof or 0,
-            progress=progress,
+        return self._madminer_limits(
+            mode, grid_ranges, grid_resolutions, hist_vars, hist_bins,
+            theta_true=theta_true, model=model_file, mem=mem,
+            score_components=score_components or (), theta_ref=thetaref,
+            luminosity=luminosity, include_xsec=include_xsec,
+            test_split=test_split, dof=dof or 0, progress=progress,
         )
-        return _madminer_returns(result)
 
     def observed_limits(
         self,
@@ -184,20 +174,22 @@ class AsymptoticLimits:
     ):
         """MadMiner's observed_limits, with the observed events read from an
         events file (``observed``), as ``goldmine limits --observed``."""
+        return self._madminer_limits(
+            mode, grid_ranges, grid_resolutions, hist_vars, hist_bins,
+            observed=observed, observed_weights=observed_weights,
+            model=model_file, score_components=score_components or (),
+            theta_ref=thetaref, luminosity=luminosity,
+            include_xsec=include_xsec, dof=dof or 0, progress=progress,
+        )
+
+    def _madminer_limits(self, mode, grid_ranges, grid_resolutions, hist_vars,
+                         hist_bins, **options):
         result = self.compute(
             _mode(mode),
             self._madminer_grid(grid_ranges, grid_resolutions),
-            observed=observed,
-            observed_weights=observed_weights,
             observables=hist_vars or (),
             binning=_hist_bins(hist_bins, hist_vars),
-            model=model_file,
-            score_components=score_components or (),
-            theta_ref=thetaref,
-            luminosity=luminosity,
-            include_xsec=include_xsec,
-            dof=dof or 0,
-            progress=progress,
+            **options,
         )
         return _madminer_returns(result)
 

@@ -93,6 +93,16 @@ ThetaArgument ToTheta(const Augmenter& augmenter,
   return theta;
 }
 
+// The row datasets of a sample, named as MadMiner's arrays.
+constexpr std::pair<const char*, Eigen::MatrixXd SampleData::*> kRowFields[] = {
+    {"x", &SampleData::x},
+    {"theta0", &SampleData::theta0},
+    {"theta1", &SampleData::theta1},
+    {"y", &SampleData::y},
+    {"r_xz", &SampleData::r_xz},
+    {"t_xz", &SampleData::t_xz},
+    {"t_xz1", &SampleData::t_xz1}};
+
 // Rows of pieces stacked into one matrix (empty when the pieces are).
 Eigen::MatrixXd Stack(const std::vector<SampleData>& pieces,
                       Eigen::MatrixXd SampleData::*field) {
@@ -203,18 +213,20 @@ py::dict Sample(const EventsSampler& sampler,
     result["output"] = *output;
     return result;
   }
-  for (auto [name, field] : {std::make_pair("x", &SampleData::x),
-                             std::make_pair("theta0", &SampleData::theta0),
-                             std::make_pair("theta1", &SampleData::theta1),
-                             std::make_pair("y", &SampleData::y),
-                             std::make_pair("r_xz", &SampleData::r_xz),
-                             std::make_pair("t_xz", &SampleData::t_xz),
-                             std::make_pair("t_xz1", &SampleData::t_xz1)}) {
+  for (const auto& [name, field] : kRowFields) {
     Eigen::MatrixXd stacked = Stack(pieces, field);
     if (stacked.size() == 0) continue;
     result[name] = std::move(stacked);
   }
   return result;
+}
+
+// A property of the sampler's augmenter.
+template <typename Result>
+auto Of(Result (Augmenter::*getter)() const) {
+  return [getter](const EventsSampler& self) {
+    return ((*self.augmenter).*getter)();
+  };
 }
 
 }  // namespace
@@ -252,23 +264,12 @@ void BindAugmentation(py::module_& module) {
            arg("validation_split") = 0.2,
            arg("threads") = 1)
       .def_readonly("path", &EventsSampler::path)
-      .def_property_readonly("n_events",
-                             [](const EventsSampler& self) {
-                               return self.augmenter->num_events();
-                             })
-      .def_property_readonly("parameter_names",
-                             [](const EventsSampler& self) {
-                               return self.augmenter->parameter_names();
-                             })
-      .def_property_readonly(
-          "nuisance_parameter_names",
-          [](const EventsSampler& self) {
-            return self.augmenter->nuisance_parameter_names();
-          })
+      .def_property_readonly("n_events", Of(&Augmenter::num_events))
+      .def_property_readonly("parameter_names", Of(&Augmenter::parameter_names))
+      .def_property_readonly("nuisance_parameter_names",
+                             Of(&Augmenter::nuisance_parameter_names))
       .def_property_readonly("observable_names",
-                             [](const EventsSampler& self) {
-                               return self.augmenter->observable_names();
-                             })
+                             Of(&Augmenter::observable_names))
       .def(
           "cross_sections",
           [](const EventsSampler& sampler,
@@ -334,14 +335,7 @@ void BindAugmentation(py::module_& module) {
          const std::string& suffix,
          bool float32) {
         SampleData data;
-        for (auto [name, field] :
-             {std::make_pair("x", &SampleData::x),
-              std::make_pair("theta0", &SampleData::theta0),
-              std::make_pair("theta1", &SampleData::theta1),
-              std::make_pair("y", &SampleData::y),
-              std::make_pair("r_xz", &SampleData::r_xz),
-              std::make_pair("t_xz", &SampleData::t_xz),
-              std::make_pair("t_xz1", &SampleData::t_xz1)}) {
+        for (const auto& [name, field] : kRowFields) {
           if (sample.contains(name)) {
             data.*field = sample[name].cast<Eigen::MatrixXd>();
           }

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "conversions.h"
 #include "goldmine/core/errors.h"
 #include "goldmine/core/likelihood_ratio_model.h"
 #include "goldmine/core/score_model.h"
@@ -52,18 +53,13 @@ struct Settings {
   est::TrainingConfig training;
 };
 
-// Progress per epoch as (epochs done, epochs of all members), with the GIL.
+// Progress per epoch as (epochs done, epochs of all members).
 void SetProgress(const py::object& callback, est::TrainingConfig* training) {
-  if (callback.is_none()) return;
-  const std::shared_ptr<py::object> held(new py::object(callback),
-                                         [](py::object* object) {
-                                           py::gil_scoped_acquire gil;
-                                           delete object;
-                                         });
-  training->progress = [held](const est::EpochProgress& progress) {
-    py::gil_scoped_acquire gil;
-    (*held)(progress.member * progress.num_epochs + progress.epoch + 1,
-            progress.num_members * progress.num_epochs);
+  const Progress report = ProgressCallback(callback);
+  if (!report) return;
+  training->progress = [report](const est::EpochProgress& progress) {
+    report(progress.member * progress.num_epochs + progress.epoch + 1,
+           progress.num_members * progress.num_epochs);
   };
 }
 
