@@ -23,6 +23,7 @@
 #include "goldmine/core/errors.h"
 #include "goldmine/core/strict_json.h"
 #include "goldmine/core/version.h"
+#include "goldmine/estimators/model_evaluation.h"
 #include "model.h"
 #include "plain_model.h"
 
@@ -40,7 +41,8 @@ using Json = nlohmann::ordered_json;
 
 constexpr int kFormatVersion = 1;
 constexpr const char* kFormatName = "goldmine-estimator";
-constexpr std::int64_t kEvaluationChunk = 16384;
+// Rows per forward pass when evaluating (model_evaluation.h).
+constexpr std::int64_t kEvaluationChunk = kEvaluationBatchRows;
 
 // ---------------------------------------------------------------- data checks
 

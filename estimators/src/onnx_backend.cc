@@ -8,13 +8,15 @@
 #include <opencv2/dnn.hpp>
 
 #include "goldmine/core/errors.h"
+#include "goldmine/estimators/model_evaluation.h"
 #include "goldmine/estimators/onnx_model.h"
 
 namespace goldmine::estimators {
 namespace {
 
-// Rows per forward pass: bounds the memory of the float32 buffers.
-constexpr Eigen::Index kChunk = 16384;
+// Rows per forward pass: bounds the memory of the float32 buffers. The
+// same as LibTorch's (model_evaluation.h).
+constexpr Eigen::Index kChunk = kEvaluationBatchRows;
 
 Eigen::MatrixXd FromBlob(const cv::Mat& blob,
                          Eigen::Index rows,

@@ -4,6 +4,7 @@
 // tests/estimators/morphing_aware_test.cc).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <hdf5.h>
 
 #include <Eigen/LU>
 #include <cmath>
@@ -13,6 +14,8 @@
 #include <string>
 
 #include "goldmine/core/random.h"
+#include "goldmine/estimators/estimator.h"
+#include "goldmine/estimators/model_evaluation.h"
 #include "goldmine/mining/madminer_file.h"
 #include "goldmine/mining/sample_file.h"
 #include "support/run_command.h"
@@ -91,6 +94,30 @@ mining::MadminerSetup QuadraticSetup(bool with_morphing) {
   return setup;
 }
 
+// A float64 dataset of a predictions file, read with the HDF5 C API (the
+// file is row-major).
+Eigen::MatrixXd ReadPredictions(const std::string& path,
+                                const std::string& name) {
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  EXPECT_GE(file, 0) << path;
+  const hid_t set = H5Dopen2(file, name.c_str(), H5P_DEFAULT);
+  EXPECT_GE(set, 0) << name;
+  const hid_t space = H5Dget_space(set);
+  hsize_t dims[2] = {0, 0};
+  EXPECT_EQ(H5Sget_simple_extent_ndims(space), 2) << name;
+  H5Sget_simple_extent_dims(space, dims, nullptr);
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> values(
+      static_cast<Eigen::Index>(dims[0]), static_cast<Eigen::Index>(dims[1]));
+  if (values.size() > 0) {
+    H5Dread(
+        set, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
+  }
+  H5Sclose(space);
+  H5Dclose(set);
+  H5Fclose(file);
+  return values;
+}
+
 class TrainCommand : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -140,6 +167,85 @@ TEST_F(TrainCommand, TrainsSallyAndEvaluatesIt) {
   ASSERT_EQ(evaluate.exit_code, 0) << evaluate.err;
   EXPECT_THAT(evaluate.out, HasSubstr("t_hat"));
   EXPECT_TRUE(std::filesystem::exists(Path("eval.h5")));
+}
+
+TEST_F(TrainCommand, EvaluateInChunksWritesThePredictionsOfTheWholeFile) {
+  mining::WriteSamples(Path("train.h5"), RatioSamples(400, 1));
+  const auto train = RunGoldmine({"train",
+                                  "--method",
+                                  "alices",
+                                  "--samples",
+                                  Path("train.h5"),
+                                  "--output",
+                                  Path("alices"),
+                                  "--hidden",
+                                  "8",
+                                  "--epochs",
+                                  "1",
+                                  "--ensemble",
+                                  "2",
+                                  "--quiet"});
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  // 40000 samples in chunks of 16384: two whole chunks and one of 7232.
+  const mining::SampleData test = RatioSamples(40000, 2);
+  mining::WriteSamples(Path("test.h5"), test);
+  const auto evaluate = [&](const std::string& output,
+                            const std::string& chunk_rows) {
+    const auto result = RunGoldmine({"evaluate",
+                                     "--model",
+                                     Path("alices"),
+                                     "--samples",
+                                     Path("test.h5"),
+                                     "--output",
+                                     Path(output),
+                                     "--chunk-rows",
+                                     chunk_rows});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return result;
+  };
+  // Progress at each tenth passed; in one chunk, none.
+  const auto chunked = evaluate("chunked.h5", "16384");
+  EXPECT_EQ(chunked.err,
+            "evaluate: 16384 / 40000 samples\n"
+            "evaluate: 32768 / 40000 samples\n"
+            "evaluate: 40000 / 40000 samples\n");
+  EXPECT_THAT(chunked.out, HasSubstr("\"samples\": 40000"));
+  const auto whole = evaluate("whole.h5", "65536");
+  EXPECT_EQ(whole.err, "");
+  EXPECT_THAT(whole.out, HasSubstr("\"samples\": 40000"));
+
+  // Bit for bit the one-shot evaluation of the samples.
+  estimators::SetNumThreads(1);
+  const estimators::NamedPredictions expected =
+      estimators::EvaluateOnSamples(Path("alices"),
+                                    estimators::Method::kAlices,
+                                    test.x,
+                                    test.theta0,
+                                    test.theta1,
+                                    Path("test.h5"));
+  ASSERT_EQ(expected.size(), 4u);
+  for (const auto& [name, matrix] : expected) {
+    EXPECT_EQ(ReadPredictions(Path("chunked.h5"), name), matrix) << name;
+    EXPECT_EQ(ReadPredictions(Path("whole.h5"), name), matrix) << name;
+  }
+  EXPECT_GT(expected[3].second.maxCoeff(), 0.0);  // an ensemble spread
+
+  for (const std::string chunk_rows : {"0", "1000"}) {
+    const auto refused = RunGoldmine({"evaluate",
+                                      "--model",
+                                      Path("alices"),
+                                      "--samples",
+                                      Path("test.h5"),
+                                      "--output",
+                                      Path("refused.h5"),
+                                      "--chunk-rows",
+                                      chunk_rows});
+    EXPECT_EQ(refused.exit_code, 2);
+    EXPECT_THAT(refused.err,
+                HasSubstr("--chunk-rows " + chunk_rows +
+                          ": expected a positive multiple of 16384"));
+    EXPECT_FALSE(std::filesystem::exists(Path("refused.h5")));
+  }
 }
 
 TEST_F(TrainCommand, SamplesWithoutJointScoreAreBadInputForSally) {

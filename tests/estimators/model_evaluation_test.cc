@@ -3,10 +3,16 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "goldmine/core/errors.h"
 #include "goldmine/estimators/estimator.h"
+#include "goldmine/estimators/onnx_export.h"
+#include "goldmine/estimators/onnx_model.h"
 #include "support/finite_differences.h"
 #include "support/scratch_folder.h"
 
@@ -37,12 +43,13 @@ NetworkConfig TinyNetwork(bool double_parameterized = false) {
   return network;
 }
 
-TrainingConfig OneEpoch() {
+TrainingConfig OneEpoch(int ensemble_size = 1) {
   TrainingConfig training;
   training.epochs = 1;
   training.batch_size = 16;
   training.validation_split = 0.0;
   training.threads = 1;
+  training.ensemble_size = ensemble_size;
   return training;
 }
 
@@ -60,6 +67,13 @@ class ModelEvaluation : public ::testing::Test {
     RatioEstimator::Train(
         Method::kCarl, TinySamples(32), TinyNetwork(true), OneEpoch())
         .Save(*folder_ / "carl2");
+    // Ensembles of three: a nonzero spread, computed row by row too.
+    ScoreEstimator::Train(
+        Method::kSally, TinySamples(32), TinyNetwork(), OneEpoch(3))
+        .Save(*folder_ / "sally3");
+    RatioEstimator::Train(
+        Method::kCarl, TinySamples(32), TinyNetwork(true), OneEpoch(3))
+        .Save(*folder_ / "carl2_3");
   }
   static void TearDownTestSuite() {
     std::filesystem::remove_all(*folder_);
@@ -151,6 +165,87 @@ TEST_F(ModelEvaluation, ColumnsThatDoNotFitTheModelAreNamed) {
       EvaluateOnSamples(Model("carl"), Method::kCarl, x, theta, theta2, "s.h5")
           .size(),
       4u);
+}
+
+// Rows [first, first + count) of `m`; `m` itself when it is empty (no
+// theta1).
+Eigen::MatrixXd Rows(const Eigen::MatrixXd& m,
+                     Eigen::Index first,
+                     Eigen::Index count) {
+  return m.size() == 0 ? m : Eigen::MatrixXd(m.middleRows(first, count));
+}
+
+// Evaluated in chunks of one and two evaluation passes (the last chunk
+// shorter), every prediction is bit for bit the one of a single call on
+// all rows.
+void ExpectChunksGiveTheWholeSample(const SampleEvaluator& evaluator,
+                                    const Eigen::MatrixXd& x,
+                                    const Eigen::MatrixXd& theta0,
+                                    const Eigen::MatrixXd& theta1) {
+  const NamedPredictions whole = EvaluateOnSamples(
+      evaluator.model(), evaluator.method(), x, theta0, theta1, "s.h5");
+  EXPECT_EQ(evaluator.Evaluate(x, theta0, theta1, "s.h5"), whole);
+  for (const Eigen::Index chunk :
+       {kEvaluationBatchRows, 2 * kEvaluationBatchRows}) {
+    for (Eigen::Index first = 0; first < x.rows(); first += chunk) {
+      const Eigen::Index count = std::min(chunk, x.rows() - first);
+      const NamedPredictions part =
+          evaluator.Evaluate(Rows(x, first, count),
+                             Rows(theta0, first, count),
+                             Rows(theta1, first, count),
+                             "s.h5");
+      ASSERT_EQ(part.size(), whole.size());
+      for (std::size_t k = 0; k < whole.size(); ++k) {
+        EXPECT_EQ(part[k].first, whole[k].first);
+        EXPECT_EQ(part[k].second, whole[k].second.middleRows(first, count))
+            << evaluator.model() << " " << whole[k].first << ", chunk " << chunk
+            << " at row " << first;
+      }
+    }
+  }
+}
+
+TEST_F(ModelEvaluation, ChunksOfASampleGiveExactlyThePredictionsOfTheWhole) {
+  const Eigen::Index n = 2 * kEvaluationBatchRows + 100;
+  const Eigen::MatrixXd x = Eigen::VectorXd::LinSpaced(n, -2.0, 2.0);
+  const Eigen::MatrixXd theta0 = Eigen::VectorXd::LinSpaced(n, 0.7, -0.4);
+  const Eigen::MatrixXd theta1 = Eigen::VectorXd::LinSpaced(n, -0.3, 0.5);
+  const std::vector<std::pair<std::string, Method>> models = {
+      {"sally", Method::kSally},
+      {"sally3", Method::kSally},
+      {"carl", Method::kCarl},
+      {"carl2", Method::kCarl},
+      {"carl2_3", Method::kCarl}};
+  for (const auto& [name, method] : models) {
+    const SampleEvaluator evaluator(Model(name), method);
+    ExpectChunksGiveTheWholeSample(evaluator, x, theta0, theta1);
+  }
+  const NamedPredictions spread = EvaluateOnSamples(
+      Model("carl2_3"), Method::kCarl, x, theta0, theta1, "s.h5");
+  EXPECT_GT(spread[1].second.maxCoeff(), 0.0);  // log_r_hat_std
+  EXPECT_GT(spread[3].second.maxCoeff(), 0.0);  // t_hat_std
+
+  // The same models published as ONNX files (OpenCV's dnn runs them).
+  if (!OnnxExportAvailable() || !OnnxReadAvailable()) {
+    GTEST_SKIP() << "built without ONNX export or reading";
+  }
+  for (const auto& [name, method] : models) {
+    const std::string onnx = Model(name) + ".onnx";
+    ExportOnnx(Model(name), onnx);
+    const SampleEvaluator evaluator(onnx, method);
+    ExpectChunksGiveTheWholeSample(evaluator, x, theta0, theta1);
+  }
+}
+
+TEST_F(ModelEvaluation,
+       AnEmptySampleGivesEmptyPredictionsWithTheModelsColumns) {
+  const SampleEvaluator evaluator(Model("sally"), Method::kSally);
+  const NamedPredictions predictions =
+      evaluator.Evaluate(Eigen::MatrixXd(0, 1), kNone, kNone, "s.h5");
+  ASSERT_EQ(predictions.size(), 2u);
+  EXPECT_EQ(predictions[0].second.rows(), 0);
+  EXPECT_EQ(predictions[0].second.cols(), 1);
+  EXPECT_EQ(predictions[1].second.cols(), 1);
 }
 
 }  // namespace

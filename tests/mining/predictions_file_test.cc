@@ -6,6 +6,10 @@
 #include <gtest/gtest.h>
 #include <hdf5.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <string>
 #include <vector>
 
 #include "goldmine/core/errors.h"
@@ -116,6 +120,132 @@ TEST(PredictionsFile, AFailedWriteLeavesNoFile) {
       WritePredictionsFile(
           folder / "missing" / "E.h5", {{"t_hat", t_hat}}, "m", "sally"),
       InvalidInput);
+  std::filesystem::remove_all(folder);
+}
+
+// Every dataset, with its shape, element type and values, and the
+// attributes: what a reader of the file can tell apart.
+struct FileContent {
+  std::vector<std::string> names;
+  std::vector<RawDataset> datasets;
+  std::string model;
+  std::string method;
+};
+
+FileContent ReadContent(const std::filesystem::path& path,
+                        const std::vector<std::string>& names) {
+  FileContent content;
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  EXPECT_GE(file, 0) << path;
+  H5G_info_t root;
+  H5Gget_info(file, &root);
+  EXPECT_EQ(root.nlinks, names.size());
+  for (const std::string& name : names) {
+    content.names.push_back(name);
+    content.datasets.push_back(ReadRaw(file, name));
+  }
+  content.model = ReadStringAttribute(file, "model");
+  content.method = ReadStringAttribute(file, "method");
+  H5Fclose(file);
+  return content;
+}
+
+void ExpectSameContent(const FileContent& a, const FileContent& b) {
+  EXPECT_EQ(a.names, b.names);
+  ASSERT_EQ(a.datasets.size(), b.datasets.size());
+  for (std::size_t i = 0; i < a.datasets.size(); ++i) {
+    EXPECT_EQ(a.datasets[i].dims, b.datasets[i].dims) << a.names[i];
+    EXPECT_EQ(a.datasets[i].float64_little_endian,
+              b.datasets[i].float64_little_endian)
+        << a.names[i];
+    EXPECT_EQ(a.datasets[i].values, b.datasets[i].values) << a.names[i];
+  }
+  EXPECT_EQ(a.model, b.model);
+  EXPECT_EQ(a.method, b.method);
+}
+
+// Rows [first, first + count) of every matrix of `batch`.
+PredictionsBatch Rows(const PredictionsBatch& batch,
+                      Eigen::Index first,
+                      Eigen::Index count) {
+  PredictionsBatch rows;
+  for (const auto& [name, matrix] : batch) {
+    rows.emplace_back(name, matrix.middleRows(first, count));
+  }
+  return rows;
+}
+
+TEST(PredictionsFileWriter, AppendingInPiecesWritesWhatOneCallWrites) {
+  const auto folder = testing::MakeScratchFolder("predictions_writer");
+  const Eigen::Index n = 23;
+  const PredictionsBatch whole = {
+      {"log_r_hat", Eigen::MatrixXd::Random(n, 1)},
+      {"log_r_hat_std", Eigen::MatrixXd::Random(n, 1).cwiseAbs()},
+      {"t_hat", Eigen::MatrixXd::Random(n, 3)},
+      {"t_hat_std", Eigen::MatrixXd::Random(n, 3).cwiseAbs()}};
+  const std::vector<std::string> names = {
+      "log_r_hat", "log_r_hat_std", "t_hat", "t_hat_std"};
+  WritePredictionsFile(folder / "once.h5", whole, "models/alices", "alices");
+  const FileContent once = ReadContent(folder / "once.h5", names);
+  EXPECT_THAT(once.datasets[2].dims, ElementsAre(23u, 3u));
+
+  // Chunks of 5 rows (the last one of 3), an empty batch in between, and
+  // an HDF5 chunk smaller than the batches.
+  for (const std::int64_t chunk_rows : {std::int64_t{2}, std::int64_t{5}}) {
+    const auto path = folder / ("pieces_" + std::to_string(chunk_rows) + ".h5");
+    PredictionsFileWriter writer(path, "models/alices", "alices", chunk_rows);
+    for (Eigen::Index first = 0; first < n; first += 5) {
+      writer.Append(Rows(whole, first, std::min<Eigen::Index>(5, n - first)));
+      if (first == 10) writer.Append(Rows(whole, first, 0));
+    }
+    EXPECT_EQ(writer.num_rows(), n);
+    EXPECT_FALSE(std::filesystem::exists(path));
+    writer.Finish();
+    ExpectSameContent(ReadContent(path, names), once);
+  }
+  std::filesystem::remove_all(folder);
+}
+
+TEST(PredictionsFileWriter, EmptyPredictionsKeepTheirColumns) {
+  const auto folder = testing::MakeScratchFolder("predictions_writer_empty");
+  PredictionsFileWriter writer(folder / "E.h5", "m", "sally");
+  writer.Append(
+      {{"t_hat", Eigen::MatrixXd(0, 2)}, {"t_hat_std", Eigen::MatrixXd(0, 2)}});
+  writer.Finish();
+  const FileContent content =
+      ReadContent(folder / "E.h5", {"t_hat", "t_hat_std"});
+  EXPECT_THAT(content.datasets[0].dims, ElementsAre(0u, 2u));
+  EXPECT_THAT(content.datasets[1].dims, ElementsAre(0u, 2u));
+  std::filesystem::remove_all(folder);
+}
+
+TEST(PredictionsFileWriter, BatchesThatDoNotMatchTheFirstAreRefused) {
+  const auto folder = testing::MakeScratchFolder("predictions_writer_bad");
+  {
+    PredictionsFileWriter writer(folder / "E.h5", "m", "sally");
+    writer.Append({{"t_hat", Eigen::MatrixXd::Ones(2, 2)},
+                   {"t_hat_std", Eigen::MatrixXd::Zero(2, 2)}});
+    EXPECT_THAT(
+        [&] {
+          writer.Append({{"t_hat", Eigen::MatrixXd::Ones(2, 3)},
+                         {"t_hat_std", Eigen::MatrixXd::Zero(2, 3)}});
+        },
+        ThrowsMessage<InvalidInput>(
+            (folder / "E.h5").string() +
+            ": batch dataset t_hat (2, 3), expected t_hat (2, 2)"));
+    EXPECT_THAT(
+        [&] {
+          writer.Append({{"t_hat", Eigen::MatrixXd::Ones(2, 2)},
+                         {"t_hat_std", Eigen::MatrixXd::Zero(1, 2)}});
+        },
+        ThrowsMessage<InvalidInput>((folder / "E.h5").string() +
+                                    ": t_hat_std has 1 rows, t_hat has 2"));
+    EXPECT_THROW(writer.Append({{"t_hat", Eigen::MatrixXd::Ones(2, 2)}}),
+                 InvalidInput);
+    EXPECT_EQ(writer.num_rows(), 2);
+    // Destroyed unfinished: no file, no temporary.
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(folder));
   std::filesystem::remove_all(folder);
 }
 
