@@ -411,7 +411,10 @@ Command LimitsCommand() {
     inference::ObservedData data;
     const bool observed = values.count("observed") != 0;
     if (observed) {
-      data = inference::ReadObservedData(
+      // Described, read in passes by rate, histo and sally; in memory for
+      // --systematics, which bins the events itself.
+      data = (systematics ? inference::ReadObservedData
+                          : inference::ObservedEventsFile)(
           values["observed"].as<std::string>(),
           limits.observable_names(),
           values.count("observed-weights") != 0

@@ -1,6 +1,7 @@
 #include "goldmine/inference/limits/asymptotic_limits.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
@@ -91,39 +92,52 @@ class KinematicTerm {
 
 using WeightsAt = std::function<Eigen::VectorXd(const Eigen::VectorXd&)>;
 
-// histo and sally: one binning for the whole grid; per-benchmark histograms.
+// histo and sally: one binning for the whole grid; per-benchmark histograms,
+// filled one event at a time (simulated events first, in order, then the
+// observed ones), so that the events need not be held.
 class FixedHistogramTerm : public KinematicTerm {
  public:
   FixedHistogramTerm(HistogramBinning binning,
-                     const Eigen::MatrixXd& train_stats,
-                     const Eigen::MatrixXd& train_weights,
-                     const Eigen::MatrixXd& observed_stats,
-                     const Eigen::VectorXd& observed_weights,
+                     Eigen::Index num_benchmarks,
                      WeightsAt benchmark_weights,
                      double epsilon)
       : binning_(std::move(binning)),
         benchmark_weights_(std::move(benchmark_weights)),
         epsilon_(epsilon) {
     const Eigen::Index bins = binning_.num_bins();
-    histograms_ = Eigen::MatrixXd::Zero(bins, train_weights.cols());
-    Eigen::VectorXi filled = Eigen::VectorXi::Zero(bins);
-    for (Eigen::Index e = 0; e < train_stats.rows(); ++e) {
-      const Eigen::Index bin =
-          binning_.FillBin(&train_stats(e, 0), train_stats.rows());
-      if (bin < 0) continue;
-      histograms_.row(bin) += train_weights.row(e);
-      ++filled(bin);
-    }
+    histograms_ = Eigen::MatrixXd::Zero(bins, num_benchmarks);
+    filled_ = Eigen::VectorXi::Zero(bins);
     weights_ = Eigen::VectorXd::Zero(bins);
     present_.assign(static_cast<std::size_t>(bins), false);
-    for (Eigen::Index k = 0; k < observed_stats.rows(); ++k) {
-      const Eigen::Index bin =
-          binning_.LookupBin(&observed_stats(k, 0), observed_stats.rows());
-      weights_(bin) += observed_weights(k);
-      present_[static_cast<std::size_t>(bin)] = true;
-    }
-    for (Eigen::Index bin = 0; bin < bins; ++bin) {
-      if (present_[static_cast<std::size_t>(bin)] && filled(bin) == 0) {
+  }
+
+  // A simulated event: its summary statistic (one value per dimension,
+  // `stride` apart) and its weights per benchmark (`weights_stride` apart),
+  // each multiplied by `factor`.
+  void AddSimulated(const double* point,
+                    Eigen::Index stride,
+                    const double* weights,
+                    Eigen::Index weights_stride,
+                    double factor) {
+    const Eigen::Index bin = binning_.FillBin(point, stride);
+    if (bin < 0) return;
+    for (Eigen::Index b = 0; b < histograms_.cols(); ++b)
+      histograms_(bin, b) += weights[b * weights_stride] * factor;
+    ++filled_(bin);
+  }
+
+  // An observed event with its normalised weight.
+  void AddObserved(const double* point, Eigen::Index stride, double weight) {
+    const Eigen::Index bin = binning_.LookupBin(point, stride);
+    weights_(bin) += weight;
+    present_[static_cast<std::size_t>(bin)] = true;
+  }
+
+  // After every event: throws InvalidInput for observed events in a bin
+  // that no simulated event fills.
+  void CheckFilled() const {
+    for (Eigen::Index bin = 0; bin < binning_.num_bins(); ++bin) {
+      if (present_[static_cast<std::size_t>(bin)] && filled_(bin) == 0) {
         throw InvalidInput(
             "histogram bin " + BinText(bin) +
             " holds observed events but no simulated event: merge it with a "
@@ -169,6 +183,7 @@ class FixedHistogramTerm : public KinematicTerm {
 
   HistogramBinning binning_;
   Eigen::MatrixXd histograms_;  // bins × benchmarks
+  Eigen::VectorXi filled_;      // simulated events per bin
   WeightsAt benchmark_weights_;
   double epsilon_;
 };
@@ -353,7 +368,329 @@ double LogPoisson(double k, double mu) {
   return k * std::log(mu) - mu - std::lgamma(k + 1.0);
 }
 
+// Σ x_k in the order of Eigen 3.4's VectorXd::sum() with SSE2 (x86-64
+// without -march): four lanes x_0 + x_4 + …, …, x_3 + x_7 + …, combined as
+// (l_0 + l_2) + (l_1 + l_3), then the last two values as a pair and a last
+// single one. Fed one value at a time, a sum over events read in batches
+// equals the in-memory one bit for bit.
+class EigenOrderSum {
+ public:
+  void Add(double value) {
+    pending_[static_cast<std::size_t>(count_ % 4)] = value;
+    ++count_;
+    if (count_ % 4 != 0) return;
+    for (std::size_t i = 0; i < 4; ++i)
+      lanes_[i] = count_ == 4 ? pending_[i] : lanes_[i] + pending_[i];
+  }
+
+  double Sum() const {
+    if (count_ == 0) return 0.0;
+    if (count_ == 1) return pending_[0];
+    if (count_ < 4) {
+      double sum = pending_[0] + pending_[1];
+      if (count_ == 3) sum += pending_[2];
+      return sum;
+    }
+    const std::int64_t rest = count_ % 4;
+    double first = lanes_[0] + lanes_[2];
+    double second = lanes_[1] + lanes_[3];
+    if (rest >= 2) {
+      first += pending_[0];
+      second += pending_[1];
+    }
+    double sum = first + second;
+    if (rest == 1) sum += pending_[0];
+    if (rest == 3) sum += pending_[2];
+    return sum;
+  }
+
+ private:
+  std::int64_t count_ = 0;
+  std::array<double, 4> pending_{};
+  std::array<double, 4> lanes_{};
+};
+
+// Calls visit(batch, e) for the events [first, end) of `reader` in order,
+// read in batches of `batch_size` into reused storage.
+template <typename Visit>
+void ForEachEvent(const mining::MadminerEventsReader& reader,
+                  std::int64_t first,
+                  std::int64_t end,
+                  std::int64_t batch_size,
+                  Visit&& visit) {
+  mining::MadminerEventBatch batch;
+  for (std::int64_t start = first; start < end; start += batch_size) {
+    const std::int64_t count = std::min(batch_size, end - start);
+    reader.Read(start, count, &batch);
+    for (Eigen::Index e = 0; e < count; ++e) visit(batch, e);
+  }
+}
+
+// Σ_b (w_b · factor) v_b over the first v.size() benchmarks of event e: the
+// event's entry of (weights × factor) * v as Eigen's column-major
+// matrix-vector product computes it (sequentially over b, no fused
+// multiply-add), so that streamed weights equal the in-memory ones. (An
+// Eigen product on a one-row block would take its vectorised dot product
+// instead.)
+double WeightAt(const mining::MadminerEventBatch& batch,
+                Eigen::Index e,
+                double factor,
+                const Eigen::VectorXd& v) {
+  double sum = 0.0;
+  for (Eigen::Index b = 0; b < v.size(); ++b)
+    sum += batch.weights(e, b) * factor * v(b);
+  return sum;
+}
+
+// Indices of `want` among `have`; InvalidInput as SelectColumns.
+std::vector<int> ColumnsOf(const std::vector<std::string>& have,
+                           const std::vector<std::string>& want,
+                           const std::string& who) {
+  std::vector<int> columns;
+  for (const std::string& name : want) {
+    const int column = IndexOf(have, name);
+    if (column < 0) {
+      throw InvalidInput(who + ": observable \"" + name +
+                         "\" is not in the events file (it has " + Join(have) +
+                         ")");
+    }
+    columns.push_back(column);
+  }
+  return columns;
+}
+
+// mining::QuantileBoundaries, bit for bit (the same order of every sum and
+// the same binary searches, also with negative weights), consuming its
+// arguments: values and weights are compacted, permuted into sorted order
+// and the weights turned into the cumulative fractions in place, so that the
+// only other memory is a 4-byte index per value (mining::QuantileBoundaries
+// needs 24 bytes more per value).
+std::vector<double> QuantileBoundariesInPlace(std::vector<double> values,
+                                              std::vector<double> weights,
+                                              int num_bins) {
+  if (values.size() > std::numeric_limits<std::uint32_t>::max()) {
+    return mining::QuantileBoundaries(values, weights, num_bins);
+  }
+  std::size_t n = 0;
+  double total = 0.0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (std::isnan(values[i])) continue;
+    values[n] = values[i];
+    weights[n] = weights[i];
+    total += weights[n];
+    ++n;
+  }
+  if (n == 0 || num_bins < 1) return {};
+  values.resize(n);
+  weights.resize(n);
+  // A stable sort by value, as an index sort with the index breaking ties.
+  std::vector<std::uint32_t> order(n);
+  std::iota(order.begin(), order.end(), std::uint32_t{0});
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return values[a] < values[b] || (!(values[b] < values[a]) && a < b);
+  });
+  // Permute in place along the cycles of `order` (done entries marked).
+  constexpr std::uint32_t kDone = std::numeric_limits<std::uint32_t>::max();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (order[i] == kDone) continue;
+    const double value = values[i];
+    const double weight = weights[i];
+    std::size_t j = i;
+    while (true) {
+      const std::size_t k = order[j];
+      order[j] = kDone;
+      if (k == i) {
+        values[j] = value;
+        weights[j] = weight;
+        break;
+      }
+      values[j] = values[k];
+      weights[j] = weights[k];
+      j = k;
+    }
+  }
+  std::vector<std::uint32_t>().swap(order);
+  double sum = 0.0;
+  for (double& weight : weights) {
+    sum += weight;
+    weight = (sum - 0.5 * weight) / total;
+  }
+  const std::vector<double>& sorted = values;
+  const std::vector<double>& cumulative = weights;
+  std::vector<double> boundaries;
+  for (int k = 1; k < num_bins; ++k) {
+    const double q = static_cast<double>(k) / num_bins;
+    if (q <= cumulative.front()) {
+      boundaries.push_back(sorted.front());
+    } else if (q >= cumulative.back()) {
+      boundaries.push_back(sorted.back());
+    } else {
+      const auto upper = static_cast<std::size_t>(
+          std::upper_bound(cumulative.begin(), cumulative.end(), q) -
+          cumulative.begin());
+      const std::size_t lower = upper - 1;
+      const double t =
+          (q - cumulative[lower]) / (cumulative[upper] - cumulative[lower]);
+      boundaries.push_back(sorted[lower] + t * (sorted[upper] - sorted[lower]));
+    }
+  }
+  return boundaries;
+}
+
+// Rows per score evaluation of events read in passes: a multiple of the
+// rows a trained network evaluates in one forward pass (estimators'
+// kEvaluationBatchRows, 16384, also the ONNX backend's). The float32
+// rounding of a row can depend on the rows of its pass, so chunks of a
+// multiple of it, counted from the first event, give the scores of one call
+// on all the events bit for bit.
+constexpr Eigen::Index kScoreChunkRows = 6 * 16384;
+
+// Scores of events added one at a time, evaluated in chunks of
+// kScoreChunkRows: flush(scores, payload) gets the selected components of
+// each chunk's scores (rows in order) and the `width` numbers per row that
+// the caller wrote through the pointer Add returned.
+class ScoreChunks {
+ public:
+  using Flush =
+      std::function<void(const Eigen::MatrixXd&, const std::vector<double>&)>;
+
+  ScoreChunks(const core::ScoreModel& model,
+              std::vector<int> columns,
+              std::vector<int> components,
+              Eigen::Index width,
+              Flush flush)
+      : model_(model),
+        columns_(std::move(columns)),
+        components_(std::move(components)),
+        width_(width),
+        flush_(std::move(flush)),
+        x_(kScoreChunkRows, static_cast<Eigen::Index>(columns_.size())),
+        payload_(static_cast<std::size_t>(kScoreChunkRows * width)) {}
+
+  // Event e of `observations` (all the events file's observables); returns
+  // where its `width` numbers go.
+  double* Add(const Eigen::MatrixXd& observations, Eigen::Index e) {
+    if (rows_ == kScoreChunkRows) Run();
+    for (std::size_t i = 0; i < columns_.size(); ++i)
+      x_(rows_, static_cast<Eigen::Index>(i)) = observations(e, columns_[i]);
+    return &payload_[static_cast<std::size_t>(rows_++ * width_)];
+  }
+
+  void Finish() {
+    if (rows_ > 0) Run();
+  }
+
+ private:
+  void Run() {
+    const Eigen::MatrixXd all = model_.Score(
+        rows_ == kScoreChunkRows ? x_ : Eigen::MatrixXd(x_.topRows(rows_)));
+    Eigen::MatrixXd selected(all.rows(),
+                             static_cast<Eigen::Index>(components_.size()));
+    for (std::size_t i = 0; i < components_.size(); ++i)
+      selected.col(static_cast<Eigen::Index>(i)) = all.col(components_[i]);
+    flush_(selected, payload_);
+    rows_ = 0;
+  }
+
+  const core::ScoreModel& model_;
+  std::vector<int> columns_;
+  std::vector<int> components_;
+  Eigen::Index width_;
+  Flush flush_;
+  Eigen::MatrixXd x_;
+  std::vector<double> payload_;
+  Eigen::Index rows_ = 0;
+};
+
 }  // namespace
+
+// Observed or Asimov events read in passes: rows [first, end) of `file`,
+// each with its weight (see Weight) divided by `normalisation`.
+struct EventsDescription {
+  enum class Kind {
+    kTemplates,  // train partition, w(θ_true) × sampling factor
+    kTest,       // test partition, w(θ_true), only events from `closest`
+    kFile,       // observed events: 1 each, or the weights of a benchmark
+  };
+  Kind kind = Kind::kFile;
+  std::filesystem::path file;
+  std::int64_t first = 0;
+  std::int64_t end = 0;
+  std::vector<double> sampling_factor;  // kTemplates, per physics benchmark
+  Eigen::VectorXd benchmark_weights;    // kTemplates, kTest: w(θ_true)
+  int closest = -1;  // kTest: the sampling benchmark kept (−1: every one)
+  int weights_column = -1;  // kFile: the benchmark's column (−1: weight 1)
+  double normalisation = 1.0;
+
+  // Whether event e belongs to the data, and its weight before the
+  // normalisation (Asimov: the entry of the old in-memory
+  // `weights * w(θ_true)`, see WeightAt).
+  bool Weight(const mining::MadminerEventBatch& batch,
+              Eigen::Index e,
+              double* weight) const {
+    const std::int64_t sb =
+        batch.sampling_benchmarks[static_cast<std::size_t>(e)];
+    switch (kind) {
+      case Kind::kTemplates: {
+        const auto physics = static_cast<std::int64_t>(sampling_factor.size());
+        const double factor =
+            sb < 0 || sb >= physics
+                ? 1.0
+                : sampling_factor[static_cast<std::size_t>(sb)];
+        *weight = WeightAt(batch, e, factor, benchmark_weights);
+        return true;
+      }
+      case Kind::kTest:
+        if (!(closest < 0 || sb < 0 || sb == closest)) return false;
+        *weight = WeightAt(batch, e, 1.0, benchmark_weights);
+        return true;
+      case Kind::kFile:
+        *weight = weights_column < 0 ? 1.0 : batch.weights(e, weights_column);
+        return true;
+    }
+    return false;
+  }
+
+  // Calls visit(batch, e, weight / normalisation) for every event, in order.
+  template <typename Visit>
+  void ForEach(std::int64_t batch_size, Visit&& visit) const {
+    const mining::MadminerEventsReader reader(file);
+    ForEachEvent(reader,
+                 first,
+                 end,
+                 batch_size,
+                 [&](const mining::MadminerEventBatch& batch, Eigen::Index e) {
+                   double weight = 0.0;
+                   if (Weight(batch, e, &weight))
+                     visit(batch, e, weight / normalisation);
+                 });
+  }
+
+  // The events in memory (for the methods that hold them): the rows and
+  // weights that ReadObservedData and the in-memory Asimov data had.
+  ObservedData Materialize(std::int64_t batch_size) const {
+    Eigen::Index rows = 0;
+    Eigen::Index columns = 0;
+    ForEach(batch_size,
+            [&](const mining::MadminerEventBatch& batch, Eigen::Index, double) {
+              ++rows;
+              columns = batch.observations.cols();
+            });
+    ObservedData data;
+    data.x.resize(rows, columns);
+    data.weights.resize(rows);
+    Eigen::Index row = 0;
+    ForEach(batch_size,
+            [&](const mining::MadminerEventBatch& batch,
+                Eigen::Index e,
+                double weight) {
+              data.x.row(row) = batch.observations.row(e);
+              data.weights(row) = weight;
+              ++row;
+            });
+    return data;
+  }
+};
 
 LimitMethod ParseLimitMethod(const std::string& name) {
   if (name == "rate") return LimitMethod::kRate;
@@ -416,13 +753,9 @@ struct AsymptoticLimits::Impl {
   std::unique_ptr<morphing::Components> components;
   Eigen::MatrixXd morphing_matrix;  // C × B_phys (zero-padded)
   int num_physics = 0;
-  // Train partition: observations, physics weights × sampling factor.
-  Eigen::MatrixXd train_x;
-  Eigen::MatrixXd train_weights;
-  // Test partition: observations, raw physics weights, sampling benchmarks.
-  Eigen::MatrixXd test_x;
-  Eigen::MatrixXd test_weights;
-  std::vector<std::int64_t> test_sampling;
+  // Events [first, end) of the file; no event is held (issue 20).
+  mining::Partition train;
+  mining::Partition test;
   Eigen::VectorXd test_xsec_benchmarks;  // Σ w × factor × correction
   std::vector<double> sampling_factor;
   std::vector<bool> generated;
@@ -440,10 +773,68 @@ struct AsymptoticLimits::Impl {
     return names;
   }
 
+  double Factor(std::int64_t sb) const {
+    return sb < 0 || sb >= num_physics
+               ? 1.0
+               : sampling_factor[static_cast<std::size_t>(sb)];
+  }
+
+  // Calls visit(batch, e) for every event of `partition`, in order.
+  template <typename Visit>
+  void ForEach(const mining::Partition& partition, Visit&& visit) const {
+    const mining::MadminerEventsReader reader(path);
+    ForEachEvent(reader,
+                 partition.first,
+                 partition.end,
+                 options.batch_size,
+                 std::forward<Visit>(visit));
+  }
+
+  // The train partition in memory, for the methods that hold it:
+  // observations and physics weights × sampling factor.
+  void LoadTrain(Eigen::MatrixXd* x, Eigen::MatrixXd* weights) const {
+    x->resize(train.size(), setup.num_observables());
+    weights->resize(train.size(), num_physics);
+    Eigen::Index row = 0;
+    ForEach(
+        train, [&](const mining::MadminerEventBatch& batch, Eigen::Index e) {
+          x->row(row) = batch.observations.row(e);
+          weights->row(row) =
+              batch.weights.row(e).head(num_physics) *
+              Factor(batch.sampling_benchmarks[static_cast<std::size_t>(e)]);
+          ++row;
+        });
+  }
+
+  // One observation of every train event and its weight at the benchmark
+  // weights v (the in-memory train_weights * v): the adaptive edges of one
+  // axis. Holds 16 bytes per train event, allowed for now (issue 20's
+  // memory goal needs exact quantiles with bounded memory, not done yet).
+  void TrainColumn(int column,
+                   const Eigen::VectorXd& v,
+                   Eigen::VectorXd* values,
+                   Eigen::VectorXd* weights) const {
+    values->resize(train.size());
+    weights->resize(train.size());
+    Eigen::Index row = 0;
+    ForEach(
+        train, [&](const mining::MadminerEventBatch& batch, Eigen::Index e) {
+          (*values)(row) = batch.observations(e, column);
+          (*weights)(row) = WeightAt(
+              batch,
+              e,
+              Factor(batch.sampling_benchmarks[static_cast<std::size_t>(e)]),
+              v);
+          ++row;
+        });
+  }
+
   // histo with overflow bins and a bin count: the interior edges of
   // `goldmine fisher histogram --bins N` (mining::QuantileBoundaries) over
   // every event read (train and test partitions, with sampling factors) at
-  // options.binning_theta. Throws InvalidInput for fewer than 2 bins.
+  // options.binning_theta. Throws InvalidInput for fewer than 2 bins. Holds
+  // the one column and its weights (16 bytes per event) and a 4-byte index
+  // per event while sorting: allowed for now (as TrainColumn).
   std::vector<double> QuantileEdges(int column, int num_bins) const {
     if (num_bins < 2) {
       throw InvalidInput(
@@ -454,24 +845,25 @@ struct AsymptoticLimits::Impl {
     if (theta.size() == 0) theta = Eigen::VectorXd::Zero(num_parameters());
     CheckTheta(theta, "binning θ");
     const Eigen::VectorXd at_theta = BenchmarkWeights(theta);
-    const Eigen::VectorXd train_w = train_weights * at_theta;
-    const Eigen::VectorXd test_w = test_weights * at_theta;
     std::vector<double> values;
     std::vector<double> weights;
-    for (Eigen::Index e = 0; e < train_x.rows(); ++e) {
-      values.push_back(train_x(e, column));
-      weights.push_back(train_w(e));
-    }
-    for (Eigen::Index e = 0; e < test_x.rows(); ++e) {
-      const std::int64_t sb = test_sampling[static_cast<std::size_t>(e)];
-      values.push_back(test_x(e, column));
-      weights.push_back(test_w(e) *
-                        (sb < 0 || sb >= num_physics
-                             ? 1.0
-                             : sampling_factor[static_cast<std::size_t>(sb)]));
-    }
-    std::vector<double> edges =
-        mining::QuantileBoundaries(values, weights, num_bins);
+    values.reserve(static_cast<std::size_t>(train.size() + test.size()));
+    weights.reserve(values.capacity());
+    ForEach(train,
+            [&](const mining::MadminerEventBatch& batch, Eigen::Index e) {
+              const std::int64_t sb =
+                  batch.sampling_benchmarks[static_cast<std::size_t>(e)];
+              values.push_back(batch.observations(e, column));
+              weights.push_back(WeightAt(batch, e, Factor(sb), at_theta));
+            });
+    ForEach(test, [&](const mining::MadminerEventBatch& batch, Eigen::Index e) {
+      const std::int64_t sb =
+          batch.sampling_benchmarks[static_cast<std::size_t>(e)];
+      values.push_back(batch.observations(e, column));
+      weights.push_back(WeightAt(batch, e, 1.0, at_theta) * Factor(sb));
+    });
+    std::vector<double> edges = QuantileBoundariesInPlace(
+        std::move(values), std::move(weights), num_bins);
     if (edges.size() + 1 != static_cast<std::size_t>(num_bins)) {
       throw InvalidInput("histo: no event with a value that is not NaN");
     }
@@ -535,9 +927,16 @@ AsymptoticLimits::AsymptoticLimits(const std::filesystem::path& events_file,
     counts = reader.sample_summary()->signal_events;
     counts.resize(static_cast<std::size_t>(d.num_physics), 0);
   } else {
-    const mining::MadminerEventBatch all = reader.ReadAll();
-    for (std::int64_t sb : all.sampling_benchmarks)
-      if (sb >= 0 && sb < d.num_physics) ++counts[static_cast<std::size_t>(sb)];
+    ForEachEvent(reader,
+                 0,
+                 reader.num_events(),
+                 options.batch_size,
+                 [&](const mining::MadminerEventBatch& batch, Eigen::Index e) {
+                   const std::int64_t sb =
+                       batch.sampling_benchmarks[static_cast<std::size_t>(e)];
+                   if (sb >= 0 && sb < d.num_physics)
+                     ++counts[static_cast<std::size_t>(sb)];
+                 });
   }
   const double total = static_cast<double>(
       std::accumulate(counts.begin(), counts.end(), std::int64_t{0}));
@@ -546,56 +945,26 @@ AsymptoticLimits::AsymptoticLimits(const std::filesystem::path& events_file,
                                           : 1.0);
     d.generated.push_back(count > 0);
   }
-  auto factor = [&](std::int64_t sb) {
-    return sb < 0 || sb >= d.num_physics
-               ? 1.0
-               : d.sampling_factor[static_cast<std::size_t>(sb)];
-  };
 
   mining::AugmenterOptions partitions;
   partitions.test_split = options.test_split;
   partitions.validation_split = 0.0;
   partitions.madminer_partitions = options.madminer_partitions;
-  const mining::Partition train =
-      mining::MakePartition("train", reader.num_events(), partitions);
-  const mining::Partition test =
-      mining::MakePartition("test", reader.num_events(), partitions);
-  const Eigen::Index observables = d.setup.num_observables();
+  d.train = mining::MakePartition("train", reader.num_events(), partitions);
+  d.test = mining::MakePartition("test", reader.num_events(), partitions);
 
-  d.train_x.resize(train.size(), observables);
-  d.train_weights.resize(train.size(), d.num_physics);
-  for (std::int64_t first = train.first; first < train.end;
-       first += options.batch_size) {
-    const std::int64_t count = std::min(options.batch_size, train.end - first);
-    const mining::MadminerEventBatch batch = reader.Read(first, count);
-    const Eigen::Index row = first - train.first;
-    d.train_x.middleRows(row, count) = batch.observations;
-    for (Eigen::Index e = 0; e < count; ++e) {
-      d.train_weights.row(row + e) =
-          batch.weights.row(e).head(d.num_physics) *
-          factor(batch.sampling_benchmarks[static_cast<std::size_t>(e)]);
-    }
-  }
-  d.test_x.resize(test.size(), observables);
-  d.test_weights.resize(test.size(), d.num_physics);
   d.test_xsec_benchmarks = Eigen::VectorXd::Zero(d.num_physics);
-  for (std::int64_t first = test.first; first < test.end;
-       first += options.batch_size) {
-    const std::int64_t count = std::min(options.batch_size, test.end - first);
-    const mining::MadminerEventBatch batch = reader.Read(first, count);
-    const Eigen::Index row = first - test.first;
-    d.test_x.middleRows(row, count) = batch.observations;
-    d.test_weights.middleRows(row, count) =
-        batch.weights.leftCols(d.num_physics);
-    for (Eigen::Index e = 0; e < count; ++e) {
-      const std::int64_t sb =
-          batch.sampling_benchmarks[static_cast<std::size_t>(e)];
-      d.test_sampling.push_back(sb);
-      d.test_xsec_benchmarks +=
-          batch.weights.row(e).head(d.num_physics).transpose() * factor(sb);
-    }
-  }
-  d.test_xsec_benchmarks *= test.correction;
+  ForEachEvent(reader,
+               d.test.first,
+               d.test.end,
+               options.batch_size,
+               [&](const mining::MadminerEventBatch& batch, Eigen::Index e) {
+                 const double factor = d.Factor(
+                     batch.sampling_benchmarks[static_cast<std::size_t>(e)]);
+                 for (int b = 0; b < d.num_physics; ++b)
+                   d.test_xsec_benchmarks(b) += batch.weights(e, b) * factor;
+               });
+  d.test_xsec_benchmarks *= d.test.correction;
 }
 
 AsymptoticLimits::~AsymptoticLimits() = default;
@@ -634,27 +1003,28 @@ ObservedData AsymptoticLimits::Asimov(const Eigen::VectorXd& theta_true) const {
       }
     }
   }
-  ObservedData data;
+  auto events = std::make_shared<EventsDescription>();
+  events->file = d.path;
+  events->benchmark_weights = d.BenchmarkWeights(theta_true);
   if (d.options.asimov_from_templates) {
-    // The histogram events carry their sampling factors already.
-    data.x = d.train_x;
-    data.weights = d.train_weights * d.BenchmarkWeights(theta_true);
+    // The histogram events carry their sampling factors.
+    events->kind = EventsDescription::Kind::kTemplates;
+    events->first = d.train.first;
+    events->end = d.train.end;
+    events->sampling_factor = d.sampling_factor;
   } else {
-    std::vector<Eigen::Index> rows;
-    for (Eigen::Index e = 0; e < d.test_x.rows(); ++e) {
-      const std::int64_t sb = d.test_sampling[static_cast<std::size_t>(e)];
-      if (closest < 0 || sb < 0 || sb == closest) rows.push_back(e);
-    }
-    data.x.resize(static_cast<Eigen::Index>(rows.size()), d.test_x.cols());
-    Eigen::MatrixXd weights(static_cast<Eigen::Index>(rows.size()),
-                            d.num_physics);
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      data.x.row(static_cast<Eigen::Index>(i)) = d.test_x.row(rows[i]);
-      weights.row(static_cast<Eigen::Index>(i)) = d.test_weights.row(rows[i]);
-    }
-    data.weights = weights * d.BenchmarkWeights(theta_true);
+    events->kind = EventsDescription::Kind::kTest;
+    events->first = d.test.first;
+    events->end = d.test.end;
+    events->closest = closest;
   }
-  const double sum = data.weights.sum();
+  EigenOrderSum weights;
+  events->ForEach(
+      d.options.batch_size,
+      [&](const mining::MadminerEventBatch&, Eigen::Index, double weight) {
+        weights.Add(weight);
+      });
+  const double sum = weights.Sum();
   const double xsec = CrossSection(theta_true);
   if (!(sum > 0.0) || !(xsec > 0.0)) {
     std::ostringstream text;  // shortest form: not 150 digits
@@ -662,7 +1032,9 @@ ObservedData AsymptoticLimits::Asimov(const Eigen::VectorXd& theta_true) const {
          << ": the cross section is " << xsec << " pb (must be > 0)";
     throw InvalidInput(text.str());
   }
-  data.weights /= sum;
+  events->normalisation = sum;
+  ObservedData data;
+  data.events = std::move(events);
   data.n_events = d.options.luminosity * xsec;
   return data;
 }
@@ -719,9 +1091,11 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
     upper.push_back(bounds.second);
     base(p) = std::clamp(0.0, bounds.first, bounds.second);
   }
-  if (observed.x.rows() == 0 || observed.weights.size() != observed.x.rows() ||
-      observed.x.cols() != d.setup.num_observables() ||
-      !(observed.n_events > 0.0)) {
+  const bool described = observed.events != nullptr;
+  if (!(observed.n_events > 0.0) ||
+      (!described && (observed.x.rows() == 0 ||
+                      observed.weights.size() != observed.x.rows() ||
+                      observed.x.cols() != d.setup.num_observables()))) {
     throw InvalidInput("observed data: needs events with one weight each, " +
                        std::to_string(d.setup.num_observables()) +
                        " observables and a positive number of events");
@@ -748,13 +1122,28 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
     return d.BenchmarkWeights(theta);
   };
   const std::vector<std::string> observables = d.ObservableNames();
+  // rate, histo and sally read described events in passes; the other
+  // methods hold them in memory, as data given in memory.
+  ObservedData held;
+  const bool streamed = described && (method == LimitMethod::kRate ||
+                                      method == LimitMethod::kHisto ||
+                                      method == LimitMethod::kSally);
+  if (described && !streamed) {
+    held = observed.events->Materialize(d.options.batch_size);
+    held.n_events = observed.n_events;
+  }
+  const ObservedData& in_memory = described && !streamed ? held : observed;
   // Negative weights (NLO samples) are fine, as in MadMiner (its
   // _asimov_data and _calculate_log_likelihood only divide by the sum).
-  if (!observed.weights.allFinite() || !(observed.weights.sum() > 0.0)) {
-    throw InvalidInput(
-        "observed data: weights must be finite with a positive sum");
+  const std::string bad_weights =
+      "observed data: weights must be finite with a positive sum";
+  Eigen::VectorXd obs_weights;
+  if (!streamed) {
+    if (!in_memory.weights.allFinite() || !(in_memory.weights.sum() > 0.0)) {
+      throw InvalidInput(bad_weights);
+    }
+    obs_weights = in_memory.weights / in_memory.weights.sum();
   }
-  const Eigen::VectorXd obs_weights = observed.weights / observed.weights.sum();
 
   // Kinematic term.
   std::unique_ptr<KinematicTerm> term;
@@ -762,41 +1151,80 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
     if (kinematics.observables.empty()) {
       throw InvalidInput("histo limits need observables (--observables)");
     }
-    const Eigen::MatrixXd train =
-        SelectColumns(d.train_x, observables, kinematics.observables, "histo");
-    const Eigen::MatrixXd obs =
-        SelectColumns(observed.x, observables, kinematics.observables, "histo");
-    const auto binning = DefaultBinning(
-        method, static_cast<int>(train.cols()), kinematics.binning);
+    const std::vector<int> columns =
+        ColumnsOf(observables, kinematics.observables, "histo");
+    const auto dims = static_cast<Eigen::Index>(columns.size());
+    const auto binning =
+        DefaultBinning(method, static_cast<int>(dims), kinematics.binning);
     // One adaptive binning from the grid-averaged weights ("auto-grid"), or
     // with overflow bins the dynamic bins of `goldmine fisher histogram`.
-    const Eigen::VectorXd mean_weights =
-        d.train_weights *
-        (d.morphing_matrix.transpose() *
-         d.components->EvaluateBatch(thetas).colwise().mean().transpose());
     std::vector<std::vector<double>> edges;
-    for (Eigen::Index dim = 0; dim < train.cols(); ++dim) {
+    for (Eigen::Index dim = 0; dim < dims; ++dim) {
       const AxisBinning& axis = binning[static_cast<std::size_t>(dim)];
+      const int column = columns[static_cast<std::size_t>(dim)];
       if (!axis.edges.empty()) {
         edges.push_back(axis.edges);
       } else if (d.options.overflow_bins) {
-        edges.push_back(d.QuantileEdges(
-            IndexOf(observables,
-                    kinematics.observables[static_cast<std::size_t>(dim)]),
-            axis.num_bins));
+        edges.push_back(d.QuantileEdges(column, axis.num_bins));
       } else {
-        edges.push_back(
-            AdaptiveEdges(train.col(dim), mean_weights, axis.num_bins));
+        const Eigen::VectorXd mean_benchmark_weights =
+            d.morphing_matrix.transpose() *
+            d.components->EvaluateBatch(thetas).colwise().mean().transpose();
+        Eigen::VectorXd values;
+        Eigen::VectorXd mean_weights;
+        d.TrainColumn(column, mean_benchmark_weights, &values, &mean_weights);
+        edges.push_back(AdaptiveEdges(values, mean_weights, axis.num_bins));
       }
     }
-    term = std::make_unique<FixedHistogramTerm>(
+    auto histogram = std::make_unique<FixedHistogramTerm>(
         HistogramBinning(std::move(edges), d.FixedOutOfRange()),
-        train,
-        d.train_weights,
-        obs,
-        obs_weights,
+        d.num_physics,
         benchmark_weights,
         d.options.epsilon);
+    std::vector<double> point(static_cast<std::size_t>(dims));
+    auto set_point = [&](const Eigen::MatrixXd& x, Eigen::Index row) {
+      for (std::size_t i = 0; i < columns.size(); ++i)
+        point[i] = x(row, columns[i]);
+    };
+    d.ForEach(
+        d.train, [&](const mining::MadminerEventBatch& batch, Eigen::Index e) {
+          set_point(batch.observations, e);
+          histogram->AddSimulated(
+              point.data(),
+              1,
+              &batch.weights(e, 0),
+              batch.weights.rows(),
+              d.Factor(batch.sampling_benchmarks[static_cast<std::size_t>(e)]));
+        });
+    if (streamed) {
+      // The sum of the weights first (as Eigen's in-memory sum), then the
+      // normalised weights into the bins.
+      EigenOrderSum sum;
+      bool finite = true;
+      observed.events->ForEach(
+          d.options.batch_size,
+          [&](const mining::MadminerEventBatch&, Eigen::Index, double weight) {
+            finite = finite && std::isfinite(weight);
+            sum.Add(weight);
+          });
+      const double total = sum.Sum();
+      if (!finite || !(total > 0.0)) throw InvalidInput(bad_weights);
+      observed.events->ForEach(d.options.batch_size,
+                               [&](const mining::MadminerEventBatch& batch,
+                                   Eigen::Index e,
+                                   double weight) {
+                                 set_point(batch.observations, e);
+                                 histogram->AddObserved(
+                                     point.data(), 1, weight / total);
+                               });
+    } else {
+      for (Eigen::Index k = 0; k < in_memory.x.rows(); ++k) {
+        set_point(in_memory.x, k);
+        histogram->AddObserved(point.data(), 1, obs_weights(k));
+      }
+    }
+    histogram->CheckFilled();
+    term = std::move(histogram);
   } else if (NeedsScoreModel(method)) {
     const core::ScoreModel* model = kinematics.score_model;
     if (model == nullptr) {
@@ -839,43 +1267,146 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
         selected.col(static_cast<Eigen::Index>(i)) = all.col(components[i]);
       return selected;
     };
-    const Eigen::MatrixXd train = scores_of(d.train_x);
-    const Eigen::MatrixXd obs = scores_of(observed.x);
     if (method == LimitMethod::kSally) {
-      const auto binning = DefaultBinning(
-          method, static_cast<int>(train.cols()), kinematics.binning);
-      const Eigen::VectorXd mean_weights =
-          d.train_weights *
-          (d.morphing_matrix.transpose() *
-           d.components->EvaluateBatch(thetas).colwise().mean().transpose());
+      const std::vector<int> model_columns =
+          ColumnsOf(observables, model->observable_names(), "score model");
+      const auto dims = static_cast<Eigen::Index>(components.size());
+      const auto binning =
+          DefaultBinning(method, static_cast<int>(dims), kinematics.binning);
+      const Eigen::VectorXd mean_benchmark_weights =
+          d.morphing_matrix.transpose() *
+          d.components->EvaluateBatch(thetas).colwise().mean().transpose();
+      // Passes over the train partition with its scores, evaluated in
+      // chunks; each event carries `width` numbers set by `fill` for
+      // `use(scores, r, payload of row r)`.
+      auto train_pass = [&](Eigen::Index width, auto fill, auto use) {
+        ScoreChunks chunks(
+            *model,
+            model_columns,
+            components,
+            width,
+            [&](const Eigen::MatrixXd& scores,
+                const std::vector<double>& payload) {
+              for (Eigen::Index r = 0; r < scores.rows(); ++r)
+                use(scores, r, &payload[static_cast<std::size_t>(r * width)]);
+            });
+        d.ForEach(d.train,
+                  [&](const mining::MadminerEventBatch& batch, Eigen::Index e) {
+                    fill(batch, e, chunks.Add(batch.observations, e));
+                  });
+        chunks.Finish();
+      };
       std::vector<std::vector<double>> edges;
-      for (Eigen::Index dim = 0; dim < train.cols(); ++dim) {
+      for (Eigen::Index dim = 0; dim < dims; ++dim) {
         const AxisBinning& axis = binning[static_cast<std::size_t>(dim)];
         if (!axis.edges.empty()) {
           edges.push_back(axis.edges);
-        } else if (d.options.information_binning) {
-          // Quantiles of the Fisher information Σ w t² of this score
-          // component: every bin carries about the same information, so the
-          // high-score tail (where the EFT information lives) gets bins of
-          // its own instead of sharing the last quantile bin.
-          const Eigen::VectorXd information =
-              mean_weights.cwiseProduct(train.col(dim).cwiseAbs2());
-          edges.push_back(
-              AdaptiveEdges(train.col(dim), information, axis.num_bins));
-        } else {
-          edges.push_back(
-              AdaptiveEdges(train.col(dim), mean_weights, axis.num_bins));
+          continue;
         }
+        // The one score component and its weights: 16 bytes per train
+        // event, allowed for now (as Impl::TrainColumn).
+        Eigen::VectorXd values(d.train.size());
+        Eigen::VectorXd weights(d.train.size());
+        Eigen::Index row = 0;
+        train_pass(
+            1,
+            [&](const mining::MadminerEventBatch& batch,
+                Eigen::Index e,
+                double* payload) {
+              *payload = WeightAt(
+                  batch,
+                  e,
+                  d.Factor(
+                      batch.sampling_benchmarks[static_cast<std::size_t>(e)]),
+                  mean_benchmark_weights);
+            },
+            [&](const Eigen::MatrixXd& scores,
+                Eigen::Index r,
+                const double* payload) {
+              const double t = scores(r, dim);
+              values(row) = t;
+              // Quantiles of the Fisher information Σ w t² of this score
+              // component with information_binning: every bin carries about
+              // the same information, so the high-score tail (where the EFT
+              // information lives) gets bins of its own instead of sharing
+              // the last quantile bin.
+              weights(row) =
+                  d.options.information_binning ? *payload * (t * t) : *payload;
+              ++row;
+            });
+        edges.push_back(AdaptiveEdges(values, weights, axis.num_bins));
       }
-      term = std::make_unique<FixedHistogramTerm>(
+      auto histogram = std::make_unique<FixedHistogramTerm>(
           HistogramBinning(std::move(edges), d.FixedOutOfRange()),
-          train,
-          d.train_weights,
-          obs,
-          obs_weights,
+          d.num_physics,
           benchmark_weights,
           d.options.epsilon);
+      const Eigen::Index physics = d.num_physics;
+      train_pass(
+          physics + 1,
+          [&](const mining::MadminerEventBatch& batch,
+              Eigen::Index e,
+              double* payload) {
+            for (Eigen::Index b = 0; b < physics; ++b)
+              payload[b] = batch.weights(e, b);
+            payload[physics] = d.Factor(
+                batch.sampling_benchmarks[static_cast<std::size_t>(e)]);
+          },
+          [&](const Eigen::MatrixXd& scores,
+              Eigen::Index r,
+              const double* payload) {
+            histogram->AddSimulated(
+                &scores(r, 0), scores.rows(), payload, 1, payload[physics]);
+          });
+      if (streamed) {
+        EigenOrderSum sum;
+        bool finite = true;
+        observed.events->ForEach(d.options.batch_size,
+                                 [&](const mining::MadminerEventBatch&,
+                                     Eigen::Index,
+                                     double weight) {
+                                   finite = finite && std::isfinite(weight);
+                                   sum.Add(weight);
+                                 });
+        const double total = sum.Sum();
+        if (!finite || !(total > 0.0)) throw InvalidInput(bad_weights);
+        ScoreChunks chunks(*model,
+                           model_columns,
+                           components,
+                           1,
+                           [&](const Eigen::MatrixXd& scores,
+                               const std::vector<double>& payload) {
+                             for (Eigen::Index r = 0; r < scores.rows(); ++r) {
+                               histogram->AddObserved(
+                                   &scores(r, 0),
+                                   scores.rows(),
+                                   payload[static_cast<std::size_t>(r)]);
+                             }
+                           });
+        observed.events->ForEach(d.options.batch_size,
+                                 [&](const mining::MadminerEventBatch& batch,
+                                     Eigen::Index e,
+                                     double weight) {
+                                   *chunks.Add(batch.observations, e) =
+                                       weight / total;
+                                 });
+        chunks.Finish();
+      } else {
+        const Eigen::MatrixXd obs = scores_of(in_memory.x);
+        for (Eigen::Index k = 0; k < obs.rows(); ++k)
+          histogram->AddObserved(&obs(k, 0), obs.rows(), obs_weights(k));
+      }
+      histogram->CheckFilled();
+      term = std::move(histogram);
     } else {
+      Eigen::MatrixXd train_weights;
+      Eigen::MatrixXd train;
+      {
+        Eigen::MatrixXd train_x;
+        d.LoadTrain(&train_x, &train_weights);
+        train = scores_of(train_x);
+      }
+      const Eigen::MatrixXd obs = scores_of(in_memory.x);
       const int dim = static_cast<int>(components.size());
       int stats = dim;
       if (method == LimitMethod::kSallino) stats = 1;
@@ -886,8 +1417,8 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
       d.CheckTheta(theta_ref, "θ ref");
       term = std::make_unique<PerThetaHistogramTerm>(
           method,
-          train,
-          d.train_weights,
+          std::move(train),
+          std::move(train_weights),
           obs,
           obs_weights,
           DefaultBinning(method, stats, kinematics.binning),
@@ -919,7 +1450,7 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
     term = std::make_unique<RatioTerm>(
         *model,
         SelectColumns(
-            observed.x, observables, model->observable_names(), "ratio model"),
+            in_memory.x, observables, model->observable_names(), "ratio model"),
         obs_weights,
         parameter_map);
   }
@@ -1245,6 +1776,56 @@ ObservedData ReadObservedData(const std::string& events_file,
     }
     data.n_events = luminosity * sum;
   }
+  return data;
+}
+
+ObservedData ObservedEventsFile(const std::string& events_file,
+                                const std::vector<std::string>& observables,
+                                const std::string& weights_benchmark,
+                                double luminosity) {
+  const mining::MadminerEventsReader reader(events_file);
+  std::vector<std::string> names;
+  for (const auto& observable : reader.setup().observables)
+    names.push_back(observable.name);
+  if (names != observables) {
+    throw InvalidInput("--observed " + events_file +
+                       ": its observables differ from the events file's");
+  }
+  if (reader.num_events() == 0) {
+    throw InvalidInput("--observed " + events_file + ": no events");
+  }
+  auto events = std::make_shared<EventsDescription>();
+  events->kind = EventsDescription::Kind::kFile;
+  events->file = events_file;
+  events->end = reader.num_events();
+  ObservedData data;
+  if (weights_benchmark.empty()) {
+    data.n_events = static_cast<double>(reader.num_events());
+  } else {
+    const auto& benchmarks = reader.setup().benchmarks.names;
+    const auto found =
+        std::find(benchmarks.begin(), benchmarks.end(), weights_benchmark);
+    if (found == benchmarks.end()) {
+      throw InvalidInput("--observed-weights " + weights_benchmark +
+                         ": no such benchmark in " + events_file);
+    }
+    events->weights_column = static_cast<int>(found - benchmarks.begin());
+    EigenOrderSum weights;
+    ForEachEvent(reader,
+                 0,
+                 reader.num_events(),
+                 100000,
+                 [&](const mining::MadminerEventBatch& batch, Eigen::Index e) {
+                   weights.Add(batch.weights(e, events->weights_column));
+                 });
+    const double sum = weights.Sum();
+    if (!(sum > 0.0)) {
+      throw InvalidInput("--observed " + events_file + ": the weights of " +
+                         weights_benchmark + " sum to " + std::to_string(sum));
+    }
+    data.n_events = luminosity * sum;
+  }
+  data.events = std::move(events);
   return data;
 }
 

@@ -28,6 +28,16 @@
 // Speed: for histo and sally, every train event is binned once and the
 // per-benchmark histograms H (bins × benchmarks) are filled once; the
 // histogram at θ is H w(θ), so a grid point costs O(bins × benchmarks).
+//
+// Memory (issue 20): no event is held by AsymptoticLimits. rate, histo and
+// sally with one binning read the events file in batches
+// (LimitOptions::batch_size rows; sally's scores in chunks that give the
+// in-memory scores bit for bit) and hold O(bins × benchmarks), plus, for an
+// axis with adaptive (quantile) bins, the one binned column and its weights
+// (16 bytes per event, with goldmine's dynamic bins 4 more while sorting)
+// for exact quantiles. adaptive-sally, sallino, ml and mem load the events
+// they need. Streamed sums keep the order of the former in-memory ones, so
+// the numbers are the same bit for bit.
 #pragma once
 
 #include <Eigen/Core>
@@ -150,13 +160,22 @@ struct KinematicSetup {
   const core::LikelihoodRatioModel* ratio_model = nullptr;
 };
 
+// Events that Compute reads in passes over a file instead of holding them
+// (AsymptoticLimits::Asimov, ObservedEventsFile); defined in
+// asymptotic_limits.cc.
+struct EventsDescription;
+
 // Observed data: events (rows over the events file's observables) with
 // weights (any normalisation, negative ones allowed as from NLO samples, a
-// positive sum), standing for n_events events.
+// positive sum), standing for n_events events. Either in memory (x and
+// weights) or, from AsymptoticLimits::Asimov and ObservedEventsFile,
+// described by `events` with x and weights empty: rate, histo and sally
+// then read the events in batches (the other methods load them).
 struct ObservedData {
   Eigen::MatrixXd x;
   Eigen::VectorXd weights;
   double n_events = 0.0;
+  std::shared_ptr<const EventsDescription> events;
 };
 
 // Parameters not on the grid: fixed at a value (default 0) or profiled
@@ -215,9 +234,10 @@ struct LimitResult {
 
 class AsymptoticLimits {
  public:
-  // Reads the setup and the train and test partitions of an events file
-  // (MadMiner layout) with morphing. Throws FileFormatError, InvalidInput
-  // (no morphing, too few events for the partitions).
+  // Reads the setup of an events file (MadMiner layout) with morphing and,
+  // in one pass over the test partition, σ per benchmark; no event is kept
+  // (Compute reads the train partition in passes). Throws FileFormatError,
+  // InvalidInput (no morphing, too few events for the partitions).
   explicit AsymptoticLimits(const std::filesystem::path& events_file,
                             LimitOptions options = {});
   ~AsymptoticLimits();
@@ -232,7 +252,9 @@ class AsymptoticLimits {
   double CrossSection(const Eigen::VectorXd& theta) const;
   // Asimov data at θ_true: test-partition events (or, with
   // asimov_from_templates, the histogram events) weighted by w(θ_true),
-  // n_events = L σ(θ_true). Throws InvalidInput for a wrong size or σ ≤ 0.
+  // n_events = L σ(θ_true), as a description (ObservedData::events; one
+  // pass over the events for the sum of their weights). Throws InvalidInput
+  // for a wrong size or σ ≤ 0.
   ObservedData Asimov(const Eigen::VectorXd& theta_true) const;
 
   // The limits on `grid` (a subset of the parameters, in any order; the
@@ -290,6 +312,13 @@ ObservedData ReadObservedData(const std::string& events_file,
                               const std::vector<std::string>& observables,
                               const std::string& weights_benchmark,
                               double luminosity);
+// The same as a description (ObservedData::events, x and weights empty):
+// one pass over the file for Σ w with `weights_benchmark`, none without;
+// Compute reads the events in batches. The same exceptions and messages.
+ObservedData ObservedEventsFile(const std::string& events_file,
+                                const std::vector<std::string>& observables,
+                                const std::string& weights_benchmark,
+                                double luminosity);
 
 // The table of `goldmine limits --csv`: a header line with the scanned
 // parameters followed by "minus_two_delta_log_l,p_value,log_likelihood_kin,
