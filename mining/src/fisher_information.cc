@@ -951,8 +951,38 @@ Eigen::MatrixXd ScoreFisherInformation(const Eigen::MatrixXd& scores,
          (scores.transpose() * weights.asDiagonal() * scores) / total;
 }
 
+namespace {
+
+// A square information matrix and distinct component indices inside it
+// (the Python module passes user input here).
+void RequireComponents(const Eigen::MatrixXd& information,
+                       const std::vector<int>& remaining) {
+  if (information.rows() != information.cols()) {
+    throw InvalidInput("Fisher information: expected a square matrix, got " +
+                       std::to_string(information.rows()) + " x " +
+                       std::to_string(information.cols()));
+  }
+  std::vector<bool> seen(static_cast<std::size_t>(information.rows()), false);
+  for (int component : remaining) {
+    if (component < 0 || component >= information.rows()) {
+      throw InvalidInput("remaining components: " + std::to_string(component) +
+                         " is not a component of a " +
+                         std::to_string(information.rows()) + " x " +
+                         std::to_string(information.rows()) + " information");
+    }
+    if (seen[static_cast<std::size_t>(component)]) {
+      throw InvalidInput("remaining components: " + std::to_string(component) +
+                         " is given twice");
+    }
+    seen[static_cast<std::size_t>(component)] = true;
+  }
+}
+
+}  // namespace
+
 Eigen::MatrixXd ProjectInformation(const Eigen::MatrixXd& information,
                                    const std::vector<int>& remaining) {
+  RequireComponents(information, remaining);
   const auto n = static_cast<Eigen::Index>(remaining.size());
   Eigen::MatrixXd projected(n, n);
   for (Eigen::Index i = 0; i < n; ++i) {
@@ -966,6 +996,7 @@ Eigen::MatrixXd ProjectInformation(const Eigen::MatrixXd& information,
 
 Eigen::MatrixXd ProfileInformation(const Eigen::MatrixXd& information,
                                    const std::vector<int>& remaining) {
+  RequireComponents(information, remaining);
   std::vector<int> others;
   for (int i = 0; i < information.rows(); ++i) {
     if (std::find(remaining.begin(), remaining.end(), i) == remaining.end()) {

@@ -2,7 +2,7 @@
 
 from goldmine._goldmine import events as _events
 
-__all__ = ["read_events", "read_setup"]
+__all__ = ["read_events", "read_samples", "read_setup"]
 
 
 def read_setup(path):
@@ -16,3 +16,11 @@ def read_events(path, first=0, count=None):
     benchmarks, pb) and ``sampling_benchmarks`` of events [first,
     first + count)."""
     return _events.read_events(str(path), first, count)
+
+
+def read_samples(path):
+    """A samples file written by ``goldmine augment`` or
+    ``SampleAugmenter.sample(..., output=PATH)``: the arrays it holds (x,
+    theta0, theta1, y, r_xz, t_xz, t_xz1) and its metadata (method,
+    parameters, observables, partition, seed, n_eff)."""
+    return _events.read_samples(str(path))

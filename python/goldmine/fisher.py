@@ -57,7 +57,13 @@ class FisherInformation:
     def _returns(result, details):
         if details:
             return _with_float_edges(result)
-        return result["fisher_information"], result.get("covariance")
+        information = result["fisher_information"]
+        covariance = result.get("covariance")
+        if covariance is not None:
+            # MadMiner's shape: covariance[i, j, k, l] = Cov(I_ij, I_kl).
+            n = information.shape[0]
+            covariance = np.asarray(covariance).reshape(n, n, n, n)
+        return information, covariance
 
     def truth_information(
         self, theta, luminosity=300000.0, cuts=None, efficiency_functions=None,
@@ -140,11 +146,15 @@ def _vector(theta):
 
 
 def _bins(bins):
-    if bins is None:
-        return None
+    """A bin count or a list of edges, as the C++ layer checks them."""
+    if bins is None or isinstance(bins, (bool, np.bool_, str)):
+        return bins
     if isinstance(bins, (int, np.integer)):
         return int(bins)
-    return [float(edge) for edge in bins]
+    try:
+        return [float(edge) for edge in bins]
+    except (TypeError, ValueError):
+        return bins
 
 
 def _with_float_edges(result):

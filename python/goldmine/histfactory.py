@@ -34,9 +34,10 @@ class Workspace(dict):
     """A pyhf workspace specification, validated by goldmine (pyhf's schema
     and goldmine's likelihood checks; messages name the JSON path)."""
 
-    def __init__(self, spec, source="workspace", **unused):
+    def __init__(self, spec, source="workspace", validate=True, **config_kwargs):
+        _refuse(config_kwargs, "Workspace")
         super().__init__(spec)
-        self._workspace = _hf.Workspace.from_json(json.dumps(spec), source)
+        self._workspace = _hf.Workspace.from_json(_json_text(spec, source), source)
 
     @classmethod
     def from_dict(cls, spec, source="workspace"):
@@ -65,21 +66,44 @@ class Workspace(dict):
     def model(
         self,
         measurement_name=None,
+        measurement_index=None,
+        patches=None,
         modifier_settings=None,
         clip_sample_data=None,
         clip_bin_data=None,
-        **unused,
+        poi_name=None,
+        validate=True,
+        **config_kwargs,
     ):
         """The likelihood (pyhf's Workspace.model). modifier_settings as
         pyhf: {"normsys": {"interpcode": "code4"}, "histosys": {...}}; a type
-        left out gets pyhf's class default (normsys code1, histosys code0)."""
+        left out gets pyhf's class default (normsys code1, histosys code0).
+        patches: RFC 6902 JSON Patches (lists of operations) applied to the
+        whole workspace first. poi_name may only name the measurement's POI
+        (a model with another POI is a different measurement)."""
+        _refuse(config_kwargs, "Workspace.model")
+        if measurement_index is not None:
+            names = self._workspace.measurement_names
+            if measurement_name is not None:
+                raise InvalidInput("give measurement_name or measurement_index, not both")
+            if not 0 <= int(measurement_index) < len(names):
+                raise InvalidInput(
+                    f"measurement_index {measurement_index}: the workspace has "
+                    f"{len(names)} measurements ({', '.join(names)})")
+            measurement_name = names[int(measurement_index)]
+        workspace = self._workspace
+        if patches:
+            text = _json_text(dict(self), workspace.source)
+            for patch in patches:
+                text = _hf.apply_json_patch(text, _json_text(list(patch), "patch"))
+            workspace = _hf.Workspace.from_json(text, workspace.source)
         normsys, histosys = "code4", "code4p"
         if modifier_settings is not None:
             normsys = modifier_settings.get("normsys", {}).get("interpcode", "code1")
             histosys = modifier_settings.get("histosys", {}).get("interpcode", "code0")
-        return Model(
+        model = Model(
             _hf.Model(
-                self._workspace,
+                workspace,
                 measurement=measurement_name or "",
                 normsys_code=normsys,
                 histosys_code=histosys,
@@ -87,6 +111,12 @@ class Workspace(dict):
                 clip_bin_data=clip_bin_data,
             )
         )
+        if poi_name is not None and poi_name != model.config.poi_name:
+            raise InvalidInput(
+                f"poi_name {poi_name!r}: the measurement's POI is "
+                f"{model.config.poi_name!r}; goldmine builds the model of a "
+                f"measurement as it is written (change its config.poi)")
+        return model
 
     def data(self, model, include_auxdata=True):
         """Observations (channels in model order) followed by the auxiliary
@@ -102,14 +132,16 @@ def apply_patch(spec, patch, measurement=None):
     on its {channels, parameters of the measurement}, as ``goldmine
     histfactory --patch``."""
     return json.loads(
-        _hf.apply_model_patch(json.dumps(spec), json.dumps(patch), measurement or "")
+        _hf.apply_model_patch(_json_text(spec, "workspace"), _json_text(patch, "patch"),
+                              measurement or "")
     )
 
 
 def apply_patchset(spec, patchset, name):
     """The workspace dict with the patch ``name`` of a pyhf PatchSet applied
     (after the PatchSet's digest check), as ``--patchset --patch-name``."""
-    return json.loads(_hf.apply_patchset(json.dumps(spec), json.dumps(patchset), name))
+    return json.loads(_hf.apply_patchset(_json_text(spec, "workspace"),
+                                         _json_text(patchset, "patchset"), name))
 
 
 class _Config:
@@ -159,6 +191,32 @@ class Model:
         return self._model.twice_nll(np.asarray(pars, float), np.asarray(data, float))
 
 
+# pyhf keyword arguments that change nothing in goldmine (schema validation
+# is always on; there are no batches or progress bars here).
+_HARMLESS = {"validate", "batch_size", "track_progress"}
+
+
+def _refuse(kwargs, where):
+    """InvalidInput for keyword arguments goldmine does not implement, rather
+    than an answer computed without them."""
+    unknown = sorted(set(kwargs) - _HARMLESS)
+    if unknown:
+        raise InvalidInput(f"{where}: {', '.join(unknown)} not supported by goldmine "
+                           f"(docs/python.md lists the differences from pyhf)")
+
+
+def _json_text(spec, source):
+    """The document as JSON text; NaN and infinity are not JSON."""
+    try:
+        return json.dumps(spec, allow_nan=False)
+    except ValueError as error:
+        raise InvalidInput(f"{source}: {error} (NaN and infinity are not JSON "
+                           f"numbers)") from None
+    except TypeError as error:
+        raise InvalidInput(f"{source}: {error}; expected a dict of lists, strings "
+                           f"and numbers, as pyhf's JSON") from None
+
+
 def _same(given, suggested, name):
     if given is None:
         return
@@ -200,11 +258,13 @@ def hypotest(
     test_stat="qtilde",
     ntoys=2000,
     seed=0,
-    **unused,
+    track_progress=None,
+    **kwargs,
 ):
     """pyhf.infer.hypotest: CLs_obs, then (when asked) [CLsb, CLb], the
     expected CLs and the expected band (-2, -1, 0, +1, +2 sigma), in pyhf's
     order. Toys (calctype="toybased") take an explicit seed."""
+    _refuse(kwargs, "hypotest")
     if return_calculator:
         raise InvalidInput("return_calculator: goldmine has no calculator object")
     _same(init_pars, pdf.config.suggested_init(), "init_pars")
@@ -219,11 +279,16 @@ def hypotest(
         seed=int(seed),
         poi_bounds=_poi_bounds(pdf, par_bounds),
     )
+    # With q0 (discovery), CLs_obs and CLs_exp hold p0 and its band, and the
+    # tail probabilities are [CLb] alone, as pyhf returns them.
     cls_obs = np.asarray(result["CLs_obs"])
     expected_set = [np.asarray(value) for value in result["CLs_exp"]]
     returns = [cls_obs]
     if return_tail_probs:
-        returns.append([np.asarray(result["CLsb_obs"]), np.asarray(result["CLb_obs"])])
+        returns.append(
+            [np.asarray(result["CLb_obs"])]
+            if test_stat == "q0"
+            else [np.asarray(result["CLsb_obs"]), np.asarray(result["CLb_obs"])])
     if return_expected_set:
         if return_expected:
             returns.append(expected_set[2])
@@ -249,13 +314,14 @@ def fit(
     return_fitted_val=False,
     return_uncertainties=False,
     return_result_obj=False,
-    **unused,
+    **kwargs,
 ):
     """pyhf.infer.mle.fit: the best-fit parameters (with
     return_uncertainties, an (npars, 2) array of value and Hessian
     uncertainty), and twice_nll with return_fitted_val. return_result_obj
     appends the dict of every fit number (converged, message, covariance,
     other_minima)."""
+    _refuse(kwargs, "fit")
     result = _fit(data, pdf, init_pars, par_bounds, fixed_params)
     return _fit_returns(result, return_fitted_val, return_uncertainties,
                         return_result_obj)
@@ -263,8 +329,9 @@ def fit(
 
 def fixed_poi_fit(poi_val, data, pdf, init_pars=None, par_bounds=None,
                   fixed_params=None, return_fitted_val=False,
-                  return_uncertainties=False, return_result_obj=False, **unused):
+                  return_uncertainties=False, return_result_obj=False, **kwargs):
     """pyhf.infer.mle.fixed_poi_fit: the fit with the POI fixed at poi_val."""
+    _refuse(kwargs, "fixed_poi_fit")
     index = pdf.config.poi_index
     if index is None:
         raise InvalidInput("fixed_poi_fit: the model has no parameter of interest")
@@ -302,11 +369,14 @@ def _fit_returns(result, fitted_val, uncertainties, result_obj):
 
 def upper_limit(data, model, scan=None, level=0.05, return_results=False,
                 test_stat="qtilde", calctype="asymptotics", ntoys=2000, seed=0,
-                **unused):
+                **kwargs):
     """pyhf.infer.intervals.upper_limits.upper_limit: (observed limit,
     expected limits at -2..+2 sigma). scan None finds the roots (pyhf's
     toms748_scan); a grid interpolates CLs linearly on it. return_results
     adds (scan, [(CLs_obs, CLs_exp), ...]) of every test made."""
+    _refuse(kwargs, "upper_limit")
+    if scan is not None and len(scan) < 2:
+        raise InvalidInput("scan: expected at least 2 POI values, or None for root finding")
     result = _hf.upper_limit(
         model._model,
         np.asarray(data, float),
@@ -318,7 +388,7 @@ def upper_limit(data, model, scan=None, level=0.05, return_results=False,
         seed=int(seed),
     )
     observed = np.asarray(result["obs"])
-    expected = np.asarray(result["exp"])
+    expected = [np.asarray(value) for value in result["exp"]]
     if not return_results:
         return observed, expected
     tests = result["tests"]

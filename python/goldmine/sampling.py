@@ -44,7 +44,7 @@ def random_morphing_points(n_thetas, priors=None):
     are drawn in C++ from the call's seed, as ``--theta random:...``."""
     if priors is None or priors == "uniform":
         return f"random:{int(n_thetas)}:uniform"
-    if all(prior[0] == "gaussian" for prior in priors):
+    if all(len(prior) == 3 and prior[0] == "gaussian" for prior in priors):
         means = ",".join(repr(float(prior[1])) for prior in priors)
         stds = ",".join(repr(float(prior[2])) for prior in priors)
         return f"random:{int(n_thetas)}:gaussian:{means}:{stds}"

@@ -80,6 +80,10 @@ ThetaArgument ToTheta(const Augmenter& augmenter,
     theta.spec = PointSpec(array.data(), array.shape(0));
     return theta;
   }
+  if (array.shape(0) == 0 || array.shape(1) == 0) {
+    throw InvalidInput(key + ": expected at least one point of " +
+                       std::to_string(augmenter.num_parameters()) + " values");
+  }
   // Several points: each row as a point specification, so that benchmark
   // points of a file without morphing are recognised as the CLI does.
   RandomStream unused(0);
@@ -292,6 +296,15 @@ void BindAugmentation(py::module_& module) {
             {
               py::gil_scoped_release release;
               xsec = self.ComputeCrossSections(points, partition);
+            }
+            // As `goldmine xsec`: a θ whose morphing weights overflow gives
+            // no number, not a NaN.
+            if (!xsec.xsec.allFinite() || !xsec.uncertainty.allFinite() ||
+                !xsec.gradient.allFinite()) {
+              throw InvalidInput(sampler.path +
+                                 ": the cross section is not finite at these "
+                                 "theta points; expected points where the "
+                                 "morphing is defined");
             }
             py::dict result;
             result["thetas"] = std::move(xsec.thetas);

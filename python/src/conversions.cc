@@ -159,14 +159,4 @@ Progress ProgressCallback(const py::object& callback) {
   };
 }
 
-Eigen::VectorXd Vector(const py::handle& values, const char* what) {
-  const auto array = py::array_t<double, py::array::forcecast>::ensure(values);
-  if (!array || array.ndim() != 1) {
-    throw InvalidInput(std::string(what) + ": expected a 1-D array of numbers");
-  }
-  Eigen::VectorXd vector(array.shape(0));
-  for (py::ssize_t i = 0; i < array.shape(0); ++i) vector(i) = array.at(i);
-  return vector;
-}
-
 }  // namespace goldmine::python

@@ -34,7 +34,4 @@ pybind11::object ToPython(const nlohmann::ordered_json& json);
 using Progress = std::function<void(std::int64_t done, std::int64_t total)>;
 Progress ProgressCallback(const pybind11::object& callback);
 
-// A 1-D array of numbers as a vector (copied; small inputs only).
-Eigen::VectorXd Vector(const pybind11::handle& values, const char* what);
-
 }  // namespace goldmine::python

@@ -9,6 +9,7 @@
 #include "bindings.h"
 #include "goldmine/core/errors.h"
 #include "goldmine/mining/madminer_file.h"
+#include "goldmine/mining/sample_file.h"
 
 namespace py = pybind11;
 using py::arg;
@@ -77,6 +78,37 @@ py::dict SetupDict(const mining::MadminerSetup& setup) {
 
 void BindEvents(py::module_& module) {
   module.def(
+      "read_samples",
+      [](const std::string& path) {
+        mining::SampleData data;
+        {
+          py::gil_scoped_release release;
+          data = mining::ReadSamples(path);
+        }
+        py::dict result;
+        for (auto [name, field] : {std::make_pair("x", &data.x),
+                                   std::make_pair("theta0", &data.theta0),
+                                   std::make_pair("theta1", &data.theta1),
+                                   std::make_pair("y", &data.y),
+                                   std::make_pair("r_xz", &data.r_xz),
+                                   std::make_pair("t_xz", &data.t_xz),
+                                   std::make_pair("t_xz1", &data.t_xz1)}) {
+          if (field->size() != 0) result[name] = std::move(*field);
+        }
+        result["method"] = data.method;
+        result["parameters"] = data.parameters;
+        result["nuisance_parameters"] = data.nuisance_parameters;
+        result["observables"] = data.observables;
+        result["partition"] = data.partition;
+        result["seed"] = data.seed;
+        result["n_eff"] = data.n_eff;
+        result["theta_specs"] = data.theta_specs;
+        return result;
+      },
+      arg("path"),
+      "A samples file (goldmine augment, SampleAugmenter.sample(output=...)): "
+      "its arrays and metadata.");
+  module.def(
       "read_setup",
       [](const std::string& path) {
         mining::MadminerSetup setup;
@@ -105,7 +137,7 @@ void BindEvents(py::module_& module) {
                                " outside 0.." + std::to_string(total));
           }
           const std::int64_t n = count ? *count : total - first;
-          if (n < 0 || first + n > total) {
+          if (n < 0 || n > total - first) {
             throw InvalidInput(path + ": " + std::to_string(n) +
                                " events from " + std::to_string(first) +
                                " exceed the file's " + std::to_string(total));

@@ -5,6 +5,7 @@
 #include <pybind11/eigen.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,11 +39,24 @@ mining::HistogramBinning Binning(const py::object& bins,
                                  const py::object& range,
                                  const std::string& key) {
   mining::HistogramBinning binning;
+  if (py::isinstance<py::bool_>(bins) || bins.is_none()) {
+    throw InvalidInput(key + ": expected a bin count or the bin edges");
+  }
   if (py::isinstance<py::int_>(bins)) {
-    binning.num_bins = bins.cast<int>();
-    if (binning.num_bins < 1) throw InvalidInput(key + ": expected >= 1 bin");
+    const long long count = bins.cast<long long>();
+    constexpr long long kMaxBins = 1000000;
+    if (count < 1 || count > kMaxBins) {
+      throw InvalidInput(key + " " + std::to_string(count) +
+                         ": expected a count from 1 to 10^6");
+    }
+    binning.num_bins = static_cast<int>(count);
     if (!range.is_none()) {
-      const auto pair = range.cast<std::pair<double, double>>();
+      std::pair<double, double> pair;
+      try {
+        pair = range.cast<std::pair<double, double>>();
+      } catch (const py::cast_error&) {
+        throw InvalidInput(key + " range: expected (lo, hi)");
+      }
       if (!(pair.first < pair.second)) {
         throw InvalidInput(key + " range: expected (lo, hi) with lo < hi");
       }
@@ -50,9 +64,18 @@ mining::HistogramBinning Binning(const py::object& bins,
     }
     return binning;
   }
-  binning.edges = bins.cast<std::vector<double>>();
-  for (std::size_t i = 1; i < binning.edges.size(); ++i) {
-    if (!(binning.edges[i - 1] < binning.edges[i])) {
+  try {
+    binning.edges = bins.cast<std::vector<double>>();
+  } catch (const py::cast_error&) {
+    throw InvalidInput(key + ": expected a bin count or a list of edges");
+  }
+  for (std::size_t i = 0; i < binning.edges.size(); ++i) {
+    if (!std::isfinite(binning.edges[i])) {
+      throw InvalidInput(key +
+                         ": edges must be finite (the outer bins are "
+                         "added)");
+    }
+    if (i > 0 && !(binning.edges[i - 1] < binning.edges[i])) {
       throw InvalidInput(key + ": edges must increase");
     }
   }
@@ -81,16 +104,13 @@ py::object Run(const FisherCalculator& self,
   return ToPython(json);
 }
 
-std::vector<int> Components(const std::vector<int>& remaining,
-                            Eigen::Index size) {
-  for (int component : remaining) {
-    if (component < 0 || component >= size) {
-      throw InvalidInput("remaining_components: " + std::to_string(component) +
-                         " is not a component of a " + std::to_string(size) +
-                         " x " + std::to_string(size) + " information");
-    }
+// A finite information matrix; the library checks its shape and the
+// component indices.
+const Eigen::MatrixXd& Finite(const Eigen::MatrixXd& information) {
+  if (!information.allFinite()) {
+    throw InvalidInput("fisher_information: expected finite numbers");
   }
-  return remaining;
+  return information;
 }
 
 }  // namespace
@@ -219,8 +239,7 @@ void BindFisher(py::module_& module) {
       "profile_information",
       [](const Eigen::MatrixXd& information,
          const std::vector<int>& remaining) {
-        return mining::ProfileInformation(
-            information, Components(remaining, information.rows()));
+        return mining::ProfileInformation(Finite(information), remaining);
       },
       arg("fisher_information"),
       arg("remaining_components"),
@@ -230,8 +249,7 @@ void BindFisher(py::module_& module) {
       "project_information",
       [](const Eigen::MatrixXd& information,
          const std::vector<int>& remaining) {
-        return mining::ProjectInformation(
-            information, Components(remaining, information.rows()));
+        return mining::ProjectInformation(Finite(information), remaining);
       },
       arg("fisher_information"),
       arg("remaining_components"),

@@ -7,6 +7,7 @@
 #include <pybind11/eigen.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,7 +40,9 @@ struct ModelHandle {
   std::unique_ptr<hf::Model> model;
 };
 
-void RequireDataSize(const ModelHandle& handle, const Eigen::VectorXd& data) {
+// data: observations then auxiliary data, as pyhf's Workspace.data; finite,
+// and counts (the main bins) not negative.
+void RequireData(const ModelHandle& handle, const Eigen::VectorXd& data) {
   const int expected =
       handle.model->num_main_bins() + handle.model->num_auxdata();
   if (data.size() != expected) {
@@ -48,6 +51,15 @@ void RequireDataSize(const ModelHandle& handle, const Eigen::VectorXd& data) {
         std::to_string(handle.model->num_main_bins()) + " main bins, then " +
         std::to_string(handle.model->num_auxdata()) + " auxiliary data), got " +
         std::to_string(data.size()));
+  }
+  const int main_bins = handle.model->num_main_bins();
+  for (Eigen::Index i = 0; i < data.size(); ++i) {
+    if (!std::isfinite(data(i)) || (i < main_bins && data(i) < 0)) {
+      throw InvalidInput(
+          "data[" + std::to_string(i) + "] = " + std::to_string(data(i)) +
+          (i < main_bins ? ": expected a finite count >= 0 (a main bin)"
+                         : ": expected a finite auxiliary datum"));
+    }
   }
 }
 
@@ -62,7 +74,7 @@ const hf::Model& Checked(const ModelHandle& handle,
   if (!problem.empty()) {
     throw InvalidInput(handle.workspace.source + ": " + problem);
   }
-  RequireDataSize(handle, data);
+  RequireData(handle, data);
   return *handle.model;
 }
 
@@ -268,7 +280,7 @@ void BindModel(py::module_& module) {
                                  std::to_string(self.model->num_parameters()) +
                                  " values");
             }
-            RequireDataSize(self, data);
+            RequireData(self, data);
             return self.model->TwiceNll(pars, data);
           },
           arg("pars"),
@@ -290,6 +302,13 @@ void BindHistFactory(py::module_& module) {
       arg("patch_source") = "patch",
       "`histfactory --patch P.json`: an RFC 6902 JSON Patch on "
       "{channels, parameters of the measurement}; JSON text in and out.");
+  module.def("apply_json_patch",
+             &hf::ApplyJsonPatch,
+             arg("document_text"),
+             arg("patch_text"),
+             arg("patch_source") = "patch",
+             "An RFC 6902 JSON Patch on a whole JSON document (pyhf's "
+             "Workspace.model(patches=...)); JSON text in and out.");
   module.def("apply_patchset",
              &hf::ApplyPatchSet,
              arg("workspace_text"),
@@ -325,6 +344,11 @@ void BindHistFactory(py::module_& module) {
           }
         }
         if (fixed_poi) {
+          if (fixed_poi->first < 0 || fixed_poi->first >= n) {
+            throw InvalidInput("fixed_poi: parameter index " +
+                               std::to_string(fixed_poi->first) +
+                               " outside 0.." + std::to_string(n - 1));
+          }
           start(fixed_poi->first) = fixed_poi->second;
           fixed_flags[static_cast<std::size_t>(fixed_poi->first)] = true;
         }

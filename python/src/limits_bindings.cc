@@ -31,13 +31,11 @@ using py::arg;
 namespace goldmine::python {
 namespace {
 
-namespace inf = inference;
-
 struct LimitsCalculator {
   std::string path;
   bool madminer = false;
   bool asimov_from_templates = true;
-  std::unique_ptr<inf::AsymptoticLimits> limits;
+  std::unique_ptr<inference::AsymptoticLimits> limits;
 };
 
 // Returns the CLI's JSON document; a result that is not finite raises
@@ -58,28 +56,29 @@ py::object Compute(
     const std::optional<Eigen::VectorXd>& theta_ref,
     const std::map<std::string, double>& fix,
     const std::map<std::string, std::pair<double, double>>& profile) {
-  const inf::LimitMethod method = inf::ParseLimitMethod(method_name);
-  const inf::ThetaGrid grid = inf::ThetaGrid::Parse(grid_text);
+  const inference::LimitMethod method =
+      inference::ParseLimitMethod(method_name);
+  const inference::ThetaGrid grid = inference::ThetaGrid::Parse(grid_text);
   const int num_parameters =
       static_cast<int>(self.limits->parameter_names().size());
-  if (method == inf::LimitMethod::kMem) {
+  if (method == inference::LimitMethod::kMem) {
     if (!mem) throw InvalidInput("limits method mem needs mem (a MEM file)");
     ratio_model = std::make_shared<mem::MemRatioModel>(self.path, *mem);
   }
-  if (inf::NeedsScoreModel(method) && !score_model) {
+  if (inference::NeedsScoreModel(method) && !score_model) {
     throw InvalidInput("limits method " + method_name +
                        " needs score_model (goldmine.estimators.load)");
   }
-  if (method == inf::LimitMethod::kMl && !ratio_model) {
+  if (method == inference::LimitMethod::kMl && !ratio_model) {
     throw InvalidInput("limits method ml needs ratio_model");
   }
-  if (method == inf::LimitMethod::kHisto && observables.empty()) {
+  if (method == inference::LimitMethod::kHisto && observables.empty()) {
     throw InvalidInput("limits method histo needs observables");
   }
-  inf::KinematicSetup kinematics;
+  inference::KinematicSetup kinematics;
   kinematics.method = method;
   kinematics.observables = observables;
-  if (binning) kinematics.binning = inf::ParseBinning(*binning);
+  if (binning) kinematics.binning = inference::ParseBinning(*binning);
   kinematics.score_components = score_components;
   if (theta_ref) kinematics.theta_ref = *theta_ref;
   kinematics.score_model = score_model.get();
@@ -93,21 +92,22 @@ py::object Compute(
     }
     theta_true = *theta_true_given;
   }
-  inf::OtherParameters others;
+  inference::OtherParameters others;
   others.fixed = fix;
   others.profiled = profile;
   nlohmann::ordered_json json;
   {
     py::gil_scoped_release release;
-    const inf::ObservedData data =
-        observed ? inf::ReadObservedData(*observed,
-                                         self.limits->observable_names(),
-                                         observed_weights,
-                                         self.limits->options().luminosity)
-                 : self.limits->Asimov(theta_true);
-    const inf::LimitResult result =
+    const inference::ObservedData data =
+        observed
+            ? inference::ObservedEventsFile(*observed,
+                                            self.limits->observable_names(),
+                                            observed_weights,
+                                            self.limits->options().luminosity)
+            : self.limits->Asimov(theta_true);
+    const inference::LimitResult result =
         self.limits->Compute(kinematics, grid, data, others);
-    inf::LimitJsonContext context;
+    inference::LimitJsonContext context;
     context.method = method;
     context.luminosity = self.limits->options().luminosity;
     context.include_xsec = self.limits->options().include_xsec;
@@ -117,9 +117,9 @@ py::object Compute(
     context.conventions = self.madminer ? "madminer" : "goldmine";
     if (!observed) {
       context.best_fit_at_theta_true =
-          inf::AsimovBestFitAtTruth(grid, result, theta_true, others);
+          inference::AsimovBestFitAtTruth(grid, result, theta_true, others);
     }
-    json = inf::LimitResultJson(result, grid, context);
+    json = inference::LimitResultJson(result, grid, context);
     core::RequireFiniteResult(json, self.path);
   }
   return ToPython(json);
@@ -145,7 +145,7 @@ void BindLimits(py::module_& module) {
                        int dof,
                        int threads,
                        const py::object& progress) {
-             inf::LimitOptions options;
+             inference::LimitOptions options;
              options.luminosity = luminosity;
              options.include_xsec = include_xsec;
              options.test_split = test_split;
@@ -181,7 +181,7 @@ void BindLimits(py::module_& module) {
                  path,
                  madminer,
                  options.asimov_from_templates,
-                 std::make_unique<inf::AsymptoticLimits>(path, options)};
+                 std::make_unique<inference::AsymptoticLimits>(path, options)};
            }),
            arg("path"),
            arg("luminosity") = 300000.0,

@@ -4,6 +4,7 @@
 #include <pybind11/eigen.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
 #include <optional>
 #include <vector>
 
@@ -44,12 +45,49 @@ py::array_t<double> Stack(const std::vector<Eigen::MatrixXd>& per_parameter,
   return stacked;
 }
 
+using Thetas = py::array_t<double, py::array::c_style | py::array::forcecast>;
+
+// θ points as rows: a 1-D array is one point, a 2-D array one per row.
+Eigen::MatrixXd ThetaRows(const Thetas& points) {
+  if (points.ndim() == 1) {
+    return Eigen::Map<const Eigen::RowVectorXd>(points.data(), points.shape(0));
+  }
+  if (points.ndim() != 2) {
+    throw InvalidInput(
+        "thetas: expected one point (1-D) or one point per row (2-D)");
+  }
+  return Eigen::Map<
+      const Eigen::
+          Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+      points.data(), points.shape(0), points.shape(1));
+}
+
+// Powers must be whole numbers (a float array is not silently truncated).
+Components PowersFrom(const Thetas& powers) {
+  if (powers.ndim() != 2) {
+    throw InvalidInput("powers: expected one row of powers per component");
+  }
+  Eigen::MatrixXi whole(powers.shape(0), powers.shape(1));
+  for (py::ssize_t i = 0; i < powers.shape(0); ++i) {
+    for (py::ssize_t j = 0; j < powers.shape(1); ++j) {
+      const double power = powers.at(i, j);
+      if (!(power >= 0 && power <= 100 && power == std::floor(power))) {
+        throw InvalidInput("powers[" + std::to_string(i) + "][" +
+                           std::to_string(j) + "] = " + std::to_string(power) +
+                           ": expected a whole number from 0 to 100");
+      }
+      whole(i, j) = static_cast<int>(power);
+    }
+  }
+  return Components(whole);
+}
+
 void BindComponents(py::module_& module) {
   py::class_<Components>(module,
                          "Components",
                          "Monomials of the EFT parameters in |M|^2, one row "
                          "of powers per component (MadMiner's order).")
-      .def(py::init<Eigen::MatrixXi>(), arg("powers"))
+      .def(py::init(&PowersFrom), arg("powers"))
       .def_static("from_max_powers",
                   &Components::FromMaxPowers,
                   arg("max_powers"),
@@ -66,7 +104,8 @@ void BindComponents(py::module_& module) {
       .def_property_readonly("n_parameters", &Components::num_parameters)
       .def(
           "evaluate",
-          [](const Components& self, const Eigen::MatrixXd& thetas) {
+          [](const Components& self, const Thetas& points) {
+            const Eigen::MatrixXd thetas = ThetaRows(points);
             return self.EvaluateBatch(thetas);
           },
           arg("thetas"),
@@ -94,7 +133,8 @@ void BindMorpher(py::module_& module) {
       .def_property_readonly("n_benchmarks", &Morpher::num_benchmarks)
       .def(
           "weights",
-          [](const Morpher& self, const Eigen::MatrixXd& thetas) {
+          [](const Morpher& self, const Thetas& points) {
+            const Eigen::MatrixXd thetas = ThetaRows(points);
             return self.WeightsBatch(thetas);
           },
           arg("thetas"),
@@ -102,7 +142,8 @@ void BindMorpher(py::module_& module) {
           "benchmark.")
       .def(
           "weight_gradients",
-          [](const Morpher& self, const Eigen::MatrixXd& thetas) {
+          [](const Morpher& self, const Thetas& points) {
+            const Eigen::MatrixXd thetas = ThetaRows(points);
             return Stack(self.WeightGradientsBatch(thetas),
                          thetas.rows(),
                          self.num_benchmarks());

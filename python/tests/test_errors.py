@@ -192,7 +192,7 @@ def test_bad_options(toy_events):
     with pytest.raises(goldmine.InvalidInput, match='"nomethod" unknown'):
         goldmine.AsymptoticLimits(toy_events).compute("nomethod", "c1:-1:1:3",
                                                       progress=False)
-    with pytest.raises(goldmine.InvalidInput, match="bins: expected >= 1 bin"):
+    with pytest.raises(goldmine.InvalidInput, match="bins 0: expected a count from 1 to 10\\^6"):
         goldmine.FisherInformation(toy_events).histo_information(
             [0, 0], 300000.0, "pt", 0)
     with pytest.raises(goldmine.InvalidInput, match="edges must increase"):

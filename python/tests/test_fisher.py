@@ -30,8 +30,11 @@ def test_truth_equals_the_cli(fisher, goldmine_cli, toy_events, theta):
     assert_same(fisher.truth_information(theta, details=True), expected, "truth")
     information, covariance = fisher.truth_information(theta)
     assert_same(information, expected["fisher_information"], "information")
-    assert_same(covariance, expected["covariance"], "covariance")
-    assert information.shape == (2, 2) and covariance.shape == (4, 4)
+    # MadMiner's (n, n, n, n) layout of the CLI's n^2 x n^2 covariance.
+    n = information.shape[0]
+    assert_same(covariance.reshape(n * n, n * n), expected["covariance"], "covariance")
+    assert covariance[0, 1, 1, 0] == expected["covariance"][1][2]
+    assert information.shape == (2, 2) and covariance.shape == (2, 2, 2, 2)
 
 
 def test_rate_equals_the_cli(fisher, goldmine_cli, toy_events):
