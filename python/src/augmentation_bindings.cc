@@ -22,6 +22,7 @@
 #include "goldmine/mining/augmenter.h"
 #include "goldmine/mining/sample_file.h"
 #include "goldmine/mining/sample_request.h"
+#include "sample_fields.h"
 
 namespace py = pybind11;
 using py::arg;
@@ -96,16 +97,6 @@ ThetaArgument ToTheta(const Augmenter& augmenter,
   theta.points = points;
   return theta;
 }
-
-// The row datasets of a sample, named as MadMiner's arrays.
-constexpr std::pair<const char*, Eigen::MatrixXd SampleData::*> kRowFields[] = {
-    {"x", &SampleData::x},
-    {"theta0", &SampleData::theta0},
-    {"theta1", &SampleData::theta1},
-    {"y", &SampleData::y},
-    {"r_xz", &SampleData::r_xz},
-    {"t_xz", &SampleData::t_xz},
-    {"t_xz1", &SampleData::t_xz1}};
 
 // Rows of pieces stacked into one matrix (empty when the pieces are).
 Eigen::MatrixXd Stack(const std::vector<SampleData>& pieces,

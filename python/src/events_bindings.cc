@@ -10,6 +10,7 @@
 #include "goldmine/core/errors.h"
 #include "goldmine/mining/madminer_file.h"
 #include "goldmine/mining/sample_file.h"
+#include "sample_fields.h"
 
 namespace py = pybind11;
 using py::arg;
@@ -86,14 +87,8 @@ void BindEvents(py::module_& module) {
           data = mining::ReadSamples(path);
         }
         py::dict result;
-        for (auto [name, field] : {std::make_pair("x", &data.x),
-                                   std::make_pair("theta0", &data.theta0),
-                                   std::make_pair("theta1", &data.theta1),
-                                   std::make_pair("y", &data.y),
-                                   std::make_pair("r_xz", &data.r_xz),
-                                   std::make_pair("t_xz", &data.t_xz),
-                                   std::make_pair("t_xz1", &data.t_xz1)}) {
-          if (field->size() != 0) result[name] = std::move(*field);
+        for (const auto& [name, field] : kRowFields) {
+          if ((data.*field).size() != 0) result[name] = std::move(data.*field);
         }
         result["method"] = data.method;
         result["parameters"] = data.parameters;

@@ -515,26 +515,8 @@ std::vector<double> QuantileBoundariesInPlace(std::vector<double> values,
     sum += weight;
     weight = (sum - 0.5 * weight) / total;
   }
-  const std::vector<double>& sorted = values;
-  const std::vector<double>& cumulative = weights;
-  std::vector<double> boundaries;
-  for (int k = 1; k < num_bins; ++k) {
-    const double q = static_cast<double>(k) / num_bins;
-    if (q <= cumulative.front()) {
-      boundaries.push_back(sorted.front());
-    } else if (q >= cumulative.back()) {
-      boundaries.push_back(sorted.back());
-    } else {
-      const auto upper = static_cast<std::size_t>(
-          std::upper_bound(cumulative.begin(), cumulative.end(), q) -
-          cumulative.begin());
-      const std::size_t lower = upper - 1;
-      const double t =
-          (q - cumulative[lower]) / (cumulative[upper] - cumulative[lower]);
-      boundaries.push_back(sorted[lower] + t * (sorted[upper] - sorted[lower]));
-    }
-  }
-  return boundaries;
+  // values are now sorted, weights their cumulative fractions.
+  return mining::InterpolatedBoundaries(values, weights, num_bins);
 }
 
 // Rows per score evaluation of events read in passes: a multiple of the
@@ -1739,11 +1721,12 @@ std::optional<bool> AsimovBestFitAtTruth(const ThetaGrid& grid,
       grid, result.grid.row(result.best_fit_index).transpose(), truth);
 }
 
-ObservedData ReadObservedData(const std::string& events_file,
-                              const std::vector<std::string>& observables,
-                              const std::string& weights_benchmark,
-                              double luminosity) {
-  const mining::MadminerEventsReader reader(events_file);
+namespace {
+
+// --observed files: the observables of the events file, in its order.
+void RequireObservables(const mining::MadminerEventsReader& reader,
+                        const std::vector<std::string>& observables,
+                        const std::string& events_file) {
   std::vector<std::string> names;
   for (const auto& observable : reader.setup().observables)
     names.push_back(observable.name);
@@ -1751,6 +1734,29 @@ ObservedData ReadObservedData(const std::string& events_file,
     throw InvalidInput("--observed " + events_file +
                        ": its observables differ from the events file's");
   }
+}
+
+// The weight column of --observed-weights BENCHMARK.
+int BenchmarkColumn(const mining::MadminerEventsReader& reader,
+                    const std::string& benchmark,
+                    const std::string& events_file) {
+  const auto& benchmarks = reader.setup().benchmarks.names;
+  const auto found = std::find(benchmarks.begin(), benchmarks.end(), benchmark);
+  if (found == benchmarks.end()) {
+    throw InvalidInput("--observed-weights " + benchmark +
+                       ": no such benchmark in " + events_file);
+  }
+  return static_cast<int>(found - benchmarks.begin());
+}
+
+}  // namespace
+
+ObservedData ReadObservedData(const std::string& events_file,
+                              const std::vector<std::string>& observables,
+                              const std::string& weights_benchmark,
+                              double luminosity) {
+  const mining::MadminerEventsReader reader(events_file);
+  RequireObservables(reader, observables, events_file);
   const mining::MadminerEventBatch batch = reader.ReadAll();
   ObservedData data;
   data.x = batch.observations;
@@ -1761,14 +1767,8 @@ ObservedData ReadObservedData(const std::string& events_file,
     data.weights = Eigen::VectorXd::Ones(data.x.rows());
     data.n_events = static_cast<double>(data.x.rows());
   } else {
-    const auto& benchmarks = reader.setup().benchmarks.names;
-    const auto found =
-        std::find(benchmarks.begin(), benchmarks.end(), weights_benchmark);
-    if (found == benchmarks.end()) {
-      throw InvalidInput("--observed-weights " + weights_benchmark +
-                         ": no such benchmark in " + events_file);
-    }
-    data.weights = batch.weights.col(found - benchmarks.begin());
+    data.weights = batch.weights.col(
+        BenchmarkColumn(reader, weights_benchmark, events_file));
     const double sum = data.weights.sum();
     if (!(sum > 0.0)) {
       throw InvalidInput("--observed " + events_file + ": the weights of " +
@@ -1784,13 +1784,7 @@ ObservedData ObservedEventsFile(const std::string& events_file,
                                 const std::string& weights_benchmark,
                                 double luminosity) {
   const mining::MadminerEventsReader reader(events_file);
-  std::vector<std::string> names;
-  for (const auto& observable : reader.setup().observables)
-    names.push_back(observable.name);
-  if (names != observables) {
-    throw InvalidInput("--observed " + events_file +
-                       ": its observables differ from the events file's");
-  }
+  RequireObservables(reader, observables, events_file);
   if (reader.num_events() == 0) {
     throw InvalidInput("--observed " + events_file + ": no events");
   }
@@ -1802,14 +1796,8 @@ ObservedData ObservedEventsFile(const std::string& events_file,
   if (weights_benchmark.empty()) {
     data.n_events = static_cast<double>(reader.num_events());
   } else {
-    const auto& benchmarks = reader.setup().benchmarks.names;
-    const auto found =
-        std::find(benchmarks.begin(), benchmarks.end(), weights_benchmark);
-    if (found == benchmarks.end()) {
-      throw InvalidInput("--observed-weights " + weights_benchmark +
-                         ": no such benchmark in " + events_file);
-    }
-    events->weights_column = static_cast<int>(found - benchmarks.begin());
+    events->weights_column =
+        BenchmarkColumn(reader, weights_benchmark, events_file);
     EigenOrderSum weights;
     ForEachEvent(reader,
                  0,

@@ -37,6 +37,34 @@ inline int OverflowBinIndex(const std::vector<double>& boundaries,
   return OverflowBinIndex(boundaries, value.value_or(std::nan("")));
 }
 
+// The interior boundaries at the quantiles k/num_bins, k = 1 … num_bins − 1,
+// of values sorted ascending with their cumulative weight fractions
+// (non-empty, same length): numpy.interp of q over (cumulative, sorted),
+// clamped to the first and last value.
+inline std::vector<double> InterpolatedBoundaries(
+    const std::vector<double>& sorted,
+    const std::vector<double>& cumulative,
+    int num_bins) {
+  std::vector<double> boundaries;
+  for (int k = 1; k < num_bins; ++k) {
+    const double q = static_cast<double>(k) / num_bins;
+    if (q <= cumulative.front()) {
+      boundaries.push_back(sorted.front());
+    } else if (q >= cumulative.back()) {
+      boundaries.push_back(sorted.back());
+    } else {
+      const auto upper = static_cast<std::size_t>(
+          std::upper_bound(cumulative.begin(), cumulative.end(), q) -
+          cumulative.begin());
+      const std::size_t lower = upper - 1;
+      const double t =
+          (q - cumulative[lower]) / (cumulative[upper] - cumulative[lower]);
+      boundaries.push_back(sorted[lower] + t * (sorted[upper] - sorted[lower]));
+    }
+  }
+  return boundaries;
+}
+
 // Dynamic boundaries of `num_bins` bins (MadMiner's FisherInformation with an
 // integer number of bins): the interior boundaries at the weighted quantiles
 // k/num_bins, k = 1 … num_bins − 1, with the cumulative weight of the sorted
@@ -67,24 +95,7 @@ inline std::vector<double> QuantileBoundaries(
     cumulative.push_back((sum - 0.5 * weights[i]) / total);
     sorted.push_back(values[i]);
   }
-  std::vector<double> boundaries;
-  for (int k = 1; k < num_bins; ++k) {
-    const double q = static_cast<double>(k) / num_bins;
-    if (q <= cumulative.front()) {
-      boundaries.push_back(sorted.front());
-    } else if (q >= cumulative.back()) {
-      boundaries.push_back(sorted.back());
-    } else {
-      const auto upper = static_cast<std::size_t>(
-          std::upper_bound(cumulative.begin(), cumulative.end(), q) -
-          cumulative.begin());
-      const std::size_t lower = upper - 1;
-      const double t =
-          (q - cumulative[lower]) / (cumulative[upper] - cumulative[lower]);
-      boundaries.push_back(sorted[lower] + t * (sorted[upper] - sorted[lower]));
-    }
-  }
-  return boundaries;
+  return InterpolatedBoundaries(sorted, cumulative, num_bins);
 }
 
 }  // namespace goldmine::mining
