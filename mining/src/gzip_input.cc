@@ -53,25 +53,37 @@ GzipStreamBuffer::int_type GzipStreamBuffer::underflow() {
   return traits_type::to_int_type(*gptr());
 }
 
-bool GzipStreamBuffer::GetLine(std::string* line) {
-  line->clear();
-  bool any = false;
-  while (true) {
-    if (gptr() == egptr() &&
-        traits_type::eq_int_type(underflow(), traits_type::eof()))
-      return any;
-    any = true;
-    const std::size_t available = static_cast<std::size_t>(egptr() - gptr());
-    const char* newline =
-        static_cast<const char*>(std::memchr(gptr(), '\n', available));
-    if (newline != nullptr) {
-      line->append(gptr(), static_cast<std::size_t>(newline - gptr()));
-      gbump(static_cast<int>(newline - gptr() + 1));
-      return true;
-    }
-    line->append(gptr(), available);
-    gbump(static_cast<int>(available));
+bool GzipStreamBuffer::GetLine(std::string_view* line, std::string* spill) {
+  auto at_end = [this] {
+    return gptr() == egptr() &&
+           traits_type::eq_int_type(underflow(), traits_type::eof());
+  };
+  if (at_end()) return false;
+  // Almost every line lies within the buffer: a view, no copy (copying
+  // every line cost 8 % of reading an LHE file, issue 20).
+  auto available = static_cast<std::size_t>(egptr() - gptr());
+  const char* newline =
+      static_cast<const char*>(std::memchr(gptr(), '\n', available));
+  if (newline != nullptr) {
+    const auto length = static_cast<std::size_t>(newline - gptr());
+    *line = std::string_view(gptr(), length);
+    gbump(static_cast<int>(length + 1));
+    return true;
   }
+  spill->assign(gptr(), available);
+  gbump(static_cast<int>(available));
+  while (!at_end()) {
+    available = static_cast<std::size_t>(egptr() - gptr());
+    newline = static_cast<const char*>(std::memchr(gptr(), '\n', available));
+    const std::size_t length = newline != nullptr
+                                   ? static_cast<std::size_t>(newline - gptr())
+                                   : available;
+    spill->append(gptr(), length);
+    gbump(static_cast<int>(newline != nullptr ? length + 1 : length));
+    if (newline != nullptr) break;
+  }
+  *line = *spill;
+  return true;
 }
 
 }  // namespace goldmine::mining

@@ -9,6 +9,7 @@
 #include <istream>
 #include <streambuf>
 #include <string>
+#include <string_view>
 
 namespace goldmine::mining {
 
@@ -27,8 +28,11 @@ class GzipStreamBuffer : public std::streambuf {
   const std::string& error() const { return error_; }
 
   // The next line without its '\n' (a faster std::getline: no stream
-  // sentry, memchr over the decompressed buffer); false at the end.
-  bool GetLine(std::string* line);
+  // sentry, memchr over the decompressed buffer); false at the end. The
+  // view points into the decompressed buffer, without a copy, unless the
+  // line straddles two refills: then it is assembled in *spill. Either way
+  // it stays valid until the next read of this buffer.
+  bool GetLine(std::string_view* line, std::string* spill);
 
  protected:
   int_type underflow() override;
@@ -49,7 +53,9 @@ class GzipInputStream : public std::istream {
   const GzipStreamBuffer& buffer() const { return buffer_; }
   // Faster than std::getline for line-oriented parsers; do not mix with
   // formatted reads of this stream.
-  bool GetLine(std::string* line) { return buffer_.GetLine(line); }
+  bool GetLine(std::string_view* line, std::string* spill) {
+    return buffer_.GetLine(line, spill);
+  }
 
  private:
   GzipStreamBuffer buffer_;

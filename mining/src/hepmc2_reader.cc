@@ -76,7 +76,7 @@ class HepMC2Reader final : public HepMCReaderBase {
     double scale = 1.0;
     bool named = false;
     while (NextRecord()) {
-      const std::string& line = lines_.line();
+      const std::string_view line = lines_.line();
       switch (line[0]) {
         case 'N':
           if (named) lines_.Fail("a second N line in " + EventName(number));
@@ -165,7 +165,7 @@ class HepMC2Reader final : public HepMCReaderBase {
 
   // N n "name1" "name2" ...: quoted names, which may hold spaces.
   void ReadNames(const Event* event) {
-    const std::string& line = lines_.line();
+    const std::string_view line = lines_.line();
     if (words_.size() < 2) lines_.Fail("expected \"N n \\\"name1\\\" ...\"");
     const long long count =
         lines_.Integer(words_[1], "the number of weight names", 1, INT_MAX);
@@ -184,7 +184,7 @@ class HepMC2Reader final : public HepMCReaderBase {
       const std::size_t close = line.find('"', open + 1);
       if (close == std::string::npos)
         lines_.Fail("a weight name without its closing quote");
-      names.push_back(line.substr(open + 1, close - open - 1));
+      names.emplace_back(line.substr(open + 1, close - open - 1));
       position = close + 1;
     }
     if (static_cast<long long>(names.size()) != count) {

@@ -52,7 +52,7 @@ class HepMC3Reader final : public HepMCReaderBase {
   // Lines before the first E line; stops with that line unread.
   void ReadRunHeader() {
     while (lines_.Next()) {
-      const std::string& line = lines_.line();
+      const std::string_view line = lines_.line();
       if (IsBlank(line)) continue;
       switch (line[0]) {
         case 'H':
@@ -71,7 +71,7 @@ class HepMC3Reader final : public HepMCReaderBase {
         default:
           lines_.Fail(
               "expected a run header line (W, T, A) or an event (E), got \"" +
-              line.substr(0, 40) + "\"");
+              std::string(line.substr(0, 40)) + "\"");
       }
     }
   }
@@ -130,7 +130,7 @@ class HepMC3Reader final : public HepMCReaderBase {
     // vertices that "P id parent" lines create, as ReaderAscii does).
     has_end_vertex_.clear();
     while (NextRecord()) {
-      const std::string& line = lines_.line();
+      const std::string_view line = lines_.line();
       switch (line[0]) {
         case 'U':
           scale = MomentumScale(words_);

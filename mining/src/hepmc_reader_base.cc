@@ -50,7 +50,7 @@ std::int64_t HepMCReaderBase::Skip(std::int64_t count) {
     // or HepMC:: line, which stays unread.
     bool found = false;
     while (lines_.Next()) {
-      const std::string& line = lines_.line();
+      const std::string_view line = lines_.line();
       if (IsBlank(line)) continue;
       if (StartsWith(line, "HepMC")) {
         CheckHepMCLine(line);
@@ -61,13 +61,13 @@ std::int64_t HepMCReaderBase::Skip(std::int64_t count) {
         break;
       }
       lines_.Fail("expected an event line \"E ...\", got \"" +
-                  line.substr(0, 40) + "\"");
+                  std::string(line.substr(0, 40)) + "\"");
     }
     if (!found) break;
     ++events_read_;
     ++skipped;
     while (lines_.Next()) {
-      const std::string& line = lines_.line();
+      const std::string_view line = lines_.line();
       if (!IsBlank(line) && (line[0] == 'E' || StartsWith(line, "HepMC"))) {
         lines_.Unread();
         break;
@@ -91,7 +91,7 @@ void HepMCReaderBase::CheckHepMCLine(std::string_view line) const {
 bool HepMCReaderBase::StartEvent(Event* event) {
   while (true) {
     if (!lines_.Next()) return false;
-    const std::string& line = lines_.line();
+    const std::string_view line = lines_.line();
     if (IsBlank(line)) continue;
     if (StartsWith(line, "HepMC")) {
       CheckHepMCLine(line);
@@ -99,7 +99,7 @@ bool HepMCReaderBase::StartEvent(Event* event) {
     }
     if (line[0] == 'E') break;
     lines_.Fail("expected an event line \"E ...\", got \"" +
-                line.substr(0, 40) + "\"");
+                std::string(line.substr(0, 40)) + "\"");
   }
   event_line_ = lines_.number();
   event->number = ++events_read_;
@@ -111,7 +111,7 @@ bool HepMCReaderBase::StartEvent(Event* event) {
 
 bool HepMCReaderBase::NextRecord() {
   while (lines_.Next()) {
-    const std::string& line = lines_.line();
+    const std::string_view line = lines_.line();
     if (IsBlank(line)) continue;
     if (line[0] == 'E' || StartsWith(line, "HepMC")) {
       lines_.Unread();
@@ -120,7 +120,7 @@ bool HepMCReaderBase::NextRecord() {
     SplitWords(line, &words_);
     if (words_[0].size() != 1 || line[0] != words_[0][0]) {
       lines_.Fail("expected a line starting with E, " + records_ + ", got \"" +
-                  line.substr(0, 40) + "\"");
+                  std::string(line.substr(0, 40)) + "\"");
     }
     return true;
   }

@@ -18,7 +18,10 @@ inline bool StartsWith(std::string_view text, std::string_view prefix) {
 }
 
 inline bool IsBlank(std::string_view line) {
-  return line.find_first_not_of(" \t") == std::string_view::npos;
+  for (const char c : line) {
+    if (c != ' ' && c != '\t') return false;
+  }
+  return true;
 }
 
 class HepMCReaderBase : public EventReader {

@@ -49,11 +49,16 @@ std::vector<std::string_view> Words(std::string_view line) {
   return words;
 }
 
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// Called several times per line: a loop, not find_first_not_of, which
+// searches the set of spaces once per character.
 std::string_view TrimmedView(std::string_view text) {
-  const std::size_t first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const std::size_t last = text.find_last_not_of(" \t\r\n");
-  return text.substr(first, last - first + 1);
+  std::size_t first = 0;
+  while (first < text.size() && IsSpace(text[first])) ++first;
+  std::size_t end = text.size();
+  while (end > first && IsSpace(text[end - 1])) --end;
+  return text.substr(first, end - first);
 }
 
 }  // namespace
@@ -104,22 +109,22 @@ double LheReader::ParseFinite(std::string_view token,
 
 void LheReader::ReadHeader() {
   if (!ReadLine()) Fail("the file is empty; expected <LesHouchesEvents>");
-  while (Trimmed(lines_.line()).empty() && ReadLine()) {
+  while (TrimmedView(lines_.line()).empty() && ReadLine()) {
   }
-  if (Trimmed(lines_.line()).rfind("<LesHouchesEvents", 0) != 0) {
+  if (!StartsWith(TrimmedView(lines_.line()), "<LesHouchesEvents")) {
     Fail("expected <LesHouchesEvents version=...> as the first tag, got \"" +
-         Trimmed(lines_.line()).substr(0, 40) + "\"");
+         std::string(TrimmedView(lines_.line()).substr(0, 40)) + "\"");
   }
   std::string initrwgt;
   std::int64_t initrwgt_line = 0;  // where the <initrwgt> being read starts
   while (true) {
     if (!ReadLine()) Fail("the file ends before its <init> block");
-    const std::string trimmed = Trimmed(lines_.line());
+    const std::string trimmed(TrimmedView(lines_.line()));
     if (initrwgt_line == 0 && trimmed.find("<initrwgt") != std::string::npos) {
       initrwgt_line = lines_.number();
     }
     if (initrwgt_line > 0) {
-      initrwgt += lines_.line() + "\n";
+      initrwgt.append(lines_.line()) += '\n';
       if (trimmed.find("</initrwgt>") != std::string::npos) {
         RequireUtf8Block(initrwgt, initrwgt_line);
         info_.weight_definitions = ParseInitRwgt(
@@ -164,13 +169,13 @@ void LheReader::ReadInit() {
   std::int64_t initrwgt_line = 0;
   while (true) {
     if (!ReadLine()) Fail("the file ends inside <init>; expected </init>");
-    const std::string trimmed = Trimmed(lines_.line());
+    const std::string trimmed(TrimmedView(lines_.line()));
     if (trimmed.empty() || trimmed[0] == '#') continue;
     if (StartsWith(trimmed, "</init>")) break;
     if (trimmed.find("<initrwgt") != std::string::npos || !initrwgt.empty()) {
       if (initrwgt.empty()) initrwgt_line = lines_.number();
-      initrwgt +=
-          lines_.line() + "\n";  // LHEF 3 allows <initrwgt> inside <init>
+      // LHEF 3 allows <initrwgt> inside <init>.
+      initrwgt.append(lines_.line()) += '\n';
       if (trimmed.find("</initrwgt>") != std::string::npos) {
         RequireUtf8Block(initrwgt, initrwgt_line);
         info_.weight_definitions = ParseInitRwgt(
@@ -368,9 +373,14 @@ void LheReader::ReadNamedWeights(Event* event, std::vector<bool>* filled) {
            std::to_string(event->number) + "; expected </rwgt>");
     }
     first_line = false;
-    if (!carried.empty()) carried += "\n";
-    carried += lines_.line();
-    const std::string_view text = carried;
+    // A line is parsed where it lies; only a tag split over lines is
+    // copied, to be joined with the next line.
+    std::string_view text = lines_.line();
+    if (!carried.empty()) {
+      carried += '\n';
+      carried.append(text);
+      text = carried;
+    }
     std::size_t position = 0;
     while (true) {
       const std::size_t open = text.find("<wgt", position);
@@ -410,7 +420,11 @@ void LheReader::ReadNamedWeights(Event* event, std::vector<bool>* filled) {
       position = close + 6;
     }
     const bool done = text.find("</rwgt>") != std::string_view::npos;
-    carried.erase(0, position);
+    if (text.data() == carried.data()) {
+      carried.erase(0, position);
+    } else {
+      carried.assign(text.substr(position));
+    }
     if (done) break;
   }
 }
@@ -442,13 +456,14 @@ void LheReader::SetNamedWeight(std::string_view id,
 }
 
 void LheReader::ReadPositionalWeights(Event* event, std::vector<bool>* filled) {
-  std::string block = lines_.line() + "\n";
-  while (lines_.line().find("</weights>") == std::string::npos) {
+  std::string block(lines_.line());
+  block += '\n';
+  while (lines_.line().find("</weights>") == std::string_view::npos) {
     if (!ReadLine()) {
       Fail("the file ends inside <weights> of event " +
            std::to_string(event->number) + "; expected </weights>");
     }
-    block += lines_.line() + "\n";
+    block.append(lines_.line()) += '\n';
   }
   const std::size_t start = block.find('>') + 1;
   const std::string inner =

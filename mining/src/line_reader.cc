@@ -44,7 +44,7 @@ bool LineReader::Next() {
     unread_ = false;
     return true;
   }
-  if (!stream_.GetLine(&line_)) {
+  if (!stream_.GetLine(&line_, &spill_)) {
     if (stream_.buffer().failed()) {
       throw FileFormatError(path_ + ", after line " + std::to_string(number_) +
                             ": the gzip stream is corrupt or truncated (" +
@@ -53,7 +53,7 @@ bool LineReader::Next() {
     return false;
   }
   ++number_;
-  if (!line_.empty() && line_.back() == '\r') line_.pop_back();
+  if (!line_.empty() && line_.back() == '\r') line_.remove_suffix(1);
   return true;
 }
 

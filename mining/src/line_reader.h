@@ -27,7 +27,8 @@ class LineReader {
   // The next Next() gives the current line again (one line of look-ahead).
   void Unread();
 
-  const std::string& line() const { return line_; }
+  // Valid until the next Next() (which, after Unread(), gives it again).
+  std::string_view line() const { return line_; }
   std::int64_t number() const { return number_; }
   const std::string& path() const { return path_; }
   // "path, line N".
@@ -52,7 +53,8 @@ class LineReader {
  private:
   std::string path_;
   GzipInputStream stream_;
-  std::string line_;
+  std::string_view line_;  // into stream_'s buffer or spill_
+  std::string spill_;      // a line that straddles two buffer refills
   std::int64_t number_ = 0;
   bool unread_ = false;
 };

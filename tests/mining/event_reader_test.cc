@@ -200,6 +200,46 @@ TEST_F(MalformedFileTest, GzipInputGivesTheSameEvents) {
             SummarizeEventFile(Write("ok.lhe", text)).weight_sums);
 }
 
+// Lines are read as views of the decompressed buffer (64 kB), and a line
+// that runs past its end is assembled from several refills: every value
+// must survive, also with CRLF ends split between refills and a comment
+// line longer than the buffer, plain and gzip-compressed.
+TEST_F(MalformedFileTest, LinesAcrossReadBuffersKeepEveryValue) {
+  constexpr int kEvents = 3000;
+  std::string events;
+  for (int i = 0; i < kEvents; ++i) {
+    // Padding of varying length moves the line ends across the buffer's.
+    const std::size_t padding = static_cast<std::size_t>(i * 37 % 4099) +
+                                (i == kEvents / 2 ? 200000 : 0);
+    events += "<event>\r\n 1 1 " + std::to_string(i) +
+              ".25 100 0.0078 0.118\r\n 11 1 0 0 0 0 " + std::to_string(i) +
+              " 2 3 4 0.000511 0 9\r\n# " + std::string(padding, 'x') +
+              "\r\n<rwgt>\r\n<wgt id='a'> -" + std::to_string(i) +
+              ".5 </wgt>\r\n</rwgt>\r\n</event>\r\n";
+  }
+  const std::string text = Lhe(events + "</LesHouchesEvents>\n");
+  const std::string gz_path = (folder_ / "long.lhe.gz").string();
+  gzFile file = gzopen(gz_path.c_str(), "wb");
+  gzwrite(file, text.data(), static_cast<unsigned>(text.size()));
+  gzclose(file);
+  ASSERT_GT(text.size(), std::size_t{4} << 20);  // many refills
+  for (const std::string& path : {Write("long.lhe", text), gz_path}) {
+    const auto reader = EventReader::Open(path);
+    Event event;
+    int read = 0;
+    while (reader->Next(&event)) {
+      ASSERT_EQ(event.weights.size(), 2u) << path;
+      EXPECT_EQ(event.weights[0], read + 0.25) << path;
+      EXPECT_EQ(event.weights[1], -(read + 0.5)) << path;
+      ASSERT_EQ(event.particles.size(), 1u) << path;
+      EXPECT_EQ(event.particles[0].px, read) << path;
+      EXPECT_EQ(event.particles[0].status, 1) << path;
+      ++read;
+    }
+    EXPECT_EQ(read, kEvents) << path;
+  }
+}
+
 TEST_F(MalformedFileTest, TruncatedLheNamesTheEventAndLine) {
   const std::string text = Lhe(LheEvent("2.5") + LheEvent("1"));
   // Cut inside the second event, before its particle line.
