@@ -475,8 +475,7 @@ struct FisherInformation::Impl {
     }
     // Dynamic: weighted quantiles at θ (MadMiner's weighted_quantile).
     static const EventObjects kNoObjects{};
-    std::vector<double> values;
-    std::vector<double> weights;
+    SortedColumn sorted;  // bounded memory for any number of events
     const Eigen::VectorXd c = events.Coefficients(theta);
     Events([&](const Eigen::MatrixXd& w, const Eigen::MatrixXd& x) {
       const Eigen::VectorXd at_theta = w * c;
@@ -487,11 +486,11 @@ struct FisherInformation::Impl {
         // NaN edges).
         const auto value = observable.Evaluate(kNoObjects, row.data());
         if (!value) continue;
-        values.push_back(*value);
-        weights.push_back(at_theta(e));
+        sorted.Add(*value, at_theta(e));
       }
     });
-    std::vector<double> boundaries = QuantileBoundaries(values, weights, n);
+    sorted.Finish();
+    std::vector<double> boundaries = QuantileBoundaries(sorted, n);
     if (boundaries.size() + 1 != static_cast<std::size_t>(n)) {
       throw InvalidInput("histogram of " + observable.text() +
                          ": no event with a defined, not-NaN value for "

@@ -90,6 +90,31 @@ TEST(AdaptiveEdges, AreMadminersWeightedQuantiles) {
             1u);
 }
 
+TEST(AdaptiveEdges, OfASpilledColumnAreThoseOfTheColumnInMemory) {
+  // 10,000 values with ties, NaN and negative weights, sorted in memory and
+  // through runs of 37 values in scratch files (mining::SortedColumn): the
+  // same edges bit for bit.
+  Eigen::VectorXd values(10000);
+  Eigen::VectorXd weights(10000);
+  for (Eigen::Index i = 0; i < values.size(); ++i) {
+    const double x = std::sin(0.7 * static_cast<double>(i)) * 3.0;
+    values(i) = i % 3 == 0 ? std::round(x) : x;
+    if (i % 101 == 4) values(i) = std::nan("");
+    weights(i) =
+        i % 7 == 1 ? -0.2 : 1.0 + 0.5 * std::cos(static_cast<double>(i));
+  }
+  mining::SortedColumn spilled(37);
+  for (Eigen::Index i = 0; i < values.size(); ++i)
+    spilled.Add(values(i), weights(i));
+  spilled.Finish();
+  ASSERT_TRUE(spilled.external());
+  for (const int num_bins : {1, 5, 40}) {
+    EXPECT_EQ(AdaptiveEdges(spilled, num_bins),
+              AdaptiveEdges(values, weights, num_bins))
+        << num_bins;
+  }
+}
+
 TEST(HistogramBinning, FillsAndLooksUpAsNumpyAndMadminer) {
   const HistogramBinning binning({{0.0, 1.0, 3.0}, {0.0, 10.0, 20.0, 40.0}});
   EXPECT_EQ(binning.num_bins(), 6);

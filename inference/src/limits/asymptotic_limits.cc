@@ -459,66 +459,6 @@ std::vector<int> ColumnsOf(const std::vector<std::string>& have,
   return columns;
 }
 
-// mining::QuantileBoundaries, bit for bit (the same order of every sum and
-// the same binary searches, also with negative weights), consuming its
-// arguments: values and weights are compacted, permuted into sorted order
-// and the weights turned into the cumulative fractions in place, so that the
-// only other memory is a 4-byte index per value (mining::QuantileBoundaries
-// needs 24 bytes more per value).
-std::vector<double> QuantileBoundariesInPlace(std::vector<double> values,
-                                              std::vector<double> weights,
-                                              int num_bins) {
-  if (values.size() > std::numeric_limits<std::uint32_t>::max()) {
-    return mining::QuantileBoundaries(values, weights, num_bins);
-  }
-  std::size_t n = 0;
-  double total = 0.0;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (std::isnan(values[i])) continue;
-    values[n] = values[i];
-    weights[n] = weights[i];
-    total += weights[n];
-    ++n;
-  }
-  if (n == 0 || num_bins < 1) return {};
-  values.resize(n);
-  weights.resize(n);
-  // A stable sort by value, as an index sort with the index breaking ties.
-  std::vector<std::uint32_t> order(n);
-  std::iota(order.begin(), order.end(), std::uint32_t{0});
-  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return values[a] < values[b] || (!(values[b] < values[a]) && a < b);
-  });
-  // Permute in place along the cycles of `order` (done entries marked).
-  constexpr std::uint32_t kDone = std::numeric_limits<std::uint32_t>::max();
-  for (std::size_t i = 0; i < n; ++i) {
-    if (order[i] == kDone) continue;
-    const double value = values[i];
-    const double weight = weights[i];
-    std::size_t j = i;
-    while (true) {
-      const std::size_t k = order[j];
-      order[j] = kDone;
-      if (k == i) {
-        values[j] = value;
-        weights[j] = weight;
-        break;
-      }
-      values[j] = values[k];
-      weights[j] = weights[k];
-      j = k;
-    }
-  }
-  std::vector<std::uint32_t>().swap(order);
-  double sum = 0.0;
-  for (double& weight : weights) {
-    sum += weight;
-    weight = (sum - 0.5 * weight) / total;
-  }
-  // values are now sorted, weights their cumulative fractions.
-  return mining::InterpolatedBoundaries(values, weights, num_bins);
-}
-
 // Rows per score evaluation of events read in passes: a multiple of the
 // rows a trained network evaluates in one forward pass (estimators'
 // kEvaluationBatchRows, 16384, also the ONNX backend's). The float32
@@ -789,34 +729,30 @@ struct AsymptoticLimits::Impl {
   }
 
   // One observation of every train event and its weight at the benchmark
-  // weights v (the in-memory train_weights * v): the adaptive edges of one
-  // axis. Holds 16 bytes per train event, allowed for now (issue 20's
-  // memory goal needs exact quantiles with bounded memory, not done yet).
+  // weights v (the in-memory train_weights * v), sorted: the adaptive edges
+  // of one axis, in bounded memory (mining::SortedColumn).
   void TrainColumn(int column,
                    const Eigen::VectorXd& v,
-                   Eigen::VectorXd* values,
-                   Eigen::VectorXd* weights) const {
-    values->resize(train.size());
-    weights->resize(train.size());
-    Eigen::Index row = 0;
+                   mining::SortedColumn* sorted) const {
     ForEach(
         train, [&](const mining::MadminerEventBatch& batch, Eigen::Index e) {
-          (*values)(row) = batch.observations(e, column);
-          (*weights)(row) = WeightAt(
-              batch,
-              e,
-              Factor(batch.sampling_benchmarks[static_cast<std::size_t>(e)]),
-              v);
-          ++row;
+          sorted->Add(
+              batch.observations(e, column),
+              WeightAt(
+                  batch,
+                  e,
+                  Factor(
+                      batch.sampling_benchmarks[static_cast<std::size_t>(e)]),
+                  v));
         });
+    sorted->Finish();
   }
 
   // histo with overflow bins and a bin count: the interior edges of
   // `goldmine fisher histogram --bins N` (mining::QuantileBoundaries) over
   // every event read (train and test partitions, with sampling factors) at
-  // options.binning_theta. Throws InvalidInput for fewer than 2 bins. Holds
-  // the one column and its weights (16 bytes per event) and a 4-byte index
-  // per event while sorting: allowed for now (as TrainColumn).
+  // options.binning_theta, in bounded memory (mining::SortedColumn). Throws
+  // InvalidInput for fewer than 2 bins.
   std::vector<double> QuantileEdges(int column, int num_bins) const {
     if (num_bins < 2) {
       throw InvalidInput(
@@ -827,25 +763,22 @@ struct AsymptoticLimits::Impl {
     if (theta.size() == 0) theta = Eigen::VectorXd::Zero(num_parameters());
     CheckTheta(theta, "binning θ");
     const Eigen::VectorXd at_theta = BenchmarkWeights(theta);
-    std::vector<double> values;
-    std::vector<double> weights;
-    values.reserve(static_cast<std::size_t>(train.size() + test.size()));
-    weights.reserve(values.capacity());
+    mining::SortedColumn sorted;
     ForEach(train,
             [&](const mining::MadminerEventBatch& batch, Eigen::Index e) {
               const std::int64_t sb =
                   batch.sampling_benchmarks[static_cast<std::size_t>(e)];
-              values.push_back(batch.observations(e, column));
-              weights.push_back(WeightAt(batch, e, Factor(sb), at_theta));
+              sorted.Add(batch.observations(e, column),
+                         WeightAt(batch, e, Factor(sb), at_theta));
             });
     ForEach(test, [&](const mining::MadminerEventBatch& batch, Eigen::Index e) {
       const std::int64_t sb =
           batch.sampling_benchmarks[static_cast<std::size_t>(e)];
-      values.push_back(batch.observations(e, column));
-      weights.push_back(WeightAt(batch, e, 1.0, at_theta) * Factor(sb));
+      sorted.Add(batch.observations(e, column),
+                 WeightAt(batch, e, 1.0, at_theta) * Factor(sb));
     });
-    std::vector<double> edges = QuantileBoundariesInPlace(
-        std::move(values), std::move(weights), num_bins);
+    sorted.Finish();
+    std::vector<double> edges = mining::QuantileBoundaries(sorted, num_bins);
     if (edges.size() + 1 != static_cast<std::size_t>(num_bins)) {
       throw InvalidInput("histo: no event with a value that is not NaN");
     }
@@ -1152,10 +1085,9 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
         const Eigen::VectorXd mean_benchmark_weights =
             d.morphing_matrix.transpose() *
             d.components->EvaluateBatch(thetas).colwise().mean().transpose();
-        Eigen::VectorXd values;
-        Eigen::VectorXd mean_weights;
-        d.TrainColumn(column, mean_benchmark_weights, &values, &mean_weights);
-        edges.push_back(AdaptiveEdges(values, mean_weights, axis.num_bins));
+        mining::SortedColumn sorted;
+        d.TrainColumn(column, mean_benchmark_weights, &sorted);
+        edges.push_back(AdaptiveEdges(sorted, axis.num_bins));
       }
     }
     auto histogram = std::make_unique<FixedHistogramTerm>(
@@ -1285,11 +1217,9 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
           edges.push_back(axis.edges);
           continue;
         }
-        // The one score component and its weights: 16 bytes per train
-        // event, allowed for now (as Impl::TrainColumn).
-        Eigen::VectorXd values(d.train.size());
-        Eigen::VectorXd weights(d.train.size());
-        Eigen::Index row = 0;
+        // The one score component and its weights, sorted in bounded
+        // memory (as Impl::TrainColumn).
+        mining::SortedColumn sorted;
         train_pass(
             1,
             [&](const mining::MadminerEventBatch& batch,
@@ -1306,17 +1236,17 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
                 Eigen::Index r,
                 const double* payload) {
               const double t = scores(r, dim);
-              values(row) = t;
               // Quantiles of the Fisher information Σ w t² of this score
               // component with information_binning: every bin carries about
               // the same information, so the high-score tail (where the EFT
               // information lives) gets bins of its own instead of sharing
               // the last quantile bin.
-              weights(row) =
-                  d.options.information_binning ? *payload * (t * t) : *payload;
-              ++row;
+              sorted.Add(t,
+                         d.options.information_binning ? *payload * (t * t)
+                                                       : *payload);
             });
-        edges.push_back(AdaptiveEdges(values, weights, axis.num_bins));
+        sorted.Finish();
+        edges.push_back(AdaptiveEdges(sorted, axis.num_bins));
       }
       auto histogram = std::make_unique<FixedHistogramTerm>(
           HistogramBinning(std::move(edges), d.FixedOutOfRange()),

@@ -14,53 +14,54 @@ namespace goldmine::inference {
 std::vector<double> AdaptiveEdges(const Eigen::VectorXd& values,
                                   const Eigen::VectorXd& weights,
                                   int num_bins) {
-  if (weights.size() != values.size() || num_bins < 1) {
+  if (weights.size() != values.size()) {
     throw InvalidInput(
         "adaptive histogram binning: needs one weight per event and at least "
         "one bin");
   }
-  // NaN values go to the overflow bin (histogram.h): they take no part in
-  // the quantiles.
-  std::vector<Eigen::Index> order;
+  mining::SortedColumn column;
   for (Eigen::Index i = 0; i < values.size(); ++i)
-    if (!std::isnan(values(i))) order.push_back(i);
-  const auto n = static_cast<Eigen::Index>(order.size());
+    column.Add(values(i), weights(i));
+  column.Finish();
+  return AdaptiveEdges(column, num_bins);
+}
+
+std::vector<double> AdaptiveEdges(const mining::SortedColumn& column,
+                                  int num_bins) {
+  if (num_bins < 1) {
+    throw InvalidInput(
+        "adaptive histogram binning: needs one weight per event and at least "
+        "one bin");
+  }
+  // NaN values go to the overflow bin (histogram.h): the column leaves them
+  // out of the quantiles.
+  const std::size_t n = column.size();
   if (n < 1) {
     throw InvalidInput(
         "adaptive histogram binning: no event with a value that is not NaN");
   }
-  std::stable_sort(
-      order.begin(), order.end(), [&](Eigen::Index a, Eigen::Index b) {
-        return values(a) < values(b);
-      });
   // weighted_quantile(old_style=True): q_k = cumsum(w)_k − w_k/2, shifted to
   // start at 0 and divided by its last value.
-  std::vector<double> sorted(static_cast<std::size_t>(n));
-  std::vector<double> cumulative(static_cast<std::size_t>(n));
-  double sum = 0.0;
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const Eigen::Index k = order[static_cast<std::size_t>(i)];
-    sum += weights(k);
-    sorted[static_cast<std::size_t>(i)] = values(k);
-    cumulative[static_cast<std::size_t>(i)] = sum - 0.5 * weights(k);
-  }
-  const double first = cumulative.front();
-  for (double& q : cumulative) q -= first;
-  const double last = cumulative.back();
-  for (double& q : cumulative) q /= last;
+  const double first = column.midpoint_sum(0);
+  const double last = column.midpoint_sum(n - 1) - first;
+  auto cumulative = [&](std::size_t i) {
+    return (column.midpoint_sum(i) - first) / last;
+  };
+  auto sorted = [&](std::size_t i) { return column.value(i); };
 
   // numpy.interp: clamps outside [q_0, q_last]; at ties takes the right
   // neighbour's interval (searchsorted side="right").
+  const double cumulative_front = cumulative(0);
+  const double cumulative_back = cumulative(n - 1);
   auto interpolate = [&](double q) {
-    if (!(q > cumulative.front())) return sorted.front();
-    if (!(q < cumulative.back())) return sorted.back();
-    const auto upper =
-        std::upper_bound(cumulative.begin(), cumulative.end(), q);
-    const std::size_t j = static_cast<std::size_t>(upper - cumulative.begin());
-    const double x0 = cumulative[j - 1];
-    const double x1 = cumulative[j];
-    const double slope = (sorted[j] - sorted[j - 1]) / (x1 - x0);
-    return slope * (q - x0) + sorted[j - 1];
+    if (!(q > cumulative_front)) return sorted(0);
+    if (!(q < cumulative_back)) return sorted(n - 1);
+    const std::size_t j = mining::UpperBound(n, q, cumulative);
+    const double x0 = cumulative(j - 1);
+    const double x1 = cumulative(j);
+    const double y0 = sorted(j - 1);
+    const double slope = (sorted(j) - y0) / (x1 - x0);
+    return slope * (q - x0) + y0;
   };
 
   std::vector<double> edges(static_cast<std::size_t>(num_bins) + 1);

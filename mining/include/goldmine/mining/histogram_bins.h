@@ -21,6 +21,8 @@
 #include <optional>
 #include <vector>
 
+#include "goldmine/mining/sorted_column.h"
+
 namespace goldmine::mining {
 
 inline int OverflowBinIndex(const std::vector<double>& boundaries,
@@ -37,29 +39,52 @@ inline int OverflowBinIndex(const std::vector<double>& boundaries,
   return OverflowBinIndex(boundaries, value.value_or(std::nan("")));
 }
 
+// std::upper_bound over positions [0, n) read through `at`: the first i with
+// q < at(i), or n. The same probes as libstdc++'s std::upper_bound, so that
+// an array read from a file (SortedColumn) gives what the array in memory
+// gave, also when negative weights make it non-monotonic.
+template <typename At>
+std::size_t UpperBound(std::size_t n, double q, const At& at) {
+  std::size_t first = 0;
+  std::size_t length = n;
+  while (length > 0) {
+    const std::size_t half = length >> 1;
+    const std::size_t middle = first + half;
+    if (q < at(middle)) {
+      length = half;
+    } else {
+      first = middle + 1;
+      length = length - half - 1;
+    }
+  }
+  return first;
+}
+
 // The interior boundaries at the quantiles k/num_bins, k = 1 … num_bins − 1,
-// of values sorted ascending with their cumulative weight fractions
-// (non-empty, same length): numpy.interp of q over (cumulative, sorted),
-// clamped to the first and last value.
-inline std::vector<double> InterpolatedBoundaries(
-    const std::vector<double>& sorted,
-    const std::vector<double>& cumulative,
-    int num_bins) {
+// of n ≥ 1 values sorted ascending, read by position through sorted(i), with
+// their cumulative weight fractions cumulative(i): numpy.interp of q over
+// (cumulative, sorted), clamped to the first and last value.
+template <typename Sorted, typename Cumulative>
+std::vector<double> InterpolatedBoundaries(std::size_t n,
+                                           const Sorted& sorted,
+                                           const Cumulative& cumulative,
+                                           int num_bins) {
   std::vector<double> boundaries;
+  const double front = cumulative(0);
+  const double back = cumulative(n - 1);
   for (int k = 1; k < num_bins; ++k) {
     const double q = static_cast<double>(k) / num_bins;
-    if (q <= cumulative.front()) {
-      boundaries.push_back(sorted.front());
-    } else if (q >= cumulative.back()) {
-      boundaries.push_back(sorted.back());
+    if (q <= front) {
+      boundaries.push_back(sorted(0));
+    } else if (q >= back) {
+      boundaries.push_back(sorted(n - 1));
     } else {
-      const auto upper = static_cast<std::size_t>(
-          std::upper_bound(cumulative.begin(), cumulative.end(), q) -
-          cumulative.begin());
+      const std::size_t upper = UpperBound(n, q, cumulative);
       const std::size_t lower = upper - 1;
-      const double t =
-          (q - cumulative[lower]) / (cumulative[upper] - cumulative[lower]);
-      boundaries.push_back(sorted[lower] + t * (sorted[upper] - sorted[lower]));
+      const double at_lower = cumulative(lower);
+      const double t = (q - at_lower) / (cumulative(upper) - at_lower);
+      const double value_lower = sorted(lower);
+      boundaries.push_back(value_lower + t * (sorted(upper) - value_lower));
     }
   }
   return boundaries;
@@ -70,32 +95,16 @@ inline std::vector<double> InterpolatedBoundaries(
 // k/num_bins, k = 1 … num_bins − 1, with the cumulative weight of the sorted
 // values Σ_{j≤i} w_j − w_i/2 over the total and numpy.interp's clamping.
 // NaN values are left out (they fill the overflow bin). Returns num_bins − 1
-// boundaries; empty when no value is left.
-inline std::vector<double> QuantileBoundaries(
-    const std::vector<double>& values,
-    const std::vector<double>& weights,
-    int num_bins) {
-  std::vector<std::size_t> order;
-  double total = 0.0;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (std::isnan(values[i])) continue;
-    order.push_back(i);
-    total += weights[i];
-  }
-  if (order.empty() || num_bins < 1) return {};
-  std::stable_sort(
-      order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return values[a] < values[b];
-      });
-  std::vector<double> sorted;
-  std::vector<double> cumulative;
-  double sum = 0.0;
-  for (std::size_t i : order) {
-    sum += weights[i];
-    cumulative.push_back((sum - 0.5 * weights[i]) / total);
-    sorted.push_back(values[i]);
-  }
-  return InterpolatedBoundaries(sorted, cumulative, num_bins);
+// boundaries; empty when no value is left. `column` must be finished.
+inline std::vector<double> QuantileBoundaries(const SortedColumn& column,
+                                              int num_bins) {
+  if (column.size() == 0 || num_bins < 1) return {};
+  const double total = column.total();
+  return InterpolatedBoundaries(
+      column.size(),
+      [&](std::size_t i) { return column.value(i); },
+      [&](std::size_t i) { return column.midpoint_sum(i) / total; },
+      num_bins);
 }
 
 }  // namespace goldmine::mining

@@ -33,12 +33,17 @@
 #include <Eigen/Core>
 #include <vector>
 
+#include "goldmine/mining/sorted_column.h"
+
 namespace goldmine::inference {
 
 // The adaptive edges of one dimension (see the top). `weights` may be of any
 // normalisation; values and weights have the same size (≥ 1).
 std::vector<double> AdaptiveEdges(const Eigen::VectorXd& values,
                                   const Eigen::VectorXd& weights,
+                                  int num_bins);
+// The same for a finished column: bounded memory for any number of events.
+std::vector<double> AdaptiveEdges(const mining::SortedColumn& column,
                                   int num_bins);
 
 // What happens to values outside the edges.
