@@ -23,19 +23,27 @@ struct Column {
   std::vector<double> weights;
 };
 
-// The reference: everything in memory, as in the MadMiner comparison tests.
-std::vector<double> ReferenceBoundaries(const Column& column, int num_bins) {
+// The positions of the values that are not NaN, sorted stably by value, and
+// the total of their weights in the order added.
+std::vector<std::size_t> StableOrder(const Column& column, double* total) {
   std::vector<std::size_t> order;
-  double total = 0.0;
+  *total = 0.0;
   for (std::size_t i = 0; i < column.values.size(); ++i) {
     if (std::isnan(column.values[i])) continue;
     order.push_back(i);
-    total += column.weights[i];
+    *total += column.weights[i];
   }
   std::stable_sort(
       order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
         return column.values[a] < column.values[b];
       });
+  return order;
+}
+
+// The reference: everything in memory, as in the MadMiner comparison tests.
+std::vector<double> ReferenceBoundaries(const Column& column, int num_bins) {
+  double total = 0.0;
+  const std::vector<std::size_t> order = StableOrder(column, &total);
   std::vector<double> sorted;
   std::vector<double> cumulative;
   double sum = 0.0;
@@ -120,17 +128,8 @@ TEST(SortedColumn, ReadsTheStableOrderAndTheRunningSums) {
   ASSERT_TRUE(spilled.external());
   ASSERT_FALSE(in_memory.external());
   // The reference order and sums, from the column directly.
-  std::vector<std::size_t> order;
   double total = 0.0;
-  for (std::size_t i = 0; i < column.values.size(); ++i) {
-    if (std::isnan(column.values[i])) continue;
-    order.push_back(i);
-    total += column.weights[i];
-  }
-  std::stable_sort(
-      order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return column.values[a] < column.values[b];
-      });
+  const std::vector<std::size_t> order = StableOrder(column, &total);
   ASSERT_EQ(spilled.size(), order.size());
   ASSERT_EQ(in_memory.size(), order.size());
   EXPECT_EQ(spilled.total(), total);
