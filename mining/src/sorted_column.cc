@@ -14,9 +14,10 @@
 namespace goldmine::mining {
 namespace {
 
-// Entries per buffered read of a run while merging (64 kB per run) and per
-// buffered write of the merged column.
-constexpr std::size_t kBufferEntries = 4096;
+// Entries per buffered read of a run while merging (16 kB per run: 1.2 MB
+// for the 77 runs of 10^7 values) and per buffered write of the merged
+// column.
+constexpr std::size_t kBufferEntries = 1024;
 
 [[noreturn]] void ScratchFailure(const std::string& what) {
   throw InvalidInput("sorting a column for its quantiles: cannot " + what +
