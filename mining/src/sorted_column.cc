@@ -1,10 +1,13 @@
 #include "goldmine/mining/sorted_column.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <queue>
 #include <string>
@@ -19,10 +22,22 @@ namespace {
 // column.
 constexpr std::size_t kBufferEntries = 1024;
 
-[[noreturn]] void ScratchFailure(const std::string& what) {
+// TMPDIR when set (batch systems point it at local scratch disks), else
+// the system's temporary folder.
+std::string ScratchFolder() {
+  const char* folder = std::getenv("TMPDIR");
+  return folder != nullptr && *folder != '\0' ? folder : P_tmpdir;
+}
+
+[[noreturn]] void ScratchFailure(const std::string& what,
+                                 const std::string& reason) {
   throw InvalidInput("sorting a column for its quantiles: cannot " + what +
-                     " a scratch file in " P_tmpdir " (" +
-                     std::strerror(errno) + "); free space there");
+                     " a scratch file in " + ScratchFolder() + " (" + reason +
+                     "); free space there or point TMPDIR elsewhere");
+}
+
+[[noreturn]] void ScratchFailure(const std::string& what) {
+  ScratchFailure(what, std::strerror(errno));
 }
 
 void Write(std::FILE* file, const void* data, std::size_t bytes) {
@@ -36,16 +51,33 @@ void ReadAt(std::FILE* file, void* data, std::size_t bytes, std::size_t at) {
   while (bytes > 0) {
     const ssize_t read =
         pread(fileno(file), bytes_out, bytes, static_cast<off_t>(at));
-    if (read <= 0) ScratchFailure("read");
+    if (read < 0 && errno == EINTR) continue;
+    if (read < 0) ScratchFailure("read");
+    if (read == 0) ScratchFailure("read", "it ends early");
     bytes_out += read;
     bytes -= static_cast<std::size_t>(read);
     at += static_cast<std::size_t>(read);
   }
 }
 
+// An unnamed file (O_TMPFILE) in the scratch folder: it has no name, so the
+// system frees it when the process ends, also after SIGKILL. Where the file
+// system has no O_TMPFILE, a named file removed at once does the same.
 std::FILE* OpenScratch() {
-  std::FILE* file = std::tmpfile();
-  if (file == nullptr) ScratchFailure("create");
+  const std::string folder = ScratchFolder();
+  int descriptor =
+      open(folder.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, S_IRUSR | S_IWUSR);
+  if (descriptor < 0) {
+    std::string name = folder + "/goldmine-sort-XXXXXX";
+    descriptor = mkostemp(name.data(), O_CLOEXEC);
+    if (descriptor < 0) ScratchFailure("create");
+    unlink(name.c_str());
+  }
+  std::FILE* file = fdopen(descriptor, "w+b");
+  if (file == nullptr) {
+    close(descriptor);
+    ScratchFailure("create");
+  }
   return file;
 }
 

@@ -202,22 +202,48 @@ TEST_F(MalformedFileTest, GzipInputGivesTheSameEvents) {
 
 // Lines are read as views of the decompressed buffer (64 kB), and a line
 // that runs past its end is assembled from several refills: every value
-// must survive, also with CRLF ends split between refills and a comment
-// line longer than the buffer, plain and gzip-compressed.
+// must survive, plain and gzip-compressed (both refill at multiples of
+// 64 kB of text). The first events put a buffer boundary on purpose inside
+// a particle line, between the '\r' and '\n' of a CRLF line end, and inside
+// a weight's value; every fifth event splits its <wgt> tag over two lines;
+// one comment line is longer than three buffers; the rest move the line
+// ends across the boundaries with paddings of varying length.
 TEST_F(MalformedFileTest, LinesAcrossReadBuffersKeepEveryValue) {
+  constexpr std::size_t kBuffer = std::size_t{1} << 16;  // gzip_input.h
   constexpr int kEvents = 3000;
-  std::string events;
+  constexpr int kPlaced = 12;
+  std::string text = Lhe("");
+  // A comment line that ends exactly at `end`.
+  auto pad_to = [&text](std::size_t end) {
+    text += "# " + std::string(end - text.size() - 4, 'x') + "\r\n";
+  };
   for (int i = 0; i < kEvents; ++i) {
-    // Padding of varying length moves the line ends across the buffer's.
-    const std::size_t padding = static_cast<std::size_t>(i * 37 % 4099) +
-                                (i == kEvents / 2 ? 200000 : 0);
-    events += "<event>\r\n 1 1 " + std::to_string(i) +
-              ".25 100 0.0078 0.118\r\n 11 1 0 0 0 0 " + std::to_string(i) +
-              " 2 3 4 0.000511 0 9\r\n# " + std::string(padding, 'x') +
-              "\r\n<rwgt>\r\n<wgt id='a'> -" + std::to_string(i) +
-              ".5 </wgt>\r\n</rwgt>\r\n</event>\r\n";
+    const std::string number = std::to_string(i);
+    const std::string particle =
+        " 11 1 0 0 0 0 " + number + " 2 3 4 0.000511 0 9\r\n";
+    const std::string weight =
+        i % 5 == 4 ? "<wgt id='a'>\r\n -" + number + ".5 </wgt>\r\n"
+                   : "<wgt id='a'> -" + number + ".5 </wgt>\r\n";
+    const std::string rwgt = "<rwgt>\r\n";
+    text += "<event>\r\n 1 1 " + number + ".25 100 0.0078 0.118\r\n";
+    // The next boundary with room for a padding line before it.
+    const std::size_t boundary = (text.size() / kBuffer + 2) * kBuffer;
+    if (i < kPlaced && i % 3 == 0) {
+      pad_to(boundary - 10);  // the boundary 10 bytes into the particle
+    } else if (i < kPlaced && i % 3 == 1) {
+      pad_to(boundary + 1 - particle.size());  // '\r' | '\n'
+    } else if (i >= kPlaced) {
+      const std::size_t padding = static_cast<std::size_t>(i * 37 % 4099) +
+                                  (i == kEvents / 2 ? 200000 : 0);
+      text += "# " + std::string(padding, 'x') + "\r\n";
+    }
+    text += particle;
+    if (i < kPlaced && i % 3 == 2) {
+      pad_to(boundary - 15 - rwgt.size());  // inside the weight's value
+    }
+    text += rwgt + weight + "</rwgt>\r\n</event>\r\n";
   }
-  const std::string text = Lhe(events + "</LesHouchesEvents>\n");
+  text += "</LesHouchesEvents>\n";
   const std::string gz_path = (folder_ / "long.lhe.gz").string();
   gzFile file = gzopen(gz_path.c_str(), "wb");
   gzwrite(file, text.data(), static_cast<unsigned>(text.size()));
@@ -229,11 +255,11 @@ TEST_F(MalformedFileTest, LinesAcrossReadBuffersKeepEveryValue) {
     int read = 0;
     while (reader->Next(&event)) {
       ASSERT_EQ(event.weights.size(), 2u) << path;
-      EXPECT_EQ(event.weights[0], read + 0.25) << path;
-      EXPECT_EQ(event.weights[1], -(read + 0.5)) << path;
+      EXPECT_EQ(event.weights[0], read + 0.25) << path << " event " << read;
+      EXPECT_EQ(event.weights[1], -(read + 0.5)) << path << " event " << read;
       ASSERT_EQ(event.particles.size(), 1u) << path;
-      EXPECT_EQ(event.particles[0].px, read) << path;
-      EXPECT_EQ(event.particles[0].status, 1) << path;
+      EXPECT_EQ(event.particles[0].px, read) << path << " event " << read;
+      EXPECT_EQ(event.particles[0].status, 1) << path << " event " << read;
       ++read;
     }
     EXPECT_EQ(read, kEvents) << path;

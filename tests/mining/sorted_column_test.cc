@@ -13,6 +13,7 @@
 #include <random>
 #include <vector>
 
+#include "goldmine/core/errors.h"
 #include "goldmine/mining/histogram_bins.h"
 
 namespace goldmine::mining {
@@ -155,6 +156,30 @@ TEST(SortedColumn, AnAllNanOrEmptyColumnHasNoBoundaries) {
   nan.Finish();
   EXPECT_EQ(nan.size(), 0u);
   EXPECT_TRUE(QuantileBoundaries(nan, 5).empty());
+}
+
+TEST(SortedColumn, WeightsSummingToZeroHaveNoQuantiles) {
+  // Fractions of a zero or undefined total are undefined: a named error,
+  // not an edge read from past the column's end.
+  for (const double last : {-3.0, std::nan("")}) {
+    SortedColumn sorted(2);
+    sorted.Add(1.0, 1.0);
+    sorted.Add(2.0, 2.0);
+    sorted.Add(3.0, last);
+    sorted.Finish();
+    EXPECT_THROW(
+        {
+          try {
+            QuantileBoundaries(sorted, 2);
+          } catch (const InvalidInput& error) {
+            EXPECT_NE(std::string(error.what()).find("total weight"),
+                      std::string::npos)
+                << error.what();
+            throw;
+          }
+        },
+        InvalidInput);
+  }
 }
 
 TEST(SortedColumn, EqualValuesKeepTheOrderTheyWereAddedAcrossRuns) {

@@ -19,8 +19,10 @@
 #include <cmath>
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <vector>
 
+#include "goldmine/core/errors.h"
 #include "goldmine/mining/sorted_column.h"
 
 namespace goldmine::mining {
@@ -96,10 +98,18 @@ std::vector<double> InterpolatedBoundaries(std::size_t n,
 // values Σ_{j≤i} w_j − w_i/2 over the total and numpy.interp's clamping.
 // NaN values are left out (they fill the overflow bin). Returns num_bins − 1
 // boundaries; empty when no value is left. `column` must be finished.
+// Throws InvalidInput when the weights sum to zero or to no finite number:
+// the fractions, and so the quantiles, are undefined then.
 inline std::vector<double> QuantileBoundaries(const SortedColumn& column,
                                               int num_bins) {
   if (column.size() == 0 || num_bins < 1) return {};
   const double total = column.total();
+  if (!std::isfinite(total) || total == 0.0) {
+    throw InvalidInput("dynamic bins: the weights of the " +
+                       std::to_string(column.size()) + " values sum to " +
+                       std::to_string(total) +
+                       "; quantiles need a finite, non-zero total weight");
+  }
   return InterpolatedBoundaries(
       column.size(),
       [&](std::size_t i) { return column.value(i); },

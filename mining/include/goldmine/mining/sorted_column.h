@@ -10,11 +10,12 @@
 //
 // Up to `run_size` values are held in memory. Beyond that the column is an
 // external merge sort: sorted runs of `run_size` values are written to an
-// unnamed scratch file in the system's temporary folder (std::tmpfile: the
-// system removes it even when the process is killed), merged into a second
-// one, and read back by position. Every sum is taken in the same order as
-// in memory, so the boundaries are the same bit for bit, whatever the run
-// size (tests/mining/sorted_column_test.cc).
+// unnamed scratch file (O_TMPFILE) in $TMPDIR, or /tmp without it (the
+// system frees it when the process ends, also after SIGKILL), merged into a
+// second one, and read back by position: at most 32 bytes per value on disk.
+// Every sum is taken in the same order as in memory, so the boundaries are
+// the same bit for bit, whatever the run size
+// (tests/mining/sorted_column_test.cc).
 #pragma once
 
 #include <cstddef>
