@@ -31,9 +31,10 @@ std::string ScratchFolder() {
 
 [[noreturn]] void ScratchFailure(const std::string& what,
                                  const std::string& reason) {
-  throw InvalidInput("sorting a column for its quantiles: cannot " + what +
-                     " a scratch file in " + ScratchFolder() + " (" + reason +
-                     "); free space there or point TMPDIR elsewhere");
+  throw InvalidInput(
+      "sorting a column for its quantiles: cannot " + what +
+      " a scratch file in " + ScratchFolder() + " (" + reason +
+      "); expected TMPDIR (or /tmp) to be a writable folder with free space");
 }
 
 [[noreturn]] void ScratchFailure(const std::string& what) {

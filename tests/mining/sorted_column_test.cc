@@ -9,8 +9,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <numeric>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "goldmine/core/errors.h"
@@ -179,6 +181,27 @@ TEST(SortedColumn, WeightsSummingToZeroHaveNoQuantiles) {
           }
         },
         InvalidInput);
+  }
+}
+
+TEST(SortedColumn, AScratchFolderThatCannotBeWrittenIsNamed) {
+  const char* before = std::getenv("TMPDIR");
+  const std::string saved = before != nullptr ? before : "";
+  setenv("TMPDIR", "/nonexistent/goldmine-scratch", 1);
+  SortedColumn sorted(2);
+  try {
+    for (int i = 0; i < 5; ++i) sorted.Add(i, 1.0);
+    sorted.Finish();
+    ADD_FAILURE() << "no error without a scratch folder";
+  } catch (const InvalidInput& error) {
+    EXPECT_NE(std::string(error.what()).find("/nonexistent/goldmine-scratch"),
+              std::string::npos)
+        << error.what();
+  }
+  if (before != nullptr) {
+    setenv("TMPDIR", saved.c_str(), 1);
+  } else {
+    unsetenv("TMPDIR");
   }
 }
 
