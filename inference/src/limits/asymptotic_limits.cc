@@ -1679,6 +1679,19 @@ int BenchmarkColumn(const mining::MadminerEventsReader& reader,
   return static_cast<int>(found - benchmarks.begin());
 }
 
+// L Σ w of observed events weighted by a benchmark, which must sum to a
+// positive value (ReadObservedData, ObservedEventsFile).
+double ObservedEventCount(double sum,
+                          const std::string& events_file,
+                          const std::string& weights_benchmark,
+                          double luminosity) {
+  if (!(sum > 0.0)) {
+    throw InvalidInput("--observed " + events_file + ": the weights of " +
+                       weights_benchmark + " sum to " + std::to_string(sum));
+  }
+  return luminosity * sum;
+}
+
 }  // namespace
 
 ObservedData ReadObservedData(const std::string& events_file,
@@ -1700,11 +1713,8 @@ ObservedData ReadObservedData(const std::string& events_file,
     data.weights = batch.weights.col(
         BenchmarkColumn(reader, weights_benchmark, events_file));
     const double sum = data.weights.sum();
-    if (!(sum > 0.0)) {
-      throw InvalidInput("--observed " + events_file + ": the weights of " +
-                         weights_benchmark + " sum to " + std::to_string(sum));
-    }
-    data.n_events = luminosity * sum;
+    data.n_events =
+        ObservedEventCount(sum, events_file, weights_benchmark, luminosity);
   }
   return data;
 }
@@ -1737,11 +1747,8 @@ ObservedData ObservedEventsFile(const std::string& events_file,
                    weights.Add(batch.weights(e, events->weights_column));
                  });
     const double sum = weights.Sum();
-    if (!(sum > 0.0)) {
-      throw InvalidInput("--observed " + events_file + ": the weights of " +
-                         weights_benchmark + " sum to " + std::to_string(sum));
-    }
-    data.n_events = luminosity * sum;
+    data.n_events =
+        ObservedEventCount(sum, events_file, weights_benchmark, luminosity);
   }
   data.events = std::move(events);
   return data;
