@@ -35,6 +35,7 @@
 #include <string>
 
 #include "goldmine/core/huge_pages.h"
+#include "goldmine/core/malloc_reuse.h"
 #include "goldmine/core/random.h"
 #include "goldmine/mining/augmenter.h"
 #include "goldmine/mining/fisher_information.h"
@@ -206,10 +207,12 @@ BENCHMARK(BM_CrossSections)
 }  // namespace
 }  // namespace goldmine::mining
 
-// With transparent huge pages, as the goldmine commands run
-// (core/huge_pages.h; GOLDMINE_NO_HUGE_PAGES=1 measures without).
+// With transparent huge pages and freed memory kept for reuse, as the
+// goldmine commands run (core/huge_pages.h, core/malloc_reuse.h;
+// GOLDMINE_NO_HUGE_PAGES=1 measures without huge pages).
 int main(int argc, char** argv) {
   goldmine::core::ReexecWithHugePages(argv);
+  goldmine::core::KeepFreedMemoryForReuse();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

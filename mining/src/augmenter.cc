@@ -129,6 +129,10 @@ Partition MakePartition(const std::string& name,
 // Rows per unit of work of the threads (AugmenterOptions::threads).
 constexpr Eigen::Index kRowChunk = 8192;
 
+// Draws per piece of a streamed sample (AugmenterOptions::draws_per_piece):
+// about 20 MB of rows and results in memory at a time.
+constexpr std::int64_t kDefaultDrawsPerPiece = 100000;
+
 struct Augmenter::Impl {
   AugmenterOptions options;
   WeightedEvents events;
@@ -164,22 +168,6 @@ struct Augmenter::Impl {
     draws.first = draws.first_block * kSampleBlockSize;
     draws.end = std::min(total, end_block * kSampleBlockSize);
     return draws;
-  }
-
-  // The slots of this shard's draws; model_of(d) is the model of draw d.
-  template <typename ModelOf>
-  static DrawSlots Slots(const ShardDraws& draws,
-                         std::uint64_t seed,
-                         ModelOf model_of) {
-    DrawSlots slots;
-    slots.block_size = kSampleBlockSize;
-    slots.first_block = draws.first_block;
-    slots.seed = seed;
-    slots.model.reserve(static_cast<std::size_t>(draws.end - draws.first));
-    for (std::int64_t d = draws.first; d < draws.end; ++d) {
-      slots.model.push_back(model_of(d));
-    }
-    return slots;
   }
 
   std::vector<PointModel> Models(const ThetaPoints& points,
@@ -243,8 +231,8 @@ struct Augmenter::Impl {
   }
 
   // Draws point after point: draw d comes from point d / per_point. With a
-  // sink, the shard's draws go in groups of whole blocks, one pass each;
-  // without, in one group, returned whole.
+  // sink, the shard's draws go to it in pieces of whole blocks; without,
+  // they are returned whole.
   SampleData SingleTheta(const std::string& method,
                          const ThetaPoints& theta,
                          std::int64_t n_samples,
@@ -266,13 +254,29 @@ struct Augmenter::Impl {
                                             static_cast<double>(theta.size())));
     const std::vector<std::int64_t> counts(models.size(), per_point);
     const double n_eff = MinNeff(models, counts);
-    const ShardDraws draws =
-        Shard(per_point * static_cast<std::int64_t>(models.size()));
-    return ForEachGroup(
-        draws,
-        [&](const ShardDraws& group) {
-          return DrawGroup(
-              method, models, group, per_point, seed, partition, score);
+    // Point m fills the slots [m per_point, (m + 1) per_point).
+    std::vector<ModelSlots> slots(models.size());
+    for (std::size_t m = 0; m < models.size(); ++m) {
+      slots[m].count = per_point;
+      slots[m].first = static_cast<std::int64_t>(m) * per_point;
+      slots[m].run = per_point;
+    }
+    return DrawPieces(
+        models,
+        std::move(slots),
+        Shard(per_point * static_cast<std::int64_t>(models.size())),
+        [&](const ShardDraws& group,
+            Eigen::MatrixXd& x,
+            Eigen::MatrixXd& weights) {
+          return SingleThetaRows(method,
+                                 models,
+                                 group,
+                                 x,
+                                 weights,
+                                 per_point,
+                                 seed,
+                                 partition,
+                                 score);
         },
         sink,
         method,
@@ -281,32 +285,34 @@ struct Augmenter::Impl {
         n_eff);
   }
 
-  // The rows of draws [group.first, group.end) of a single-θ sample.
-  SampleData DrawGroup(const std::string& method,
-                       const std::vector<PointModel>& models,
-                       const ShardDraws& group,
-                       std::int64_t per_point,
-                       std::uint64_t seed,
-                       const Partition& partition,
-                       bool score) const {
-    Drawn drawn = events.Draw(
-        models,
-        Slots(group,
-              seed,
-              [&](std::int64_t d) { return static_cast<int>(d / per_point); }),
-        partition);
+  // The rows of the slots [group.first, group.end) of a single-θ sample,
+  // from their drawn observables and benchmark weights.
+  SampleData SingleThetaRows(const std::string& method,
+                             const std::vector<PointModel>& models,
+                             const ShardDraws& group,
+                             Eigen::MatrixXd& x,
+                             const Eigen::MatrixXd& weights,
+                             std::int64_t per_point,
+                             std::uint64_t seed,
+                             const Partition& partition,
+                             bool score) const {
     SampleData data = Header(method, partition, seed);
-    const Eigen::Index n = drawn.x.rows();
-    data.x = std::move(drawn.x);
+    const Eigen::Index n = x.rows();
+    data.x = std::move(x);
     data.theta0.resize(n, events.num_parameters());
     if (score) data.t_xz.resize(n, events.num_score());
-    // Draw() returns the rows of each model contiguously: chunks of at most
-    // kRowChunk rows of one model, computed on options.threads threads.
+    // Chunks of at most kRowChunk rows of one point, computed on
+    // options.threads threads.
+    const auto point_of = [&](Eigen::Index row) {
+      return static_cast<std::size_t>((group.first + row) / per_point);
+    };
     std::vector<std::pair<Eigen::Index, Eigen::Index>> chunks;
     for (Eigen::Index first = 0; first < n;) {
-      const int m = drawn.model[first];
       Eigen::Index end = first + 1;
-      while (end < n && drawn.model[end] == m && end - first < kRowChunk) ++end;
+      while (end < n && point_of(end) == point_of(first) &&
+             end - first < kRowChunk) {
+        ++end;
+      }
       chunks.emplace_back(first, end);
       first = end;
     }
@@ -315,13 +321,12 @@ struct Augmenter::Impl {
         options.threads,
         [&](std::int64_t c) {
           const auto [first, end] = chunks[static_cast<std::size_t>(c)];
-          const PointModel& model =
-              models[static_cast<std::size_t>(drawn.model[first])];
+          const PointModel& model = models[point_of(first)];
           data.theta0.middleRows(first, end - first).rowwise() =
               model.theta.transpose();
           if (score) {
-            data.t_xz.middleRows(first, end - first) = events.Scores(
-                model, drawn.weights.middleRows(first, end - first));
+            data.t_xz.middleRows(first, end - first) =
+                events.Scores(model, weights.middleRows(first, end - first));
           }
         });
     return data;
@@ -364,9 +369,24 @@ struct Augmenter::Impl {
       return offset1 + (single1 ? 0 : static_cast<int>(set));
     }
     int Y(std::int64_t d) const { return d % PerSet() >= per_set0 ? 1 : 0; }
-    int ModelOf(std::int64_t d) const {
-      const Eigen::Index set = d / PerSet();
-      return Y(d) == 0 ? Index0(set) : Index1(set);
+    // The slots of each model: set s holds per_set0 θ0 draws, then per_set1
+    // θ1 draws; a single θ0 (θ1) point fills its part of every set.
+    std::vector<ModelSlots> Slots(Eigen::Index sets) const {
+      std::vector<ModelSlots> slots(models.size());
+      for (Eigen::Index set = 0; set < sets; ++set) {
+        for (const int y : {0, 1}) {
+          const int m = y == 0 ? Index0(set) : Index1(set);
+          const std::int64_t per_set = y == 0 ? per_set0 : per_set1;
+          ModelSlots& model = slots[static_cast<std::size_t>(m)];
+          if (model.count == 0) {
+            model.first = set * PerSet() + y * per_set0;
+            model.run = per_set;
+            model.stride = PerSet();
+          }
+          model.count += per_set;
+        }
+      }
+      return slots;
     }
   };
 
@@ -420,10 +440,15 @@ struct Augmenter::Impl {
       counts[static_cast<std::size_t>(plan.Index1(set))] += plan.per_set1;
     }
     const double n_eff = MinNeff(plan.models, counts);
-    return ForEachGroup(
+    return DrawPieces(
+        plan.models,
+        plan.Slots(sets),
         Shard(plan.PerSet() * sets),
-        [&](const ShardDraws& draws) {
-          return RatioGroup(plan, draws, method, partition, seed, score);
+        [&](const ShardDraws& draws,
+            Eigen::MatrixXd& x,
+            Eigen::MatrixXd& weights) {
+          return RatioRows(
+              plan, draws, x, weights, method, partition, seed, score);
         },
         sink,
         method,
@@ -433,18 +458,16 @@ struct Augmenter::Impl {
   }
 
   // The rows of the draws [draws.first, draws.end) (whole blocks) of a ratio
-  // sample.
-  SampleData RatioGroup(const RatioPlan& plan,
-                        const ShardDraws& draws,
-                        const std::string& method,
-                        const Partition& partition,
-                        std::uint64_t seed,
-                        bool score) const {
+  // sample, from their drawn observables (x) and benchmark weights.
+  SampleData RatioRows(const RatioPlan& plan,
+                       const ShardDraws& draws,
+                       const Eigen::MatrixXd& x,
+                       const Eigen::MatrixXd& weights,
+                       const std::string& method,
+                       const Partition& partition,
+                       std::uint64_t seed,
+                       bool score) const {
     const bool more = method == "more-ratios";
-    const Drawn drawn = events.Draw(
-        plan.models,
-        Slots(draws, seed, [&](std::int64_t d) { return plan.ModelOf(d); }),
-        partition);
     struct Row {
       Eigen::Index drawn_row;
       int model0;
@@ -490,7 +513,7 @@ struct Augmenter::Impl {
     SampleData data = Header(method, partition, seed);
     const auto n = static_cast<Eigen::Index>(rows.size());
     const int p = events.num_parameters();
-    data.x.resize(n, drawn.x.cols());
+    data.x.resize(n, x.cols());
     data.theta0.resize(n, p);
     data.theta1.resize(n, p);
     data.y.resize(n, 1);
@@ -537,10 +560,10 @@ struct Augmenter::Impl {
             const PointModel& model = plan.models[chunk.model];
             Eigen::MatrixXd gathered(
                 static_cast<Eigen::Index>(chunk.end - chunk.first),
-                drawn.weights.cols());
+                weights.cols());
             for (std::size_t j = chunk.first; j < chunk.end; ++j) {
               gathered.row(static_cast<Eigen::Index>(j - chunk.first)) =
-                  drawn.weights.row(
+                  weights.row(
                       rows[static_cast<std::size_t>(list[j])].drawn_row);
             }
             const Eigen::VectorXd values =
@@ -569,7 +592,7 @@ struct Augmenter::Impl {
                 plan.models[static_cast<std::size_t>(row.model0)];
             const PointModel& model1 =
                 plan.models[static_cast<std::size_t>(row.model1)];
-            data.x.row(i) = drawn.x.row(row.drawn_row);
+            data.x.row(i) = x.row(row.drawn_row);
             data.theta0.row(i) = model0.theta.transpose();
             data.theta1.row(i) = model1.theta.transpose();
             data.y(i, 0) = row.y;
@@ -579,41 +602,55 @@ struct Augmenter::Impl {
     return data;
   }
 
-  // Without a sink, the rows of all of `draws`; with one, `draws` in groups
-  // of whole blocks (options.draws_per_pass), each handed to the sink, and
-  // the metadata without rows. draw_group(group) gives a group's rows; every
-  // result gets the whole sample's n_eff.
-  template <typename DrawGroupFunction>
-  SampleData ForEachGroup(const ShardDraws& draws,
-                          const DrawGroupFunction& draw_group,
-                          const SampleSink* sink,
-                          const std::string& method,
-                          const Partition& partition,
-                          std::uint64_t seed,
-                          double n_eff) const {
-    if (sink == nullptr) {
-      SampleData data = draw_group(draws);
-      data.n_eff = n_eff;
-      return data;
+  // Draws the slots `draws` of a sample (model m fills slots[m]) in one
+  // pass over the events. Without a sink, returns the rows of all of them,
+  // make_rows(draws, x, weights); with one, hands make_rows(group, ...) to
+  // the sink for groups of whole blocks (options.draws_per_piece) and
+  // returns the metadata without rows. Every result gets the whole sample's
+  // n_eff.
+  template <typename MakeRows>
+  SampleData DrawPieces(const std::vector<PointModel>& models,
+                        std::vector<ModelSlots> slots,
+                        const ShardDraws& draws,
+                        const MakeRows& make_rows,
+                        const SampleSink* sink,
+                        const std::string& method,
+                        const Partition& partition,
+                        std::uint64_t seed,
+                        double n_eff) const {
+    DrawPlan plan;
+    plan.slots = std::move(slots);
+    plan.first = draws.first;
+    plan.end = draws.end;
+    plan.seed = seed;
+    plan.piece_slots = draws.end - draws.first;
+    if (sink != nullptr) {
+      const std::int64_t per_piece = options.draws_per_piece > 0
+                                         ? options.draws_per_piece
+                                         : kDefaultDrawsPerPiece;
+      plan.piece_slots =
+          std::max<std::int64_t>(1, per_piece / kSampleBlockSize) *
+          kSampleBlockSize;
     }
-    const std::int64_t draws_per_pass =
-        options.draws_per_pass > 0
-            ? options.draws_per_pass
-            : std::clamp<std::int64_t>(partition.size() / 4, 100000, 1000000);
-    const std::int64_t group_blocks =
-        std::max<std::int64_t>(1, draws_per_pass / kSampleBlockSize);
-    for (std::int64_t block = draws.first_block;
-         block * kSampleBlockSize < draws.end;
-         block += group_blocks) {
-      ShardDraws group;
-      group.first_block = block;
-      group.first = block * kSampleBlockSize;
-      group.end =
-          std::min(draws.end, (block + group_blocks) * kSampleBlockSize);
-      SampleData piece = draw_group(group);
-      piece.n_eff = n_eff;
-      (*sink)(piece);
-    }
+    SampleData whole;
+    events.Draw(
+        models,
+        plan,
+        partition,
+        [&](std::int64_t first, Eigen::MatrixXd& x, Eigen::MatrixXd& weights) {
+          ShardDraws group;
+          group.first_block = first / kSampleBlockSize;
+          group.first = first;
+          group.end = first + x.rows();
+          SampleData piece = make_rows(group, x, weights);
+          piece.n_eff = n_eff;
+          if (sink == nullptr) {
+            whole = std::move(piece);
+          } else {
+            (*sink)(piece);
+          }
+        });
+    if (sink == nullptr) return whole;
     SampleData header = Header(method, partition, seed);
     header.n_eff = n_eff;
     return header;

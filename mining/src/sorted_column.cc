@@ -1,18 +1,12 @@
 #include "goldmine/mining/sorted_column.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <cstdlib>
-#include <cstring>
+#include <memory>
 #include <queue>
-#include <string>
 
 #include "goldmine/core/errors.h"
+#include "scratch_file.h"
 
 namespace goldmine::mining {
 namespace {
@@ -22,71 +16,10 @@ namespace {
 // column.
 constexpr std::size_t kBufferEntries = 1024;
 
-// TMPDIR when set (batch systems point it at local scratch disks), else
-// the system's temporary folder.
-std::string ScratchFolder() {
-  const char* folder = std::getenv("TMPDIR");
-  return folder != nullptr && *folder != '\0' ? folder : P_tmpdir;
-}
-
-[[noreturn]] void ScratchFailure(const std::string& what,
-                                 const std::string& reason) {
-  throw InvalidInput(
-      "sorting a column for its quantiles: cannot " + what +
-      " a scratch file in " + ScratchFolder() + " (" + reason +
-      "); expected TMPDIR (or /tmp) to be a writable folder with free space");
-}
-
-[[noreturn]] void ScratchFailure(const std::string& what) {
-  ScratchFailure(what, std::strerror(errno));
-}
-
-void Write(std::FILE* file, const void* data, std::size_t bytes) {
-  if (bytes > 0 && std::fwrite(data, 1, bytes, file) != bytes) {
-    ScratchFailure("write");
-  }
-}
-
-void ReadAt(std::FILE* file, void* data, std::size_t bytes, std::size_t at) {
-  auto* bytes_out = static_cast<char*>(data);
-  while (bytes > 0) {
-    const ssize_t read =
-        pread(fileno(file), bytes_out, bytes, static_cast<off_t>(at));
-    if (read < 0 && errno == EINTR) continue;
-    if (read < 0) ScratchFailure("read");
-    if (read == 0) ScratchFailure("read", "it ends early");
-    bytes_out += read;
-    bytes -= static_cast<std::size_t>(read);
-    at += static_cast<std::size_t>(read);
-  }
-}
-
-// An unnamed file (O_TMPFILE) in the scratch folder: it has no name, so the
-// system frees it when the process ends, also after SIGKILL. Where the file
-// system has no O_TMPFILE, a named file removed at once does the same.
-std::FILE* OpenScratch() {
-  const std::string folder = ScratchFolder();
-  int descriptor =
-      open(folder.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, S_IRUSR | S_IWUSR);
-  if (descriptor < 0) {
-    std::string name = folder + "/goldmine-sort-XXXXXX";
-    descriptor = mkostemp(name.data(), O_CLOEXEC);
-    if (descriptor < 0) ScratchFailure("create");
-    unlink(name.c_str());
-  }
-  std::FILE* file = fdopen(descriptor, "w+b");
-  if (file == nullptr) {
-    close(descriptor);
-    ScratchFailure("create");
-  }
-  return file;
-}
+// Starts the message of a scratch file that cannot be written.
+constexpr const char* kPurpose = "sorting a column for its quantiles";
 
 }  // namespace
-
-void SortedColumn::FileCloser::operator()(std::FILE* file) const {
-  std::fclose(file);
-}
 
 SortedColumn::SortedColumn(std::size_t run_size)
     : run_size_(std::max<std::size_t>(run_size, 1)) {}
@@ -110,9 +43,9 @@ void SortedColumn::SortBuffer() {
 }
 
 void SortedColumn::SpillRun() {
-  if (!runs_file_) runs_file_.reset(OpenScratch());
+  if (!runs_file_) runs_file_ = std::make_unique<ScratchFile>(kPurpose);
   SortBuffer();
-  Write(runs_file_.get(), buffer_.data(), buffer_.size() * sizeof(Entry));
+  runs_file_->Append(buffer_.data(), buffer_.size() * sizeof(Entry));
   run_lengths_.push_back(buffer_.size());
   buffer_.clear();
 }
@@ -139,7 +72,7 @@ void SortedColumn::Finish() {
 }
 
 void SortedColumn::MergeRuns() {
-  if (std::fflush(runs_file_.get()) != 0) ScratchFailure("write");
+  runs_file_->Flush();
   struct Run {
     std::size_t offset = 0;     // of the next entry not yet buffered
     std::size_t remaining = 0;  // entries not yet buffered
@@ -156,10 +89,8 @@ void SortedColumn::MergeRuns() {
   auto refill = [&](Run& run) {
     const std::size_t count = std::min(kBufferEntries, run.remaining);
     run.buffer.resize(count);
-    ReadAt(runs_file_.get(),
-           run.buffer.data(),
-           count * sizeof(Entry),
-           run.offset * sizeof(Entry));
+    runs_file_->ReadAt(
+        run.buffer.data(), count * sizeof(Entry), run.offset * sizeof(Entry));
     run.offset += count;
     run.remaining -= count;
     run.position = 0;
@@ -177,7 +108,7 @@ void SortedColumn::MergeRuns() {
     refill(runs[r]);
     heap.push(r);
   }
-  sorted_file_.reset(OpenScratch());
+  sorted_file_ = std::make_unique<ScratchFile>(kPurpose);
   std::vector<SortedEntry> out;
   out.reserve(kBufferEntries);
   double sum = 0.0;
@@ -189,7 +120,7 @@ void SortedColumn::MergeRuns() {
     sum += weight;
     out.push_back({value, sum - 0.5 * weight});
     if (out.size() == kBufferEntries) {
-      Write(sorted_file_.get(), out.data(), out.size() * sizeof(out[0]));
+      sorted_file_->Append(out.data(), out.size() * sizeof(out[0]));
       out.clear();
     }
     if (++run.position == run.buffer.size()) {
@@ -198,14 +129,14 @@ void SortedColumn::MergeRuns() {
     }
     heap.push(r);
   }
-  Write(sorted_file_.get(), out.data(), out.size() * sizeof(out[0]));
-  if (std::fflush(sorted_file_.get()) != 0) ScratchFailure("write");
+  sorted_file_->Append(out.data(), out.size() * sizeof(out[0]));
+  sorted_file_->Flush();
   runs_file_.reset();  // frees its disk space
 }
 
 SortedColumn::SortedEntry SortedColumn::ReadSorted(std::size_t i) const {
   SortedEntry entry{};
-  ReadAt(sorted_file_.get(), &entry, sizeof(entry), i * sizeof(entry));
+  sorted_file_->ReadAt(&entry, sizeof(entry), i * sizeof(entry));
   return entry;
 }
 

@@ -6,8 +6,11 @@
 #include <numeric>
 #include <utility>
 
+#include "ascending_uniforms.h"
+#include "drawn_rows.h"
 #include "goldmine/core/errors.h"
 #include "goldmine/core/random.h"
+#include "slot_permutation.h"
 
 namespace goldmine::mining {
 namespace {
@@ -390,186 +393,104 @@ std::uint64_t SampleBlockSeed(std::uint64_t seed,
       ((static_cast<std::uint64_t>(block) + 1) * 0xbf58476d1ce4e5b9ULL));
 }
 
-namespace {
-
-// Sorts `list`, made of sorted runs starting at the ascending offsets
-// `starts`, by merging neighbouring runs: O(n log runs), against O(n log n)
-// for a sort (10^6 draws of one point come in 100 runs).
-template <typename T>
-void MergeSortedRuns(std::vector<T>& list, std::vector<std::size_t> starts) {
-  starts.push_back(list.size());
-  const auto at = [&list](std::size_t offset) {
-    return list.begin() + static_cast<std::ptrdiff_t>(offset);
-  };
-  while (starts.size() > 2) {
-    std::vector<std::size_t> merged;
-    std::size_t i = 0;
-    for (; i + 2 < starts.size(); i += 2) {
-      std::inplace_merge(at(starts[i]), at(starts[i + 1]), at(starts[i + 2]));
-      merged.push_back(starts[i]);
-    }
-    if (i + 1 < starts.size()) merged.push_back(starts[i]);  // an odd run
-    merged.push_back(list.size());
-    starts = std::move(merged);
-  }
+std::uint64_t SampleModelSeed(std::uint64_t seed,
+                              std::size_t model,
+                              std::uint64_t purpose) {
+  // Negative "blocks": never those of SampleBlockSeed.
+  return SampleBlockSeed(seed, -1 - static_cast<std::int64_t>(model), purpose);
 }
 
-}  // namespace
-
-Drawn WeightedEvents::Draw(const std::vector<PointModel>& models,
-                           const DrawSlots& slots,
-                           const Partition& partition) const {
-  GOLDMINE_REQUIRE(slots.block_size > 0, "sample blocks must not be empty");
-  struct Target {
-    double value;
-    std::int64_t row;  // output row
-    bool operator<(const Target& other) const {
-      return value < other.value || (value == other.value && row < other.row);
-    }
+void WeightedEvents::Draw(const std::vector<PointModel>& models,
+                          const DrawPlan& plan,
+                          const Partition& partition,
+                          const DrawnPiece& piece) const {
+  GOLDMINE_REQUIRE(plan.slots.size() == models.size(),
+                   "a draw plan needs the slots of every model");
+  DrawnRows rows(plan.first,
+                 plan.end,
+                 plan.piece_slots,
+                 setup().num_observables(),
+                 num_benchmarks());
+  // One stream of draws per model that draws: its ascending uniforms, scaled
+  // to Σ max(w, 0), meet the running sum of its positive weights.
+  struct Stream {
+    std::size_t model;
+    AscendingUniforms uniforms;
+    SlotPermutation permutation;
+    double sum = 0.0;
+    // The last event with positive weight so far, and its row.
+    std::int64_t last_positive = -1;
+    Eigen::RowVectorXd last_x;
+    Eigen::RowVectorXd last_weights;
   };
-  const auto total = static_cast<std::int64_t>(slots.model.size());
-  std::vector<std::vector<Target>> targets(models.size());
-  // Where each block's sorted run of a model's targets starts.
-  std::vector<std::vector<std::size_t>> runs(models.size());
-  // The slots of one block, grouped by model (slot order within a model).
-  std::vector<std::int64_t> block_rows;
-  for (std::int64_t start = 0; start < total; start += slots.block_size) {
-    const std::int64_t end = std::min(total, start + slots.block_size);
-    RandomStream random(SampleBlockSeed(
-        slots.seed, slots.first_block + start / slots.block_size, 0));
-    block_rows.resize(static_cast<std::size_t>(end - start));
-    std::iota(block_rows.begin(), block_rows.end(), start);
-    std::stable_sort(block_rows.begin(),
-                     block_rows.end(),
-                     [&](std::int64_t a, std::int64_t b) {
-                       return slots.model[static_cast<std::size_t>(a)] <
-                              slots.model[static_cast<std::size_t>(b)];
-                     });
-    for (std::size_t first = 0; first < block_rows.size();) {
-      const auto m = static_cast<std::size_t>(
-          slots.model[static_cast<std::size_t>(block_rows[first])]);
-      std::size_t last = first + 1;
-      while (last < block_rows.size() &&
-             static_cast<std::size_t>(
-                 slots.model[static_cast<std::size_t>(block_rows[last])]) ==
-                 m) {
-        ++last;
-      }
-      // `count` iid uniform draws, generated already sorted (O(n) instead of
-      // a sort): the order statistics of n uniforms are the normalised
-      // partial sums S_j / S_{n+1} of n + 1 standard exponentials. Their
-      // ranks go to uniformly random slots of the model (Fisher–Yates), so
-      // that rows stay in an exchangeable (draw) order as with unsorted
-      // draws.
-      const std::size_t count = last - first;
-      std::vector<double> values(count);
-      double sum = 0.0;
-      for (double& value : values) {
-        sum -= std::log1p(-random.Uniform());
-        value = sum;
-      }
-      sum -= std::log1p(-random.Uniform());
-      const double scale = models[m].positive / sum;
-      for (std::size_t i = count; i > 1; --i) {
-        const auto j = static_cast<std::size_t>(random.Index(i));
-        std::swap(block_rows[first + i - 1], block_rows[first + j]);
-      }
-      runs[m].push_back(targets[m].size());
-      for (std::size_t j = 0; j < count; ++j) {
-        targets[m].push_back({values[j] * scale, block_rows[first + j]});
-      }
-      first = last;
-    }
-  }
-  // The draws of several blocks interleave: one sorted list per model for
-  // the single pass over the events.
+  std::vector<Stream> streams;
   for (std::size_t m = 0; m < models.size(); ++m) {
-    MergeSortedRuns(targets[m], std::move(runs[m]));
+    const std::int64_t count = plan.slots[m].count;
+    if (count <= 0) continue;
+    streams.push_back(
+        {m,
+         AscendingUniforms(count, SampleModelSeed(plan.seed, m, 0)),
+         SlotPermutation(static_cast<std::uint64_t>(count),
+                         SampleModelSeed(plan.seed, m, 1)),
+         0.0,
+         -1,
+         Eigen::RowVectorXd(),
+         Eigen::RowVectorXd()});
   }
-  std::vector<std::int64_t> chosen(static_cast<std::size_t>(total), -1);
-  std::vector<std::size_t> next(models.size(), 0);
-  std::vector<double> cumulative(models.size(), 0.0);
-  std::vector<std::int64_t> last_positive(models.size(), -1);
-  std::vector<std::size_t> active;
-  for (std::size_t m = 0; m < models.size(); ++m) {
-    if (!targets[m].empty()) active.push_back(m);
-  }
+  // The k-th smallest uniform of a stream fills the slot of draw π(k).
+  auto keep = [&](Stream& stream, const auto& x, const auto& weights) {
+    const std::int64_t slot = plan.slots[stream.model].Slot(
+        static_cast<std::int64_t>(stream.permutation(
+            static_cast<std::uint64_t>(stream.uniforms.rank()))));
+    if (rows.Holds(slot)) rows.Add(slot, x, weights);
+    stream.uniforms.Next();
+  };
   const int k = num_nuisance();
   Eigen::MatrixXd a;
   Eigen::MatrixXd b;
   Eigen::VectorXd coefficient;
   Eigen::VectorXd weight;
-  // The drawn rows are copied while their batch is in memory (no second
-  // read); rows land in random output positions, so they are staged
-  // row-major (one or two cache lines per scattered write).
-  using RowMajor =
-      Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  RowMajor x_rows(total, setup().num_observables());
-  RowMajor weight_rows(total, num_benchmarks());
-  ForEachBatch(partition.first,
-               partition.end,
-               [&](const MadminerEventBatch& batch, std::int64_t first) {
-                 if (k > 0) Nuisance(batch.weights, &a, &b);
-                 for (std::size_t m : active) {
-                   if (next[m] >= targets[m].size()) continue;
-                   BatchWeights(models[m],
-                                batch,
-                                a,
-                                b,
-                                partition.correction,
-                                &coefficient,
-                                &weight);
-                   double sum = cumulative[m];
-                   auto& cursor = next[m];
-                   const auto& list = targets[m];
-                   for (Eigen::Index e = 0; e < weight.size(); ++e) {
-                     if (weight(e) <= 0.0) continue;
-                     sum += weight(e);
-                     last_positive[m] = first + e;
-                     while (cursor < list.size() && list[cursor].value <= sum) {
-                       const std::int64_t row = list[cursor].row;
-                       chosen[static_cast<std::size_t>(row)] = first + e;
-                       x_rows.row(row) = batch.observations.row(e);
-                       weight_rows.row(row) = batch.weights.row(e);
-                       ++cursor;
-                     }
-                   }
-                   cumulative[m] = sum;
-                 }
-               });
-  Drawn drawn;
-  drawn.model = Eigen::Map<const Eigen::VectorXi>(slots.model.data(), total);
-  // Rounding can leave the largest draws just above the final sum: they
-  // take the last event with positive weight (read afterwards).
-  std::vector<std::pair<std::int64_t, Eigen::Index>> leftovers;
-  for (std::size_t m = 0; m < models.size(); ++m) {
-    for (std::size_t j = next[m]; j < targets[m].size(); ++j) {
-      chosen[static_cast<std::size_t>(targets[m][j].row)] = last_positive[m];
-      leftovers.emplace_back(last_positive[m],
-                             static_cast<Eigen::Index>(leftovers.size()));
+  ForEachBatch(
+      partition.first,
+      partition.end,
+      [&](const MadminerEventBatch& batch, std::int64_t first) {
+        if (k > 0) Nuisance(batch.weights, &a, &b);
+        for (Stream& stream : streams) {
+          if (stream.uniforms.done()) continue;
+          const PointModel& model = models[stream.model];
+          BatchWeights(
+              model, batch, a, b, partition.correction, &coefficient, &weight);
+          double sum = stream.sum;
+          Eigen::Index last = -1;
+          for (Eigen::Index e = 0; e < weight.size(); ++e) {
+            if (weight(e) <= 0.0) continue;
+            sum += weight(e);
+            last = e;
+            while (!stream.uniforms.done() &&
+                   stream.uniforms.value() * model.positive <= sum) {
+              keep(stream, batch.observations.row(e), batch.weights.row(e));
+            }
+            if (stream.uniforms.done()) break;
+          }
+          stream.sum = sum;
+          if (last >= 0) {
+            stream.last_positive = first + last;
+            stream.last_x = batch.observations.row(last);
+            stream.last_weights = batch.weights.row(last);
+          }
+        }
+      });
+  // Rounding can leave the largest draws just above the final sum (Σ max(w,
+  // 0) was summed in another order): they take the last event with positive
+  // weight.
+  for (Stream& stream : streams) {
+    GOLDMINE_REQUIRE(stream.uniforms.done() || stream.last_positive >= 0,
+                     "no event with positive weight to draw from");
+    while (!stream.uniforms.done()) {
+      keep(stream, stream.last_x, stream.last_weights);
     }
   }
-  if (!leftovers.empty()) {
-    std::vector<std::int64_t> rows;
-    for (std::size_t m = 0; m < models.size(); ++m) {
-      for (std::size_t j = next[m]; j < targets[m].size(); ++j) {
-        rows.push_back(targets[m][j].row);
-      }
-    }
-    std::sort(leftovers.begin(), leftovers.end());
-    Eigen::MatrixXd x;
-    Eigen::MatrixXd weights;
-    ReadSortedRows(leftovers, &x, &weights);
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      const auto ii = static_cast<Eigen::Index>(i);
-      x_rows.row(rows[i]) = x.row(ii);
-      weight_rows.row(rows[i]) = weights.row(ii);
-    }
-  }
-  drawn.events = chosen;
-  drawn.x = x_rows;
-  drawn.weights = weight_rows;
-  return drawn;
+  rows.ForEachPiece(piece);
 }
 
 double WeightedEvents::Weight(

@@ -43,32 +43,46 @@ struct PointModel {
   double n_eff() const { return max_weight > 0.0 ? sigma / max_weight : 0.0; }
 };
 
-// The draw slots of one WeightedEvents::Draw() call: slot s, output row s,
-// holds one event drawn from models[model[s]]. The slots are cut into blocks
-// of `block_size` consecutive slots, numbered from `first_block`; every random
-// number of block b comes from the stream SampleBlockSeed(seed, b, 0). A
-// slot's event therefore does not depend on which other blocks are drawn in
-// the same call: `augment --shard I/N` draws a range of blocks (issue 19).
-struct DrawSlots {
-  std::vector<int> model;
-  std::int64_t block_size = 1;
-  std::int64_t first_block = 0;
+// The slots a model's draws fill, in the order of its draw index j
+// (0 ≤ j < count): runs of `run` consecutive slots, `stride` apart, from
+// `first`. Slot s holds output row s of the whole sample (of every shard).
+struct ModelSlots {
+  std::int64_t count = 0;
+  std::int64_t first = 0;
+  std::int64_t run = 1;
+  std::int64_t stride = 0;
+  std::int64_t Slot(std::int64_t j) const {
+    return first + (j / run) * stride + j % run;
+  }
+};
+
+// What one WeightedEvents::Draw() call draws: per model, the slots of the
+// whole sample that its draws fill; of these, the slots [first, end) are
+// kept (a shard's, issue 19) and handed out in pieces of piece_slots.
+struct DrawPlan {
+  std::vector<ModelSlots> slots;  // per model
+  std::int64_t first = 0;
+  std::int64_t end = 0;
+  std::int64_t piece_slots = 1;
   std::uint64_t seed = 0;
 };
 
-// The seed of stream `purpose` (0: draws, 1: shuffles) of sample block
-// `block` of a sample drawn with `seed`.
+// The seed of stream `purpose` of sample block `block` of a sample drawn
+// with `seed` (purpose 1: the shuffle of a ratio sample's rows), and of
+// model `model`'s draws (purpose 0: their uniforms, 1: their slot
+// permutation).
 std::uint64_t SampleBlockSeed(std::uint64_t seed,
                               std::int64_t block,
                               std::uint64_t purpose);
+std::uint64_t SampleModelSeed(std::uint64_t seed,
+                              std::size_t model,
+                              std::uint64_t purpose);
 
-// Events drawn by WeightedEvents::Draw(), in slot order.
-struct Drawn {
-  Eigen::MatrixXd x;        // n × O
-  Eigen::MatrixXd weights;  // n × B
-  Eigen::VectorXi model;    // n
-  std::vector<std::int64_t> events;
-};
+// Receives the drawn rows of slots [first_slot, first_slot + n) in slot
+// order: observables (n × O) and benchmark weights (n × B); may move from
+// them.
+using DrawnPiece = std::function<void(
+    std::int64_t first_slot, Eigen::MatrixXd& x, Eigen::MatrixXd& weights)>;
 
 class WeightedEvents {
  public:
@@ -106,11 +120,20 @@ class WeightedEvents {
   void Sums(std::vector<PointModel>& models,
             const Partition& partition,
             bool extremes = true) const;
-  // One pass drawing the event of every slot from its model (∝ max(w, 0))
-  // and copying the drawn rows (x, benchmark weights) as it goes.
-  Drawn Draw(const std::vector<PointModel>& models,
-             const DrawSlots& slots,
-             const Partition& partition) const;
+  // One pass drawing the event of every kept slot of `plan` from its model,
+  // with probability ∝ max(w, 0). Model m draws its plan.slots[m].count
+  // events in ascending order of their uniforms (ascending_uniforms.h,
+  // stream SampleModelSeed(seed, m, 0)) and sends its k-th draw to the slot
+  // of draw index π_m(k) (slot_permutation.h, keyed by
+  // SampleModelSeed(seed, m, 1)). A slot's event thus depends on the seed
+  // and the whole plan only, not on [first, end) or the piece size: shards
+  // and pieces concatenate into the one-call sample. The rows are copied as
+  // the events stream past, and handed to `piece` in slot order
+  // (drawn_rows.h: memory of one piece whatever the sample size).
+  void Draw(const std::vector<PointModel>& models,
+            const DrawPlan& plan,
+            const Partition& partition,
+            const DrawnPiece& piece) const;
 
   // Raw weight at the model's point (no partition correction).
   double Weight(const PointModel& model,

@@ -538,9 +538,8 @@ TEST(Augmenter, ThreadsGiveTheSameSamples) {
 }
 
 // Issue 20: StreamSingleTheta and StreamTrainRatio hand the sample over in
-// pieces of whole blocks, one pass over the events each; concatenated they
-// are the sample of the one-call method, row for row, for every method,
-// several θ points, and a shard.
+// pieces of whole blocks; concatenated they are the sample of the one-call
+// method, row for row, for every method, several θ points, and a shard.
 TEST(Augmenter, StreamedPiecesConcatenateIntoTheSample) {
   const auto path = ToyEvents();
   REQUIRE_REFERENCE(path);
@@ -549,7 +548,7 @@ TEST(Augmenter, StreamedPiecesConcatenateIntoTheSample) {
     whole.num_shards = num_shards;
     whole.shard = num_shards - 1;
     AugmenterOptions pieces = whole;
-    pieces.draws_per_pass = 2 * kSampleBlockSize + 1;  // two blocks a pass
+    pieces.draws_per_piece = 2 * kSampleBlockSize + 1;  // two blocks a piece
     const Augmenter one(path, whole);
     const Augmenter streamed(path, pieces);
     RandomStream random(5);
@@ -592,7 +591,7 @@ TEST(Augmenter, StreamedPiecesConcatenateIntoTheSample) {
   // Ratio and more-ratios: rows shuffled within blocks, an additional point
   // repeating every draw.
   AugmenterOptions pieces;
-  pieces.draws_per_pass = 2 * kSampleBlockSize;
+  pieces.draws_per_piece = 2 * kSampleBlockSize;
   const Augmenter one(path);
   const Augmenter streamed(path, pieces);
   RandomStream ratio_random(7);
@@ -612,7 +611,7 @@ TEST(Augmenter, StreamedPiecesConcatenateIntoTheSample) {
           got.push_back(piece);
         });
     EXPECT_DOUBLE_EQ(header.n_eff, expected.n_eff);
-    ASSERT_EQ(got.size(), 3u);  // 4.5 blocks, two a pass
+    ASSERT_EQ(got.size(), 3u);  // 4.5 blocks, two a piece
     Eigen::Index row = 0;
     for (const SampleData& piece : got) {
       const Eigen::Index n = piece.x.rows();

@@ -20,7 +20,8 @@
 // Unweighting: an event is drawn with probability max(w(z|θ), 0)/Σ max(w, 0)
 // (MadMiner sets negative probabilities to zero and redraws). Files are
 // streamed in batches: two passes over the events per call whatever the
-// number of θ points (sums, then sampling with sorted uniform draws).
+// number of θ points and samples (sums, then sampling with the draws of each
+// point generated in ascending order as the events stream past).
 #pragma once
 
 #include <Eigen/Core>
@@ -66,14 +67,12 @@ struct AugmenterOptions {
   // chunks of kRowChunk; the file is still read by one thread). The samples
   // do not depend on it.
   int threads = 1;
-  // Draws per pass over the events file of the Stream* methods, rounded
-  // down to whole blocks (at least one). 0: a quarter of the partition's
-  // events, within [100000, 1000000]. The lower bound keeps the memory of a
-  // pass flat (about 5 MB of staged rows; bench/augment_floor.sh), the
-  // quarter bounds the reading at 4 events read per draw for samples much
-  // larger than the events file, and the upper bound caps memory for
-  // large files.
-  std::int64_t draws_per_pass = 0;
+  // Draws per piece handed to the sink of the Stream* methods, rounded down
+  // to whole blocks (at least one). 0: 100000. The events file is read once
+  // whatever the piece size; rows of later pieces wait in a scratch file
+  // (about 8 (1 + O + B) bytes per draw, in $TMPDIR or /tmp), so memory is
+  // one piece (about 20 MB at the default; bench/stage_memory.sh).
+  std::int64_t draws_per_piece = 0;
 };
 
 // A contiguous range of events and the weight correction 1/fraction.
@@ -204,11 +203,10 @@ class Augmenter {
 
   // The sample of SampleTrainPlain/Local/Density or SampleTest (`method`
   // plain, local, density or test), handed to `sink` in pieces of whole
-  // blocks, at most options().draws_per_pass draws each, in row order. Each
-  // piece is drawn in its own pass over the events file, so memory is
-  // O(draws_per_pass) instead of O(n_samples), at the cost of one read of
-  // the partition per piece. The pieces concatenate into the sample the
-  // one-call method returns (per-block seeds, as shards). Every piece
+  // blocks, at most options().draws_per_piece draws each, in row order. The
+  // events file is read twice (sums, then the draws), as by the one-call
+  // method; memory is O(draws_per_piece) instead of O(n_samples). The pieces
+  // concatenate into the sample the one-call method returns. Every piece
   // carries the metadata, and the sink may change or move from it; the
   // returned SampleData is that metadata, without rows.
   using SampleSink = std::function<void(SampleData& piece)>;

@@ -43,10 +43,9 @@ struct SampleRequest {
 SampleData DrawSample(const Augmenter& augmenter, const SampleRequest& request);
 
 // The sample of DrawSample, handed to `sink` in pieces that concatenate into
-// it, each drawn in its own pass over the events file: at most the
-// augmenter's draws_per_pass draws (for more-ratios, draws, not rows), so
-// that memory does not grow with the sample. Every piece carries the metadata
-// (theta_specs included); returns it, without rows.
+// it: at most the augmenter's draws_per_piece draws (for more-ratios, draws,
+// not rows), so that memory does not grow with the sample. Every piece carries
+// the metadata (theta_specs included); returns it, without rows.
 SampleData StreamSample(const Augmenter& augmenter,
                         const SampleRequest& request,
                         const Augmenter::SampleSink& sink);

@@ -20,11 +20,12 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <memory>
 #include <vector>
 
 namespace goldmine::mining {
+
+class ScratchFile;
 
 class SortedColumn {
  public:
@@ -74,11 +75,6 @@ class SortedColumn {
   };
   SortedEntry ReadSorted(std::size_t i) const;
 
-  struct FileCloser {
-    void operator()(std::FILE* file) const;
-  };
-  using File = std::unique_ptr<std::FILE, FileCloser>;
-
   std::size_t run_size_;
   std::vector<Entry> buffer_;
   std::size_t size_ = 0;
@@ -86,8 +82,8 @@ class SortedColumn {
   bool finished_ = false;
   // Spilled runs: their lengths, in order, in runs_file_.
   std::vector<std::size_t> run_lengths_;
-  File runs_file_;
-  File sorted_file_;
+  std::unique_ptr<ScratchFile> runs_file_;
+  std::unique_ptr<ScratchFile> sorted_file_;
   // In memory (no spill): sorted values and midpoint sums.
   std::vector<double> values_;
   std::vector<double> midpoints_;

@@ -1,0 +1,105 @@
+#include "drawn_rows.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "scratch_file.h"
+
+namespace goldmine::mining {
+namespace {
+
+// All pieces' buffers together take about this much memory: 16 kB to 64 kB
+// each (a write of 16 kB to the page cache costs little more per byte than
+// a larger one).
+constexpr std::size_t kBufferBudgetBytes = std::size_t{4} << 20;
+constexpr std::size_t kMinBufferBytes = std::size_t{16} << 10;
+constexpr std::size_t kMaxBufferBytes = std::size_t{64} << 10;
+
+}  // namespace
+
+DrawnRows::DrawnRows(std::int64_t first,
+                     std::int64_t end,
+                     std::int64_t piece_slots,
+                     Eigen::Index num_x,
+                     Eigen::Index num_weights,
+                     std::size_t buffer_bytes)
+    : first_(first),
+      end_(std::max(first, end)),
+      piece_(std::max<std::int64_t>(1, piece_slots)),
+      num_x_(num_x),
+      num_weights_(num_weights),
+      record_(static_cast<std::size_t>(1 + num_x + num_weights)),
+      single_(end_ - first_ <= piece_) {
+  if (single_) {
+    x_.resize(end_ - first_, num_x_);
+    weights_.resize(end_ - first_, num_weights_);
+    return;
+  }
+  const auto pieces =
+      static_cast<std::size_t>((end_ - first_ + piece_ - 1) / piece_);
+  const std::size_t bytes =
+      buffer_bytes > 0
+          ? buffer_bytes
+          : std::clamp(
+                kBufferBudgetBytes / pieces, kMinBufferBytes, kMaxBufferBytes);
+  const std::size_t rows =
+      std::max<std::size_t>(1, bytes / (record_ * sizeof(double)));
+  buffer_values_ = rows * record_;
+  buffers_.resize(pieces);
+  spilled_.resize(pieces);
+  file_ = std::make_unique<ScratchFile>("drawing a sample");
+}
+
+DrawnRows::~DrawnRows() = default;
+
+void DrawnRows::Spill(std::size_t piece) {
+  std::vector<double>& buffer = buffers_[piece];
+  spilled_[piece].push_back(file_->size());
+  file_->Append(buffer.data(), buffer.size() * sizeof(double));
+  buffer.clear();
+}
+
+void DrawnRows::Place(const double* records, std::size_t count) {
+  for (std::size_t r = 0; r < count; ++r) {
+    const double* record = records + r * record_;
+    const auto row = static_cast<Eigen::Index>(record[0]);
+    for (Eigen::Index i = 0; i < num_x_; ++i) x_(row, i) = record[1 + i];
+    for (Eigen::Index i = 0; i < num_weights_; ++i) {
+      weights_(row, i) = record[1 + num_x_ + i];
+    }
+  }
+}
+
+void DrawnRows::ForEachPiece(
+    const std::function<void(std::int64_t, Eigen::MatrixXd&, Eigen::MatrixXd&)>&
+        piece) {
+  if (single_) {
+    piece(first_, x_, weights_);
+    return;
+  }
+  file_->Flush();
+  std::vector<double> chunk(buffer_values_);
+  for (std::size_t p = 0; p < buffers_.size(); ++p) {
+    const std::int64_t first = first_ + static_cast<std::int64_t>(p) * piece_;
+    const std::int64_t rows = std::min(end_, first + piece_) - first;
+    x_.resize(rows, num_x_);
+    weights_.resize(rows, num_weights_);
+    std::size_t placed = 0;
+    for (const std::size_t offset : spilled_[p]) {
+      file_->ReadAt(chunk.data(), chunk.size() * sizeof(double), offset);
+      Place(chunk.data(), chunk.size() / record_);
+      placed += chunk.size() / record_;
+    }
+    Place(buffers_[p].data(), buffers_[p].size() / record_);
+    placed += buffers_[p].size() / record_;
+    std::vector<double>().swap(buffers_[p]);
+    GOLDMINE_REQUIRE(placed == static_cast<std::size_t>(rows),
+                     "drawing a sample: piece " + std::to_string(p) + " got " +
+                         std::to_string(placed) + " rows for " +
+                         std::to_string(rows) + " slots");
+    piece(first, x_, weights_);
+  }
+}
+
+}  // namespace goldmine::mining

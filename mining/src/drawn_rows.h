@@ -1,0 +1,97 @@
+// Private: the rows drawn for the slots [first, end) of a sample, added in
+// the order they are drawn (event order) and handed back in slot order, one
+// piece of consecutive slots at a time (issue 20).
+//
+// When the slots fit in one piece, rows go straight to their place. Beyond
+// that this is a one-pass distribution sort: a row goes to its piece's
+// buffer, full buffers are appended to one scratch file (scratch_file.h)
+// and remembered by offset, and ForEachPiece() reads a piece's buffers back
+// and puts its rows in slot order. Memory is one piece of rows plus the
+// buffers (about 4 MB in all), however large the sample; disk is
+// 8 (1 + O + B) bytes per row.
+#pragma once
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "goldmine/core/errors.h"
+
+namespace goldmine::mining {
+
+class ScratchFile;
+
+class DrawnRows {
+ public:
+  // Slots [first, end) in pieces of piece_slots (the last one shorter);
+  // rows of num_x observables and num_weights benchmark weights.
+  // buffer_bytes: each piece's buffer (0: 4 MB shared out, 16 kB to 64 kB
+  // each; tests make it small to spill).
+  DrawnRows(std::int64_t first,
+            std::int64_t end,
+            std::int64_t piece_slots,
+            Eigen::Index num_x,
+            Eigen::Index num_weights,
+            std::size_t buffer_bytes = 0);
+  ~DrawnRows();
+  DrawnRows(const DrawnRows&) = delete;
+  DrawnRows& operator=(const DrawnRows&) = delete;
+
+  bool Holds(std::int64_t slot) const { return slot >= first_ && slot < end_; }
+
+  // The row of `slot` (Holds(slot); each slot once). X and W are row
+  // expressions of num_x and num_weights values.
+  template <typename X, typename W>
+  void Add(std::int64_t slot, const X& x, const W& weights) {
+    GOLDMINE_REQUIRE(Holds(slot), "DrawnRows::Add: slot outside the range");
+    if (single_) {
+      const Eigen::Index row = slot - first_;
+      x_.row(row) = x;
+      weights_.row(row) = weights;
+      return;
+    }
+    const auto piece = static_cast<std::size_t>((slot - first_) / piece_);
+    std::vector<double>& buffer = buffers_[piece];
+    if (buffer.capacity() == 0) buffer.reserve(buffer_values_);
+    buffer.push_back(static_cast<double>((slot - first_) % piece_));
+    for (Eigen::Index i = 0; i < num_x_; ++i) buffer.push_back(x(i));
+    for (Eigen::Index i = 0; i < num_weights_; ++i) {
+      buffer.push_back(weights(i));
+    }
+    if (buffer.size() == buffer_values_) Spill(piece);
+  }
+
+  // Calls piece(first_slot, x, weights) for every piece in slot order, with
+  // its rows in slot order (x: n × num_x, weights: n × num_weights; the
+  // callee may move from them). Every slot must have had its row.
+  void ForEachPiece(const std::function<void(std::int64_t first_slot,
+                                             Eigen::MatrixXd& x,
+                                             Eigen::MatrixXd& weights)>& piece);
+
+ private:
+  void Spill(std::size_t piece);
+  void Place(const double* records, std::size_t count);
+
+  std::int64_t first_;
+  std::int64_t end_;
+  std::int64_t piece_;
+  Eigen::Index num_x_;
+  Eigen::Index num_weights_;
+  std::size_t record_;  // values per buffered row: slot offset, x, weights
+  bool single_;
+  // One piece's rows in slot order, placed where they belong as they come
+  // (no second, transposed copy: that would double the piece's memory).
+  Eigen::MatrixXd x_;
+  Eigen::MatrixXd weights_;
+  // Several pieces: per piece, the buffered rows and the offsets of its
+  // spilled buffers (each buffer_values_ values, whole rows) in the scratch
+  // file.
+  std::size_t buffer_values_ = 0;
+  std::vector<std::vector<double>> buffers_;
+  std::vector<std::vector<std::size_t>> spilled_;
+  std::unique_ptr<ScratchFile> file_;
+};
+
+}  // namespace goldmine::mining
