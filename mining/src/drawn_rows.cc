@@ -32,8 +32,12 @@ DrawnRows::DrawnRows(std::int64_t first,
       record_(static_cast<std::size_t>(1 + num_x + num_weights)),
       single_(end_ - first_ <= piece_) {
   if (single_) {
-    x_.resize(end_ - first_, num_x_);
-    weights_.resize(end_ - first_, num_weights_);
+    staged_.resize(static_cast<std::size_t>(end_ - first_) * record_);
+    const std::int64_t buckets =
+        (end_ - first_ + kBucketSlots - 1) / kBucketSlots;
+    for (std::int64_t b = 0; b < buckets; ++b) {
+      cursors_.push_back(static_cast<std::size_t>(b * kBucketSlots) * record_);
+    }
     return;
   }
   const auto pieces =
@@ -75,6 +79,17 @@ void DrawnRows::ForEachPiece(
     const std::function<void(std::int64_t, Eigen::MatrixXd&, Eigen::MatrixXd&)>&
         piece) {
   if (single_) {
+    for (std::size_t b = 0; b < cursors_.size(); ++b) {
+      GOLDMINE_REQUIRE(cursors_[b] == BucketEnd(b),
+                       "drawing a sample: the slots from " +
+                           std::to_string(first_ + static_cast<std::int64_t>(
+                                                       b * kBucketSlots)) +
+                           " on got fewer rows than there are slots");
+    }
+    x_.resize(end_ - first_, num_x_);
+    weights_.resize(end_ - first_, num_weights_);
+    Place(staged_.data(), staged_.size() / record_);
+    std::vector<double>().swap(staged_);
     piece(first_, x_, weights_);
     return;
   }

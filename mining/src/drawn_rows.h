@@ -12,6 +12,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -47,9 +48,18 @@ class DrawnRows {
   void Add(std::int64_t slot, const X& x, const W& weights) {
     GOLDMINE_REQUIRE(Holds(slot), "DrawnRows::Add: slot outside the range");
     if (single_) {
-      const Eigen::Index row = slot - first_;
-      x_.row(row) = x;
-      weights_.row(row) = weights;
+      const auto bucket =
+          static_cast<std::size_t>((slot - first_) / kBucketSlots);
+      std::size_t& cursor = cursors_[bucket];
+      GOLDMINE_REQUIRE(cursor < BucketEnd(bucket),
+                       "DrawnRows::Add: a slot was given twice");
+      double* record = staged_.data() + cursor;
+      record[0] = static_cast<double>(slot - first_);
+      for (Eigen::Index i = 0; i < num_x_; ++i) record[1 + i] = x(i);
+      for (Eigen::Index i = 0; i < num_weights_; ++i) {
+        record[1 + num_x_ + i] = weights(i);
+      }
+      cursor += record_;
       return;
     }
     const auto piece = static_cast<std::size_t>((slot - first_) / piece_);
@@ -71,6 +81,11 @@ class DrawnRows {
                                              Eigen::MatrixXd& weights)>& piece);
 
  private:
+  // Slots per bucket of a single piece: see staged_.
+  static constexpr std::int64_t kBucketSlots = 8192;
+  std::size_t BucketEnd(std::size_t bucket) const {
+    return std::min(staged_.size(), (bucket + 1) * kBucketSlots * record_);
+  }
   void Spill(std::size_t piece);
   void Place(const double* records, std::size_t count);
 
@@ -81,8 +96,17 @@ class DrawnRows {
   Eigen::Index num_weights_;
   std::size_t record_;  // values per buffered row: slot offset, x, weights
   bool single_;
-  // One piece's rows in slot order, placed where they belong as they come
-  // (no second, transposed copy: that would double the piece's memory).
+  // A single piece stages its rows as records (slot, x, weights), appended
+  // to the bucket of kBucketSlots slots they belong to, and then places
+  // them bucket by bucket. Rows drawn in event order land at random slots:
+  // written straight into their columns (or a row-major copy of the whole
+  // sample) each costs cache misses, half of the in-memory sampling time at
+  // 10^6 draws; appended, they go to one of few places that stay in cache,
+  // and a bucket's rows are placed within a small region. Several pieces
+  // place their buffered rows straight into the columns, one piece (10^5
+  // rows) at a time, without a second copy of the piece.
+  std::vector<double> staged_;
+  std::vector<std::size_t> cursors_;  // per bucket: where its next record goes
   Eigen::MatrixXd x_;
   Eigen::MatrixXd weights_;
   // Several pieces: per piece, the buffered rows and the offsets of its
