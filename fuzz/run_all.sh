@@ -8,6 +8,7 @@
 #
 # usage: fuzz/run_all.sh SECONDS [PARSER...]   (default: every parser)
 # environment: GOLDMINE_FUZZ_JOBS   build parallelism (default 1)
+#              GOLDMINE_FUZZ_PARALLEL targets run at once (default 1)
 #              GOLDMINE_FUZZ_RSS_MB memory limit per target (default 2048)
 #              GOLDMINE_FUZZ_TIMEOUT seconds one input may take (default 20)
 #
@@ -53,22 +54,49 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$repo/fuzz/lsan.supp:print_supp
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 mkdir -p "$build/logs"
-failed=()
-printf '%-14s %-8s %10s %8s %7s %8s %6s\n' parser result runs exec/s cov ft corpus
-for parser in "${parsers[@]}"; do
-  binary=$build/fuzz/goldmine_fuzz_$parser
+# Runs one target for $seconds; its exit status goes to logs/<parser>.status
+# ("missing" without a binary).
+run_target() {
+  local parser=$1
+  local binary=$build/fuzz/goldmine_fuzz_$parser
+  local status_file=$build/logs/$parser.status
   if [ ! -x "$binary" ]; then
-    echo "$parser: no fuzz target $binary" >&2
-    failed+=("$parser")
-    continue
+    echo missing >"$status_file"
+    return
   fi
   mkdir -p "$build/corpus_run/$parser" "$build/findings/$parser"
-  log=$build/logs/$parser.log
   nice -n 15 "$binary" "$build/corpus_run/$parser" "$build/corpus/$parser" \
     -max_total_time="$seconds" -rss_limit_mb="${GOLDMINE_FUZZ_RSS_MB:-2048}" -malloc_limit_mb=1048576 \
     -timeout="${GOLDMINE_FUZZ_TIMEOUT:-20}" -print_final_stats=1 \
-    -artifact_prefix="$build/findings/$parser/" >"$log" 2>&1
-  status=$?
+    -artifact_prefix="$build/findings/$parser/" >"$build/logs/$parser.log" 2>&1
+  echo $? >"$status_file"
+}
+
+# GOLDMINE_FUZZ_PARALLEL targets at a time (each fuzzer is one process on
+# one core): CI runs two on its two cores, the same fuzzing in half the time.
+parallel=${GOLDMINE_FUZZ_PARALLEL:-1}
+running=0
+for parser in "${parsers[@]}"; do
+  rm -f "$build/logs/$parser.status"
+  run_target "$parser" &
+  running=$((running + 1))
+  if [ "$running" -ge "$parallel" ]; then
+    wait -n
+    running=$((running - 1))
+  fi
+done
+wait
+
+failed=()
+printf '%-14s %-8s %10s %8s %7s %8s %6s\n' parser result runs exec/s cov ft corpus
+for parser in "${parsers[@]}"; do
+  status=$(cat "$build/logs/$parser.status" 2>/dev/null || echo missing)
+  if [ "$status" = missing ]; then
+    echo "$parser: no fuzz target $build/fuzz/goldmine_fuzz_$parser" >&2
+    failed+=("$parser")
+    continue
+  fi
+  log=$build/logs/$parser.log
   last=$(grep -E '^#[0-9]+' "$log" | grep ' cov: ' | tail -n 1)
   cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$last")
   ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$last")
@@ -76,7 +104,7 @@ for parser in "${parsers[@]}"; do
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
   result=ok
-  if [ $status -ne 0 ]; then
+  if [ "$status" -ne 0 ]; then
     result=FINDING
     failed+=("$parser")
   fi
