@@ -264,15 +264,16 @@ struct Augmenter::Impl {
     return DrawPieces(
         models,
         std::move(slots),
+        score ? DrawCarry::kScores : DrawCarry::kNothing,
         Shard(per_point * static_cast<std::int64_t>(models.size())),
         [&](const ShardDraws& group,
             Eigen::MatrixXd& x,
-            Eigen::MatrixXd& weights) {
+            Eigen::MatrixXd& scores) {
           return SingleThetaRows(method,
                                  models,
                                  group,
                                  x,
-                                 weights,
+                                 scores,
                                  per_point,
                                  seed,
                                  partition,
@@ -291,7 +292,7 @@ struct Augmenter::Impl {
                              const std::vector<PointModel>& models,
                              const ShardDraws& group,
                              Eigen::MatrixXd& x,
-                             const Eigen::MatrixXd& weights,
+                             Eigen::MatrixXd& scores,
                              std::int64_t per_point,
                              std::uint64_t seed,
                              const Partition& partition,
@@ -299,36 +300,18 @@ struct Augmenter::Impl {
     SampleData data = Header(method, partition, seed);
     const Eigen::Index n = x.rows();
     data.x = std::move(x);
+    // The scores at the drawing point came with the rows (DrawCarry).
+    if (score) data.t_xz = std::move(scores);
     data.theta0.resize(n, events.num_parameters());
-    if (score) data.t_xz.resize(n, events.num_score());
-    // Chunks of at most kRowChunk rows of one point, computed on
-    // options.threads threads.
-    const auto point_of = [&](Eigen::Index row) {
-      return static_cast<std::size_t>((group.first + row) / per_point);
-    };
-    std::vector<std::pair<Eigen::Index, Eigen::Index>> chunks;
     for (Eigen::Index first = 0; first < n;) {
-      Eigen::Index end = first + 1;
-      while (end < n && point_of(end) == point_of(first) &&
-             end - first < kRowChunk) {
-        ++end;
-      }
-      chunks.emplace_back(first, end);
+      const auto point =
+          static_cast<std::size_t>((group.first + first) / per_point);
+      const Eigen::Index end = std::min<Eigen::Index>(
+          n, static_cast<Eigen::Index>(point + 1) * per_point - group.first);
+      data.theta0.middleRows(first, end - first).rowwise() =
+          models[point].theta.transpose();
       first = end;
     }
-    core::ParallelFor(
-        static_cast<std::int64_t>(chunks.size()),
-        options.threads,
-        [&](std::int64_t c) {
-          const auto [first, end] = chunks[static_cast<std::size_t>(c)];
-          const PointModel& model = models[point_of(first)];
-          data.theta0.middleRows(first, end - first).rowwise() =
-              model.theta.transpose();
-          if (score) {
-            data.t_xz.middleRows(first, end - first) =
-                events.Scores(model, weights.middleRows(first, end - first));
-          }
-        });
     return data;
   }
 
@@ -443,6 +426,7 @@ struct Augmenter::Impl {
     return DrawPieces(
         plan.models,
         plan.Slots(sets),
+        DrawCarry::kWeights,
         Shard(plan.PerSet() * sets),
         [&](const ShardDraws& draws,
             Eigen::MatrixXd& x,
@@ -602,15 +586,16 @@ struct Augmenter::Impl {
     return data;
   }
 
-  // Draws the slots `draws` of a sample (model m fills slots[m]) in one
-  // pass over the events. Without a sink, returns the rows of all of them,
-  // make_rows(draws, x, weights); with one, hands make_rows(group, ...) to
-  // the sink for groups of whole blocks (options.draws_per_piece) and
-  // returns the metadata without rows. Every result gets the whole sample's
-  // n_eff.
+  // Draws the slots `draws` of a sample (model m fills slots[m], the rows
+  // carry `carry`) in one pass over the events. Without a sink, returns the
+  // rows of all of them, make_rows(draws, x, carried); with one, hands
+  // make_rows(group, ...) to the sink for groups of whole blocks
+  // (options.draws_per_piece) and returns the metadata without rows. Every
+  // result gets the whole sample's n_eff.
   template <typename MakeRows>
   SampleData DrawPieces(const std::vector<PointModel>& models,
                         std::vector<ModelSlots> slots,
+                        DrawCarry carry,
                         const ShardDraws& draws,
                         const MakeRows& make_rows,
                         const SampleSink* sink,
@@ -623,6 +608,7 @@ struct Augmenter::Impl {
     plan.first = draws.first;
     plan.end = draws.end;
     plan.seed = seed;
+    plan.carry = carry;
     plan.piece_slots = draws.end - draws.first;
     if (sink != nullptr) {
       const std::int64_t per_piece = options.draws_per_piece > 0

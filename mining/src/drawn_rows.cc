@@ -22,14 +22,14 @@ DrawnRows::DrawnRows(std::int64_t first,
                      std::int64_t end,
                      std::int64_t piece_slots,
                      Eigen::Index num_x,
-                     Eigen::Index num_weights,
+                     Eigen::Index num_values,
                      std::size_t buffer_bytes)
     : first_(first),
       end_(std::max(first, end)),
       piece_(std::max<std::int64_t>(1, piece_slots)),
       num_x_(num_x),
-      num_weights_(num_weights),
-      record_(static_cast<std::size_t>(1 + num_x + num_weights)),
+      num_values_(num_values),
+      record_(static_cast<std::size_t>(1 + num_x + num_values)),
       single_(end_ - first_ <= piece_) {
   if (single_) {
     staged_.resize(static_cast<std::size_t>(end_ - first_) * record_);
@@ -69,8 +69,8 @@ void DrawnRows::Place(const double* records, std::size_t count) {
     const double* record = records + r * record_;
     const auto row = static_cast<Eigen::Index>(record[0]);
     for (Eigen::Index i = 0; i < num_x_; ++i) x_(row, i) = record[1 + i];
-    for (Eigen::Index i = 0; i < num_weights_; ++i) {
-      weights_(row, i) = record[1 + num_x_ + i];
+    for (Eigen::Index i = 0; i < num_values_; ++i) {
+      values_(row, i) = record[1 + num_x_ + i];
     }
   }
 }
@@ -87,10 +87,10 @@ void DrawnRows::ForEachPiece(
                            " on got fewer rows than there are slots");
     }
     x_.resize(end_ - first_, num_x_);
-    weights_.resize(end_ - first_, num_weights_);
+    values_.resize(end_ - first_, num_values_);
     Place(staged_.data(), staged_.size() / record_);
     std::vector<double>().swap(staged_);
-    piece(first_, x_, weights_);
+    piece(first_, x_, values_);
     return;
   }
   file_->Flush();
@@ -99,7 +99,7 @@ void DrawnRows::ForEachPiece(
     const std::int64_t first = first_ + static_cast<std::int64_t>(p) * piece_;
     const std::int64_t rows = std::min(end_, first + piece_) - first;
     x_.resize(rows, num_x_);
-    weights_.resize(rows, num_weights_);
+    values_.resize(rows, num_values_);
     std::size_t placed = 0;
     for (const std::size_t offset : spilled_[p]) {
       file_->ReadAt(chunk.data(), chunk.size() * sizeof(double), offset);
@@ -113,7 +113,7 @@ void DrawnRows::ForEachPiece(
                      "drawing a sample: piece " + std::to_string(p) + " got " +
                          std::to_string(placed) + " rows for " +
                          std::to_string(rows) + " slots");
-    piece(first, x_, weights_);
+    piece(first, x_, values_);
   }
 }
 

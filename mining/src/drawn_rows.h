@@ -27,14 +27,15 @@ class ScratchFile;
 class DrawnRows {
  public:
   // Slots [first, end) in pieces of piece_slots (the last one shorter);
-  // rows of num_x observables and num_weights benchmark weights.
+  // rows of num_x observables and num_values values that the row carries
+  // (benchmark weights, or what a method needs of them).
   // buffer_bytes: each piece's buffer (0: 4 MB shared out, 16 kB to 64 kB
   // each; tests make it small to spill).
   DrawnRows(std::int64_t first,
             std::int64_t end,
             std::int64_t piece_slots,
             Eigen::Index num_x,
-            Eigen::Index num_weights,
+            Eigen::Index num_values,
             std::size_t buffer_bytes = 0);
   ~DrawnRows();
   DrawnRows(const DrawnRows&) = delete;
@@ -43,9 +44,9 @@ class DrawnRows {
   bool Holds(std::int64_t slot) const { return slot >= first_ && slot < end_; }
 
   // The row of `slot` (Holds(slot); each slot once). X and W are row
-  // expressions of num_x and num_weights values.
+  // expressions of num_x and num_values numbers.
   template <typename X, typename W>
-  void Add(std::int64_t slot, const X& x, const W& weights) {
+  void Add(std::int64_t slot, const X& x, const W& values) {
     GOLDMINE_REQUIRE(Holds(slot), "DrawnRows::Add: slot outside the range");
     if (single_) {
       const auto bucket =
@@ -56,8 +57,8 @@ class DrawnRows {
       double* record = staged_.data() + cursor;
       record[0] = static_cast<double>(slot - first_);
       for (Eigen::Index i = 0; i < num_x_; ++i) record[1 + i] = x(i);
-      for (Eigen::Index i = 0; i < num_weights_; ++i) {
-        record[1 + num_x_ + i] = weights(i);
+      for (Eigen::Index i = 0; i < num_values_; ++i) {
+        record[1 + num_x_ + i] = values(i);
       }
       cursor += record_;
       return;
@@ -67,18 +68,18 @@ class DrawnRows {
     if (buffer.capacity() == 0) buffer.reserve(buffer_values_);
     buffer.push_back(static_cast<double>((slot - first_) % piece_));
     for (Eigen::Index i = 0; i < num_x_; ++i) buffer.push_back(x(i));
-    for (Eigen::Index i = 0; i < num_weights_; ++i) {
-      buffer.push_back(weights(i));
+    for (Eigen::Index i = 0; i < num_values_; ++i) {
+      buffer.push_back(values(i));
     }
     if (buffer.size() == buffer_values_) Spill(piece);
   }
 
-  // Calls piece(first_slot, x, weights) for every piece in slot order, with
-  // its rows in slot order (x: n × num_x, weights: n × num_weights; the
+  // Calls piece(first_slot, x, values) for every piece in slot order, with
+  // its rows in slot order (x: n × num_x, values: n × num_values; the
   // callee may move from them). Every slot must have had its row.
   void ForEachPiece(const std::function<void(std::int64_t first_slot,
                                              Eigen::MatrixXd& x,
-                                             Eigen::MatrixXd& weights)>& piece);
+                                             Eigen::MatrixXd& values)>& piece);
 
  private:
   // Slots per bucket of a single piece: see staged_.
@@ -93,10 +94,10 @@ class DrawnRows {
   std::int64_t end_;
   std::int64_t piece_;
   Eigen::Index num_x_;
-  Eigen::Index num_weights_;
-  std::size_t record_;  // values per buffered row: slot offset, x, weights
+  Eigen::Index num_values_;
+  std::size_t record_;  // numbers per buffered row: slot offset, x, values
   bool single_;
-  // A single piece stages its rows as records (slot, x, weights), appended
+  // A single piece stages its rows as records (slot, x, values), appended
   // to the bucket of kBucketSlots slots they belong to, and then places
   // them bucket by bucket. Rows drawn in event order land at random slots:
   // written straight into their columns (or a row-major copy of the whole
@@ -108,7 +109,7 @@ class DrawnRows {
   std::vector<double> staged_;
   std::vector<std::size_t> cursors_;  // per bucket: where its next record goes
   Eigen::MatrixXd x_;
-  Eigen::MatrixXd weights_;
+  Eigen::MatrixXd values_;
   // Several pieces: per piece, the buffered rows and the offsets of its
   // spilled buffers (each buffer_values_ values, whole rows) in the scratch
   // file.

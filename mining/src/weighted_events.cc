@@ -406,11 +406,15 @@ void WeightedEvents::Draw(const std::vector<PointModel>& models,
                           const DrawnPiece& piece) const {
   GOLDMINE_REQUIRE(plan.slots.size() == models.size(),
                    "a draw plan needs the slots of every model");
+  const Eigen::Index carried_width =
+      plan.carry == DrawCarry::kWeights  ? num_benchmarks()
+      : plan.carry == DrawCarry::kScores ? num_score()
+                                         : 0;
   DrawnRows rows(plan.first,
                  plan.end,
                  plan.piece_slots,
                  setup().num_observables(),
-                 num_benchmarks());
+                 carried_width);
   // One stream of draws per model that draws: its ascending uniforms, scaled
   // to Σ max(w, 0), meet the running sum of its positive weights.
   struct Stream {
@@ -421,7 +425,7 @@ void WeightedEvents::Draw(const std::vector<PointModel>& models,
     // The last event with positive weight so far, and its row.
     std::int64_t last_positive = -1;
     Eigen::RowVectorXd last_x;
-    Eigen::RowVectorXd last_weights;
+    Eigen::RowVectorXd last_carried;
   };
   std::vector<Stream> streams;
   for (std::size_t m = 0; m < models.size(); ++m) {
@@ -438,11 +442,11 @@ void WeightedEvents::Draw(const std::vector<PointModel>& models,
          Eigen::RowVectorXd()});
   }
   // The k-th smallest uniform of a stream fills the slot of draw π(k).
-  auto keep = [&](Stream& stream, const auto& x, const auto& weights) {
+  auto keep = [&](Stream& stream, const auto& x, const auto& carried) {
     const std::int64_t slot = plan.slots[stream.model].Slot(
         static_cast<std::int64_t>(stream.permutation(
             static_cast<std::uint64_t>(stream.uniforms.rank()))));
-    if (rows.Holds(slot)) rows.Add(slot, x, weights);
+    if (rows.Holds(slot)) rows.Add(slot, x, carried);
     stream.uniforms.Next();
   };
   const int k = num_nuisance();
@@ -450,6 +454,7 @@ void WeightedEvents::Draw(const std::vector<PointModel>& models,
   Eigen::MatrixXd b;
   Eigen::VectorXd coefficient;
   Eigen::VectorXd weight;
+  Eigen::MatrixXd computed;  // scores, or no columns
   ForEachBatch(
       partition.first,
       partition.end,
@@ -460,6 +465,13 @@ void WeightedEvents::Draw(const std::vector<PointModel>& models,
           const PointModel& model = models[stream.model];
           BatchWeights(
               model, batch, a, b, partition.correction, &coefficient, &weight);
+          const Eigen::MatrixXd* carried = &batch.weights;
+          if (plan.carry != DrawCarry::kWeights) {
+            computed = plan.carry == DrawCarry::kScores
+                           ? Scores(model, batch.weights)
+                           : Eigen::MatrixXd(batch.size(), 0);
+            carried = &computed;
+          }
           double sum = stream.sum;
           Eigen::Index last = -1;
           for (Eigen::Index e = 0; e < weight.size(); ++e) {
@@ -468,7 +480,7 @@ void WeightedEvents::Draw(const std::vector<PointModel>& models,
             last = e;
             while (!stream.uniforms.done() &&
                    stream.uniforms.value() * model.positive <= sum) {
-              keep(stream, batch.observations.row(e), batch.weights.row(e));
+              keep(stream, batch.observations.row(e), carried->row(e));
             }
             if (stream.uniforms.done()) break;
           }
@@ -476,7 +488,7 @@ void WeightedEvents::Draw(const std::vector<PointModel>& models,
           if (last >= 0) {
             stream.last_positive = first + last;
             stream.last_x = batch.observations.row(last);
-            stream.last_weights = batch.weights.row(last);
+            stream.last_carried = carried->row(last);
           }
         }
       });
@@ -487,7 +499,7 @@ void WeightedEvents::Draw(const std::vector<PointModel>& models,
     GOLDMINE_REQUIRE(stream.uniforms.done() || stream.last_positive >= 0,
                      "no event with positive weight to draw from");
     while (!stream.uniforms.done()) {
-      keep(stream, stream.last_x, stream.last_weights);
+      keep(stream, stream.last_x, stream.last_carried);
     }
   }
   rows.ForEachPiece(piece);

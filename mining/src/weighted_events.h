@@ -59,12 +59,22 @@ struct ModelSlots {
 // What one WeightedEvents::Draw() call draws: per model, the slots of the
 // whole sample that its draws fill; of these, the slots [first, end) are
 // kept (a shard's, issue 19) and handed out in pieces of piece_slots.
+// What each drawn row carries besides x: what the method needs, computed
+// once per event as the batch streams past, so that rows move (and wait in
+// scratch files) with no more numbers than needed.
+enum class DrawCarry {
+  kWeights,  // the benchmark weights (B): ratio methods
+  kScores,   // t(x,z|θ) at the drawing point (P + K): local, density
+  kNothing,  // plain, test
+};
+
 struct DrawPlan {
   std::vector<ModelSlots> slots;  // per model
   std::int64_t first = 0;
   std::int64_t end = 0;
   std::int64_t piece_slots = 1;
   std::uint64_t seed = 0;
+  DrawCarry carry = DrawCarry::kWeights;
 };
 
 // The seed of stream `purpose` of sample block `block` of a sample drawn
@@ -79,10 +89,10 @@ std::uint64_t SampleModelSeed(std::uint64_t seed,
                               std::uint64_t purpose);
 
 // Receives the drawn rows of slots [first_slot, first_slot + n) in slot
-// order: observables (n × O) and benchmark weights (n × B); may move from
-// them.
+// order: observables (n × O) and what they carry (n × B, n × (P + K) or
+// n × 0: DrawPlan::carry); may move from them.
 using DrawnPiece = std::function<void(
-    std::int64_t first_slot, Eigen::MatrixXd& x, Eigen::MatrixXd& weights)>;
+    std::int64_t first_slot, Eigen::MatrixXd& x, Eigen::MatrixXd& carried)>;
 
 class WeightedEvents {
  public:
@@ -127,9 +137,10 @@ class WeightedEvents {
   // of draw index π_m(k) (slot_permutation.h, keyed by
   // SampleModelSeed(seed, m, 1)). A slot's event thus depends on the seed
   // and the whole plan only, not on [first, end) or the piece size: shards
-  // and pieces concatenate into the one-call sample. The rows are copied as
-  // the events stream past, and handed to `piece` in slot order
-  // (drawn_rows.h: memory of one piece whatever the sample size).
+  // and pieces concatenate into the one-call sample. The rows (x and what
+  // plan.carry asks for) are copied as the events stream past, and handed to
+  // `piece` in slot order (drawn_rows.h: memory of one piece whatever the
+  // sample size).
   void Draw(const std::vector<PointModel>& models,
             const DrawPlan& plan,
             const Partition& partition,

@@ -63,15 +63,17 @@ struct AugmenterOptions {
   // must be at least as many blocks as shards (InvalidInput otherwise).
   int shard = 0;
   int num_shards = 1;
-  // Threads for the joint ratios and scores of the drawn rows (rows in
-  // chunks of kRowChunk; the file is still read by one thread). The samples
-  // do not depend on it.
+  // Threads for the joint ratios and scores of the ratio methods' drawn rows
+  // (rows in chunks of kRowChunk; the file is still read by one thread; the
+  // single-θ methods compute their scores once per event as the events
+  // stream past). The samples do not depend on it.
   int threads = 1;
   // Draws per piece handed to the sink of the Stream* methods, rounded down
   // to whole blocks (at least one). 0: 100000. The events file is read once
   // whatever the piece size; rows of later pieces wait in a scratch file
-  // (about 8 (1 + O + B) bytes per draw, in $TMPDIR or /tmp), so memory is
-  // one piece (about 20 MB at the default; bench/stage_memory.sh).
+  // (8 (1 + O + C) bytes per draw, in $TMPDIR or /tmp; C is B for the ratio
+  // methods, P + K for local and density, 0 for plain and test), so memory
+  // is one piece (about 20 MB at the default; bench/stage_memory.sh).
   std::int64_t draws_per_piece = 0;
 };
 
