@@ -12,7 +12,7 @@ namespace {
 // All pieces' buffers together take about this much memory: 16 kB to 64 kB
 // each (a write of 16 kB to the page cache costs little more per byte than
 // a larger one).
-constexpr std::size_t kBufferBudgetBytes = std::size_t{4} << 20;
+constexpr std::size_t kBufferBudgetBytes = std::size_t{2} << 20;
 constexpr std::size_t kMinBufferBytes = std::size_t{16} << 10;
 constexpr std::size_t kMaxBufferBytes = std::size_t{64} << 10;
 

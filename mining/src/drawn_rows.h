@@ -7,8 +7,8 @@
 // buffer, full buffers are appended to one scratch file (scratch_file.h)
 // and remembered by offset, and ForEachPiece() reads a piece's buffers back
 // and puts its rows in slot order. Memory is one piece of rows plus the
-// buffers (about 4 MB in all), however large the sample; disk is
-// 8 (1 + O + B) bytes per row.
+// buffers (about 2 MB in all), however large the sample; disk is
+// 8 (1 + O + C) bytes per row, C the numbers a row carries.
 #pragma once
 
 #include <Eigen/Core>
@@ -29,7 +29,7 @@ class DrawnRows {
   // Slots [first, end) in pieces of piece_slots (the last one shorter);
   // rows of num_x observables and num_values values that the row carries
   // (benchmark weights, or what a method needs of them).
-  // buffer_bytes: each piece's buffer (0: 4 MB shared out, 16 kB to 64 kB
+  // buffer_bytes: each piece's buffer (0: 2 MB shared out, 16 kB to 64 kB
   // each; tests make it small to spill).
   DrawnRows(std::int64_t first,
             std::int64_t end,
