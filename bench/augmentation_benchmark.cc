@@ -2,6 +2,10 @@
 // configurations of ../shared/docs/PERFORMANCE.md:
 //
 //   BM_SampleTrainLocal/N        sample_train_local at sm, n_samples = N
+//   BM_LocalToFile/N             the same drawn and written to a samples
+//                                file in pieces, as `goldmine augment local`
+//                                does, from 10^6 events, N = 10^5, 10^6 and
+//                                10^7 samples, against its I/O floor
 //   BM_SampleTrainRatio/N/K      sample_train_ratio, 10^5 samples, K random
 //                                uniform θ0 points, θ1 = sm
 //   BM_TruthFisher/N             truth Fisher information at sm (with its
@@ -17,6 +21,10 @@
 // file is in the page cache as it was for MadMiner (whose datasets are read
 // into memory on every call). Counters: madminer_s (PERFORMANCE.md's
 // minimum, 0 where it has none) and speedup (madminer_s / our time).
+// BM_LocalToFile's floor_s is the I/O floor of issue 20, measured before the
+// loop: reading the events file's bytes once (page cache) plus writing as
+// many bytes as the samples file has to a file in the same folder (no
+// fsync, as goldmine does not sync either); over_floor is our time / floor.
 //
 //   build/release/bench/augmentation_benchmark --benchmark_repetitions=5
 //       --benchmark_report_aggregates_only=true   (one command line)
@@ -24,15 +32,19 @@
 // The reference file is $GOLDMINE_SHARED_DIR/reference/madminer/toy_events.h5,
 // else the compile-time GOLDMINE_SHARED_DIR; without it every case is skipped.
 #include <benchmark/benchmark.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <Eigen/Core>
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "goldmine/core/huge_pages.h"
 #include "goldmine/core/malloc_reuse.h"
@@ -40,6 +52,7 @@
 #include "goldmine/mining/augmenter.h"
 #include "goldmine/mining/fisher_information.h"
 #include "goldmine/mining/madminer_file.h"
+#include "goldmine/mining/sample_file.h"
 
 namespace goldmine::mining {
 namespace {
@@ -64,14 +77,9 @@ class ReplicatedFiles {
   const std::filesystem::path& Get(std::int64_t num_events) {
     auto found = files_.find(num_events);
     if (found != files_.end()) return found->second;
-    if (folder_.empty()) {
-      folder_ = std::filesystem::temp_directory_path() /
-                ("goldmine_augmentation_bench_" + std::to_string(::getpid()));
-      std::filesystem::create_directories(folder_);
-    }
     const MadminerEvents toy = ReadEvents(ToyEvents());
     const std::int64_t n_toy = toy.events.size();
-    const auto path = folder_ / ("toy_" + std::to_string(num_events) + ".h5");
+    const auto path = Folder() / ("toy_" + std::to_string(num_events) + ".h5");
     MadminerEventsWriter writer(path, toy.setup);
     const double scale =
         static_cast<double>(n_toy) / static_cast<double>(num_events);
@@ -88,6 +96,16 @@ class ReplicatedFiles {
     }
     writer.Finish();
     return files_.emplace(num_events, path).first->second;
+  }
+
+  // The temporary folder of the files (and of BM_LocalToFile's outputs).
+  const std::filesystem::path& Folder() {
+    if (folder_.empty()) {
+      folder_ = std::filesystem::temp_directory_path() /
+                ("goldmine_augmentation_bench_" + std::to_string(::getpid()));
+      std::filesystem::create_directories(folder_);
+    }
+    return folder_;
   }
 
  private:
@@ -131,6 +149,91 @@ void BM_SampleTrainLocal(benchmark::State& state) {
     benchmark::DoNotOptimize(data.t_xz.data());
   }
   Report(state, Madminer(n, 0.29, 2.72));
+}
+
+// Seconds to read `path` once into a 1 MB buffer (from the page cache after
+// the first call) or to write `bytes` bytes to it (no fsync): the two halves
+// of the I/O floor. Each is the smallest of 3 tries.
+double ReadSeconds(const std::filesystem::path& path) {
+  std::vector<char> buffer(std::size_t{1} << 20);
+  double best = 1e300;
+  for (int attempt = 0; attempt < 4; ++attempt) {  // the first warms the cache
+    const auto start = std::chrono::steady_clock::now();
+    const int file = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (file < 0) return 0.0;
+    while (::read(file, buffer.data(), buffer.size()) > 0) {
+    }
+    ::close(file);
+    const std::chrono::duration<double> took =
+        std::chrono::steady_clock::now() - start;
+    if (attempt > 0) best = std::min(best, took.count());
+  }
+  return best;
+}
+
+double WriteSeconds(const std::filesystem::path& path, std::uintmax_t bytes) {
+  const std::vector<char> buffer(std::size_t{1} << 20, '\1');
+  double best = 1e300;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    std::filesystem::remove(path);
+    const auto start = std::chrono::steady_clock::now();
+    const int file =
+        ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (file < 0) return 0.0;
+    for (std::uintmax_t done = 0; done < bytes;) {
+      const std::size_t size = static_cast<std::size_t>(
+          std::min<std::uintmax_t>(buffer.size(), bytes - done));
+      const ssize_t wrote = ::write(file, buffer.data(), size);
+      if (wrote <= 0) break;
+      done += static_cast<std::uintmax_t>(wrote);
+    }
+    ::close(file);
+    const std::chrono::duration<double> took =
+        std::chrono::steady_clock::now() - start;
+    best = std::min(best, took.count());
+  }
+  std::filesystem::remove(path);
+  return best;
+}
+
+// `goldmine augment local` in-process: the sample drawn in pieces and
+// appended to a samples file (float64), which is then renamed into place.
+void WriteLocalSample(const Augmenter& augmenter,
+                      const ThetaPoints& theta,
+                      std::int64_t n,
+                      std::uint64_t seed,
+                      const std::filesystem::path& path) {
+  std::unique_ptr<SampleFileWriter> writer;
+  const SampleData header = augmenter.StreamSingleTheta(
+      "local", theta, n, seed, "train", [&](SampleData& piece) {
+        if (!writer) writer = std::make_unique<SampleFileWriter>(path, piece);
+        writer->Append(piece);
+      });
+  writer->set_n_eff(header.n_eff);
+  writer->Finish();
+}
+
+void BM_LocalToFile(benchmark::State& state) {
+  if (Skip(state)) return;
+  const std::int64_t n = state.range(0);
+  const std::filesystem::path& events = Files().Get(1000000);
+  const std::filesystem::path output = Files().Folder() / "local.h5";
+  const Augmenter augmenter(events);
+  RandomStream random(1);
+  const ThetaPoints sm = augmenter.ParseTheta("benchmark:sm", random);
+  WriteLocalSample(augmenter, sm, n, 1, output);  // its size for the floor
+  const double floor =
+      ReadSeconds(events) + WriteSeconds(Files().Folder() / "floor.bin",
+                                         std::filesystem::file_size(output));
+  std::uint64_t seed = 2;
+  for (auto _ : state) WriteLocalSample(augmenter, sm, n, seed++, output);
+  std::filesystem::remove(output);
+  state.counters["floor_s"] = floor;
+  // Per-iteration time over the floor: kIsRate divides by the total time,
+  // kInvert turns (iterations · floor / time) into time / (iterations · floor).
+  state.counters["over_floor"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * floor,
+      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 void BM_SampleTrainRatio(benchmark::State& state) {
@@ -184,6 +287,12 @@ void BM_CrossSections(benchmark::State& state) {
 BENCHMARK(BM_SampleTrainLocal)
     ->Arg(100000)
     ->Arg(1000000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_LocalToFile)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Arg(10000000)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK(BM_SampleTrainRatio)

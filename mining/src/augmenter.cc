@@ -287,7 +287,8 @@ struct Augmenter::Impl {
   }
 
   // The rows of the slots [group.first, group.end) of a single-θ sample,
-  // from their drawn observables and benchmark weights.
+  // from their drawn observables and (local, density) their scores at the
+  // drawing point.
   SampleData SingleThetaRows(const std::string& method,
                              const std::vector<PointModel>& models,
                              const ShardDraws& group,

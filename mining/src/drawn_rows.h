@@ -111,7 +111,7 @@ class DrawnRows {
   Eigen::MatrixXd x_;
   Eigen::MatrixXd values_;
   // Several pieces: per piece, the buffered rows and the offsets of its
-  // spilled buffers (each buffer_values_ values, whole rows) in the scratch
+  // spilled buffers (each buffer_values_ numbers, whole rows) in the scratch
   // file.
   std::size_t buffer_values_ = 0;
   std::vector<std::vector<double>> buffers_;

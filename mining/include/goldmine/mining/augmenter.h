@@ -42,10 +42,12 @@ namespace goldmine::mining {
 
 struct MadminerSetup;
 
-// Samples are drawn in blocks of this many draws (one row each; a
-// more-ratios draw fills one more row per additional point), each with its own
-// random streams (issue 19). A shard draws a contiguous range of blocks, so
-// the concatenated shards of a sample are the sample drawn in one call.
+// The slots (rows) of a sample are grouped in blocks of this many draws (a
+// more-ratios draw fills one more row per additional point). A shard keeps
+// a contiguous range of blocks, and the ratio methods shuffle the rows of
+// each block with the block's own stream (issue 19). A slot's event depends
+// only on the seed and the whole sample, so the concatenated shards of a
+// sample are the sample drawn in one call.
 constexpr std::int64_t kSampleBlockSize = 10000;
 
 struct AugmenterOptions {
