@@ -10,8 +10,8 @@ cd "$(dirname "$0")/.."
 # test suite and benchmarks (scripts/test.sh builds those).
 if [ "${1:-}" = "--morphing-demo" ]; then
   shift
-  bash scripts/build.sh release 01_morphing_basis
+  bash scripts/build.sh --main release 01_morphing_basis
   exec build/release/examples/01_morphing_basis "$@"
 fi
-bash scripts/build.sh release goldmine
+bash scripts/build.sh --main release goldmine
 exec build/release/apps/goldmine run examples/wh_smeft/config.yaml "$@"
