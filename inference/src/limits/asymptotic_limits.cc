@@ -21,7 +21,10 @@
 #include "goldmine/mining/augmenter.h"
 #include "goldmine/mining/histogram_bins.h"
 #include "goldmine/mining/madminer_file.h"
+#include "goldmine/mining/row_store.h"
 #include "goldmine/morphing/components.h"
+#include "kinematic_term.h"
+#include "per_theta_histogram_term.h"
 
 namespace goldmine::inference {
 
@@ -67,30 +70,6 @@ Eigen::MatrixXd SelectColumns(const Eigen::MatrixXd& x,
   }
   return selected;
 }
-
-// The log likelihood of the kinematic term as a sum over "units" (histogram
-// bins or single events) with fixed weights: log p at θ for each unit.
-class KinematicTerm {
- public:
-  virtual ~KinematicTerm() = default;
-  virtual Eigen::VectorXd Logs(const Eigen::VectorXd& theta) const = 0;
-  // Whether Logs() may run on several threads at once: the histogram terms
-  // only read their own arrays; a ratio model (LibTorch, the MEM) is not
-  // assumed to.
-  virtual bool concurrent() const { return true; }
-  const Eigen::VectorXd& weights() const { return weights_; }
-  // Units that stand for at least one observed event (the others contribute
-  // nothing and never count as non-finite).
-  const std::vector<bool>& present() const { return present_; }
-  virtual std::vector<std::vector<double>> Edges(
-      const Eigen::VectorXd& theta) const = 0;
-
- protected:
-  Eigen::VectorXd weights_;
-  std::vector<bool> present_;
-};
-
-using WeightsAt = std::function<Eigen::VectorXd(const Eigen::VectorXd&)>;
 
 // histo and sally: one binning for the whole grid; per-benchmark histograms,
 // filled one event at a time (simulated events first, in order, then the
@@ -146,13 +125,22 @@ class FixedHistogramTerm : public KinematicTerm {
     }
   }
 
-  Eigen::VectorXd Logs(const Eigen::VectorXd& theta) const override {
+  Eigen::Index num_units() const override { return weights_.size(); }
+  bool Present(Eigen::Index u) const override {
+    return present_[static_cast<std::size_t>(u)];
+  }
+
+  // Every bin in one chunk.
+  void ForEachUnit(const Eigen::VectorXd& theta,
+                   const UnitVisitor& visit) const override {
     const Eigen::VectorXd contents = histograms_ * benchmark_weights_(theta);
     if (!(contents.sum() > 0.0)) {
       throw InvalidInput("the histogram at θ = " + Point(theta) +
                          " is empty (total weight ≤ 0)");
     }
-    return binning_.Densities(contents, epsilon_).array().log();
+    const Eigen::VectorXd logs =
+        binning_.Densities(contents, epsilon_).array().log();
+    visit({0, logs, weights_, &present_});
   }
 
   std::vector<std::vector<double>> Edges(
@@ -184,137 +172,43 @@ class FixedHistogramTerm : public KinematicTerm {
   HistogramBinning binning_;
   Eigen::MatrixXd histograms_;  // bins × benchmarks
   Eigen::VectorXi filled_;      // simulated events per bin
+  Eigen::VectorXd weights_;     // observed weight per bin
+  std::vector<bool> present_;   // bins with observed events
   WeightsAt benchmark_weights_;
   double epsilon_;
 };
 
-// sallino and adaptive-sally: the summary statistic (and, for adaptive
-// bins, the binning) depend on θ.
-class PerThetaHistogramTerm : public KinematicTerm {
- public:
-  PerThetaHistogramTerm(LimitMethod method,
-                        Eigen::MatrixXd train_scores,
-                        Eigen::MatrixXd train_weights,
-                        Eigen::MatrixXd observed_scores,
-                        const Eigen::VectorXd& observed_weights,
-                        std::vector<AxisBinning> binning,
-                        Eigen::VectorXd theta_ref,
-                        std::vector<int> components,
-                        WeightsAt benchmark_weights,
-                        double epsilon,
-                        OutOfRange out_of_range)
-      : method_(method),
-        train_scores_(std::move(train_scores)),
-        train_weights_(std::move(train_weights)),
-        observed_scores_(std::move(observed_scores)),
-        binning_(std::move(binning)),
-        theta_ref_(std::move(theta_ref)),
-        components_(std::move(components)),
-        benchmark_weights_(std::move(benchmark_weights)),
-        epsilon_(epsilon),
-        out_of_range_(out_of_range) {
-    weights_ = observed_weights;
-    present_.assign(static_cast<std::size_t>(weights_.size()), true);
-  }
-
-  Eigen::VectorXd Logs(const Eigen::VectorXd& theta) const override {
-    Eigen::VectorXd train_w;
-    const HistogramBinning binning = Binning(theta, &train_w);
-    const Eigen::MatrixXd train = Process(train_scores_, theta);
-    const Eigen::VectorXd contents = binning.Fill(train, train_w);
-    if (!(contents.sum() > 0.0)) {
-      throw InvalidInput("the histogram at θ = " + Point(theta) +
-                         " is empty (total weight ≤ 0)");
-    }
-    const Eigen::VectorXd log_density =
-        binning.Densities(contents, epsilon_).array().log();
-    const Eigen::MatrixXd observed = Process(observed_scores_, theta);
-    Eigen::VectorXd logs(observed.rows());
-    for (Eigen::Index k = 0; k < observed.rows(); ++k)
-      logs(k) =
-          log_density(binning.LookupBin(&observed(k, 0), observed.rows()));
-    return logs;
-  }
-
-  std::vector<std::vector<double>> Edges(
-      const Eigen::VectorXd& theta) const override {
-    Eigen::VectorXd unused;
-    return Binning(theta, &unused).edges();
-  }
-
- private:
-  HistogramBinning Binning(const Eigen::VectorXd& theta,
-                           Eigen::VectorXd* train_w) const {
-    *train_w = train_weights_ * benchmark_weights_(theta);
-    const Eigen::MatrixXd train = Process(train_scores_, theta);
-    std::vector<std::vector<double>> edges;
-    for (Eigen::Index d = 0; d < train.cols(); ++d) {
-      const AxisBinning& axis = binning_[static_cast<std::size_t>(d)];
-      edges.push_back(axis.edges.empty()
-                          ? AdaptiveEdges(train.col(d), *train_w, axis.num_bins)
-                          : axis.edges);
-    }
-    return HistogramBinning(std::move(edges), out_of_range_);
-  }
-
-  // MadMiner's _make_score_processor (ε = 1e-6 for |θ − θ_ref|).
-  Eigen::MatrixXd Process(const Eigen::MatrixXd& scores,
-                          const Eigen::VectorXd& theta) const {
-    const Eigen::Index dim = scores.cols();
-    Eigen::VectorXd delta(dim);
-    for (Eigen::Index i = 0; i < dim; ++i) {
-      const int p = components_[static_cast<std::size_t>(i)];
-      delta(i) = theta(p) - theta_ref_(p);
-    }
-    const double norm = delta.norm();
-    if (dim == 1 && method_ == LimitMethod::kAdaptiveSally) return scores;
-    if (method_ == LimitMethod::kAdaptiveSally && dim == 2) {
-      if (!(norm > 1e-6)) return scores;
-      Eigen::Matrix2d rotation;
-      rotation << delta(0), -delta(1), delta(1), delta(0);
-      return scores * (rotation / norm);
-    }
-    const Eigen::VectorXd h = norm > 1e-6
-                                  ? Eigen::VectorXd(scores * delta / norm)
-                                  : Eigen::VectorXd(scores.col(0));
-    if (method_ == LimitMethod::kSallino) return h;
-    Eigen::MatrixXd combined(scores.rows(), dim + 1);
-    combined << h, scores;
-    return combined;
-  }
-
-  LimitMethod method_;
-  Eigen::MatrixXd train_scores_;
-  Eigen::MatrixXd train_weights_;
-  Eigen::MatrixXd observed_scores_;
-  std::vector<AxisBinning> binning_;
-  Eigen::VectorXd theta_ref_;
-  std::vector<int> components_;
-  WeightsAt benchmark_weights_;
-  double epsilon_;
-  OutOfRange out_of_range_;
-};
-
-// ml: log r̂(x_k|θ, θ_ref) per observed event.
+// ml and mem: log r̂(x_k|θ, θ_ref) per observed event. The events wait in a
+// scratch file (rows: the model's observables, then the normalised weight)
+// and go to the model a chunk at a time (issue 20).
 class RatioTerm : public KinematicTerm {
  public:
   RatioTerm(const core::LikelihoodRatioModel& model,
-            Eigen::MatrixXd observed,
-            const Eigen::VectorXd& observed_weights,
+            std::unique_ptr<mining::RowStore> observed,
             std::vector<int> parameter_map)
       : model_(model),
         observed_(std::move(observed)),
-        parameter_map_(std::move(parameter_map)) {
-    weights_ = observed_weights;
-    present_.assign(static_cast<std::size_t>(weights_.size()), true);
-  }
+        parameter_map_(std::move(parameter_map)) {}
 
-  Eigen::VectorXd Logs(const Eigen::VectorXd& theta) const override {
+  Eigen::Index num_units() const override { return observed_->rows(); }
+  bool Present(Eigen::Index) const override { return true; }
+
+  void ForEachUnit(const Eigen::VectorXd& theta,
+                   const UnitVisitor& visit) const override {
     Eigen::VectorXd model_theta(
         static_cast<Eigen::Index>(parameter_map_.size()));
     for (std::size_t i = 0; i < parameter_map_.size(); ++i)
       model_theta(static_cast<Eigen::Index>(i)) = theta(parameter_map_[i]);
-    return model_.LogLikelihoodRatio(observed_, model_theta);
+    const Eigen::Index num_x = observed_->width() - 1;
+    observed_->ForEachChunk(
+        kRatioChunkRows,
+        [&](Eigen::Index first, const mining::RowStore::Chunk& rows) {
+          const Eigen::MatrixXd x = rows.leftCols(num_x);
+          const Eigen::VectorXd weights = rows.col(num_x);
+          const Eigen::VectorXd logs =
+              model_.LogLikelihoodRatio(x, model_theta);
+          visit({first, logs, weights, nullptr});
+        });
   }
   bool concurrent() const override { return false; }
 
@@ -324,10 +218,46 @@ class RatioTerm : public KinematicTerm {
   }
 
  private:
+  // Events per call of the model: large enough that a network evaluates
+  // whole batches, small enough to stay a few MB.
+  static constexpr Eigen::Index kRatioChunkRows = 65536;
+
   const core::LikelihoodRatioModel& model_;
-  Eigen::MatrixXd observed_;
+  std::unique_ptr<mining::RowStore> observed_;
   std::vector<int> parameter_map_;
 };
+
+// Σ w_u log p_u(θ) over the units that stand for observed events and are
+// not in `dropped` (sorted), in unit order, so that the sum does not depend
+// on how a term chunks its units. With skip_nonfinite, units whose log is
+// not finite are left out and appended to `nonfinite` (when given); without,
+// they make the sum non-finite.
+double WeightedLogSum(const KinematicTerm& term,
+                      const Eigen::VectorXd& theta,
+                      const std::vector<Eigen::Index>& dropped,
+                      bool skip_nonfinite,
+                      std::vector<Eigen::Index>* nonfinite) {
+  double sum = 0.0;
+  auto next_dropped = dropped.begin();
+  term.ForEachUnit(theta, [&](const KinematicTerm::Units& units) {
+    for (Eigen::Index i = 0; i < units.logs.size(); ++i) {
+      if (units.present != nullptr &&
+          !(*units.present)[static_cast<std::size_t>(i)]) {
+        continue;
+      }
+      const Eigen::Index u = units.first + i;
+      while (next_dropped != dropped.end() && *next_dropped < u) ++next_dropped;
+      if (next_dropped != dropped.end() && *next_dropped == u) continue;
+      const double log = units.logs(i);
+      if (skip_nonfinite && !std::isfinite(log)) {
+        if (nonfinite != nullptr) nonfinite->push_back(u);
+        continue;
+      }
+      sum += units.weights(i) * log;
+    }
+  });
+  return sum;
+}
 
 // MadMiner's default numbers of bins (AsymptoticLimits._find_bins).
 std::vector<AxisBinning> DefaultBinning(LimitMethod method,
@@ -587,31 +517,6 @@ struct EventsDescription {
                      visit(batch, e, weight / normalisation);
                  });
   }
-
-  // The events in memory (for the methods that hold them): the rows and
-  // weights that ReadObservedData and the in-memory Asimov data had.
-  ObservedData Materialize(std::int64_t batch_size) const {
-    Eigen::Index rows = 0;
-    Eigen::Index columns = 0;
-    ForEach(batch_size,
-            [&](const mining::MadminerEventBatch& batch, Eigen::Index, double) {
-              ++rows;
-              columns = batch.observations.cols();
-            });
-    ObservedData data;
-    data.x.resize(rows, columns);
-    data.weights.resize(rows);
-    Eigen::Index row = 0;
-    ForEach(batch_size,
-            [&](const mining::MadminerEventBatch& batch,
-                Eigen::Index e,
-                double weight) {
-              data.x.row(row) = batch.observations.row(e);
-              data.weights(row) = weight;
-              ++row;
-            });
-    return data;
-  }
 };
 
 LimitMethod ParseLimitMethod(const std::string& name) {
@@ -710,22 +615,6 @@ struct AsymptoticLimits::Impl {
                  partition.end,
                  options.batch_size,
                  std::forward<Visit>(visit));
-  }
-
-  // The train partition in memory, for the methods that hold it:
-  // observations and physics weights × sampling factor.
-  void LoadTrain(Eigen::MatrixXd* x, Eigen::MatrixXd* weights) const {
-    x->resize(train.size(), setup.num_observables());
-    weights->resize(train.size(), num_physics);
-    Eigen::Index row = 0;
-    ForEach(
-        train, [&](const mining::MadminerEventBatch& batch, Eigen::Index e) {
-          x->row(row) = batch.observations.row(e);
-          weights->row(row) =
-              batch.weights.row(e).head(num_physics) *
-              Factor(batch.sampling_benchmarks[static_cast<std::size_t>(e)]);
-          ++row;
-        });
   }
 
   // One observation of every train event and its weight at the benchmark
@@ -1037,17 +926,11 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
     return d.BenchmarkWeights(theta);
   };
   const std::vector<std::string> observables = d.ObservableNames();
-  // rate, histo and sally read described events in passes; the other
-  // methods hold them in memory, as data given in memory.
-  ObservedData held;
-  const bool streamed = described && (method == LimitMethod::kRate ||
-                                      method == LimitMethod::kHisto ||
-                                      method == LimitMethod::kSally);
-  if (described && !streamed) {
-    held = observed.events->Materialize(d.options.batch_size);
-    held.n_events = observed.n_events;
-  }
-  const ObservedData& in_memory = described && !streamed ? held : observed;
+  // Described events (a file's test partition, the Asimov data) are read in
+  // passes by every method, never held; data given in memory are used as
+  // they are.
+  const bool streamed = described;
+  const ObservedData& in_memory = observed;
   // Negative weights (NLO samples) are fine, as in MadMiner (its
   // _asimov_data and _calculate_log_likelihood only divide by the sum).
   const std::string bad_weights =
@@ -1059,6 +942,31 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
     }
     obs_weights = in_memory.weights / in_memory.weights.sum();
   }
+  // Calls visit(x, row, weight) for every observed event in order: its row
+  // of all the file's observables and its normalised weight (described
+  // events: the sum of the weights first, as Eigen's in-memory sum).
+  auto for_each_observed = [&](const auto& visit) {
+    if (!streamed) {
+      for (Eigen::Index k = 0; k < in_memory.x.rows(); ++k)
+        visit(in_memory.x, k, obs_weights(k));
+      return;
+    }
+    EigenOrderSum sum;
+    bool finite = true;
+    observed.events->ForEach(
+        d.options.batch_size,
+        [&](const mining::MadminerEventBatch&, Eigen::Index, double weight) {
+          finite = finite && std::isfinite(weight);
+          sum.Add(weight);
+        });
+    const double total = sum.Sum();
+    if (!finite || !(total > 0.0)) throw InvalidInput(bad_weights);
+    observed.events->ForEach(
+        d.options.batch_size,
+        [&](const mining::MadminerEventBatch& batch,
+            Eigen::Index e,
+            double weight) { visit(batch.observations, e, weight / total); });
+  };
 
   // Kinematic term.
   std::unique_ptr<KinematicTerm> term;
@@ -1311,28 +1219,82 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
       histogram->CheckFilled();
       term = std::move(histogram);
     } else {
-      Eigen::MatrixXd train_weights;
-      Eigen::MatrixXd train;
+      // The simulated events as rows (scores, weight of every benchmark
+      // times the sampling factor) and the observed ones as rows (scores,
+      // normalised weight), in scratch files: every grid point reads them
+      // again (per_theta_histogram_term.h).
+      const std::vector<int> model_columns =
+          ColumnsOf(observables, model->observable_names(), "score model");
+      const auto dim = static_cast<Eigen::Index>(components.size());
+      const Eigen::Index physics = d.num_physics;
+      auto simulated = std::make_unique<mining::RowStore>(
+          dim + physics, "limits: keeping the simulated events' scores");
       {
-        Eigen::MatrixXd train_x;
-        d.LoadTrain(&train_x, &train_weights);
-        train = scores_of(train_x);
+        std::vector<double> row(static_cast<std::size_t>(dim + physics));
+        ScoreChunks chunks(
+            *model,
+            model_columns,
+            components,
+            physics,
+            [&](const Eigen::MatrixXd& scores,
+                const std::vector<double>& payload) {
+              for (Eigen::Index r = 0; r < scores.rows(); ++r) {
+                for (Eigen::Index i = 0; i < dim; ++i)
+                  row[static_cast<std::size_t>(i)] = scores(r, i);
+                std::copy_n(&payload[static_cast<std::size_t>(r * physics)],
+                            physics,
+                            &row[static_cast<std::size_t>(dim)]);
+                simulated->Append(row.data());
+              }
+            });
+        d.ForEach(d.train,
+                  [&](const mining::MadminerEventBatch& batch, Eigen::Index e) {
+                    double* payload = chunks.Add(batch.observations, e);
+                    const double factor = d.Factor(
+                        batch.sampling_benchmarks[static_cast<std::size_t>(e)]);
+                    for (Eigen::Index b = 0; b < physics; ++b)
+                      payload[b] = batch.weights(e, b) * factor;
+                  });
+        chunks.Finish();
+        simulated->Finish();
       }
-      const Eigen::MatrixXd obs = scores_of(in_memory.x);
-      const int dim = static_cast<int>(components.size());
-      int stats = dim;
+      auto observed_rows = std::make_unique<mining::RowStore>(
+          dim + 1, "limits: keeping the observed events' scores");
+      {
+        std::vector<double> row(static_cast<std::size_t>(dim + 1));
+        ScoreChunks chunks(*model,
+                           model_columns,
+                           components,
+                           1,
+                           [&](const Eigen::MatrixXd& scores,
+                               const std::vector<double>& payload) {
+                             for (Eigen::Index r = 0; r < scores.rows(); ++r) {
+                               for (Eigen::Index i = 0; i < dim; ++i)
+                                 row[static_cast<std::size_t>(i)] =
+                                     scores(r, i);
+                               row[static_cast<std::size_t>(dim)] =
+                                   payload[static_cast<std::size_t>(r)];
+                               observed_rows->Append(row.data());
+                             }
+                           });
+        for_each_observed([&](const Eigen::MatrixXd& x,
+                              Eigen::Index e,
+                              double weight) { *chunks.Add(x, e) = weight; });
+        chunks.Finish();
+        observed_rows->Finish();
+      }
+      int stats = static_cast<int>(dim);
       if (method == LimitMethod::kSallino) stats = 1;
-      if (method == LimitMethod::kAdaptiveSally && dim > 2) stats = dim + 1;
+      if (method == LimitMethod::kAdaptiveSally && dim > 2)
+        stats = static_cast<int>(dim) + 1;
       Eigen::VectorXd theta_ref = kinematics.theta_ref;
       if (theta_ref.size() == 0)
         theta_ref = Eigen::VectorXd::Zero(num_parameters);
       d.CheckTheta(theta_ref, "θ ref");
       term = std::make_unique<PerThetaHistogramTerm>(
           method,
-          std::move(train),
-          std::move(train_weights),
-          obs,
-          obs_weights,
+          std::move(simulated),
+          std::move(observed_rows),
           DefaultBinning(method, stats, kinematics.binning),
           theta_ref,
           components,
@@ -1359,12 +1321,22 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
       }
       parameter_map.push_back(p);
     }
-    term = std::make_unique<RatioTerm>(
-        *model,
-        SelectColumns(
-            in_memory.x, observables, model->observable_names(), "ratio model"),
-        obs_weights,
-        parameter_map);
+    const std::vector<int> columns =
+        ColumnsOf(observables, model->observable_names(), "ratio model");
+    const auto num_x = static_cast<Eigen::Index>(columns.size());
+    auto rows = std::make_unique<mining::RowStore>(
+        num_x + 1, "limits: keeping the observed events");
+    std::vector<double> row(static_cast<std::size_t>(num_x + 1));
+    for_each_observed(
+        [&](const Eigen::MatrixXd& x, Eigen::Index e, double weight) {
+          for (Eigen::Index i = 0; i < num_x; ++i)
+            row[static_cast<std::size_t>(i)] =
+                x(e, columns[static_cast<std::size_t>(i)]);
+          row[static_cast<std::size_t>(num_x)] = weight;
+          rows->Append(row.data());
+        });
+    rows->Finish();
+    term = std::make_unique<RatioTerm>(*model, std::move(rows), parameter_map);
   }
 
   // A chunk evaluates only its points; the binnings above come from the
@@ -1399,12 +1371,8 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
     auto total_at = [&](const Eigen::VectorXd& theta) {
       double value = with_rate ? rate_at(theta) : 0.0;
       if (term) {
-        const Eigen::VectorXd logs = term->Logs(theta);
-        double kin = 0.0;
-        for (Eigen::Index u = 0; u < logs.size(); ++u)
-          if (term->present()[static_cast<std::size_t>(u)])
-            kin += term->weights()(u) * logs(u);
-        value += observed.n_events * kin;
+        value += observed.n_events *
+                 WeightedLogSum(*term, theta, {}, false, nullptr);
       }
       return std::isfinite(value) ? value : -1e300;
     };
@@ -1517,16 +1485,17 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
     // options.threads > 1 they are evaluated in parallel; every point's sum
     // runs over the units in the same order, so the numbers do not depend on
     // the thread count.
-    const Eigen::Index units = term->weights().size();
-    const std::vector<bool> present = term->present();
+    const Eigen::Index units = term->num_units();
     const int threads =
         term->concurrent()
             ? static_cast<int>(std::max<Eigen::Index>(
                   1, std::min<Eigen::Index>(d.options.threads, num_points)))
             : 1;
-    std::vector<char> finite_everywhere(static_cast<std::size_t>(units), 1);
+    // Units not finite somewhere, and those named by --drop-units.
+    std::vector<Eigen::Index> not_finite;
     std::mutex mutex;
-    auto run_pass = [&](const std::vector<char>& use, bool find_drops) {
+    auto run_pass = [&](const std::vector<Eigen::Index>& dropped,
+                        bool find_drops) {
       std::atomic<Eigen::Index> next{0};
       std::atomic<Eigen::Index> done{0};
       std::exception_ptr failure;
@@ -1534,17 +1503,17 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
         std::vector<Eigen::Index> nonfinite;
         try {
           for (Eigen::Index i = next++; i < num_points; i = next++) {
-            const Eigen::VectorXd logs = term->Logs(thetas.row(i).transpose());
-            double kin = 0.0;
-            for (Eigen::Index u = 0; u < units; ++u) {
-              if (!use[static_cast<std::size_t>(u)]) continue;
-              if (!std::isfinite(logs(u))) {
-                if (find_drops) nonfinite.push_back(u);
-                continue;
-              }
-              kin += term->weights()(u) * logs(u);
-            }
+            const double kin =
+                WeightedLogSum(*term,
+                               thetas.row(i).transpose(),
+                               dropped,
+                               true,
+                               find_drops ? &nonfinite : nullptr);
             result.log_likelihood_kin(i) = observed.n_events * kin;
+            // Each unit once, however many points it fails at.
+            std::sort(nonfinite.begin(), nonfinite.end());
+            nonfinite.erase(std::unique(nonfinite.begin(), nonfinite.end()),
+                            nonfinite.end());
             const Eigen::Index count = ++done;
             if (d.options.progress) {
               std::lock_guard<std::mutex> lock(mutex);
@@ -1557,9 +1526,7 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
           next = num_points;
         }
         std::lock_guard<std::mutex> lock(mutex);
-        for (Eigen::Index u : nonfinite) {
-          finite_everywhere[static_cast<std::size_t>(u)] = 0;
-        }
+        not_finite.insert(not_finite.end(), nonfinite.begin(), nonfinite.end());
       };
       std::vector<std::thread> workers;
       for (int t = 1; t < threads; ++t) workers.emplace_back(work);
@@ -1567,11 +1534,6 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
       for (std::thread& worker : workers) worker.join();
       if (failure) std::rethrow_exception(failure);
     };
-    std::vector<char> use(static_cast<std::size_t>(units));
-    for (Eigen::Index u = 0; u < units; ++u) {
-      use[static_cast<std::size_t>(u)] = present[static_cast<std::size_t>(u)];
-    }
-    // Units named by --drop-units count as not finite somewhere.
     for (const std::int64_t u : d.options.drop_units) {
       if (u < 0 || u >= units) {
         throw InvalidInput("--drop-units " + std::to_string(u) +
@@ -1579,18 +1541,20 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
                            std::to_string(units - 1) + " (" +
                            std::to_string(units) + " bins or events)");
       }
-      finite_everywhere[static_cast<std::size_t>(u)] = 0;
+      not_finite.push_back(static_cast<Eigen::Index>(u));
     }
-    run_pass(use, true);
-    for (Eigen::Index u = 0; u < units; ++u) {
-      if (use[static_cast<std::size_t>(u)] &&
-          !finite_everywhere[static_cast<std::size_t>(u)]) {
-        use[static_cast<std::size_t>(u)] = 0;
-        ++result.dropped_units;
-        result.dropped_unit_ids.push_back(u);
-      }
+    run_pass({}, true);
+    std::sort(not_finite.begin(), not_finite.end());
+    not_finite.erase(std::unique(not_finite.begin(), not_finite.end()),
+                     not_finite.end());
+    std::vector<Eigen::Index> dropped;
+    for (const Eigen::Index u : not_finite) {
+      if (!term->Present(u)) continue;
+      dropped.push_back(u);
+      ++result.dropped_units;
+      result.dropped_unit_ids.push_back(u);
     }
-    if (result.dropped_units > 0) run_pass(use, false);
+    if (result.dropped_units > 0) run_pass(dropped, false);
     if (method != LimitMethod::kMl && method != LimitMethod::kMem) {
       result.histogram_edges = term->Edges(thetas.row(0).transpose());
     }

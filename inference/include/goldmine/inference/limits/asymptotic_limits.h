@@ -32,12 +32,14 @@
 // Memory (issue 20): no event is held by AsymptoticLimits. rate, histo and
 // sally with one binning read the events file in batches
 // (LimitOptions::batch_size rows; sally's scores in chunks that give the
-// in-memory scores bit for bit) and hold O(bins × benchmarks), plus, for an
-// axis with adaptive (quantile) bins, the one binned column and its weights
-// (16 bytes per event, with goldmine's dynamic bins 4 more while sorting)
-// for exact quantiles. adaptive-sally, sallino, ml and mem load the events
-// they need. Streamed sums keep the order of the former in-memory ones, so
-// the numbers are the same bit for bit.
+// in-memory scores bit for bit) and hold O(bins × benchmarks); exact
+// quantiles for adaptive bins are sorted in bounded memory
+// (mining::SortedColumn). adaptive-sally and sallino, whose binning depends
+// on θ, and ml and mem, which evaluate every observed event at every grid
+// point, write the numbers they need per event (scores and weights, or the
+// model's observables) once to scratch files (mining::RowStore) and read
+// them back a chunk at a time at every point. Sums keep the order of the
+// former in-memory ones, so the numbers are the same bit for bit.
 #pragma once
 
 #include <Eigen/Core>
