@@ -117,8 +117,9 @@ TEST_F(LimitsUnitsTest, RatioTermSumsEveryEventAcrossChunksAndDropsNonFinite) {
   }
 }
 
-// sallino and adaptive-sally with one parameter: the score itself (the
-// toy's exact score at the SM), binned anew at every grid point.
+// Every method that reads observed events: histo (dphi), and with one
+// parameter the toy's exact score at the SM, binned once (sally) or anew at
+// every grid point (sallino, adaptive-sally), and the exact ratio (ml).
 TEST_F(LimitsUnitsTest, EventsReadInPassesGiveTheNumbersOfEventsInMemory) {
   LimitOptions options;
   options.madminer_partitions = false;
@@ -134,10 +135,14 @@ TEST_F(LimitsUnitsTest, EventsReadInPassesGiveTheNumbersOfEventsInMemory) {
   const toy::ExactScore score(generators::ToyModel({"c2"}));
   const toy::ExactRatio ratio(generators::ToyModel({"c2"}));
   const ThetaGrid grid({{"c2", -1.0, 1.0, 9}});
-  for (const LimitMethod method :
-       {LimitMethod::kSallino, LimitMethod::kAdaptiveSally, LimitMethod::kMl}) {
+  for (const LimitMethod method : {LimitMethod::kHisto,
+                                   LimitMethod::kSally,
+                                   LimitMethod::kSallino,
+                                   LimitMethod::kAdaptiveSally,
+                                   LimitMethod::kMl}) {
     KinematicSetup setup;
     setup.method = method;
+    if (method == LimitMethod::kHisto) setup.observables = {"dphi"};
     setup.score_model = &score;
     setup.ratio_model = &ratio;
     const LimitResult a = limits.Compute(setup, grid, in_memory);

@@ -30,16 +30,6 @@ namespace goldmine::inference {
 
 namespace {
 
-std::string Point(const Eigen::VectorXd& theta) {
-  std::ostringstream text;
-  text.precision(6);
-  text << "(";
-  for (Eigen::Index i = 0; i < theta.size(); ++i)
-    text << (i > 0 ? ", " : "") << theta(i);
-  text << ")";
-  return text.str();
-}
-
 std::string Join(const std::vector<std::string>& names) {
   std::string text;
   for (const std::string& name : names)
@@ -50,25 +40,6 @@ std::string Join(const std::vector<std::string>& names) {
 int IndexOf(const std::vector<std::string>& names, const std::string& name) {
   const auto found = std::find(names.begin(), names.end(), name);
   return found == names.end() ? -1 : static_cast<int>(found - names.begin());
-}
-
-// Columns of `x` (named `have`) in the order `want`.
-Eigen::MatrixXd SelectColumns(const Eigen::MatrixXd& x,
-                              const std::vector<std::string>& have,
-                              const std::vector<std::string>& want,
-                              const std::string& who) {
-  if (have == want) return x;
-  Eigen::MatrixXd selected(x.rows(), static_cast<Eigen::Index>(want.size()));
-  for (std::size_t j = 0; j < want.size(); ++j) {
-    const int column = IndexOf(have, want[j]);
-    if (column < 0) {
-      throw InvalidInput(who + ": observable \"" + want[j] +
-                         "\" is not in the events file (it has " + Join(have) +
-                         ")");
-    }
-    selected.col(static_cast<Eigen::Index>(j)) = x.col(column);
-  }
-  return selected;
 }
 
 // histo and sally: one binning for the whole grid; per-benchmark histograms,
@@ -135,7 +106,7 @@ class FixedHistogramTerm : public KinematicTerm {
                    const UnitVisitor& visit) const override {
     const Eigen::VectorXd contents = histograms_ * benchmark_weights_(theta);
     if (!(contents.sum() > 0.0)) {
-      throw InvalidInput("the histogram at θ = " + Point(theta) +
+      throw InvalidInput("the histogram at θ = " + ThetaText(theta) +
                          " is empty (total weight ≤ 0)");
     }
     const Eigen::VectorXd logs =
@@ -372,7 +343,8 @@ double WeightAt(const mining::MadminerEventBatch& batch,
   return sum;
 }
 
-// Indices of `want` among `have`; InvalidInput as SelectColumns.
+// Indices of `want` among `have`; InvalidInput naming `who` and the missing
+// observable.
 std::vector<int> ColumnsOf(const std::vector<std::string>& have,
                            const std::vector<std::string>& want,
                            const std::string& who) {
@@ -832,7 +804,7 @@ ObservedData AsymptoticLimits::Asimov(const Eigen::VectorXd& theta_true) const {
   const double xsec = CrossSection(theta_true);
   if (!(sum > 0.0) || !(xsec > 0.0)) {
     std::ostringstream text;  // shortest form: not 150 digits
-    text << "Asimov data at θ true = " << Point(theta_true)
+    text << "Asimov data at θ true = " << ThetaText(theta_true)
          << ": the cross section is " << xsec << " pb (must be > 0)";
     throw InvalidInput(text.str());
   }
@@ -929,26 +901,24 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
   // Described events (a file's test partition, the Asimov data) are read in
   // passes by every method, never held; data given in memory are used as
   // they are.
-  const bool streamed = described;
-  const ObservedData& in_memory = observed;
   // Negative weights (NLO samples) are fine, as in MadMiner (its
   // _asimov_data and _calculate_log_likelihood only divide by the sum).
   const std::string bad_weights =
       "observed data: weights must be finite with a positive sum";
   Eigen::VectorXd obs_weights;
-  if (!streamed) {
-    if (!in_memory.weights.allFinite() || !(in_memory.weights.sum() > 0.0)) {
+  if (!described) {
+    if (!observed.weights.allFinite() || !(observed.weights.sum() > 0.0)) {
       throw InvalidInput(bad_weights);
     }
-    obs_weights = in_memory.weights / in_memory.weights.sum();
+    obs_weights = observed.weights / observed.weights.sum();
   }
   // Calls visit(x, row, weight) for every observed event in order: its row
   // of all the file's observables and its normalised weight (described
   // events: the sum of the weights first, as Eigen's in-memory sum).
   auto for_each_observed = [&](const auto& visit) {
-    if (!streamed) {
-      for (Eigen::Index k = 0; k < in_memory.x.rows(); ++k)
-        visit(in_memory.x, k, obs_weights(k));
+    if (!described) {
+      for (Eigen::Index k = 0; k < observed.x.rows(); ++k)
+        visit(observed.x, k, obs_weights(k));
       return;
     }
     EigenOrderSum sum;
@@ -1018,33 +988,11 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
               batch.weights.rows(),
               d.Factor(batch.sampling_benchmarks[static_cast<std::size_t>(e)]));
         });
-    if (streamed) {
-      // The sum of the weights first (as Eigen's in-memory sum), then the
-      // normalised weights into the bins.
-      EigenOrderSum sum;
-      bool finite = true;
-      observed.events->ForEach(
-          d.options.batch_size,
-          [&](const mining::MadminerEventBatch&, Eigen::Index, double weight) {
-            finite = finite && std::isfinite(weight);
-            sum.Add(weight);
-          });
-      const double total = sum.Sum();
-      if (!finite || !(total > 0.0)) throw InvalidInput(bad_weights);
-      observed.events->ForEach(d.options.batch_size,
-                               [&](const mining::MadminerEventBatch& batch,
-                                   Eigen::Index e,
-                                   double weight) {
-                                 set_point(batch.observations, e);
-                                 histogram->AddObserved(
-                                     point.data(), 1, weight / total);
-                               });
-    } else {
-      for (Eigen::Index k = 0; k < in_memory.x.rows(); ++k) {
-        set_point(in_memory.x, k);
-        histogram->AddObserved(point.data(), 1, obs_weights(k));
-      }
-    }
+    for_each_observed(
+        [&](const Eigen::MatrixXd& x, Eigen::Index e, double weight) {
+          set_point(x, e);
+          histogram->AddObserved(point.data(), 1, weight);
+        });
     histogram->CheckFilled();
     term = std::move(histogram);
   } else if (NeedsScoreModel(method)) {
@@ -1080,15 +1028,6 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
                            std::to_string(num_parameters - 1) + ")");
       }
     }
-    auto scores_of = [&](const Eigen::MatrixXd& x) {
-      const Eigen::MatrixXd all = model->Score(SelectColumns(
-          x, observables, model->observable_names(), "score model"));
-      Eigen::MatrixXd selected(all.rows(),
-                               static_cast<Eigen::Index>(components.size()));
-      for (std::size_t i = 0; i < components.size(); ++i)
-        selected.col(static_cast<Eigen::Index>(i)) = all.col(components[i]);
-      return selected;
-    };
     if (method == LimitMethod::kSally) {
       const std::vector<int> model_columns =
           ColumnsOf(observables, model->observable_names(), "score model");
@@ -1178,44 +1117,23 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
             histogram->AddSimulated(
                 &scores(r, 0), scores.rows(), payload, 1, payload[physics]);
           });
-      if (streamed) {
-        EigenOrderSum sum;
-        bool finite = true;
-        observed.events->ForEach(d.options.batch_size,
-                                 [&](const mining::MadminerEventBatch&,
-                                     Eigen::Index,
-                                     double weight) {
-                                   finite = finite && std::isfinite(weight);
-                                   sum.Add(weight);
-                                 });
-        const double total = sum.Sum();
-        if (!finite || !(total > 0.0)) throw InvalidInput(bad_weights);
-        ScoreChunks chunks(*model,
-                           model_columns,
-                           components,
-                           1,
-                           [&](const Eigen::MatrixXd& scores,
-                               const std::vector<double>& payload) {
-                             for (Eigen::Index r = 0; r < scores.rows(); ++r) {
-                               histogram->AddObserved(
-                                   &scores(r, 0),
-                                   scores.rows(),
-                                   payload[static_cast<std::size_t>(r)]);
-                             }
-                           });
-        observed.events->ForEach(d.options.batch_size,
-                                 [&](const mining::MadminerEventBatch& batch,
-                                     Eigen::Index e,
-                                     double weight) {
-                                   *chunks.Add(batch.observations, e) =
-                                       weight / total;
-                                 });
-        chunks.Finish();
-      } else {
-        const Eigen::MatrixXd obs = scores_of(in_memory.x);
-        for (Eigen::Index k = 0; k < obs.rows(); ++k)
-          histogram->AddObserved(&obs(k, 0), obs.rows(), obs_weights(k));
-      }
+      ScoreChunks chunks(*model,
+                         model_columns,
+                         components,
+                         1,
+                         [&](const Eigen::MatrixXd& scores,
+                             const std::vector<double>& payload) {
+                           for (Eigen::Index r = 0; r < scores.rows(); ++r) {
+                             histogram->AddObserved(
+                                 &scores(r, 0),
+                                 scores.rows(),
+                                 payload[static_cast<std::size_t>(r)]);
+                           }
+                         });
+      for_each_observed([&](const Eigen::MatrixXd& x,
+                            Eigen::Index e,
+                            double weight) { *chunks.Add(x, e) = weight; });
+      chunks.Finish();
       histogram->CheckFilled();
       term = std::move(histogram);
     } else {
@@ -1470,8 +1388,8 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
       const Eigen::VectorXd theta = thetas.row(i).transpose();
       result.log_likelihood_rate(i) = rate_at(theta);
       if (!std::isfinite(result.log_likelihood_rate(i))) {
-        throw InvalidInput("the cross section at θ = " + Point(theta) + " is " +
-                           std::to_string(CrossSection(theta)) +
+        throw InvalidInput("the cross section at θ = " + ThetaText(theta) +
+                           " is " + std::to_string(CrossSection(theta)) +
                            " pb: the rate term needs σ > 0 everywhere on the "
                            "grid");
       }

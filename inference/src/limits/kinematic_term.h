@@ -7,9 +7,22 @@
 
 #include <Eigen/Core>
 #include <functional>
+#include <sstream>
+#include <string>
 #include <vector>
 
 namespace goldmine::inference {
+
+// "(0.5, -1)": a point θ in messages, 6 significant digits.
+inline std::string ThetaText(const Eigen::VectorXd& theta) {
+  std::ostringstream text;
+  text.precision(6);
+  text << "(";
+  for (Eigen::Index i = 0; i < theta.size(); ++i)
+    text << (i > 0 ? ", " : "") << theta(i);
+  text << ")";
+  return text.str();
+}
 
 // Benchmark weights of θ (the morphing weights per benchmark).
 using WeightsAt = std::function<Eigen::VectorXd(const Eigen::VectorXd&)>;

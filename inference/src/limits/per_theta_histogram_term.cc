@@ -1,7 +1,6 @@
 #include "per_theta_histogram_term.h"
 
 #include <cmath>
-#include <sstream>
 #include <string>
 #include <utility>
 
@@ -13,16 +12,6 @@ namespace {
 
 // Rows per chunk read back: 8 numbers a row make 0.5 MB.
 constexpr Eigen::Index kChunkRows = 8192;
-
-std::string Point(const Eigen::VectorXd& theta) {
-  std::ostringstream text;
-  text.precision(6);
-  text << "(";
-  for (Eigen::Index i = 0; i < theta.size(); ++i)
-    text << (i > 0 ? ", " : "") << theta(i);
-  text << ")";
-  return text.str();
-}
 
 }  // namespace
 
@@ -118,7 +107,7 @@ void PerThetaHistogramTerm::ForEachUnit(const Eigen::VectorXd& theta,
         }
       });
   if (!(contents.sum() > 0.0)) {
-    throw InvalidInput("the histogram at θ = " + Point(theta) +
+    throw InvalidInput("the histogram at θ = " + ThetaText(theta) +
                        " is empty (total weight ≤ 0)");
   }
   const Eigen::VectorXd log_density =
