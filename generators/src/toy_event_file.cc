@@ -1,16 +1,10 @@
 #include "goldmine/generators/toy_event_file.h"
 
-#include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <map>
-#include <memory>
 
-#include "ascii_event_writer.h"
-#include "event_file_common.h"
-#include "goldmine/core/atomic_file.h"
-#include "goldmine/core/errors.h"
-#include "goldmine/core/version.h"
+#include "event_file_loop.h"
+#include "event_process.h"
 
 namespace goldmine::generators {
 namespace {
@@ -23,6 +17,56 @@ FourMomentum Jet(double pt, double eta, double phi) {
           pt * std::sinh(eta)};
 }
 
+class ToyProcess : public EventProcess {
+ public:
+  explicit ToyProcess(const ToyModel& model) : model_(model) {}
+
+  std::string Description() const override { return model_.Description(); }
+  std::vector<std::string> ParameterNames() const override {
+    return model_.parameters();
+  }
+  std::string Comment() const override {
+    return "analytic toy (MadMiner's toy process)";
+  }
+  void AddRunAttributes(
+      const std::vector<NamedBenchmark>&,
+      const std::vector<std::string>&,
+      std::map<std::string, std::string>* run) const override {
+    (*run)["goldmine_latent"] = "pt_true phi_true eta";
+    (*run)["goldmine_observables"] =
+        "pt=j[0].pt dphi=j[0].deltaphi(j[1]) eta=j[0].eta ptcos=j[0].px";
+  }
+
+  void Sample(RandomStream& random) override { event_ = model_.Sample(random); }
+  const EftPolynomial& polynomial() const override { return event_.polynomial; }
+  const std::vector<double>& variation_factors() const override {
+    return no_variations_;
+  }
+  int num_vertices() const override { return 0; }
+  int num_particles() const override { return 2; }
+
+  // The latent variables z, then the two jets.
+  void WriteAfterPolynomial(AsciiEventWriter& writer,
+                            std::string* text) const override {
+    const ToyLatent& z = event_.latent;
+    text->clear();
+    AsciiEventWriter::AppendNumber(*text, z.pt);
+    *text += ' ';
+    AsciiEventWriter::AppendNumber(*text, z.phi);
+    *text += ' ';
+    AsciiEventWriter::AppendNumber(*text, z.eta);
+    writer.StringAttribute("goldmine_latent", *text);
+    const ToyObservation& x = event_.observation;
+    writer.Particle(1, 0, 21, Jet(x.pt, x.eta, x.dphi), 0.0, 1);
+    writer.Particle(2, 0, 21, Jet(0.5, 0.0, 0.0), 0.0, 1);
+  }
+
+ private:
+  const ToyModel& model_;
+  ToyEvent event_;
+  std::vector<double> no_variations_;
+};
+
 }  // namespace
 
 EventFileResult WriteToyEventFile(
@@ -32,70 +76,8 @@ EventFileResult WriteToyEventFile(
     std::int64_t num_events,
     std::uint64_t seed,
     const std::function<void(std::int64_t)>& progress) {
-  const std::size_t num_parameters = model.parameters().size();
-  ValidateBenchmarks(benchmarks, num_parameters);
-  GOLDMINE_REQUIRE(
-      num_events >= 1,
-      "the number of events must be >= 1, got " + std::to_string(num_events));
-  const auto start = std::chrono::steady_clock::now();
-
-  std::vector<std::string> names;
-  for (const NamedBenchmark& benchmark : benchmarks)
-    names.push_back(benchmark.name);
-  const std::vector<Eigen::VectorXd> thetas = BenchmarkThetas(benchmarks);
-  std::map<std::string, std::string> run = CommonRunAttributes(
-      model.Description(), model.parameters(), benchmarks, seed, num_events);
-  run["goldmine_latent"] = "pt_true phi_true eta";
-  run["goldmine_observables"] =
-      "pt=j[0].pt dphi=j[0].deltaphi(j[1]) eta=j[0].eta ptcos=j[0].px";
-
-  AtomicOutputFile output(path);
-  AsciiEventWriter writer(
-      output.temporary_path().string(),
-      names,
-      {"goldmine", VersionLine(), "analytic toy (MadMiner's toy process)"},
-      run);
-
-  const std::size_t num_weights = names.size();
-  CrossSectionAccumulator cross_sections(num_weights, num_events);
-  std::vector<double> weights(num_weights, 0.0);
-  const double n = static_cast<double>(num_events);
-  const std::int64_t report_every = std::max<std::int64_t>(1, num_events / 100);
-  std::vector<double> running(num_weights, 0.0);
-  std::vector<double> running_errors(num_weights, 0.0);
-  std::string text;
-  RandomStream random(seed);
-
-  for (std::int64_t i = 0; i < num_events; ++i) {
-    const ToyEvent event = model.Sample(random);
-    FillEventWeights(event.polynomial, n, thetas, {}, &weights);
-    cross_sections.Add(weights);
-
-    writer.BeginEvent(i + 1, 0, 2, weights);
-    cross_sections.Running(i + 1, &running, &running_errors);
-    writer.CrossSection(running, running_errors, i + 1, i + 1);
-    WriteEftPolynomial(event.polynomial, n, &text, &writer);
-    const ToyLatent& z = event.latent;
-    text.clear();
-    AsciiEventWriter::AppendNumber(text, z.pt);
-    text += ' ';
-    AsciiEventWriter::AppendNumber(text, z.phi);
-    text += ' ';
-    AsciiEventWriter::AppendNumber(text, z.eta);
-    writer.StringAttribute("goldmine_latent", text);
-    const ToyObservation& x = event.observation;
-    writer.Particle(1, 0, 21, Jet(x.pt, x.eta, x.dphi), 0.0, 1);
-    writer.Particle(2, 0, 21, Jet(0.5, 0.0, 0.0), 0.0, 1);
-    if (progress && ((i + 1) % report_every == 0 || i + 1 == num_events))
-      progress(i + 1);
-  }
-  writer.Close();
-  output.Commit();
-
-  return cross_sections.Result(
-      names,
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-          .count());
+  ToyProcess process(model);
+  return WriteEventFile(path, process, benchmarks, num_events, seed, progress);
 }
 
 }  // namespace goldmine::generators

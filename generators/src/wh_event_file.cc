@@ -1,16 +1,14 @@
 #include "goldmine/generators/wh_event_file.h"
 
-#include <chrono>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
 #include <memory>
 
-#include "ascii_event_writer.h"
 #include "event_file_common.h"
-#include "goldmine/core/atomic_file.h"
-#include "goldmine/core/errors.h"
-#include "goldmine/core/version.h"
+#include "event_file_loop.h"
+#include "event_process.h"
 
 namespace goldmine::generators {
 namespace {
@@ -30,6 +28,86 @@ std::vector<std::string> ScaleVariationNames(
   return names;
 }
 
+namespace {
+
+class WhProcess : public EventProcess {
+ public:
+  explicit WhProcess(const WhGenerator& generator) : generator_(generator) {}
+
+  std::string Description() const override { return generator_.Description(); }
+  std::vector<std::string> ParameterNames() const override {
+    std::vector<std::string> names;
+    for (WhOperator op : generator_.settings().operators)
+      names.push_back(OperatorName(op));
+    return names;
+  }
+  std::string Comment() const override {
+    return "built-in LO SMEFT W H generator";
+  }
+  std::vector<std::string> VariationNames() const override {
+    return ScaleVariationNames(generator_.settings());
+  }
+  void AddRunAttributes(
+      const std::vector<NamedBenchmark>& benchmarks,
+      const std::vector<std::string>& variation_names,
+      std::map<std::string, std::string>* run) const override {
+    const WhGeneratorSettings& settings = generator_.settings();
+    std::string scale = ScaleChoiceName(settings.scale);
+    if (settings.scale == ScaleChoice::kFixed)
+      scale += ":" + Exact(settings.FixedScale());
+    (*run)["goldmine_factorisation_scale"] = scale;
+    (*run)["goldmine_systematics"] =
+        "factorisation_scale:" + JoinNames(variation_names) +
+        " nominal=" + benchmarks.front().name;
+  }
+
+  void Sample(RandomStream& random) override {
+    event_ = generator_.Sample(random);
+  }
+  const EftPolynomial& polynomial() const override { return event_.polynomial; }
+  const std::vector<double>& variation_factors() const override {
+    return event_.scale_variation_factors;
+  }
+  int num_vertices() const override { return 3; }
+  int num_particles() const override { return 8; }
+
+  void WriteBeforePolynomial(AsciiEventWriter& writer) const override {
+    writer.PdfInfo(event_.parton_ids[0],
+                   event_.parton_ids[1],
+                   event_.x1,
+                   event_.x2,
+                   event_.factorisation_scale,
+                   event_.parton_xf[0],
+                   event_.parton_xf[1]);
+  }
+  // q q̄' → W H (vertex −1), W → ℓ ν and H → b b̄ (single parents 3, 4).
+  void WriteAfterPolynomial(AsciiEventWriter& writer,
+                            std::string*) const override {
+    const WhEvent& e = event_;
+    writer.Particle(1, 0, e.parton_ids[0], e.partons[0], 0.0, 4);
+    writer.Particle(2, 0, e.parton_ids[1], e.partons[1], 0.0, 4);
+    writer.Vertex(-1, {1, 2});
+    writer.Particle(3,
+                    -1,
+                    24 * e.w_charge,
+                    e.w,
+                    std::sqrt(std::max(0.0, Dot(e.w, e.w))),
+                    2);
+    writer.Particle(
+        4, -1, 25, e.higgs, generator_.settings().parameters.higgs_mass, 2);
+    writer.Particle(5, 3, e.lepton_id, e.lepton, 0.0, 1);
+    writer.Particle(6, 3, e.neutrino_id, e.neutrino, 0.0, 1);
+    writer.Particle(7, 4, 5, e.bottom, 0.0, 1);
+    writer.Particle(8, 4, -5, e.antibottom, 0.0, 1);
+  }
+
+ private:
+  const WhGenerator& generator_;
+  WhEvent event_;
+};
+
+}  // namespace
+
 EventFileResult WriteWhEventFile(
     const std::string& path,
     const WhGenerator& generator,
@@ -37,104 +115,8 @@ EventFileResult WriteWhEventFile(
     std::int64_t num_events,
     std::uint64_t seed,
     const std::function<void(std::int64_t)>& progress) {
-  const WhGeneratorSettings& settings = generator.settings();
-  const std::size_t num_parameters = settings.operators.size();
-  ValidateBenchmarks(benchmarks, num_parameters);
-  GOLDMINE_REQUIRE(
-      num_events >= 1,
-      "the number of events must be >= 1, got " + std::to_string(num_events));
-  const auto start = std::chrono::steady_clock::now();
-
-  // Weight names: benchmarks, then scale variations of the first benchmark.
-  std::vector<std::string> names;
-  for (const NamedBenchmark& benchmark : benchmarks)
-    names.push_back(benchmark.name);
-  const std::vector<std::string> variation_names =
-      ScaleVariationNames(settings);
-  for (const std::string& name : variation_names) {
-    for (const std::string& existing : names)
-      GOLDMINE_REQUIRE(existing != name,
-                       "benchmark name \"" + name +
-                           "\" is reserved for a scale variation weight");
-    names.push_back(name);
-  }
-
-  std::vector<std::string> parameter_names;
-  for (WhOperator op : settings.operators)
-    parameter_names.push_back(OperatorName(op));
-  const std::vector<Eigen::VectorXd> thetas = BenchmarkThetas(benchmarks);
-  std::map<std::string, std::string> run = CommonRunAttributes(
-      generator.Description(), parameter_names, benchmarks, seed, num_events);
-  std::string scale = ScaleChoiceName(settings.scale);
-  if (settings.scale == ScaleChoice::kFixed)
-    scale += ":" + Exact(settings.FixedScale());
-  run["goldmine_factorisation_scale"] = scale;
-  run["goldmine_systematics"] =
-      "factorisation_scale:" + JoinNames(variation_names) +
-      " nominal=" + benchmarks.front().name;
-
-  AtomicOutputFile output(path);
-  AsciiEventWriter writer(
-      output.temporary_path().string(),
-      names,
-      {"goldmine", VersionLine(), "built-in LO SMEFT W H generator"},
-      run);
-
-  const std::size_t num_weights = names.size();
-  CrossSectionAccumulator cross_sections(num_weights, num_events);
-  std::vector<double> weights(num_weights, 0.0);
-  const double n = static_cast<double>(num_events);
-  const std::int64_t report_every = std::max<std::int64_t>(1, num_events / 100);
-  std::vector<double> running(num_weights, 0.0);
-  std::vector<double> running_errors(num_weights, 0.0);
-  std::string polynomial;
-  RandomStream random(seed);
-  const ElectroweakParameters& ew = settings.parameters;
-
-  for (std::int64_t i = 0; i < num_events; ++i) {
-    const WhEvent event = generator.Sample(random);
-    FillEventWeights(
-        event.polynomial, n, thetas, event.scale_variation_factors, &weights);
-    cross_sections.Add(weights);
-
-    writer.BeginEvent(i + 1, 3, 8, weights);
-    // Running estimate: (N/i) Σ_{k≤i} w_k, exact Σ w at the last event.
-    cross_sections.Running(i + 1, &running, &running_errors);
-    writer.CrossSection(running, running_errors, i + 1, i + 1);
-    writer.PdfInfo(event.parton_ids[0],
-                   event.parton_ids[1],
-                   event.x1,
-                   event.x2,
-                   event.factorisation_scale,
-                   event.parton_xf[0],
-                   event.parton_xf[1]);
-    WriteEftPolynomial(event.polynomial, n, &polynomial, &writer);
-
-    // q q̄' → W H (vertex −1), W → ℓ ν and H → b b̄ (single parents 3, 4).
-    writer.Particle(1, 0, event.parton_ids[0], event.partons[0], 0.0, 4);
-    writer.Particle(2, 0, event.parton_ids[1], event.partons[1], 0.0, 4);
-    writer.Vertex(-1, {1, 2});
-    writer.Particle(3,
-                    -1,
-                    24 * event.w_charge,
-                    event.w,
-                    std::sqrt(std::max(0.0, Dot(event.w, event.w))),
-                    2);
-    writer.Particle(4, -1, 25, event.higgs, ew.higgs_mass, 2);
-    writer.Particle(5, 3, event.lepton_id, event.lepton, 0.0, 1);
-    writer.Particle(6, 3, event.neutrino_id, event.neutrino, 0.0, 1);
-    writer.Particle(7, 4, 5, event.bottom, 0.0, 1);
-    writer.Particle(8, 4, -5, event.antibottom, 0.0, 1);
-    if (progress && ((i + 1) % report_every == 0 || i + 1 == num_events))
-      progress(i + 1);
-  }
-  writer.Close();
-  output.Commit();
-
-  return cross_sections.Result(
-      names,
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-          .count());
+  WhProcess process(generator);
+  return WriteEventFile(path, process, benchmarks, num_events, seed, progress);
 }
 
 }  // namespace goldmine::generators
