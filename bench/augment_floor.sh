@@ -4,10 +4,15 @@
 # samples (issue 20).
 #
 # The floor is the time to read the events file once and to write the
-# samples file once at this machine's measured bandwidths: the events file is
-# in the page cache (as in every measurement here) and goldmine does not
-# fsync, so both are page-cache bandwidths, measured with cat and dd on files
-# of the same sizes in the same folder. Each figure is the median of REPEATS
+# samples file once at this machine's measured bandwidths, measured with cat
+# and dd on files of the same sizes in the same folder, two ways:
+# - page cache (floor_s): the events file is in the page cache (as in every
+#   measurement here) and goldmine does not fsync, so this is what the
+#   command could reach if it only moved its bytes through memory;
+# - device (device_s): the storage's sequential bandwidths, read with
+#   O_DIRECT and written with fdatasync, the bandwidth at which the samples
+#   file reaches the disk (the kernel writes it back after the command).
+# Each figure is the median of REPEATS
 # runs (wall time and GNU time's peak RSS). The same command runs once more
 # with GOLDMINE_NO_HUGE_PAGES=1 (core/huge_pages.h) to show what transparent
 # huge pages change.
@@ -73,9 +78,13 @@ seconds_of() {
 }
 cat events.h5 >/dev/null
 read_seconds=$(for _ in 1 2 3; do seconds_of cat events.h5; done | sort -g | sed -n 2p)
+device_read_seconds=$(for _ in 1 2 3; do
+  seconds_of dd if=events.h5 of=/dev/null bs=1M iflag=direct
+done | sort -g | sed -n 2p)
 events_bytes=$(stat -c %s events.h5)
 
-printf '%-10s %10s %10s %10s %8s %12s %12s\n' samples floor_s time_s no_thp_s ratio peak_MB no_thp_MB
+printf '%-10s %10s %10s %10s %10s %8s %8s %12s %12s\n' samples floor_s device_s time_s no_thp_s ratio dev_ratio \
+  peak_MB no_thp_MB
 for n in "${counts[@]}"; do
   augment=("$goldmine" augment "$method" --events events.h5 "${thetas[@]}"
            --n-samples "$n" --seed 1 --output local.h5)
@@ -87,9 +96,17 @@ for n in "${counts[@]}"; do
     seconds_of dd if=/dev/zero of=written.bin bs=1M count="$blocks"
     rm -f written.bin
   done | sort -g | sed -n 2p)
+  device_write_seconds=$(for _ in 1 2 3; do
+    seconds_of dd if=/dev/zero of=written.bin bs=1M count="$blocks" conv=fdatasync
+    rm -f written.bin
+  done | sort -g | sed -n 2p)
   floor=$(awk -v r="$read_seconds" -v w="$write_seconds" 'BEGIN {printf "%.3f", r + w}')
-  printf '%-10s %10s %10s %10s %8.1f %12.0f %12.0f\n' "$n" "$floor" "$seconds" "$plain_seconds" \
+  device=$(awk -v r="$device_read_seconds" -v w="$device_write_seconds" 'BEGIN {printf "%.3f", r + w}')
+  printf '%-10s %10s %10s %10s %10s %8.1f %8.1f %12.0f %12.0f\n' "$n" "$floor" "$device" "$seconds" \
+    "$plain_seconds" \
     "$(awk -v s="$seconds" -v f="$floor" 'BEGIN {print s / f}')" \
+    "$(awk -v s="$seconds" -v f="$device" 'BEGIN {print s / f}')" \
     "$(awk -v k="$kb" 'BEGIN {print k / 1024}')" "$(awk -v k="$plain_kb" 'BEGIN {print k / 1024}')"
 done
-echo "events file: $events events, $((events_bytes / 1048576)) MB, read in $read_seconds s (page cache)"
+echo "events file: $events events, $((events_bytes / 1048576)) MB, read in $read_seconds s (page cache)," \
+  "$device_read_seconds s (device)"

@@ -25,6 +25,9 @@
 // loop: reading the events file's bytes once (page cache) plus writing as
 // many bytes as the samples file has to a file in the same folder (no
 // fsync, as goldmine does not sync either); over_floor is our time / floor.
+// device_s and over_device are the same against the storage's sequential
+// bandwidths: the read with O_DIRECT, the write followed by fdatasync (the
+// rate at which the samples reach the disk; bench/augment_floor.sh).
 //
 //   build/release/bench/augmentation_benchmark --benchmark_repetitions=5
 //       --benchmark_report_aggregates_only=true   (one command line)
@@ -151,17 +154,26 @@ void BM_SampleTrainLocal(benchmark::State& state) {
   Report(state, Madminer(n, 0.29, 2.72));
 }
 
+// Where the floor's bytes go: through the page cache, or to the device.
+enum class Storage { kPageCache, kDevice };
+
 // Seconds to read `path` once into a 1 MB buffer (from the page cache after
-// the first call) or to write `bytes` bytes to it (no fsync): the two halves
-// of the I/O floor. Each is the smallest of 3 tries.
-double ReadSeconds(const std::filesystem::path& path) {
-  std::vector<char> buffer(std::size_t{1} << 20);
+// the first call, or with O_DIRECT from the device) or to write `bytes`
+// bytes to it (no fsync, or fdatasync before closing): the two halves of the
+// I/O floor. Each is the smallest of 3 tries.
+double ReadSeconds(const std::filesystem::path& path, Storage storage) {
+  constexpr std::size_t kBuffer = std::size_t{1} << 20;
+  // O_DIRECT needs a buffer aligned to the device's blocks.
+  const std::unique_ptr<char, decltype(&std::free)> buffer(
+      static_cast<char*>(std::aligned_alloc(4096, kBuffer)), &std::free);
+  const int flags =
+      O_RDONLY | O_CLOEXEC | (storage == Storage::kDevice ? O_DIRECT : 0);
   double best = 1e300;
   for (int attempt = 0; attempt < 4; ++attempt) {  // the first warms the cache
     const auto start = std::chrono::steady_clock::now();
-    const int file = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    const int file = ::open(path.c_str(), flags);
     if (file < 0) return 0.0;
-    while (::read(file, buffer.data(), buffer.size()) > 0) {
+    while (::read(file, buffer.get(), kBuffer) > 0) {
     }
     ::close(file);
     const std::chrono::duration<double> took =
@@ -171,7 +183,9 @@ double ReadSeconds(const std::filesystem::path& path) {
   return best;
 }
 
-double WriteSeconds(const std::filesystem::path& path, std::uintmax_t bytes) {
+double WriteSeconds(const std::filesystem::path& path,
+                    std::uintmax_t bytes,
+                    Storage storage) {
   const std::vector<char> buffer(std::size_t{1} << 20, '\1');
   double best = 1e300;
   for (int attempt = 0; attempt < 3; ++attempt) {
@@ -187,6 +201,7 @@ double WriteSeconds(const std::filesystem::path& path, std::uintmax_t bytes) {
       if (wrote <= 0) break;
       done += static_cast<std::uintmax_t>(wrote);
     }
+    if (storage == Storage::kDevice) ::fdatasync(file);
     ::close(file);
     const std::chrono::duration<double> took =
         std::chrono::steady_clock::now() - start;
@@ -222,9 +237,14 @@ void BM_LocalToFile(benchmark::State& state) {
   RandomStream random(1);
   const ThetaPoints sm = augmenter.ParseTheta("benchmark:sm", random);
   WriteLocalSample(augmenter, sm, n, 1, output);  // its size for the floor
-  const double floor =
-      ReadSeconds(events) + WriteSeconds(Files().Folder() / "floor.bin",
-                                         std::filesystem::file_size(output));
+  const auto floor_of = [&](Storage storage) {
+    return ReadSeconds(events, storage) +
+           WriteSeconds(Files().Folder() / "floor.bin",
+                        std::filesystem::file_size(output),
+                        storage);
+  };
+  const double floor = floor_of(Storage::kPageCache);
+  const double device = floor_of(Storage::kDevice);
   std::uint64_t seed = 2;
   for (auto _ : state) WriteLocalSample(augmenter, sm, n, seed++, output);
   std::filesystem::remove(output);
@@ -233,6 +253,10 @@ void BM_LocalToFile(benchmark::State& state) {
   // kInvert turns (iterations · floor / time) into time / (iterations · floor).
   state.counters["over_floor"] = benchmark::Counter(
       static_cast<double>(state.iterations()) * floor,
+      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["device_s"] = device;
+  state.counters["over_device"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * device,
       benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 

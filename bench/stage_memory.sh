@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Peak memory (and wall time) of every stage that reads events or samples,
 # against their number: mine, augment local, fisher truth, fisher histogram,
-# limits histo (25 x 25 grid) and evaluate (issue 20: "memory O(chunk), not
-# O(samples or events) ... flat within 20 %").
+# limits histo and sally (25 x 25 grids), adaptive-sally and ml (3 x 3) and
+# evaluate (issue 20: "memory O(chunk), not O(samples or events) ... flat
+# within 20 %").
 #
 # For each N it generates N events of MadMiner's toy (examples/toy), mines
 # them, draws N local samples and N test samples, and evaluates a small SALLY
-# model (trained once, on the first size) on the N test samples. Every figure
+# model and a small ALICES model (trained once, on the first size) on the N
+# test samples and in the limits. Every figure
 # is GNU time's peak RSS of the whole process, and its wall time, median of
 # REPEATS runs. The last line gives, per stage, the largest peak over the
 # smallest.
@@ -43,7 +45,8 @@ measure() {
   echo "$seconds $((kb / 1024))"
 }
 
-stages=(mine augment fisher_truth fisher_histogram limits_histo evaluate)
+stages=(mine augment fisher_truth fisher_histogram limits_histo limits_sally limits_adaptive limits_ml
+        evaluate)
 declare -A peaks
 printf '%-10s' N
 for stage in "${stages[@]}"; do printf ' %22s' "$stage"; done
@@ -72,8 +75,23 @@ for n in "${counts[@]}"; do
     mkdir -p model
     "$goldmine" train --method sally --samples local.h5 --output model/sally \
       --epochs 2 --hidden 50,50 --quiet >/dev/null 2>&1
+    "$goldmine" augment ratio --events events.h5 --theta0 random:10:uniform \
+      --theta1 benchmark:sm --n-samples 20000 --seed 3 --output ratio.h5 >/dev/null 2>&1
+    "$goldmine" train --method alices --samples ratio.h5 --output model/alices \
+      --epochs 2 --hidden 50,50 --quiet >/dev/null 2>&1
+    rm -f ratio.h5
     model_ready=1
   fi
+  # The score and ratio methods: sally (one binning, events read in passes),
+  # adaptive-sally (a binning per grid point) and ml (every test event at
+  # every point), the last two from scratch files (issue 20). 3 x 3 grids:
+  # their time grows with the points, their memory does not.
+  result[limits_sally]=$(measure "$goldmine" limits --method sally --events events.h5 \
+    --model model/sally --grid c1:-1:1:25,c2:-1:1:25)
+  result[limits_adaptive]=$(measure "$goldmine" limits --method adaptive-sally \
+    --events events.h5 --model model/sally --grid c1:-1:1:3,c2:-1:1:3)
+  result[limits_ml]=$(measure "$goldmine" limits --method ml --events events.h5 \
+    --model model/alices --grid c1:-1:1:3,c2:-1:1:3)
   result[evaluate]=$(measure "$goldmine" evaluate --model model/sally --samples test.h5 \
     --output predictions.h5)
   printf '%-10s' "$n"
