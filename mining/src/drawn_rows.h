@@ -63,10 +63,24 @@ class DrawnRows {
       cursor += record_;
       return;
     }
-    const auto piece = static_cast<std::size_t>((slot - first_) / piece_);
+    // The piece and the slot within it from the reciprocal of piece_,
+    // corrected where rounding misses by one (offsets stay far below 2^50):
+    // an integer division per draw was a visible part of drawing.
+    const std::int64_t offset = slot - first_;
+    auto quotient =
+        static_cast<std::int64_t>(static_cast<double>(offset) * inverse_piece_);
+    std::int64_t within = offset - quotient * piece_;
+    if (within < 0) {
+      --quotient;
+      within += piece_;
+    } else if (within >= piece_) {
+      ++quotient;
+      within -= piece_;
+    }
+    const auto piece = static_cast<std::size_t>(quotient);
     std::vector<double>& buffer = buffers_[piece];
     if (buffer.capacity() == 0) buffer.reserve(buffer_values_);
-    buffer.push_back(static_cast<double>((slot - first_) % piece_));
+    buffer.push_back(static_cast<double>(within));
     for (Eigen::Index i = 0; i < num_x_; ++i) buffer.push_back(x(i));
     for (Eigen::Index i = 0; i < num_values_; ++i) {
       buffer.push_back(values(i));
@@ -93,6 +107,7 @@ class DrawnRows {
   std::int64_t first_;
   std::int64_t end_;
   std::int64_t piece_;
+  double inverse_piece_;  // 1 / piece_
   Eigen::Index num_x_;
   Eigen::Index num_values_;
   std::size_t record_;  // numbers per buffered row: slot offset, x, values

@@ -52,6 +52,9 @@ struct ModelSlots {
   std::int64_t run = 1;
   std::int64_t stride = 0;
   std::int64_t Slot(std::int64_t j) const {
+    // Every draw of a single-θ sample lies in the first run: no division,
+    // which was a visible part of a draw.
+    if (j < run) return first + j;
     return first + (j / run) * stride + j % run;
   }
 };

@@ -150,11 +150,14 @@ TEST(AscendingUniforms, FollowTheOrderStatisticsOfUniforms) {
 }
 
 TEST(DrawnRows, HandsBackEveryRowInSlotOrderAcrossSpills) {
-  // 10^4 slots from 250 on, pieces of 999, buffers of 5 rows: most rows go
-  // through the scratch file. Rows come in a scrambled order.
+  // 10^4 slots from 250 on, pieces of 7 or 999, buffers of 5 rows: most rows
+  // go through the scratch file, and every slot at a piece boundary tests
+  // the division by the piece size (a reciprocal, corrected by one). Rows
+  // come in a scrambled order.
   const std::int64_t first = 250;
   const std::int64_t end = 10250;
-  for (const std::int64_t piece : {std::int64_t{999}, std::int64_t{20000}}) {
+  for (const std::int64_t piece :
+       {std::int64_t{7}, std::int64_t{999}, std::int64_t{20000}}) {
     DrawnRows rows(first, end, piece, 2, 3, 5 * 6 * sizeof(double));
     const SlotPermutation scramble(end - first, 4);
     for (std::int64_t i = 0; i < end - first; ++i) {
