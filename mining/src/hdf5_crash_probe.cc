@@ -90,26 +90,26 @@ void Kill(pid_t child, int* status) {
 // process file descriptor: the parent wakes the moment the child exits. A
 // pause-and-poll loop (PollFor) woke up to a pause late, about 10 ms per file
 // for a child that takes 15 ms. False when pidfds are unavailable (kernels
-// before 5.3, some sandboxes).
+// before 5.3, some sandboxes) or poll fails: the caller then polls.
 bool SleepUntilExit(pid_t child,
                     std::chrono::steady_clock::time_point deadline) {
   // The raw system call: Debian 12's <sys/pidfd.h> (glibc 2.36) declares
   // pidfd_open without C linkage, so C++ cannot link against it.
   const int descriptor = static_cast<int>(syscall(SYS_pidfd_open, child, 0));
   if (descriptor < 0) return false;
+  bool slept = true;
   while (true) {
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     pollfd exited{descriptor, POLLIN, 0};
     const int ready = poll(
         &exited, 1, static_cast<int>(std::max<std::int64_t>(left.count(), 0)));
-    if (ready != 0 || left.count() <= 0) {
-      if (ready < 0 && errno == EINTR) continue;
-      break;
-    }
+    if (ready < 0 && errno == EINTR) continue;
+    slept = ready >= 0;
+    if (ready != 0 || left.count() <= 0) break;
   }
   close(descriptor);
-  return true;
+  return slept;
 }
 
 // Polls for `child` with a growing pause: a child that finishes in a
@@ -136,14 +136,17 @@ void PollFor(pid_t child,
 bool WaitFor(pid_t child, int seconds, int* status) {
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-  if (SleepUntilExit(child, deadline)) {
-    const pid_t done = waitpid(child, status, WNOHANG);
-    if (done == child || (done < 0 && errno != EINTR)) return true;
-    Kill(child, status);
-    return false;
-  }
   bool exited = false;
-  PollFor(child, deadline, status, &exited);
+  if (SleepUntilExit(child, deadline)) {
+    // The child exited, or the deadline passed: reap it if it exited.
+    pid_t done = 0;
+    do {
+      done = waitpid(child, status, WNOHANG);
+    } while (done < 0 && errno == EINTR);
+    exited = done == child || done < 0;  // an error is not ours to judge
+  } else {
+    PollFor(child, deadline, status, &exited);
+  }
   if (exited) return true;
   Kill(child, status);
   return false;
