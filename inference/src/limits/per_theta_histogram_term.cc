@@ -1,6 +1,5 @@
 #include "per_theta_histogram_term.h"
 
-#include <cmath>
 #include <string>
 #include <utility>
 
