@@ -18,9 +18,12 @@ bash scripts/setup.sh "${setup_args[@]}"
 # Configure once, and again after packages were installed since (dpkg's
 # status file changed): a tree configured by `main.sh` without the Python
 # module's or the tests' packages then picks them up for `test.sh`.
+# CMake leaves an unchanged cache file alone, hence a stamp of our own.
 cache="build/$preset/CMakeCache.txt"
-if [ ! -f "$cache" ] || [ /var/lib/dpkg/status -nt "$cache" ]; then
+stamp="build/$preset/.goldmine-configured"
+if [ ! -f "$cache" ] || [ ! -f "$stamp" ] || [ /var/lib/dpkg/status -nt "$stamp" ]; then
   cmake --preset "$preset" >&2
+  touch "$stamp"
 fi
 if [ "$#" -gt 0 ]; then
   cmake --build --preset "$preset" -j 2 --target "$@" >&2
