@@ -1145,62 +1145,57 @@ LimitResult AsymptoticLimits::Compute(const KinematicSetup& kinematics,
           ColumnsOf(observables, model->observable_names(), "score model");
       const auto dim = static_cast<Eigen::Index>(components.size());
       const Eigen::Index physics = d.num_physics;
-      auto simulated = std::make_unique<mining::RowStore>(
-          dim + physics, "limits: keeping the simulated events' scores");
-      {
-        std::vector<double> row(static_cast<std::size_t>(dim + physics));
+      // Rows (score components, then `width` numbers per event that
+      // `fill(chunks)` sets while it hands the events to the chunks).
+      auto scored_rows = [&](Eigen::Index width,
+                             const std::string& purpose,
+                             const auto& fill) {
+        auto store = std::make_unique<mining::RowStore>(dim + width, purpose);
+        std::vector<double> row(static_cast<std::size_t>(dim + width));
         ScoreChunks chunks(
             *model,
             model_columns,
             components,
-            physics,
+            width,
             [&](const Eigen::MatrixXd& scores,
                 const std::vector<double>& payload) {
               for (Eigen::Index r = 0; r < scores.rows(); ++r) {
                 for (Eigen::Index i = 0; i < dim; ++i)
                   row[static_cast<std::size_t>(i)] = scores(r, i);
-                std::copy_n(&payload[static_cast<std::size_t>(r * physics)],
-                            physics,
+                std::copy_n(&payload[static_cast<std::size_t>(r * width)],
+                            width,
                             &row[static_cast<std::size_t>(dim)]);
-                simulated->Append(row.data());
+                store->Append(row.data());
               }
             });
-        d.ForEach(d.train,
-                  [&](const mining::MadminerEventBatch& batch, Eigen::Index e) {
-                    double* payload = chunks.Add(batch.observations, e);
-                    const double factor = d.Factor(
-                        batch.sampling_benchmarks[static_cast<std::size_t>(e)]);
-                    for (Eigen::Index b = 0; b < physics; ++b)
-                      payload[b] = batch.weights(e, b) * factor;
-                  });
+        fill(chunks);
         chunks.Finish();
-        simulated->Finish();
-      }
-      auto observed_rows = std::make_unique<mining::RowStore>(
-          dim + 1, "limits: keeping the observed events' scores");
-      {
-        std::vector<double> row(static_cast<std::size_t>(dim + 1));
-        ScoreChunks chunks(*model,
-                           model_columns,
-                           components,
-                           1,
-                           [&](const Eigen::MatrixXd& scores,
-                               const std::vector<double>& payload) {
-                             for (Eigen::Index r = 0; r < scores.rows(); ++r) {
-                               for (Eigen::Index i = 0; i < dim; ++i)
-                                 row[static_cast<std::size_t>(i)] =
-                                     scores(r, i);
-                               row[static_cast<std::size_t>(dim)] =
-                                   payload[static_cast<std::size_t>(r)];
-                               observed_rows->Append(row.data());
-                             }
-                           });
-        for_each_observed([&](const Eigen::MatrixXd& x,
-                              Eigen::Index e,
-                              double weight) { *chunks.Add(x, e) = weight; });
-        chunks.Finish();
-        observed_rows->Finish();
-      }
+        store->Finish();
+        return store;
+      };
+      auto simulated = scored_rows(
+          physics,
+          "limits: keeping the simulated events' scores",
+          [&](ScoreChunks& chunks) {
+            d.ForEach(
+                d.train,
+                [&](const mining::MadminerEventBatch& batch, Eigen::Index e) {
+                  double* payload = chunks.Add(batch.observations, e);
+                  const double factor = d.Factor(
+                      batch.sampling_benchmarks[static_cast<std::size_t>(e)]);
+                  for (Eigen::Index b = 0; b < physics; ++b)
+                    payload[b] = batch.weights(e, b) * factor;
+                });
+          });
+      auto observed_rows = scored_rows(
+          1,
+          "limits: keeping the observed events' scores",
+          [&](ScoreChunks& chunks) {
+            for_each_observed(
+                [&](const Eigen::MatrixXd& x, Eigen::Index e, double weight) {
+                  *chunks.Add(x, e) = weight;
+                });
+          });
       int stats = static_cast<int>(dim);
       if (method == LimitMethod::kSallino) stats = 1;
       if (method == LimitMethod::kAdaptiveSally && dim > 2)
