@@ -61,6 +61,10 @@ measure() {
   for _ in $(seq "$repeats"); do
     # Each run starts with no dirty pages: the kernel writing back the last
     # run's 640 MB while this one writes made 10^7 vary from 1.7 to 2.9 s.
+    # And with no samples file: replacing one frees its page cache inside the
+    # timed command (0.1-0.2 s at 10^7), which the floor's dd, writing a new
+    # file, does not pay either.
+    rm -f local.h5
     sync
     lines+=("$(/usr/bin/time -f '%e %M' "$@" 2>&1 >/dev/null | tail -n 1)")
   done

@@ -129,8 +129,11 @@ Partition MakePartition(const std::string& name,
 constexpr Eigen::Index kRowChunk = 8192;
 
 // Draws per piece of a streamed sample (AugmenterOptions::draws_per_piece):
-// about 20 MB of rows and results in memory at a time.
-constexpr std::int64_t kDefaultDrawsPerPiece = 100000;
+// up to kSinglePieceDraws in one piece, drawn straight into memory; beyond,
+// pieces of kDefaultDrawsPerPiece, two of which are in memory at a time
+// (drawn_rows.h), as much as the single piece.
+constexpr std::int64_t kSinglePieceDraws = 100000;
+constexpr std::int64_t kDefaultDrawsPerPiece = 50000;
 
 struct Augmenter::Impl {
   AugmenterOptions options;
@@ -611,9 +614,11 @@ struct Augmenter::Impl {
     plan.carry = carry;
     plan.piece_slots = draws.end - draws.first;
     if (sink != nullptr) {
-      const std::int64_t per_piece = options.draws_per_piece > 0
-                                         ? options.draws_per_piece
-                                         : kDefaultDrawsPerPiece;
+      const std::int64_t per_piece =
+          options.draws_per_piece > 0 ? options.draws_per_piece
+          : draws.end - draws.first <= kSinglePieceDraws
+              ? kSinglePieceDraws
+              : kDefaultDrawsPerPiece;
       plan.piece_slots =
           std::max<std::int64_t>(1, per_piece / kSampleBlockSize) *
           kSampleBlockSize;

@@ -1,9 +1,11 @@
 #include "drawn_rows.h"
 
 #include <algorithm>
+#include <future>
 #include <string>
 #include <utility>
 
+#include "background_appender.h"
 #include "scratch_file.h"
 
 namespace goldmine::mining {
@@ -15,6 +17,8 @@ namespace {
 constexpr std::size_t kBufferBudgetBytes = std::size_t{2} << 20;
 constexpr std::size_t kMinBufferBytes = std::size_t{16} << 10;
 constexpr std::size_t kMaxBufferBytes = std::size_t{64} << 10;
+// Full buffers waiting for the scratch file's thread (at most 1 MB).
+constexpr std::size_t kMaxQueued = 16;
 
 }  // namespace
 
@@ -54,26 +58,54 @@ DrawnRows::DrawnRows(std::int64_t first,
   buffers_.resize(pieces);
   spilled_.resize(pieces);
   file_ = std::make_unique<ScratchFile>("drawing a sample");
+  appender_ = std::make_unique<BackgroundAppender>(file_.get(), kMaxQueued);
 }
 
 DrawnRows::~DrawnRows() = default;
 
 void DrawnRows::Spill(std::size_t piece) {
-  std::vector<double>& buffer = buffers_[piece];
-  spilled_[piece].push_back(file_->size());
-  file_->Append(buffer.data(), buffer.size() * sizeof(double));
-  buffer.clear();
+  spilled_[piece].push_back(appender_->Append(&buffers_[piece]));
 }
 
-void DrawnRows::Place(const double* records, std::size_t count) {
+void DrawnRows::Place(const double* records,
+                      std::size_t count,
+                      Eigen::MatrixXd* x,
+                      Eigen::MatrixXd* values) const {
   for (std::size_t r = 0; r < count; ++r) {
     const double* record = records + r * record_;
     const auto row = static_cast<Eigen::Index>(record[0]);
-    for (Eigen::Index i = 0; i < num_x_; ++i) x_(row, i) = record[1 + i];
+    for (Eigen::Index i = 0; i < num_x_; ++i) (*x)(row, i) = record[1 + i];
     for (Eigen::Index i = 0; i < num_values_; ++i) {
-      values_(row, i) = record[1 + num_x_ + i];
+      (*values)(row, i) = record[1 + num_x_ + i];
     }
   }
+}
+
+std::int64_t DrawnRows::PieceRows(std::size_t p) const {
+  const std::int64_t first = first_ + static_cast<std::int64_t>(p) * piece_;
+  return std::min(end_, first + piece_) - first;
+}
+
+void DrawnRows::FillPiece(std::size_t p,
+                          Eigen::MatrixXd* x,
+                          Eigen::MatrixXd* values) {
+  const std::int64_t rows = PieceRows(p);
+  x->resize(rows, num_x_);
+  values->resize(rows, num_values_);
+  std::vector<double>& chunk = read_buffer_;
+  std::size_t placed = 0;
+  for (const std::size_t offset : spilled_[p]) {
+    file_->ReadAt(chunk.data(), chunk.size() * sizeof(double), offset);
+    Place(chunk.data(), chunk.size() / record_, x, values);
+    placed += chunk.size() / record_;
+  }
+  Place(buffers_[p].data(), buffers_[p].size() / record_, x, values);
+  placed += buffers_[p].size() / record_;
+  std::vector<double>().swap(buffers_[p]);
+  GOLDMINE_REQUIRE(placed == static_cast<std::size_t>(rows),
+                   "drawing a sample: piece " + std::to_string(p) + " got " +
+                       std::to_string(placed) + " rows for " +
+                       std::to_string(rows) + " slots");
 }
 
 void DrawnRows::ForEachPiece(
@@ -87,34 +119,41 @@ void DrawnRows::ForEachPiece(
                                                        b * kBucketSlots)) +
                            " on got fewer rows than there are slots");
     }
-    x_.resize(end_ - first_, num_x_);
-    values_.resize(end_ - first_, num_values_);
-    Place(staged_.data(), staged_.size() / record_);
+    Eigen::MatrixXd x(end_ - first_, num_x_);
+    Eigen::MatrixXd values(end_ - first_, num_values_);
+    Place(staged_.data(), staged_.size() / record_, &x, &values);
     std::vector<double>().swap(staged_);
-    piece(first_, x_, values_);
+    piece(first_, x, values);
     return;
   }
+  appender_->Finish();
   file_->Flush();
-  std::vector<double> chunk(buffer_values_);
+  // Piece p + 1 is read back and placed on a second thread while `piece`
+  // takes piece p (the samples file's writer: its conversion and writes were
+  // a fifth of sampling 10^7 rows, the reading and placing as much again).
+  // Two pieces in memory instead of one; the rows are the same.
+  Eigen::MatrixXd x;
+  Eigen::MatrixXd values;
+  Eigen::MatrixXd next_x;
+  Eigen::MatrixXd next_values;
+  read_buffer_.resize(buffer_values_);
+  FillPiece(0, &x, &values);
   for (std::size_t p = 0; p < buffers_.size(); ++p) {
-    const std::int64_t first = first_ + static_cast<std::int64_t>(p) * piece_;
-    const std::int64_t rows = std::min(end_, first + piece_) - first;
-    x_.resize(rows, num_x_);
-    values_.resize(rows, num_values_);
-    std::size_t placed = 0;
-    for (const std::size_t offset : spilled_[p]) {
-      file_->ReadAt(chunk.data(), chunk.size() * sizeof(double), offset);
-      Place(chunk.data(), chunk.size() / record_);
-      placed += chunk.size() / record_;
+    std::future<void> ahead;
+    if (p + 1 < buffers_.size()) {
+      // Allocated here, not by the helper thread: memory that thread
+      // allocates would come from a malloc arena of its own and stay there
+      // (core/malloc_reuse.h), several pieces' worth over the pieces.
+      next_x.resize(PieceRows(p + 1), num_x_);
+      next_values.resize(PieceRows(p + 1), num_values_);
+      ahead = std::async(std::launch::async, [this, p, &next_x, &next_values] {
+        FillPiece(p + 1, &next_x, &next_values);
+      });
     }
-    Place(buffers_[p].data(), buffers_[p].size() / record_);
-    placed += buffers_[p].size() / record_;
-    std::vector<double>().swap(buffers_[p]);
-    GOLDMINE_REQUIRE(placed == static_cast<std::size_t>(rows),
-                     "drawing a sample: piece " + std::to_string(p) + " got " +
-                         std::to_string(placed) + " rows for " +
-                         std::to_string(rows) + " slots");
-    piece(first, x_, values_);
+    piece(first_ + static_cast<std::int64_t>(p) * piece_, x, values);
+    if (ahead.valid()) ahead.get();
+    std::swap(x, next_x);
+    std::swap(values, next_values);
   }
 }
 

@@ -5,10 +5,12 @@
 // When the slots fit in one piece, rows go straight to their place. Beyond
 // that this is a one-pass distribution sort: a row goes to its piece's
 // buffer, full buffers are appended to one scratch file (scratch_file.h)
-// and remembered by offset, and ForEachPiece() reads a piece's buffers back
-// and puts its rows in slot order. Memory is one piece of rows plus the
-// buffers (about 2 MB in all), however large the sample; disk is
-// 8 (1 + O + C) bytes per row, C the numbers a row carries.
+// by a thread of their own (background_appender.h) and remembered by
+// offset, and ForEachPiece() reads a piece's buffers back and puts its rows
+// in slot order, on a second thread while the caller takes the piece
+// before. Memory is two pieces of rows plus the buffers (about 3 MB
+// besides the pieces), however large the sample; disk is 8 (1 + O + C)
+// bytes per row, C the numbers a row carries.
 #pragma once
 
 #include <Eigen/Core>
@@ -22,6 +24,7 @@
 
 namespace goldmine::mining {
 
+class BackgroundAppender;
 class ScratchFile;
 
 class DrawnRows {
@@ -102,7 +105,14 @@ class DrawnRows {
     return std::min(staged_.size(), (bucket + 1) * kBucketSlots * record_);
   }
   void Spill(std::size_t piece);
-  void Place(const double* records, std::size_t count);
+  void Place(const double* records,
+             std::size_t count,
+             Eigen::MatrixXd* x,
+             Eigen::MatrixXd* values) const;
+  std::int64_t PieceRows(std::size_t p) const;
+  // Reads piece p's spilled rows back and places them and its buffered
+  // rows in x and values (resized to the piece). One call at a time.
+  void FillPiece(std::size_t p, Eigen::MatrixXd* x, Eigen::MatrixXd* values);
 
   std::int64_t first_;
   std::int64_t end_;
@@ -119,19 +129,19 @@ class DrawnRows {
   // sample) each costs cache misses, half of the in-memory sampling time at
   // 10^6 draws; appended, they go to one of few places that stay in cache,
   // and a bucket's rows are placed within a small region. Several pieces
-  // place their buffered rows straight into the columns, one piece (10^5
-  // rows) at a time, without a second copy of the piece.
+  // place their buffered rows straight into the columns of a piece (5·10^4
+  // rows at the augmenter's default), without a second copy of it.
   std::vector<double> staged_;
   std::vector<std::size_t> cursors_;  // per bucket: where its next record goes
-  Eigen::MatrixXd x_;
-  Eigen::MatrixXd values_;
   // Several pieces: per piece, the buffered rows and the offsets of its
   // spilled buffers (each buffer_values_ numbers, whole rows) in the scratch
   // file.
   std::size_t buffer_values_ = 0;
   std::vector<std::vector<double>> buffers_;
   std::vector<std::vector<std::size_t>> spilled_;
+  std::vector<double> read_buffer_;  // FillPiece's: one spilled buffer
   std::unique_ptr<ScratchFile> file_;
+  std::unique_ptr<BackgroundAppender> appender_;  // writes file_ (Spill)
 };
 
 }  // namespace goldmine::mining

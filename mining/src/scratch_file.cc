@@ -42,6 +42,11 @@ ScratchFile::ScratchFile(std::string purpose) : purpose_(std::move(purpose)) {
     close(descriptor);
     Fail("create");
   }
+  // stdio's buffer, allocated by the creating thread rather than by the
+  // first writer (which may be another thread, background_appender.h, and
+  // would take it from a malloc arena of its own).
+  buffer_.resize(kBufferBytes);
+  std::setvbuf(file_.get(), buffer_.data(), _IOFBF, buffer_.size());
 }
 
 ScratchFile::~ScratchFile() = default;

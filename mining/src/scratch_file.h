@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace goldmine::mining {
 
@@ -39,7 +40,11 @@ class ScratchFile {
   struct Closer {
     void operator()(std::FILE* file) const;
   };
+  // stdio's own choice here (the file system's block size): appends of
+  // whole buffers (drawn_rows.h) at least this large skip the copy.
+  static constexpr std::size_t kBufferBytes = 4096;
   std::string purpose_;
+  std::vector<char> buffer_;  // stdio's: must outlive file_ (declared first)
   std::unique_ptr<std::FILE, Closer> file_;
   std::size_t size_ = 0;
 };

@@ -6,11 +6,10 @@
 #include <numeric>
 #include <utility>
 
-#include "ascending_uniforms.h"
 #include "drawn_rows.h"
+#include "draws_ahead.h"
 #include "goldmine/core/errors.h"
 #include "goldmine/core/random.h"
-#include "slot_permutation.h"
 
 namespace goldmine::mining {
 namespace {
@@ -416,11 +415,11 @@ void WeightedEvents::Draw(const std::vector<PointModel>& models,
                  setup().num_observables(),
                  carried_width);
   // One stream of draws per model that draws: its ascending uniforms, scaled
-  // to Σ max(w, 0), meet the running sum of its positive weights.
+  // to Σ max(w, 0), meet the running sum of its positive weights. The k-th
+  // smallest uniform fills the slot of draw π(k); both come from a second
+  // thread (draws_ahead.h).
   struct Stream {
     std::size_t model;
-    AscendingUniforms uniforms;
-    SlotPermutation permutation;
     double sum = 0.0;
     // The last event with positive weight so far, and its row.
     std::int64_t last_positive = -1;
@@ -428,26 +427,19 @@ void WeightedEvents::Draw(const std::vector<PointModel>& models,
     Eigen::RowVectorXd last_carried;
   };
   std::vector<Stream> streams;
+  std::vector<DrawsAhead::Model> drawn;
   for (std::size_t m = 0; m < models.size(); ++m) {
-    const std::int64_t count = plan.slots[m].count;
-    if (count <= 0) continue;
-    streams.push_back(
-        {m,
-         AscendingUniforms(count, SampleModelSeed(plan.seed, m, 0)),
-         SlotPermutation(static_cast<std::uint64_t>(count),
-                         SampleModelSeed(plan.seed, m, 1)),
-         0.0,
-         -1,
-         Eigen::RowVectorXd(),
-         Eigen::RowVectorXd()});
+    if (plan.slots[m].count <= 0) continue;
+    streams.push_back({m, 0.0, -1, Eigen::RowVectorXd(), Eigen::RowVectorXd()});
+    drawn.push_back({plan.slots[m],
+                     SampleModelSeed(plan.seed, m, 0),
+                     SampleModelSeed(plan.seed, m, 1)});
   }
-  // The k-th smallest uniform of a stream fills the slot of draw π(k).
-  auto keep = [&](Stream& stream, const auto& x, const auto& carried) {
-    const std::int64_t slot = plan.slots[stream.model].Slot(
-        static_cast<std::int64_t>(stream.permutation(
-            static_cast<std::uint64_t>(stream.uniforms.rank()))));
+  DrawsAhead draws(drawn);
+  auto keep = [&](std::size_t s, const auto& x, const auto& carried) {
+    const std::int64_t slot = draws.slot(s);
     if (rows.Holds(slot)) rows.Add(slot, x, carried);
-    stream.uniforms.Next();
+    draws.Next(s);
   };
   const int k = num_nuisance();
   Eigen::MatrixXd a;
@@ -460,8 +452,9 @@ void WeightedEvents::Draw(const std::vector<PointModel>& models,
       partition.end,
       [&](const MadminerEventBatch& batch, std::int64_t first) {
         if (k > 0) Nuisance(batch.weights, &a, &b);
-        for (Stream& stream : streams) {
-          if (stream.uniforms.done()) continue;
+        for (std::size_t s = 0; s < streams.size(); ++s) {
+          Stream& stream = streams[s];
+          if (draws.done(s)) continue;
           const PointModel& model = models[stream.model];
           BatchWeights(
               model, batch, a, b, partition.correction, &coefficient, &weight);
@@ -478,11 +471,10 @@ void WeightedEvents::Draw(const std::vector<PointModel>& models,
             if (weight(e) <= 0.0) continue;
             sum += weight(e);
             last = e;
-            while (!stream.uniforms.done() &&
-                   stream.uniforms.value() * model.positive <= sum) {
-              keep(stream, batch.observations.row(e), carried->row(e));
+            while (!draws.done(s) && draws.value(s) * model.positive <= sum) {
+              keep(s, batch.observations.row(e), carried->row(e));
             }
-            if (stream.uniforms.done()) break;
+            if (draws.done(s)) break;
           }
           stream.sum = sum;
           if (last >= 0) {
@@ -495,12 +487,11 @@ void WeightedEvents::Draw(const std::vector<PointModel>& models,
   // Rounding can leave the largest draws just above the final sum (Σ max(w,
   // 0) was summed in another order): they take the last event with positive
   // weight.
-  for (Stream& stream : streams) {
-    GOLDMINE_REQUIRE(stream.uniforms.done() || stream.last_positive >= 0,
+  for (std::size_t s = 0; s < streams.size(); ++s) {
+    const Stream& stream = streams[s];
+    GOLDMINE_REQUIRE(draws.done(s) || stream.last_positive >= 0,
                      "no event with positive weight to draw from");
-    while (!stream.uniforms.done()) {
-      keep(stream, stream.last_x, stream.last_carried);
-    }
+    while (!draws.done(s)) keep(s, stream.last_x, stream.last_carried);
   }
   rows.ForEachPiece(piece);
 }

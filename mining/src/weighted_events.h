@@ -19,6 +19,7 @@
 #include "goldmine/mining/augmenter.h"
 #include "goldmine/mining/madminer_file.h"
 #include "goldmine/morphing/components.h"
+#include "model_slots.h"
 
 namespace goldmine::mining {
 
@@ -41,22 +42,6 @@ struct PointModel {
   Eigen::VectorXd sum_w2;    // B: Σ (factor · w_eb)²
 
   double n_eff() const { return max_weight > 0.0 ? sigma / max_weight : 0.0; }
-};
-
-// The slots a model's draws fill, in the order of its draw index j
-// (0 ≤ j < count): runs of `run` consecutive slots, `stride` apart, from
-// `first`. Slot s holds output row s of the whole sample (of every shard).
-struct ModelSlots {
-  std::int64_t count = 0;
-  std::int64_t first = 0;
-  std::int64_t run = 1;
-  std::int64_t stride = 0;
-  std::int64_t Slot(std::int64_t j) const {
-    // Every draw of a single-θ sample lies in the first run: no division,
-    // which was a visible part of a draw.
-    if (j < run) return first + j;
-    return first + (j / run) * stride + j % run;
-  }
 };
 
 // What one WeightedEvents::Draw() call draws: per model, the slots of the

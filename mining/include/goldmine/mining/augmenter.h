@@ -75,11 +75,13 @@ struct AugmenterOptions {
   // stream past). The samples do not depend on it.
   int threads = 1;
   // Draws per piece handed to the sink of the Stream* methods, rounded down
-  // to whole blocks (at least one). 0: 100000. The events file is read once
+  // to whole blocks (at least one). 0: a sample of up to 100000 draws in one
+  // piece, a larger one in pieces of 50000. The events file is read once
   // whatever the piece size; rows of later pieces wait in a scratch file
   // (8 (1 + O + C) bytes per draw, in $TMPDIR or /tmp; C is B for the ratio
   // methods, P + K for local and density, 0 for plain and test), so memory
-  // is one piece (about 20 MB at the default; bench/stage_memory.sh).
+  // is two pieces (one is read back while the sink takes the other;
+  // bench/stage_memory.sh).
   std::int64_t draws_per_piece = 0;
 };
 
