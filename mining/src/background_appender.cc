@@ -9,13 +9,15 @@
 namespace goldmine::mining {
 
 BackgroundAppender::BackgroundAppender(ScratchFile* file,
-                                       std::size_t max_queued)
+                                       std::size_t max_queued,
+                                       bool on_thread)
     : file_(file),
       max_queued_(std::max<std::size_t>(1, max_queued)),
-      thread_([this] { Run(); }) {
+      on_thread_(on_thread) {
   // Room for every buffer that can come back, allocated here: what the
   // thread allocates would come from a malloc arena of its own.
   emptied_.reserve(max_queued_ + 1);
+  if (on_thread_) thread_ = std::thread([this] { Run(); });
 }
 
 BackgroundAppender::~BackgroundAppender() { Stop(); }
@@ -30,9 +32,15 @@ void BackgroundAppender::Stop() {
 }
 
 std::size_t BackgroundAppender::Append(std::vector<double>* buffer) {
+  GOLDMINE_REQUIRE(!finished_, "BackgroundAppender::Append after Finish");
+  if (!on_thread_) {
+    const std::size_t offset = appended_bytes_;
+    file_->Append(buffer->data(), buffer->size() * sizeof(double));
+    appended_bytes_ += buffer->size() * sizeof(double);
+    buffer->clear();
+    return offset;
+  }
   std::unique_lock<std::mutex> lock(mutex_);
-  GOLDMINE_REQUIRE(thread_.joinable(),
-                   "BackgroundAppender::Append after Finish");
   changed_.wait(lock, [&] { return failure_ || queued_.size() < max_queued_; });
   if (failure_) std::rethrow_exception(failure_);
   const std::size_t offset = appended_bytes_;
@@ -49,6 +57,8 @@ std::size_t BackgroundAppender::Append(std::vector<double>* buffer) {
 }
 
 void BackgroundAppender::Finish() {
+  finished_ = true;
+  if (!on_thread_) return;
   {
     std::unique_lock<std::mutex> lock(mutex_);
     changed_.wait(lock,

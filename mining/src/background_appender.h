@@ -25,8 +25,11 @@ class ScratchFile;
 class BackgroundAppender {
  public:
   // `file` must outlive the appender; nothing else may write to it until
-  // Finish() returns.
-  BackgroundAppender(ScratchFile* file, std::size_t max_queued);
+  // Finish() returns. on_thread = false: Append() writes at once (for a
+  // process with one core, core/usable_cores.h).
+  BackgroundAppender(ScratchFile* file,
+                     std::size_t max_queued,
+                     bool on_thread = true);
   // Stops the thread; buffers not yet written are dropped (the scratch file
   // is abandoned when an exception unwinds past its owner).
   ~BackgroundAppender();
@@ -49,6 +52,8 @@ class BackgroundAppender {
 
   ScratchFile* file_;
   std::size_t max_queued_;
+  bool on_thread_;
+  bool finished_ = false;
   std::size_t appended_bytes_ = 0;  // handed over so far (the next offset)
   std::mutex mutex_;
   std::condition_variable changed_;

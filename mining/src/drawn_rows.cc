@@ -27,7 +27,8 @@ DrawnRows::DrawnRows(std::int64_t first,
                      std::int64_t piece_slots,
                      Eigen::Index num_x,
                      Eigen::Index num_values,
-                     std::size_t buffer_bytes)
+                     std::size_t buffer_bytes,
+                     bool on_threads)
     : first_(first),
       end_(std::max(first, end)),
       piece_(std::max<std::int64_t>(1, piece_slots)),
@@ -35,7 +36,8 @@ DrawnRows::DrawnRows(std::int64_t first,
       num_x_(num_x),
       num_values_(num_values),
       record_(static_cast<std::size_t>(1 + num_x + num_values)),
-      single_(end_ - first_ <= piece_) {
+      single_(end_ - first_ <= piece_),
+      on_threads_(on_threads) {
   if (single_) {
     staged_.resize(static_cast<std::size_t>(end_ - first_) * record_);
     const std::int64_t buckets =
@@ -58,7 +60,8 @@ DrawnRows::DrawnRows(std::int64_t first,
   buffers_.resize(pieces);
   spilled_.resize(pieces);
   file_ = std::make_unique<ScratchFile>("drawing a sample");
-  appender_ = std::make_unique<BackgroundAppender>(file_.get(), kMaxQueued);
+  appender_ = std::make_unique<BackgroundAppender>(
+      file_.get(), kMaxQueued, on_threads_);
 }
 
 DrawnRows::~DrawnRows() = default;
@@ -130,8 +133,9 @@ void DrawnRows::ForEachPiece(
   file_->Flush();
   // Piece p + 1 is read back and placed on a second thread while `piece`
   // takes piece p (the samples file's writer: its conversion and writes were
-  // a fifth of sampling 10^7 rows, the reading and placing as much again).
-  // Two pieces in memory instead of one; the rows are the same.
+  // a fifth of sampling 10^7 rows, the reading and placing as much again),
+  // or after it without on_threads_. Two pieces in memory; the rows are the
+  // same either way.
   Eigen::MatrixXd x;
   Eigen::MatrixXd values;
   Eigen::MatrixXd next_x;
@@ -140,7 +144,7 @@ void DrawnRows::ForEachPiece(
   FillPiece(0, &x, &values);
   for (std::size_t p = 0; p < buffers_.size(); ++p) {
     std::future<void> ahead;
-    if (p + 1 < buffers_.size()) {
+    if (on_threads_ && p + 1 < buffers_.size()) {
       // Allocated here, not by the helper thread: memory that thread
       // allocates would come from a malloc arena of its own and stay there
       // (core/malloc_reuse.h), several pieces' worth over the pieces.
@@ -151,7 +155,11 @@ void DrawnRows::ForEachPiece(
       });
     }
     piece(first_ + static_cast<std::int64_t>(p) * piece_, x, values);
-    if (ahead.valid()) ahead.get();
+    if (ahead.valid()) {
+      ahead.get();
+    } else if (p + 1 < buffers_.size()) {
+      FillPiece(p + 1, &next_x, &next_values);
+    }
     std::swap(x, next_x);
     std::swap(values, next_values);
   }

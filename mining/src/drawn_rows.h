@@ -33,13 +33,16 @@ class DrawnRows {
   // rows of num_x observables and num_values values that the row carries
   // (benchmark weights, or what a method needs of them).
   // buffer_bytes: each piece's buffer (0: 2 MB shared out, 16 kB to 64 kB
-  // each; tests make it small to spill).
+  // each; tests make it small to spill). on_threads = false: the scratch
+  // file is written and read back on the calling thread alone (for a
+  // process with one core, core/usable_cores.h).
   DrawnRows(std::int64_t first,
             std::int64_t end,
             std::int64_t piece_slots,
             Eigen::Index num_x,
             Eigen::Index num_values,
-            std::size_t buffer_bytes = 0);
+            std::size_t buffer_bytes = 0,
+            bool on_threads = true);
   ~DrawnRows();
   DrawnRows(const DrawnRows&) = delete;
   DrawnRows& operator=(const DrawnRows&) = delete;
@@ -122,6 +125,7 @@ class DrawnRows {
   Eigen::Index num_values_;
   std::size_t record_;  // numbers per buffered row: slot offset, x, values
   bool single_;
+  bool on_threads_;
   // A single piece stages its rows as records (slot, x, values), appended
   // to the bucket of kBucketSlots slots they belong to, and then places
   // them bucket by bucket. Rows drawn in event order land at random slots:

@@ -28,11 +28,12 @@ DrawsAhead::Stream::Stream(const Model& model, std::int64_t draws_per_block)
                   model.permutation_seed),
       ring(static_cast<std::size_t>(kRing * block_draws)) {}
 
-DrawsAhead::DrawsAhead(const std::vector<Model>& models) {
+DrawsAhead::DrawsAhead(const std::vector<Model>& models, bool on_thread)
+    : on_thread_(on_thread) {
   const std::int64_t block_draws = BlockDraws(models.size());
   streams_.reserve(models.size());
   for (const Model& model : models) streams_.emplace_back(model, block_draws);
-  thread_ = std::thread([this] { Run(); });
+  if (on_thread_) thread_ = std::thread([this] { Run(); });
   for (Stream& stream : streams_) {
     if (stream.slots.count > 0) TakeBlock(stream);
   }
@@ -44,10 +45,19 @@ DrawsAhead::~DrawsAhead() {
     stopping_ = true;
   }
   changed_.notify_all();
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
 }
 
 void DrawsAhead::TakeBlock(Stream& stream) {
+  if (!on_thread_) {
+    if (stream.cursor != nullptr) ++stream.freed;
+    if (stream.taken >= stream.slots.count) return;
+    Fill(stream, stream.filled);
+    ++stream.filled;
+    stream.cursor = Block(stream, stream.freed);
+    stream.block_end = stream.cursor + (stream.made - stream.taken);
+    return;
+  }
   std::unique_lock<std::mutex> lock(mutex_);
   if (stream.cursor != nullptr) ++stream.freed;
   changed_.notify_all();
@@ -81,19 +91,22 @@ void DrawsAhead::Run() {
     if (stopping_) return;
     const std::int64_t block = chosen->filled;
     lock.unlock();
-    Draw* draw = Block(*chosen, block);
-    const std::int64_t end =
-        std::min(chosen->made + chosen->block_draws, chosen->slots.count);
-    for (; chosen->made < end; ++chosen->made, ++draw) {
-      draw->value = chosen->uniforms.value();
-      draw->slot =
-          chosen->slots.Slot(static_cast<std::int64_t>(chosen->permutation(
-              static_cast<std::uint64_t>(chosen->uniforms.rank()))));
-      chosen->uniforms.Next();
-    }
+    Fill(*chosen, block);
     lock.lock();
     ++chosen->filled;
     changed_.notify_all();
+  }
+}
+
+void DrawsAhead::Fill(Stream& stream, std::int64_t block) {
+  Draw* draw = Block(stream, block);
+  const std::int64_t end =
+      std::min(stream.made + stream.block_draws, stream.slots.count);
+  for (; stream.made < end; ++stream.made, ++draw) {
+    draw->value = stream.uniforms.value();
+    draw->slot = stream.slots.Slot(static_cast<std::int64_t>(stream.permutation(
+        static_cast<std::uint64_t>(stream.uniforms.rank()))));
+    stream.uniforms.Next();
   }
 }
 

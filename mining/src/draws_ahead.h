@@ -35,7 +35,9 @@ class DrawsAhead {
     std::uint64_t permutation_seed = 0;
   };
 
-  explicit DrawsAhead(const std::vector<Model>& models);
+  // on_thread = false: no thread; each block is made when it is needed
+  // (for a process with one core, core/usable_cores.h).
+  explicit DrawsAhead(const std::vector<Model>& models, bool on_thread = true);
   // Stops the thread (also when the drawing thread gave up early).
   ~DrawsAhead();
   DrawsAhead(const DrawsAhead&) = delete;
@@ -80,9 +82,11 @@ class DrawsAhead {
   };
 
   // Frees the block the stream has passed (none before its first) and
-  // waits for its next one.
+  // waits for its next one (without the thread: makes it).
   void TakeBlock(Stream& stream);
   void Run();
+  // Writes the stream's next block of draws at its ring position `block`.
+  void Fill(Stream& stream, std::int64_t block);
   // Whether the thread may fill a block of the stream (under mutex_).
   static bool Fillable(const Stream& stream) {
     return stream.made < stream.slots.count &&
@@ -93,6 +97,7 @@ class DrawsAhead {
   }
 
   static constexpr std::int64_t kRing = 3;
+  bool on_thread_;
   std::vector<Stream> streams_;
   std::mutex mutex_;
   std::condition_variable changed_;

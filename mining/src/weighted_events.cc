@@ -10,6 +10,7 @@
 #include "draws_ahead.h"
 #include "goldmine/core/errors.h"
 #include "goldmine/core/random.h"
+#include "goldmine/core/usable_cores.h"
 
 namespace goldmine::mining {
 namespace {
@@ -409,11 +410,16 @@ void WeightedEvents::Draw(const std::vector<PointModel>& models,
       plan.carry == DrawCarry::kWeights  ? num_benchmarks()
       : plan.carry == DrawCarry::kScores ? num_score()
                                          : 0;
+  // Helper threads (draws ahead, scratch writes, read-back) only where a
+  // second core can run them.
+  const bool on_threads = core::UsableCores() > 1;
   DrawnRows rows(plan.first,
                  plan.end,
                  plan.piece_slots,
                  setup().num_observables(),
-                 carried_width);
+                 carried_width,
+                 0,
+                 on_threads);
   // One stream of draws per model that draws: its ascending uniforms, scaled
   // to Σ max(w, 0), meet the running sum of its positive weights. The k-th
   // smallest uniform fills the slot of draw π(k); both come from a second
@@ -435,7 +441,7 @@ void WeightedEvents::Draw(const std::vector<PointModel>& models,
                      SampleModelSeed(plan.seed, m, 0),
                      SampleModelSeed(plan.seed, m, 1)});
   }
-  DrawsAhead draws(drawn);
+  DrawsAhead draws(drawn, on_threads);
   auto keep = [&](std::size_t s, const auto& x, const auto& carried) {
     const std::int64_t slot = draws.slot(s);
     if (rows.Holds(slot)) rows.Add(slot, x, carried);

@@ -1,9 +1,10 @@
-// The two helpers that let sampling use the second core (issue 20):
-// DrawsAhead hands out, for every model, exactly the uniforms and slots that
-// AscendingUniforms and SlotPermutation give when called inline, whatever
-// the number of models and their sizes; BackgroundAppender writes what
-// synchronous appends would write, at the offsets it announced, and a
-// failing write surfaces as the scratch file's error.
+// The two helpers that let sampling use the second core (issue 20), with
+// their thread and without (one core): DrawsAhead hands out, for every
+// model, exactly the uniforms and slots that AscendingUniforms and
+// SlotPermutation give when called inline, whatever the number of models
+// and their sizes; BackgroundAppender writes what synchronous appends would
+// write, at the offsets it announced, and a failing write surfaces as the
+// scratch file's error.
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
@@ -43,7 +44,16 @@ std::vector<InlineDraw> DrawsInline(const DrawsAhead::Model& model) {
   return draws;
 }
 
-TEST(DrawsAhead, HandsOutTheInlineDrawsOfEveryModel) {
+// With the helper thread, and without it (a process with one core).
+class DrawPipeline : public ::testing::TestWithParam<bool> {};
+INSTANTIATE_TEST_SUITE_P(Threads,
+                         DrawPipeline,
+                         ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& param) {
+                           return param.param ? "OnThreads" : "OneThread";
+                         });
+
+TEST_P(DrawPipeline, DrawsAheadHandsOutTheInlineDrawsOfEveryModel) {
   // One model larger than several blocks (8192 draws each) with an uneven
   // last block; then 300 models (blocks of 256) of mixed sizes, some of one
   // draw, some of none, with runs and strides as in a ratio sample; the
@@ -57,7 +67,7 @@ TEST(DrawsAhead, HandsOutTheInlineDrawsOfEveryModel) {
                         static_cast<std::uint64_t>(1000 + m)});
   }
   for (const std::vector<DrawsAhead::Model>& models : cases) {
-    DrawsAhead ahead(models);
+    DrawsAhead ahead(models, GetParam());
     std::vector<std::vector<InlineDraw>> expected;
     for (const DrawsAhead::Model& model : models) {
       expected.push_back(DrawsInline(model));
@@ -87,26 +97,26 @@ TEST(DrawsAhead, HandsOutTheInlineDrawsOfEveryModel) {
   }
 }
 
-TEST(DrawsAhead, StopsCleanlyWhenTheDrawsAreLeftUntaken) {
+TEST_P(DrawPipeline, DrawsAheadStopsCleanlyWhenTheDrawsAreLeftUntaken) {
   // An exception in the drawing loop destroys the DrawsAhead with most
   // draws untaken: the thread must stop, not wait for freed blocks.
   const std::vector<DrawsAhead::Model> models = {
       {{1000000, 0, 1000000, 0}, 1, 2}, {{5, 0, 5, 0}, 3, 4}};
   for (int taken : {0, 1, 9000}) {
-    DrawsAhead ahead(models);
+    DrawsAhead ahead(models, GetParam());
     for (int i = 0; i < taken; ++i) ahead.Next(0);
   }
   SUCCEED();
 }
 
-TEST(BackgroundAppender,
-     WritesWhatSynchronousAppendsWouldAtTheAnnouncedOffsets) {
+TEST_P(DrawPipeline, AppenderWritesWhatAppendsWouldAtTheAnnouncedOffsets) {
   ScratchFile file("test appends");
   std::vector<double> buffer;
   std::vector<std::size_t> offsets;
   std::vector<std::vector<double>> written;
   {
-    BackgroundAppender appender(&file, 2);  // a short queue: Append waits
+    // A short queue: Append waits.
+    BackgroundAppender appender(&file, 2, GetParam());
     for (int b = 0; b < 200; ++b) {
       buffer.clear();
       for (int i = 0; i < 1 + (b * 37) % 500; ++i)

@@ -149,7 +149,16 @@ TEST(AscendingUniforms, FollowTheOrderStatisticsOfUniforms) {
   }
 }
 
-TEST(DrawnRows, HandsBackEveryRowInSlotOrderAcrossSpills) {
+// With helper threads, and without (a process with one core).
+class DrawnRowsThreads : public ::testing::TestWithParam<bool> {};
+INSTANTIATE_TEST_SUITE_P(Threads,
+                         DrawnRowsThreads,
+                         ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& param) {
+                           return param.param ? "OnThreads" : "OneThread";
+                         });
+
+TEST_P(DrawnRowsThreads, HandsBackEveryRowInSlotOrderAcrossSpills) {
   // 10^4 slots from 250 on, pieces of 7 or 999, buffers of 5 rows: most rows
   // go through the scratch file, and every slot at a piece boundary tests
   // the division by the piece size (a reciprocal, corrected by one). Rows
@@ -158,7 +167,7 @@ TEST(DrawnRows, HandsBackEveryRowInSlotOrderAcrossSpills) {
   const std::int64_t end = 10250;
   for (const std::int64_t piece :
        {std::int64_t{7}, std::int64_t{999}, std::int64_t{20000}}) {
-    DrawnRows rows(first, end, piece, 2, 3, 5 * 6 * sizeof(double));
+    DrawnRows rows(first, end, piece, 2, 3, 5 * 6 * sizeof(double), GetParam());
     const SlotPermutation scramble(end - first, 4);
     for (std::int64_t i = 0; i < end - first; ++i) {
       const auto slot = first + static_cast<std::int64_t>(
