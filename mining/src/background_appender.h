@@ -7,7 +7,8 @@
 // holds exactly what synchronous appends would have written; Append()
 // returns the offset each buffer gets. At most `max_queued` buffers wait at
 // once (then Append() waits), and the emptied buffers are handed back for
-// reuse: memory stays a few buffers however much is appended.
+// reuse: memory stays max_queued + 1 buffers besides the caller's, however
+// much is appended.
 #pragma once
 
 #include <condition_variable>

@@ -5,9 +5,10 @@
 namespace goldmine::mining {
 namespace {
 
-// Draws per block: 8192 for one model (3 blocks: 384 kB), fewer for many
-// (about 3 MB in all), never fewer than 256 (a lock per 256 draws costs
-// little).
+// Draws per block: 8192 for one model (3 blocks: 384 kB), fewer for many,
+// never fewer than 256 (a lock per 256 draws costs little). A model's ring
+// holds at most 3 blocks and never more than its draws: at most 3 × 65536
+// draws of 16 bytes (3 MB) for up to 256 models, 16 bytes per draw beyond.
 std::int64_t BlockDraws(std::size_t models) {
   constexpr std::int64_t kTotalDraws = 65536;
   return std::clamp<std::int64_t>(
@@ -22,24 +23,34 @@ DrawsAhead::Stream::Stream(const Model& model, std::int64_t draws_per_block)
     : slots(model.slots),
       block_draws(std::max<std::int64_t>(
           1, std::min(draws_per_block, model.slots.count))),
+      blocks((std::max<std::int64_t>(0, model.slots.count) + block_draws - 1) /
+             block_draws),
+      ring_blocks(std::max<std::int64_t>(1, std::min(kRing, blocks))),
       uniforms(model.slots.count, model.uniform_seed),
       permutation(static_cast<std::uint64_t>(
                       std::max<std::int64_t>(1, model.slots.count)),
                   model.permutation_seed),
-      ring(static_cast<std::size_t>(kRing * block_draws)) {}
+      ring(static_cast<std::size_t>(ring_blocks * block_draws)) {}
 
 DrawsAhead::DrawsAhead(const std::vector<Model>& models, bool on_thread)
-    : on_thread_(on_thread) {
+    : on_thread_(on_thread && models.size() <= kMaxModelsOnThread) {
   const std::int64_t block_draws = BlockDraws(models.size());
   streams_.reserve(models.size());
   for (const Model& model : models) streams_.emplace_back(model, block_draws);
   if (on_thread_) thread_ = std::thread([this] { Run(); });
-  for (Stream& stream : streams_) {
-    if (stream.slots.count > 0) TakeBlock(stream);
+  try {
+    for (Stream& stream : streams_) {
+      if (stream.slots.count > 0) TakeBlock(stream);
+    }
+  } catch (...) {
+    StopThread();  // no destructor runs for a constructor that throws
+    throw;
   }
 }
 
-DrawsAhead::~DrawsAhead() {
+DrawsAhead::~DrawsAhead() { StopThread(); }
+
+void DrawsAhead::StopThread() {
   {
     const std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
@@ -59,8 +70,15 @@ void DrawsAhead::TakeBlock(Stream& stream) {
     return;
   }
   std::unique_lock<std::mutex> lock(mutex_);
-  if (stream.cursor != nullptr) ++stream.freed;
-  changed_.notify_all();
+  if (stream.cursor != nullptr) {
+    ++stream.freed;
+    // Wake the thread only when this stream has just become fillable:
+    // otherwise it is filling, or waits for another stream's block.
+    if (stream.filled < stream.blocks &&
+        stream.filled - stream.freed == stream.ring_blocks - 1) {
+      changed_.notify_all();
+    }
+  }
   if (stream.taken >= stream.slots.count) return;
   changed_.wait(lock, [&] { return stream.filled > stream.freed; });
   const std::int64_t block = stream.freed;

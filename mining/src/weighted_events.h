@@ -127,7 +127,7 @@ class WeightedEvents {
   // and the whole plan only, not on [first, end) or the piece size: shards
   // and pieces concatenate into the one-call sample. The rows (x and what
   // plan.carry asks for) are copied as the events stream past, and handed to
-  // `piece` in slot order (drawn_rows.h: memory of one piece whatever the
+  // `piece` in slot order (drawn_rows.h: memory of two pieces whatever the
   // sample size).
   void Draw(const std::vector<PointModel>& models,
             const DrawPlan& plan,

@@ -1,5 +1,6 @@
 // core::UsableCores counts the cores of the affinity mask, which batch
-// systems and taskset narrow, not the machine's.
+// systems and taskset narrow, not the machine's, and a cgroup quota lowers
+// it.
 #include "goldmine/core/usable_cores.h"
 
 #include <gtest/gtest.h>
@@ -32,6 +33,19 @@ TEST(UsableCores, IsTheAffinityMasksCount) {
             std::max(1, static_cast<int>(std::thread::hardware_concurrency())));
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_EXIT(CountOnOneCore(), ::testing::ExitedWithCode(1), "");
+}
+
+TEST(UsableCores, ACgroupQuotaGivesItsWholeCoresAndNoneWithoutOne) {
+  EXPECT_EQ(CoresOfCpuMax("max 100000"), 0);
+  EXPECT_EQ(CoresOfCpuMax("100000 100000"), 1);
+  EXPECT_EQ(CoresOfCpuMax("150000 100000"), 1);
+  EXPECT_EQ(CoresOfCpuMax("50000 100000"), 1);
+  EXPECT_EQ(CoresOfCpuMax("400000 100000"), 4);
+  EXPECT_EQ(CoresOfCpuMax(""), 0);
+  EXPECT_EQ(CoresOfCpuMax("garbage"), 0);
+  EXPECT_EQ(CoresOfCfsQuota("-1", "100000"), 0);
+  EXPECT_EQ(CoresOfCfsQuota("200000", "100000"), 2);
+  EXPECT_EQ(CoresOfCfsQuota("", ""), 0);
 }
 
 }  // namespace

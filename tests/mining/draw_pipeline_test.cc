@@ -55,16 +55,23 @@ INSTANTIATE_TEST_SUITE_P(Threads,
 
 TEST_P(DrawPipeline, DrawsAheadHandsOutTheInlineDrawsOfEveryModel) {
   // One model larger than several blocks (8192 draws each) with an uneven
-  // last block; then 300 models (blocks of 256) of mixed sizes, some of one
-  // draw, some of none, with runs and strides as in a ratio sample; the
-  // models are taken in an irregular interleaving, as events reach them.
-  std::vector<std::vector<DrawsAhead::Model>> cases(2);
+  // last block; then 200 models (blocks of 327 draws, rings of one to three
+  // blocks) and 300 (more than the thread takes: made inline) of mixed
+  // sizes, some of one draw, some of none, with runs and strides as in a
+  // ratio sample; the models are taken in an irregular interleaving, as
+  // events reach them.
+  std::vector<std::vector<DrawsAhead::Model>> cases(3);
   cases[0].push_back({{40000 + 17, 0, 40017, 0}, 11, 12});
-  for (std::int64_t m = 0; m < 300; ++m) {
-    const std::int64_t count = m % 7 == 0 ? 0 : m % 5 == 0 ? 1 : 37 * m % 1000;
-    cases[1].push_back({{count, m, 3, 300 * 3},
-                        static_cast<std::uint64_t>(100 + m),
-                        static_cast<std::uint64_t>(1000 + m)});
+  for (const std::size_t c : {std::size_t{1}, std::size_t{2}}) {
+    const std::int64_t models = c == 1 ? 200 : 300;
+    for (std::int64_t m = 0; m < models; ++m) {
+      const std::int64_t count = m % 7 == 0   ? 0
+                                 : m % 5 == 0 ? 1
+                                              : 37 * m % 1000;
+      cases[c].push_back({{count, m, 3, models * 3},
+                          static_cast<std::uint64_t>(100 + m),
+                          static_cast<std::uint64_t>(1000 + m)});
+    }
   }
   for (const std::vector<DrawsAhead::Model>& models : cases) {
     DrawsAhead ahead(models, GetParam());
