@@ -9,16 +9,14 @@
 namespace goldmine::core {
 
 void ReexecWithHugePages(char** argv) {
-  constexpr const char* kVariable = "GLIBC_TUNABLES";
-  constexpr const char* kTunable = "glibc.malloc.hugetlb";
+  constexpr const char* kVariable = kTunablesVariable;
   if (std::getenv(kNoHugePagesVariable) != nullptr) return;
   const char* current = std::getenv(kVariable);
   const std::optional<std::string> before =
       current != nullptr ? std::optional<std::string>(current) : std::nullopt;
-  if (before && before->find(kTunable) != std::string::npos) return;
-  const std::string tunables =
-      (before && !before->empty() ? *before + ":" : "") + kTunable + "=1";
-  if (setenv(kVariable, tunables.c_str(), 1) != 0) return;
+  const std::optional<std::string> tunables = TunablesWithHugePages(current);
+  if (!tunables) return;
+  if (setenv(kVariable, tunables->c_str(), 1) != 0) return;
   execv("/proc/self/exe", argv);
   // Not replaced (no /proc, a seccomp filter, ...): run here, as before.
   if (before) {

@@ -10,11 +10,26 @@
 // only when a process starts, hence the re-execution.
 #pragma once
 
+#include <optional>
+#include <string>
+
 namespace goldmine::core {
 
 // The environment variable that turns the re-execution off (e.g. under
 // valgrind, which would not follow it).
 inline constexpr const char* kNoHugePagesVariable = "GOLDMINE_NO_HUGE_PAGES";
+inline constexpr const char* kTunablesVariable = "GLIBC_TUNABLES";
+inline constexpr const char* kHugePagesTunable = "glibc.malloc.hugetlb";
+
+// The value of GLIBC_TUNABLES that adds glibc.malloc.hugetlb=1 to `current`
+// (the variable's value, or null), or nothing when `current` already names
+// the tunable (the user's choice, or a process started with it). Header-only
+// for apps/src/launcher.cc, which links nothing of goldmine.
+inline std::optional<std::string> TunablesWithHugePages(const char* current) {
+  const std::string before = current != nullptr ? current : "";
+  if (before.find(kHugePagesTunable) != std::string::npos) return std::nullopt;
+  return (before.empty() ? "" : before + ":") + kHugePagesTunable + "=1";
+}
 
 // Re-executes the running program (/proc/self/exe, same arguments) once with
 // glibc.malloc.hugetlb=1 added to GLIBC_TUNABLES, and does not return then.
