@@ -1,6 +1,7 @@
 #include "drawn_rows.h"
 
 #include <algorithm>
+#include <atomic>
 #include <future>
 #include <string>
 #include <utility>
@@ -89,26 +90,42 @@ std::int64_t DrawnRows::PieceRows(std::size_t p) const {
   return std::min(end_, first + piece_) - first;
 }
 
-void DrawnRows::FillPiece(std::size_t p,
-                          Eigen::MatrixXd* x,
-                          Eigen::MatrixXd* values) {
-  const std::int64_t rows = PieceRows(p);
-  x->resize(rows, num_x_);
-  values->resize(rows, num_values_);
-  std::vector<double>& chunk = read_buffer_;
+void DrawnRows::ResizePiece(std::size_t p,
+                            Eigen::MatrixXd* x,
+                            Eigen::MatrixXd* values) const {
+  x->resize(PieceRows(p), num_x_);
+  values->resize(PieceRows(p), num_values_);
+}
+
+std::size_t DrawnRows::PlaceSpilled(std::size_t p,
+                                    std::atomic<std::size_t>* next,
+                                    std::vector<double>* chunk,
+                                    Eigen::MatrixXd* x,
+                                    Eigen::MatrixXd* values) const {
   std::size_t placed = 0;
-  for (const std::size_t offset : spilled_[p]) {
-    file_->ReadAt(chunk.data(), chunk.size() * sizeof(double), offset);
-    Place(chunk.data(), chunk.size() / record_, x, values);
-    placed += chunk.size() / record_;
+  for (std::size_t i = (*next)++; i < spilled_[p].size(); i = (*next)++) {
+    file_->ReadAt(
+        chunk->data(), chunk->size() * sizeof(double), spilled_[p][i]);
+    Place(chunk->data(), chunk->size() / record_, x, values);
+    placed += chunk->size() / record_;
   }
-  Place(buffers_[p].data(), buffers_[p].size() / record_, x, values);
-  placed += buffers_[p].size() / record_;
+  return placed;
+}
+
+std::size_t DrawnRows::PlaceBuffered(std::size_t p,
+                                     Eigen::MatrixXd* x,
+                                     Eigen::MatrixXd* values) {
+  const std::size_t placed = buffers_[p].size() / record_;
+  Place(buffers_[p].data(), placed, x, values);
   std::vector<double>().swap(buffers_[p]);
-  GOLDMINE_REQUIRE(placed == static_cast<std::size_t>(rows),
+  return placed;
+}
+
+void DrawnRows::RequirePlaced(std::size_t p, std::size_t placed) const {
+  GOLDMINE_REQUIRE(placed == static_cast<std::size_t>(PieceRows(p)),
                    "drawing a sample: piece " + std::to_string(p) + " got " +
                        std::to_string(placed) + " rows for " +
-                       std::to_string(rows) + " slots");
+                       std::to_string(PieceRows(p)) + " slots");
 }
 
 void DrawnRows::ForEachPiece(
@@ -131,34 +148,49 @@ void DrawnRows::ForEachPiece(
   }
   appender_->Finish();
   file_->Flush();
-  // Piece p + 1 is read back and placed on a second thread while `piece`
-  // takes piece p (the samples file's writer: its conversion and writes were
-  // a fifth of sampling 10^7 rows, the reading and placing as much again),
-  // or after it without on_threads_. Two pieces in memory; the rows are the
-  // same either way.
+  // Piece p + 1 is read back and placed, a spilled buffer at a time, by a
+  // helper thread that starts at once and by this thread once `piece` has
+  // taken piece p (the samples file's writer: its conversion and writes
+  // were a fifth of sampling 10^7 rows, the reading and placing a third):
+  // the two share the work whichever is faster. Without on_threads_ this
+  // thread does it alone. Two pieces in memory; the rows are the same
+  // either way (each row is placed once, in its own slot).
   Eigen::MatrixXd x;
   Eigen::MatrixXd values;
   Eigen::MatrixXd next_x;
   Eigen::MatrixXd next_values;
-  read_buffer_.resize(buffer_values_);
-  FillPiece(0, &x, &values);
+  std::vector<double> own_chunk(buffer_values_);
+  std::vector<double> helper_chunk(buffer_values_);
+  {
+    ResizePiece(0, &x, &values);
+    std::atomic<std::size_t> next{0};
+    RequirePlaced(0,
+                  PlaceSpilled(0, &next, &own_chunk, &x, &values) +
+                      PlaceBuffered(0, &x, &values));
+  }
   for (std::size_t p = 0; p < buffers_.size(); ++p) {
-    std::future<void> ahead;
-    if (on_threads_ && p + 1 < buffers_.size()) {
+    const bool more = p + 1 < buffers_.size();
+    std::atomic<std::size_t> next{0};
+    std::future<std::size_t> helper;
+    if (more) {
       // Allocated here, not by the helper thread: memory that thread
       // allocates would come from a malloc arena of its own and stay there
       // (core/malloc_reuse.h), several pieces' worth over the pieces.
-      next_x.resize(PieceRows(p + 1), num_x_);
-      next_values.resize(PieceRows(p + 1), num_values_);
-      ahead = std::async(std::launch::async, [this, p, &next_x, &next_values] {
-        FillPiece(p + 1, &next_x, &next_values);
-      });
+      ResizePiece(p + 1, &next_x, &next_values);
+      if (on_threads_) {
+        helper = std::async(std::launch::async, [&, p] {
+          return PlaceSpilled(
+              p + 1, &next, &helper_chunk, &next_x, &next_values);
+        });
+      }
     }
     piece(first_ + static_cast<std::int64_t>(p) * piece_, x, values);
-    if (ahead.valid()) {
-      ahead.get();
-    } else if (p + 1 < buffers_.size()) {
-      FillPiece(p + 1, &next_x, &next_values);
+    if (more) {
+      std::size_t placed =
+          PlaceSpilled(p + 1, &next, &own_chunk, &next_x, &next_values);
+      placed += PlaceBuffered(p + 1, &next_x, &next_values);
+      if (helper.valid()) placed += helper.get();
+      RequirePlaced(p + 1, placed);
     }
     std::swap(x, next_x);
     std::swap(values, next_values);

@@ -8,13 +8,14 @@
 // by a thread of their own (background_appender.h) and remembered by
 // offset, and ForEachPiece() reads a piece's buffers back and puts its rows
 // in slot order, on a second thread while the caller takes the piece
-// before. Memory is two pieces of rows plus the buffers (about 3 MB
-// besides the pieces), however large the sample; disk is 8 (1 + O + C)
-// bytes per row, C the numbers a row carries.
+// before, and on the calling thread once it is free. Memory is two pieces of
+// rows plus the buffers (about 3 MB besides the pieces), however large the
+// sample; disk is 8 (1 + O + C) bytes per row, C the numbers a row carries.
 #pragma once
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -113,9 +114,22 @@ class DrawnRows {
              Eigen::MatrixXd* x,
              Eigen::MatrixXd* values) const;
   std::int64_t PieceRows(std::size_t p) const;
-  // Reads piece p's spilled rows back and places them and its buffered
-  // rows in x and values (resized to the piece). One call at a time.
-  void FillPiece(std::size_t p, Eigen::MatrixXd* x, Eigen::MatrixXd* values);
+  void ResizePiece(std::size_t p,
+                   Eigen::MatrixXd* x,
+                   Eigen::MatrixXd* values) const;
+  // Reads back and places piece p's spilled buffers that `next` hands out
+  // (an index into spilled_[p], shared by the threads filling the piece),
+  // through `chunk` (this thread's); returns the rows placed.
+  std::size_t PlaceSpilled(std::size_t p,
+                           std::atomic<std::size_t>* next,
+                           std::vector<double>* chunk,
+                           Eigen::MatrixXd* x,
+                           Eigen::MatrixXd* values) const;
+  // Places piece p's rows still in memory and frees them; returns how many.
+  std::size_t PlaceBuffered(std::size_t p,
+                            Eigen::MatrixXd* x,
+                            Eigen::MatrixXd* values);
+  void RequirePlaced(std::size_t p, std::size_t placed) const;
 
   std::int64_t first_;
   std::int64_t end_;
@@ -143,7 +157,6 @@ class DrawnRows {
   std::size_t buffer_values_ = 0;
   std::vector<std::vector<double>> buffers_;
   std::vector<std::vector<std::size_t>> spilled_;
-  std::vector<double> read_buffer_;  // FillPiece's: one spilled buffer
   std::unique_ptr<ScratchFile> file_;
   std::unique_ptr<BackgroundAppender> appender_;  // writes file_ (Spill)
 };

@@ -5,10 +5,11 @@
 namespace goldmine::mining {
 namespace {
 
-// Draws per block: 8192 for one model (3 blocks: 384 kB), fewer for many,
+// Draws per block: 8192 for one model (3 blocks: 192 kB), fewer for many,
 // never fewer than 256 (a lock per 256 draws costs little). A model's ring
 // holds at most 3 blocks and never more than its draws: at most 3 × 65536
-// draws of 16 bytes (3 MB) for up to 256 models, 16 bytes per draw beyond.
+// uniforms of 8 bytes (1.5 MB) for up to 256 models, 8 bytes per draw
+// beyond.
 std::int64_t BlockDraws(std::size_t models) {
   constexpr std::int64_t kTotalDraws = 65536;
   return std::clamp<std::int64_t>(
@@ -26,10 +27,10 @@ DrawsAhead::Stream::Stream(const Model& model, std::int64_t draws_per_block)
       blocks((std::max<std::int64_t>(0, model.slots.count) + block_draws - 1) /
              block_draws),
       ring_blocks(std::max<std::int64_t>(1, std::min(kRing, blocks))),
-      uniforms(model.slots.count, model.uniform_seed),
       permutation(static_cast<std::uint64_t>(
                       std::max<std::int64_t>(1, model.slots.count)),
                   model.permutation_seed),
+      uniforms(model.slots.count, model.uniform_seed),
       ring(static_cast<std::size_t>(ring_blocks * block_draws)) {}
 
 DrawsAhead::DrawsAhead(const std::vector<Model>& models, bool on_thread)
@@ -121,9 +122,7 @@ void DrawsAhead::Fill(Stream& stream, std::int64_t block) {
   const std::int64_t end =
       std::min(stream.made + stream.block_draws, stream.slots.count);
   for (; stream.made < end; ++stream.made, ++draw) {
-    draw->value = stream.uniforms.value();
-    draw->slot = stream.slots.Slot(static_cast<std::int64_t>(stream.permutation(
-        static_cast<std::uint64_t>(stream.uniforms.rank()))));
+    *draw = stream.uniforms.value();
     stream.uniforms.Next();
   }
 }

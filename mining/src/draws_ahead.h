@@ -1,10 +1,13 @@
-// Private: the draws of every model of a sample, computed ahead on a thread
-// of their own (issue 20). A model's k-th draw is its k-th smallest uniform
-// (ascending_uniforms.h) and the slot of its draw index π(k)
-// (slot_permutation.h, model_slots.h); both are fixed by the seeds alone,
-// so they can be made while the drawing thread matches earlier ones to the
-// events. At 10^7 local samples the uniforms and the permutation were half
-// of the drawing loop.
+// Private: the draws of every model of a sample, their uniforms computed
+// ahead on a thread of their own (issue 20). A model's k-th draw is its
+// k-th smallest uniform (ascending_uniforms.h) and the slot of its draw
+// index π(k) (slot_permutation.h, model_slots.h); both are fixed by the
+// seeds alone. The uniforms are a chain (each from the last) and come from
+// the thread, made while the drawing thread matches earlier ones to the
+// events; the slot is computed on the drawing thread when asked for, which
+// balances the two (at 10^7 local samples the uniforms and the permutation
+// were half of the drawing loop, and the thread also shares its core with
+// the scratch file's writer).
 //
 // Each model has a ring of a few blocks of draws: the thread fills the free
 // blocks of every model in turn; the drawing thread takes a model's draws a
@@ -49,8 +52,12 @@ class DrawsAhead {
     return streams_[m].taken >= streams_[m].slots.count;
   }
   // Model m's current draw (!done(m)): its uniform and its slot.
-  double value(std::size_t m) const { return streams_[m].cursor->value; }
-  std::int64_t slot(std::size_t m) const { return streams_[m].cursor->slot; }
+  double value(std::size_t m) const { return *streams_[m].cursor; }
+  std::int64_t slot(std::size_t m) const {
+    const Stream& stream = streams_[m];
+    return stream.slots.Slot(static_cast<std::int64_t>(
+        stream.permutation(static_cast<std::uint64_t>(stream.taken))));
+  }
   void Next(std::size_t m) {
     Stream& stream = streams_[m];
     ++stream.taken;
@@ -58,19 +65,16 @@ class DrawsAhead {
   }
 
  private:
-  struct Draw {
-    double value;
-    std::int64_t slot;
-  };
+  using Draw = double;  // a uniform
   struct Stream {
     Stream(const Model& model, std::int64_t draws_per_block);
     ModelSlots slots;
-    std::int64_t block_draws;  // per block (the last one may have fewer)
-    std::int64_t blocks;       // in all
-    std::int64_t ring_blocks;  // in the ring: kRing, or fewer if all fit
-    // The thread's: what makes the draws, and how many it made.
+    std::int64_t block_draws;     // per block (the last one may have fewer)
+    std::int64_t blocks;          // in all
+    std::int64_t ring_blocks;     // in the ring: kRing, or fewer if all fit
+    SlotPermutation permutation;  // the drawing thread's (const)
+    // The thread's: what makes the uniforms, and how many it made.
     AscendingUniforms uniforms;
-    SlotPermutation permutation;
     std::int64_t made = 0;
     // Under mutex_: blocks filled and blocks freed so far.
     std::int64_t filled = 0;
