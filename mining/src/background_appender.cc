@@ -51,8 +51,9 @@ std::size_t BackgroundAppender::Append(std::vector<double>* buffer) {
     *buffer = std::move(emptied_.back());
     emptied_.pop_back();
   }
+  const bool wake = queued_.size() >= WakeBatch();
   lock.unlock();
-  changed_.notify_all();
+  if (wake) changed_.notify_all();
   return offset;
 }
 
@@ -61,6 +62,8 @@ void BackgroundAppender::Finish() {
   if (!on_thread_) return;
   {
     std::unique_lock<std::mutex> lock(mutex_);
+    draining_ = true;
+    changed_.notify_all();
     changed_.wait(lock,
                   [&] { return failure_ || (queued_.empty() && !writing_); });
   }
@@ -71,27 +74,35 @@ void BackgroundAppender::Finish() {
 void BackgroundAppender::Run() {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
-    changed_.wait(lock, [&] { return stopping_ || !queued_.empty(); });
+    // Woken for a batch of buffers, not for each: a wake-up per 16 kB
+    // buffer was a futex call on the drawing thread 35,000 times at 10^7
+    // samples.
+    changed_.wait(lock, [&] {
+      return stopping_ ||
+             (!queued_.empty() && (draining_ || queued_.size() >= WakeBatch()));
+    });
+    while (!stopping_ && !failure_ && !queued_.empty()) {
+      std::vector<double> buffer = std::move(queued_.front());
+      queued_.pop_front();
+      writing_ = true;
+      lock.unlock();
+      std::exception_ptr failure;
+      try {
+        file_->Append(buffer.data(), buffer.size() * sizeof(double));
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      buffer.clear();
+      lock.lock();
+      writing_ = false;
+      if (failure) {
+        failure_ = failure;
+      } else {
+        emptied_.push_back(std::move(buffer));
+      }
+      changed_.notify_all();
+    }
     if (stopping_ || failure_) return;
-    std::vector<double> buffer = std::move(queued_.front());
-    queued_.pop_front();
-    writing_ = true;
-    lock.unlock();
-    std::exception_ptr failure;
-    try {
-      file_->Append(buffer.data(), buffer.size() * sizeof(double));
-    } catch (...) {
-      failure = std::current_exception();
-    }
-    buffer.clear();
-    lock.lock();
-    writing_ = false;
-    if (failure) {
-      failure_ = failure;
-    } else {
-      emptied_.push_back(std::move(buffer));
-    }
-    changed_.notify_all();
   }
 }
 

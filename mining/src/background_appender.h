@@ -11,6 +11,7 @@
 // much is appended.
 #pragma once
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -50,6 +51,10 @@ class BackgroundAppender {
  private:
   void Run();
   void Stop();
+  // Queued buffers that wake the thread (half the queue).
+  std::size_t WakeBatch() const {
+    return std::max<std::size_t>(1, max_queued_ / 2);
+  }
 
   ScratchFile* file_;
   std::size_t max_queued_;
@@ -61,7 +66,8 @@ class BackgroundAppender {
   std::deque<std::vector<double>> queued_;
   std::vector<std::vector<double>> emptied_;
   bool stopping_ = false;
-  bool writing_ = false;  // the thread holds a buffer that is not in queued_
+  bool draining_ = false;  // Finish() waits: write whatever is queued
+  bool writing_ = false;   // the thread holds a buffer that is not in queued_
   std::exception_ptr failure_;
   std::thread thread_;
 };
