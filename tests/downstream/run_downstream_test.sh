@@ -69,7 +69,7 @@ for component in goldmine_development goldmine_runtime; do
 done
 config=$(find "$prefix" -name goldmineConfig.cmake -print -quit)
 [ -n "$config" ] || fail "no goldmineConfig.cmake under the prefix"
-for file in bin/goldmine include/goldmine/morphing/morpher.h \
+for file in bin/goldmine bin/goldmine-main include/goldmine/morphing/morpher.h \
   include/goldmine/inference/hypotest.h include/goldmine/core/errors.h; do
   [ -f "$prefix/$file" ] || fail "$file was not installed"
 done
