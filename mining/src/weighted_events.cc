@@ -422,8 +422,8 @@ void WeightedEvents::Draw(const std::vector<PointModel>& models,
                  on_threads);
   // One stream of draws per model that draws: its ascending uniforms, scaled
   // to Σ max(w, 0), meet the running sum of its positive weights. The k-th
-  // smallest uniform fills the slot of draw π(k); both come from a second
-  // thread (draws_ahead.h).
+  // smallest uniform fills the slot of draw π(k) (draws_ahead.h: the
+  // uniforms are made on a second thread).
   struct Stream {
     std::size_t model;
     double sum = 0.0;
